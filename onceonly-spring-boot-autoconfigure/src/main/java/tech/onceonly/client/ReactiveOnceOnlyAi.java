@@ -1,0 +1,41 @@
+package tech.onceonly.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/** {@link OnceOnlyAi} with {@code Mono} results; each method means what its blocking twin means. */
+public interface ReactiveOnceOnlyAi {
+
+	Mono<AiRunOutcome> run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+			@Nullable String runId);
+
+	Mono<AiToolResult> runTool(ToolCallRequest call);
+
+	Mono<AiStatus> status(String key);
+
+	Mono<AiResult> result(String key);
+
+	Mono<AiRun> lease(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata);
+
+	Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl);
+
+	Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+			@Nullable String resultHash);
+
+	Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode, @Nullable String errorHash);
+
+	Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason);
+
+	Mono<AiResult> waitFor(String key, WaitOptions options);
+
+	Mono<AiResult> runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+			@Nullable String runId, WaitOptions options);
+
+	/** See {@link OnceOnlyAi#runFn}; {@code fn} is subscribed only by the caller that acquires the lease. */
+	Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options);
+
+}
