@@ -1,0 +1,603 @@
+package tech.onceonly.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.client.AiResult;
+import tech.onceonly.client.AiRun;
+import tech.onceonly.client.AiRunOutcome;
+import tech.onceonly.client.AiStatus;
+import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.BlockingOnceOnlyReactiveAdapter;
+import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.NotificationPreferences;
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyAi;
+import tech.onceonly.client.OnceOnlyGov;
+import tech.onceonly.client.ReactiveOnceOnly;
+import tech.onceonly.client.ResultObjects;
+import tech.onceonly.client.RunEvent;
+import tech.onceonly.client.RunFnOptions;
+import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.client.ToolCallRequest;
+import tech.onceonly.client.WaitOptions;
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.LockResult;
+import tech.onceonly.store.OnceOnlyStore;
+
+/**
+ * The OnceOnly semantics run in-process on an {@link OnceOnlyStore}: check-lock, leases with fencing tokens,
+ * results kept for the retention period, and the exactly-once {@code runFn} flow. Answers have the shapes of the
+ * OnceOnly API, so code moves between this engine and the hosted API unchanged.
+ * <p>
+ * Cost: a check-lock is one store operation; a first {@code runFn} is two writes (acquire, complete) plus a
+ * heartbeat write every {@code extendEvery} while it runs; a duplicate that finds the stored result is one store
+ * operation and no write.
+ */
+public class LocalOnceOnly implements OnceOnly, AutoCloseable {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private static final long POLL_HINT_SECONDS = 5;
+
+	private final OnceOnlyStore store;
+
+	private final EngineSettings settings;
+
+	private final JsonMapper json;
+
+	private final Validation validation;
+
+	private final KeySignals signals = new KeySignals();
+
+	private final ScheduledExecutorService heartbeats;
+
+	private final boolean ownsHeartbeats;
+
+	private final LongSupplier nanoTime;
+
+	private final Ai ai = new Ai();
+
+	private final ReactiveOnceOnly reactive;
+
+	/**
+	 * An engine on {@code store} with default settings.
+	 * @param store the store
+	 */
+	public LocalOnceOnly(OnceOnlyStore store) {
+		this(store, EngineSettings.defaults(), JsonMapper.builder().build(), null, System::nanoTime);
+	}
+
+	/**
+	 * An engine.
+	 * @param store the store
+	 * @param settings limits and defaults
+	 * @param json the JSON mapper for metadata and results
+	 * @param heartbeats the scheduler for lease heartbeats, or {@code null} to own a daemon one
+	 * @param nanoTime the monotonic time source for wait deadlines
+	 */
+	public LocalOnceOnly(OnceOnlyStore store, EngineSettings settings, JsonMapper json,
+			@Nullable ScheduledExecutorService heartbeats, LongSupplier nanoTime) {
+		this.store = Objects.requireNonNull(store, "store");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.json = Objects.requireNonNull(json, "json");
+		this.validation = new Validation(settings, json);
+		this.ownsHeartbeats = heartbeats == null;
+		this.heartbeats = (heartbeats != null) ? heartbeats : Executors.newSingleThreadScheduledExecutor((r) -> {
+			Thread thread = new Thread(r, "onceonly-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.nanoTime = nanoTime;
+		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
+	}
+
+	/** The store this engine runs on. */
+	public OnceOnlyStore store() {
+		return this.store;
+	}
+
+	/** The engine's settings. */
+	public EngineSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public void close() {
+		if (this.ownsHeartbeats) {
+			this.heartbeats.shutdownNow();
+		}
+	}
+
+	private String stored(String key) {
+		return this.settings.namespace().isEmpty() ? key : this.settings.namespace() + key;
+	}
+
+	// ---- check-lock
+
+	@Override
+	public CheckLockResult checkLock(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+			@Nullable String requestId) {
+		this.validation.key(key);
+		Duration lockTtl = this.validation.ttl(ttl, this.settings.defaultLockTtl());
+		String metadataJson = this.validation.metadata(metadata);
+		LockResult result = this.store.tryLock(stored(key), lockTtl, metadataJson);
+		Map<String, Object> raw = new LinkedHashMap<>();
+		raw.put("success", result.acquired());
+		raw.put("status", result.acquired() ? "locked" : "duplicate");
+		raw.put("key", key);
+		raw.put("ttl", lockTtl.toSeconds());
+		raw.put("first_seen_at", result.acquired() ? null : result.record().firstSeenAt().toString());
+		if (metadata != null) {
+			raw.put("metadata", metadata);
+		}
+		return new CheckLockResult(result.acquired(), !result.acquired(), key, lockTtl.toSeconds(),
+				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, 200, raw);
+	}
+
+	/** Frees a check-lock key whoever holds it (an operator action); true when it was held. */
+	public boolean releaseLock(String key) {
+		this.validation.key(key);
+		return this.store.releaseLock(stored(key));
+	}
+
+	/** Removes a lease and its stored result whatever its state (an operator action); true when one existed. */
+	public boolean deleteLease(String key) {
+		this.validation.key(key);
+		boolean removed = this.store.deleteLease(stored(key));
+		this.signals.fire(stored(key));
+		return removed;
+	}
+
+	@Override
+	public OnceOnlyAi ai() {
+		return this.ai;
+	}
+
+	@Override
+	public OnceOnlyGov gov() {
+		throw unsupported("agent governance (policies, kill switch, audit logs, tools registry)");
+	}
+
+	@Override
+	public Map<String, Object> me() {
+		throw unsupported("account information (me)");
+	}
+
+	@Override
+	public Map<String, Object> updateNotifications(NotificationPreferences preferences) {
+		preferences.toWire();
+		throw unsupported("notification settings");
+	}
+
+	@Override
+	public Map<String, Object> usage(String kind) {
+		throw unsupported("usage counters");
+	}
+
+	@Override
+	public Map<String, Object> usageAll() {
+		throw unsupported("usage counters");
+	}
+
+	@Override
+	public Map<String, Object> events(int limit, int offset) {
+		throw unsupported("events");
+	}
+
+	@Override
+	public Map<String, Object> postEvent(RunEvent event) {
+		throw unsupported("run timelines (events)");
+	}
+
+	@Override
+	public Map<String, Object> metrics(String fromDay, String toDay) {
+		throw unsupported("daily metrics");
+	}
+
+	@Override
+	public Map<String, Object> getRunTimeline(String runId, int limit, int offset) {
+		throw unsupported("run timelines");
+	}
+
+	@Override
+	public ReactiveOnceOnly reactive() {
+		return this.reactive;
+	}
+
+	/** An operation this engine does not implement yet; it never pretends to succeed. */
+	protected static UnsupportedOperationException unsupported(String capability) {
+		return new UnsupportedOperationException(
+				"The local OnceOnly engine does not support " + capability + " yet; use the remote client for it");
+	}
+
+	// ---- lease answers
+
+	private Map<String, Object> leaseAnswer(String key, LeaseResult result, Duration ttl) {
+		LeaseRecord record = result.record();
+		Map<String, Object> raw = new LinkedHashMap<>();
+		raw.put("ok", true);
+		switch (result.outcome()) {
+			case ACQUIRED -> {
+				raw.put("status", "acquired");
+				raw.put("key", key);
+				raw.put("ttl", ttl.toSeconds());
+				raw.put("ttl_left", ttl.toSeconds());
+				raw.put("lease_id", record.leaseId());
+				raw.put("version", record.version());
+				raw.put("first_seen_at", record.firstSeenAt().toString());
+				raw.put("retry_after_sec", null);
+				raw.put("charged", 1);
+			}
+			case HELD_BY_OTHER -> {
+				long left = Math.max(0, record.ttlLeft().toSeconds());
+				raw.put("status", "polling");
+				raw.put("key", key);
+				raw.put("ttl", ttl.toSeconds());
+				raw.put("ttl_left", left);
+				raw.put("lease_id", null);
+				raw.put("version", record.version());
+				raw.put("first_seen_at", record.firstSeenAt().toString());
+				raw.put("retry_after_sec", retryAfter(left));
+				raw.put("charged", 0);
+			}
+			case COMPLETED, FAILED -> {
+				putTerminal(raw, key, record);
+				raw.put("charged", 0);
+			}
+		}
+		return raw;
+	}
+
+	private static long retryAfter(long ttlLeftSeconds) {
+		return Math.max(1, Math.min(POLL_HINT_SECONDS, ttlLeftSeconds));
+	}
+
+	private void putTerminal(Map<String, Object> raw, String key, LeaseRecord record) {
+		raw.put("status", (record.state() == LeaseState.COMPLETED) ? "completed" : "failed");
+		raw.put("key", key);
+		raw.put("lease_id", null);
+		raw.put("version", record.version());
+		raw.put("first_seen_at", record.firstSeenAt().toString());
+		raw.put("done_at", (record.doneAt() != null) ? record.doneAt().toString() : null);
+		raw.put("result_hash", record.resultHash());
+		raw.put("error_code", record.errorCode());
+	}
+
+	private @Nullable Map<String, Object> parse(@Nullable String text) {
+		return (text != null) ? this.json.readValue(text, MAP) : null;
+	}
+
+	private AiStatus statusOf(String key, @Nullable LeaseRecord record) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		if (record == null) {
+			raw.put("ok", false);
+			raw.put("status", "not_found");
+			raw.put("key", key);
+			return AiStatus.fromRaw(raw);
+		}
+		raw.put("ok", true);
+		if (record.state().isTerminal()) {
+			putTerminal(raw, key, record);
+			raw.put("ttl_left", 0);
+			raw.put("retry_after_sec", null);
+			return AiStatus.fromRaw(raw);
+		}
+		String status = record.isHeld() ? "in_progress" : (record.state() == LeaseState.RELEASED) ? "released"
+				: "expired";
+		long left = Math.max(0, record.ttlLeft().toSeconds());
+		raw.put("status", status);
+		raw.put("key", key);
+		raw.put("ttl_left", left);
+		raw.put("lease_id", null);
+		raw.put("version", record.version());
+		raw.put("first_seen_at", record.firstSeenAt().toString());
+		raw.put("done_at", null);
+		raw.put("result_hash", null);
+		raw.put("error_code", null);
+		raw.put("retry_after_sec", record.isHeld() ? retryAfter(left) : null);
+		return AiStatus.fromRaw(raw);
+	}
+
+	private AiResult resultOf(String key, @Nullable LeaseRecord record) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		if (record == null || !record.state().isTerminal()) {
+			raw.put("ok", false);
+			raw.put("status", (record == null) ? "not_found" : statusOf(key, record).status());
+			raw.put("key", key);
+			raw.put("result", null);
+			return AiResult.fromRaw(raw);
+		}
+		raw.put("ok", true);
+		raw.put("status", (record.state() == LeaseState.COMPLETED) ? "completed" : "failed");
+		raw.put("key", key);
+		raw.put("result", parse(record.resultJson()));
+		raw.put("result_hash", record.resultHash());
+		raw.put("error_code", record.errorCode());
+		raw.put("done_at", (record.doneAt() != null) ? record.doneAt().toString() : null);
+		return AiResult.fromRaw(raw);
+	}
+
+	private static Map<String, Object> answer(Object... pairs) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		for (int i = 0; i < pairs.length; i += 2) {
+			raw.put((String) pairs[i], pairs[i + 1]);
+		}
+		return raw;
+	}
+
+	private static String requireLeaseId(@Nullable String leaseId) {
+		if (leaseId == null || leaseId.isBlank()) {
+			throw new tech.onceonly.client.ValidationException("lease_id must not be empty");
+		}
+		return leaseId;
+	}
+
+	/** The leases API and the flows on it. */
+	private final class Ai implements OnceOnlyAi {
+
+		@Override
+		public AiRunOutcome run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+				@Nullable String runId) {
+			throw unsupported("server-side runs (ai.run)");
+		}
+
+		@Override
+		public AiToolResult runTool(ToolCallRequest call) {
+			throw unsupported("governed tool calls (runTool)");
+		}
+
+		@Override
+		public AiStatus status(String key) {
+			validation.key(key);
+			return statusOf(key, store.getLease(stored(key)));
+		}
+
+		@Override
+		public AiResult result(String key) {
+			validation.key(key);
+			return resultOf(key, store.getLease(stored(key)));
+		}
+
+		@Override
+		public AiRun lease(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata) {
+			return AiRun.fromRaw(leaseAnswer(key, acquire(key, ttl, metadata), leaseTtl(ttl)));
+		}
+
+		private Duration leaseTtl(@Nullable Duration ttl) {
+			return validation.ttl(ttl, settings.defaultLeaseTtl());
+		}
+
+		private LeaseResult acquire(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata) {
+			validation.key(key);
+			Duration leaseTtl = leaseTtl(ttl);
+			String metadataJson = validation.metadata(metadata);
+			return store.acquireLease(stored(key), leaseTtl, UUID.randomUUID().toString(), metadataJson);
+		}
+
+		@Override
+		public Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl) {
+			validation.key(key);
+			requireLeaseId(leaseId);
+			Duration leaseTtl = leaseTtl(ttl);
+			LeaseRecord record = store.extendLease(stored(key), leaseId, leaseTtl);
+			if (record == null) {
+				throw new StaleLeaseException(key);
+			}
+			return answer("ok", true, "status", "extended", "key", key, "ttl", leaseTtl.toSeconds(), "version",
+					record.version());
+		}
+
+		@Override
+		public Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+				@Nullable String resultHash) {
+			validation.key(key);
+			requireLeaseId(leaseId);
+			String resultJson = (result != null) ? json.writeValueAsString(result) : null;
+			Instant doneAt = store.completeLease(stored(key), leaseId, resultJson, resultHash, settings.retention());
+			if (doneAt == null) {
+				throw new StaleLeaseException(key);
+			}
+			signals.fire(stored(key));
+			return answer("ok", true, "status", "completed", "key", key, "done_at", doneAt.toString(), "result_hash",
+					resultHash);
+		}
+
+		@Override
+		public Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+			validation.key(key);
+			requireLeaseId(leaseId);
+			Validation.text("error_code", errorCode, Validation.MAX_KEY_LENGTH);
+			Instant doneAt = store.failLease(stored(key), leaseId, errorCode, errorHash, settings.retention());
+			if (doneAt == null) {
+				throw new StaleLeaseException(key);
+			}
+			signals.fire(stored(key));
+			return answer("ok", true, "status", "failed", "key", key, "done_at", doneAt.toString(), "error_code",
+					errorCode);
+		}
+
+		@Override
+		public Map<String, Object> cancel(String key, String leaseId, @Nullable String reason) {
+			validation.key(key);
+			requireLeaseId(leaseId);
+			if (!store.cancelLease(stored(key), leaseId)) {
+				throw new StaleLeaseException(key);
+			}
+			signals.fire(stored(key));
+			Map<String, Object> raw = answer("ok", true, "status", "released", "key", key);
+			if (reason != null && !reason.isEmpty()) {
+				raw.put("reason", reason);
+			}
+			return raw;
+		}
+
+		@Override
+		public AiResult waitFor(String key, WaitOptions options) {
+			validation.key(key);
+			long deadline = nanoTime.getAsLong() + options.timeout().toNanos();
+			AiResult result = awaitSettled(key, options, deadline, false);
+			return (result != null) ? result : AiResult.synthetic("failed", key, "timeout");
+		}
+
+		/**
+		 * Polls until terminal (the result), or until free again when {@code returnWhenFree} (null), or until the
+		 * deadline (a timeout result). At least one status read happens.
+		 */
+		private @Nullable AiResult awaitSettled(String key, WaitOptions options, long deadline,
+				boolean returnWhenFree) {
+			String storedKey = stored(key);
+			long lastExtend = Long.MIN_VALUE;
+			while (true) {
+				CountDownLatch latch = signals.register(storedKey);
+				LeaseRecord record = store.getLease(storedKey);
+				if (record != null && record.state().isTerminal()) {
+					return resultOf(key, record);
+				}
+				boolean free = record == null || !record.isHeld();
+				if (returnWhenFree && free) {
+					return null;
+				}
+				long now = nanoTime.getAsLong();
+				if (now - deadline >= 0) {
+					return AiResult.synthetic("failed", key, "timeout");
+				}
+				if (options.autoExtend() && options.leaseId() != null
+						&& (lastExtend == Long.MIN_VALUE || now - lastExtend >= options.extendEvery().toNanos())) {
+					lastExtend = now;
+					try {
+						extend(key, options.leaseId(), options.ttl());
+					}
+					catch (RuntimeException ex) {
+						// heartbeat errors are ignored, as in the SDKs
+					}
+				}
+				Duration hint = (record != null && record.isHeld()) ? Duration.ofSeconds(retryAfter(
+						Math.max(0, record.ttlLeft().toSeconds()))) : options.pollMin();
+				Duration sleep = clamp(hint, options.pollMin(), options.pollMax());
+				Duration untilDeadline = Duration.ofNanos(Math.max(0, deadline - now));
+				KeySignals.await(latch, (sleep.compareTo(untilDeadline) < 0) ? sleep : untilDeadline);
+			}
+		}
+
+		@Override
+		public AiResult runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+				@Nullable String runId, WaitOptions options) {
+			throw unsupported("server-side runs (ai.runAndWait)");
+		}
+
+		@Override
+		public AiResult runFn(String key, Supplier<?> fn, RunFnOptions options) {
+			long deadline = nanoTime.getAsLong() + options.waitOptions().timeout().toNanos();
+			while (true) {
+				LeaseResult lease = acquire(key, options.ttl(), options.metadata());
+				switch (lease.outcome()) {
+					case ACQUIRED:
+						return execute(key, lease.record(), fn, options);
+					case COMPLETED:
+					case FAILED:
+						return resultOf(key, lease.record());
+					default:
+						if (!options.waitOnConflict()) {
+							return AiResult.synthetic("in_progress", key, "not_acquired");
+						}
+						AiResult settled = awaitSettled(key, options.waitOptions(), deadline, true);
+						if (settled != null) {
+							return settled;
+						}
+						// the holder released the lease or stopped heartbeating: try to take it over
+				}
+			}
+		}
+
+		private AiResult execute(String key, LeaseRecord lease, Supplier<?> fn, RunFnOptions options) {
+			String leaseId = Objects.requireNonNull(lease.leaseId(), "lease_id");
+			ScheduledFuture<?> heartbeat = startHeartbeat(key, leaseId, options);
+			Map<String, Object> resultObject;
+			Instant doneAt;
+			try {
+				resultObject = ResultObjects.toResultObject(fn.get(), json);
+				String resultJson = (resultObject != null) ? json.writeValueAsString(resultObject) : null;
+				doneAt = store.completeLease(stored(key), leaseId, resultJson, null, settings.retention());
+				if (doneAt == null) {
+					throw new StaleLeaseException(key);
+				}
+			}
+			catch (RuntimeException | Error ex) {
+				heartbeat.cancel(false);
+				settleFailure(key, leaseId, options, ex);
+				throw ex;
+			}
+			finally {
+				heartbeat.cancel(false);
+				signals.fire(stored(key));
+			}
+			Map<String, Object> raw = new LinkedHashMap<>();
+			raw.put("ok", true);
+			raw.put("status", "completed");
+			raw.put("key", key);
+			raw.put("result", resultObject);
+			raw.put("result_hash", null);
+			raw.put("error_code", null);
+			raw.put("done_at", doneAt.toString());
+			return AiResult.fromRaw(raw);
+		}
+
+		private void settleFailure(String key, String leaseId, RunFnOptions options, Throwable failure) {
+			try {
+				if (options.recordFailure().test(failure)) {
+					store.failLease(stored(key), leaseId, options.errorCode(), null, settings.retention());
+				}
+				else {
+					store.cancelLease(stored(key), leaseId);
+				}
+			}
+			catch (RuntimeException ex) {
+				failure.addSuppressed(ex);
+			}
+		}
+
+		private ScheduledFuture<?> startHeartbeat(String key, String leaseId, RunFnOptions options) {
+			long everyMillis = Math.max(1000, options.extendEvery().toMillis());
+			Duration ttl = leaseTtl(options.ttl());
+			return heartbeats.scheduleAtFixedRate(() -> {
+				try {
+					store.extendLease(stored(key), leaseId, ttl);
+				}
+				catch (RuntimeException ex) {
+					// a missed heartbeat is retried at the next tick; the lease ttl absorbs short store outages
+				}
+			}, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+		}
+
+	}
+
+	static Duration clamp(Duration value, Duration min, Duration max) {
+		if (min.compareTo(max) > 0) {
+			return min;
+		}
+		if (value.compareTo(min) < 0) {
+			return min;
+		}
+		return (value.compareTo(max) > 0) ? max : value;
+	}
+
+}

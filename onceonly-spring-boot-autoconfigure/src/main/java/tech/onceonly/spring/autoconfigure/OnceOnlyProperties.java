@@ -1,0 +1,326 @@
+package tech.onceonly.spring.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach the hosted API, and the
+ * local engine's store and defaults.
+ */
+@ConfigurationProperties("onceonly")
+public class OnceOnlyProperties {
+
+	/** Whether OnceOnly is auto-configured at all. */
+	private boolean enabled = true;
+
+	/**
+	 * Which backend serves the client: "auto" uses the remote API when an api-key is set and the local engine
+	 * otherwise; "remote" always uses the API; "local" always uses the in-process engine.
+	 */
+	private Mode mode = Mode.AUTO;
+
+	/** API key of the OnceOnly API (Bearer token); never logged. Also read from ONCEONLY_API_KEY. */
+	private @Nullable String apiKey;
+
+	/** Base URL of the OnceOnly API; "/v1" is added when the URL has no path. Also read from ONCEONLY_BASE_URL. */
+	private String baseUrl = "https://api.onceonly.tech/v1";
+
+	/** Time limit of one HTTP request to the API (connect excluded). */
+	private Duration timeout = Duration.ofSeconds(5);
+
+	/** Time limit for opening a connection to the API. */
+	private Duration connectTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Whether check-lock lets the action proceed when the API cannot be reached (timeouts, connection errors, 5xx).
+	 * Errors such as 401, 402, 403, 422 and 429 never fail open.
+	 */
+	private boolean failOpen = true;
+
+	/** User-Agent sent to the API; defaults to onceonly-java-sdk/VERSION. */
+	private @Nullable String userAgent;
+
+	/** Retries of API calls. */
+	private final Retry retry = new Retry();
+
+	/** The local engine's store. */
+	private final Store store = new Store();
+
+	/** Defaults and limits of the local engine. */
+	private final Local local = new Local();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public @Nullable String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public boolean isFailOpen() {
+		return this.failOpen;
+	}
+
+	public void setFailOpen(boolean failOpen) {
+		this.failOpen = failOpen;
+	}
+
+	public @Nullable String getUserAgent() {
+		return this.userAgent;
+	}
+
+	public void setUserAgent(@Nullable String userAgent) {
+		this.userAgent = userAgent;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public Local getLocal() {
+		return this.local;
+	}
+
+	@Override
+	public String toString() {
+		return "OnceOnlyProperties[mode=" + this.mode + ", baseUrl=" + this.baseUrl + ", apiKey="
+				+ ((this.apiKey != null) ? "******" : "unset") + "]";
+	}
+
+	/** Which backend serves the client. */
+	public enum Mode {
+
+		/** Remote when an api-key is set, local otherwise. */
+		AUTO,
+
+		/** The OnceOnly API (hosted or self-hosted). */
+		REMOTE,
+
+		/** The in-process engine on the configured store. */
+		LOCAL
+
+	}
+
+	/** Retries of API calls (429, 5xx and transport errors). */
+	public static class Retry {
+
+		/** Extra attempts after the first one; 0 disables retries. */
+		private int maxRetries = 3;
+
+		/** Base delay of the exponential backoff. */
+		private Duration backoff = Duration.ofMillis(500);
+
+		/** Longest backoff delay. */
+		private Duration maxBackoff = Duration.ofSeconds(10);
+
+		/** Longest wait honoured from a server's Retry-After header. */
+		private Duration retryAfterCap = Duration.ofSeconds(30);
+
+		/** Whether backoff delays get random jitter. */
+		private boolean jitter = true;
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getBackoff() {
+			return this.backoff;
+		}
+
+		public void setBackoff(Duration backoff) {
+			this.backoff = backoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getRetryAfterCap() {
+			return this.retryAfterCap;
+		}
+
+		public void setRetryAfterCap(Duration retryAfterCap) {
+			this.retryAfterCap = retryAfterCap;
+		}
+
+		public boolean isJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(boolean jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/** The local engine's store. */
+	public static class Store {
+
+		/**
+		 * Which store backs the local engine. When unset: the in-memory store (a JDBC or Redis store is used only
+		 * when chosen here, so adding a DataSource to an app never silently moves its keys).
+		 */
+		private StoreType type = StoreType.MEMORY;
+
+		/** The in-memory store. */
+		private final Memory memory = new Memory();
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
+
+		public Memory getMemory() {
+			return this.memory;
+		}
+
+	}
+
+	/** The kinds of store. */
+	public enum StoreType {
+
+		/** In-process, bounded; state is lost on restart and not shared between JVMs. */
+		MEMORY,
+
+		/** A relational database through the application's DataSource (PostgreSQL, H2). */
+		JDBC,
+
+		/** Redis through the application's RedisConnectionFactory (standalone, sentinel or cluster). */
+		REDIS
+
+	}
+
+	/** The in-memory store. */
+	public static class Memory {
+
+		/** Most live entries (locks and leases) held; new keys are refused beyond it rather than live ones forgotten. */
+		private int maxEntries = 1_000_000;
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+	}
+
+	/** Defaults and limits of the local engine. */
+	public static class Local {
+
+		/** Check-lock ttl when a call gives none. */
+		private Duration defaultLockTtl = Duration.ofHours(1);
+
+		/** Lease time when a call gives none; a holder that stops heartbeating loses the key after it. */
+		private Duration defaultLeaseTtl = Duration.ofMinutes(5);
+
+		/** Longest ttl accepted for locks and leases. */
+		private Duration maxTtl = Duration.ofDays(30);
+
+		/** How long completed and failed results are kept and replayed. */
+		private Duration retention = Duration.ofDays(7);
+
+		/** Prefix that isolates this application's keys from others sharing the store. */
+		private String namespace = "";
+
+		public Duration getDefaultLockTtl() {
+			return this.defaultLockTtl;
+		}
+
+		public void setDefaultLockTtl(Duration defaultLockTtl) {
+			this.defaultLockTtl = defaultLockTtl;
+		}
+
+		public Duration getDefaultLeaseTtl() {
+			return this.defaultLeaseTtl;
+		}
+
+		public void setDefaultLeaseTtl(Duration defaultLeaseTtl) {
+			this.defaultLeaseTtl = defaultLeaseTtl;
+		}
+
+		public Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(Duration maxTtl) {
+			this.maxTtl = maxTtl;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public String getNamespace() {
+			return this.namespace;
+		}
+
+		public void setNamespace(String namespace) {
+			this.namespace = namespace;
+		}
+
+	}
+
+}

@@ -1,0 +1,323 @@
+package tech.onceonly.store.memory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.LockRecord;
+import tech.onceonly.store.LockResult;
+import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.StoreException;
+
+/**
+ * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time from an injected
+ * {@link Clock}, and expired entries swept as writes go by, so memory stays flat under millions of keys. When the
+ * store holds {@code maxEntries} live entries it refuses new keys with a {@link StoreException} rather than forget
+ * a live one (which would break the exactly-once guarantee).
+ */
+public final class InMemoryStore implements OnceOnlyStore {
+
+	/** The default bound on live entries (locks and leases together). */
+	public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
+
+	private static final int SWEEP_EVERY_WRITES = 8192;
+
+	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
+
+	private final Clock clock;
+
+	private final int maxEntries;
+
+	private final ConcurrentHashMap<String, LockEntry> locks = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, LeaseEntry> leases = new ConcurrentHashMap<>();
+
+	private final AtomicLong writes = new AtomicLong();
+
+	private volatile boolean sweeping;
+
+	public InMemoryStore() {
+		this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
+	}
+
+	public InMemoryStore(Clock clock) {
+		this(clock, DEFAULT_MAX_ENTRIES);
+	}
+
+	public InMemoryStore(Clock clock, int maxEntries) {
+		if (maxEntries < 1) {
+			throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
+		}
+		this.clock = clock;
+		this.maxEntries = maxEntries;
+	}
+
+	@Override
+	public String type() {
+		return "memory";
+	}
+
+	@Override
+	public Instant now() {
+		return this.clock.instant();
+	}
+
+	/** Live and not yet swept entries held now (locks plus leases). */
+	public int size() {
+		return this.locks.size() + this.leases.size();
+	}
+
+	@Override
+	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
+		long now = this.clock.millis();
+		beforeWrite(now);
+		LockEntry[] previous = new LockEntry[1];
+		LockEntry entry = this.locks.compute(key, (k, current) -> {
+			if (current != null && current.expiresAt > now) {
+				previous[0] = current;
+				return current;
+			}
+			if (current == null) {
+				checkCapacity();
+			}
+			return new LockEntry(now, now + ttl.toMillis(), metadataJson);
+		});
+		boolean acquired = previous[0] == null;
+		return new LockResult(acquired, entry.toRecord(key, now));
+	}
+
+	@Override
+	public @Nullable LockRecord getLock(String key) {
+		long now = this.clock.millis();
+		LockEntry entry = this.locks.get(key);
+		return (entry != null && entry.expiresAt > now) ? entry.toRecord(key, now) : null;
+	}
+
+	@Override
+	public boolean releaseLock(String key) {
+		return this.locks.remove(key) != null;
+	}
+
+	@Override
+	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
+		long now = this.clock.millis();
+		beforeWrite(now);
+		LeaseResult.Outcome[] outcome = new LeaseResult.Outcome[1];
+		LeaseEntry entry = this.leases.compute(key, (k, current) -> {
+			if (current != null && !current.isGone(now)) {
+				if (current.state == LeaseState.COMPLETED) {
+					outcome[0] = LeaseResult.Outcome.COMPLETED;
+					return current;
+				}
+				if (current.state == LeaseState.FAILED) {
+					outcome[0] = LeaseResult.Outcome.FAILED;
+					return current;
+				}
+				if (current.state == LeaseState.HELD && current.expiresAt > now) {
+					outcome[0] = LeaseResult.Outcome.HELD_BY_OTHER;
+					return current;
+				}
+			}
+			outcome[0] = LeaseResult.Outcome.ACQUIRED;
+			boolean continues = current != null && !current.isTerminalGone(now);
+			if (current == null) {
+				checkCapacity();
+			}
+			long firstSeen = continues ? current.firstSeenAt : now;
+			long version = continues ? current.version + 1 : 1;
+			return new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(), 0, null, null,
+					null, metadataJson);
+		});
+		return new LeaseResult(outcome[0], entry.toRecord(key, now));
+	}
+
+	@Override
+	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
+		long now = this.clock.millis();
+		LeaseEntry entry = this.leases.computeIfPresent(key, (k, current) -> current.heldBy(leaseId)
+				? current.with(LeaseState.HELD, leaseId, now + ttl.toMillis(), 0, null, null, null) : current);
+		return (entry != null && entry.heldBy(leaseId)) ? entry.toRecord(key, now) : null;
+	}
+
+	@Override
+	public @Nullable Instant completeLease(String key, String leaseId, @Nullable String resultJson,
+			@Nullable String resultHash, Duration retention) {
+		return finish(key, leaseId, LeaseState.COMPLETED, resultJson, resultHash, null, retention);
+	}
+
+	@Override
+	public @Nullable Instant failLease(String key, String leaseId, String errorCode, @Nullable String errorHash,
+			Duration retention) {
+		return finish(key, leaseId, LeaseState.FAILED, null, null, errorCode, retention);
+	}
+
+	private @Nullable Instant finish(String key, String leaseId, LeaseState state, @Nullable String resultJson,
+			@Nullable String resultHash, @Nullable String errorCode, Duration retention) {
+		long now = this.clock.millis();
+		boolean[] done = new boolean[1];
+		this.leases.computeIfPresent(key, (k, current) -> {
+			if (!current.heldBy(leaseId)) {
+				return current;
+			}
+			done[0] = true;
+			return current.with(state, null, now + retention.toMillis(), now, resultJson, resultHash, errorCode);
+		});
+		return done[0] ? Instant.ofEpochMilli(now) : null;
+	}
+
+	@Override
+	public boolean cancelLease(String key, String leaseId) {
+		long now = this.clock.millis();
+		boolean[] done = new boolean[1];
+		this.leases.computeIfPresent(key, (k, current) -> {
+			if (!current.heldBy(leaseId)) {
+				return current;
+			}
+			done[0] = true;
+			return current.with(LeaseState.RELEASED, null, now, 0, null, null, null);
+		});
+		return done[0];
+	}
+
+	@Override
+	public @Nullable LeaseRecord getLease(String key) {
+		long now = this.clock.millis();
+		LeaseEntry entry = this.leases.get(key);
+		return (entry != null && !entry.isTerminalGone(now)) ? entry.toRecord(key, now) : null;
+	}
+
+	@Override
+	public boolean deleteLease(String key) {
+		return this.leases.remove(key) != null;
+	}
+
+	private void checkCapacity() {
+		if (this.locks.size() + this.leases.size() >= this.maxEntries) {
+			throw new StoreException("The in-memory store is full: it holds " + this.maxEntries
+					+ " unexpired entries (onceonly.store.memory.max-entries); raise the bound or shorten ttls");
+		}
+	}
+
+	private void beforeWrite(long now) {
+		long count = this.writes.incrementAndGet();
+		if ((count % SWEEP_EVERY_WRITES == 0 || size() >= this.maxEntries) && !this.sweeping) {
+			sweep(now);
+		}
+	}
+
+	/** Removes every entry whose lock, lease or retention has ended; returns how many were removed. */
+	public int sweep() {
+		return sweep(this.clock.millis());
+	}
+
+	private synchronized int sweep(long now) {
+		this.sweeping = true;
+		try {
+			int before = size();
+			this.locks.entrySet().removeIf((e) -> e.getValue().expiresAt <= now);
+			this.leases.entrySet().removeIf((e) -> e.getValue().isGone(now));
+			return before - size();
+		}
+		finally {
+			this.sweeping = false;
+		}
+	}
+
+	private static final class LockEntry {
+
+		final long firstSeenAt;
+
+		final long expiresAt;
+
+		final @Nullable String metadataJson;
+
+		LockEntry(long firstSeenAt, long expiresAt, @Nullable String metadataJson) {
+			this.firstSeenAt = firstSeenAt;
+			this.expiresAt = expiresAt;
+			this.metadataJson = metadataJson;
+		}
+
+		LockRecord toRecord(String key, long now) {
+			return new LockRecord(key, Instant.ofEpochMilli(this.firstSeenAt), Instant.ofEpochMilli(this.expiresAt),
+					this.metadataJson, Instant.ofEpochMilli(now));
+		}
+
+	}
+
+	private static final class LeaseEntry {
+
+		final LeaseState state;
+
+		final @Nullable String leaseId;
+
+		final long version;
+
+		final long firstSeenAt;
+
+		final long expiresAt;
+
+		final long doneAt;
+
+		final @Nullable String resultJson;
+
+		final @Nullable String resultHash;
+
+		final @Nullable String errorCode;
+
+		final @Nullable String metadataJson;
+
+		LeaseEntry(LeaseState state, @Nullable String leaseId, long version, long firstSeenAt, long expiresAt,
+				long doneAt, @Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode,
+				@Nullable String metadataJson) {
+			this.state = state;
+			this.leaseId = leaseId;
+			this.version = version;
+			this.firstSeenAt = firstSeenAt;
+			this.expiresAt = expiresAt;
+			this.doneAt = doneAt;
+			this.resultJson = resultJson;
+			this.resultHash = resultHash;
+			this.errorCode = errorCode;
+			this.metadataJson = metadataJson;
+		}
+
+		boolean heldBy(String id) {
+			return this.state == LeaseState.HELD && id.equals(this.leaseId);
+		}
+
+		/** Terminal past retention: treated as absent. */
+		boolean isTerminalGone(long now) {
+			return this.state.isTerminal() && this.expiresAt <= now;
+		}
+
+		/**
+		 * Nothing worth keeping: terminal past retention, released, or expired while held for longer than a grace
+		 * period (during which the late holder may still finish if nobody took over).
+		 */
+		boolean isGone(long now) {
+			long end = (this.state == LeaseState.HELD) ? this.expiresAt + EXPIRED_HOLDER_GRACE_MILLIS : this.expiresAt;
+			return end <= now;
+		}
+
+		LeaseEntry with(LeaseState newState, @Nullable String newLeaseId, long newExpiresAt, long newDoneAt,
+				@Nullable String newResultJson, @Nullable String newResultHash, @Nullable String newErrorCode) {
+			return new LeaseEntry(newState, newLeaseId, this.version, this.firstSeenAt, newExpiresAt, newDoneAt,
+					newResultJson, newResultHash, newErrorCode, this.metadataJson);
+		}
+
+		LeaseRecord toRecord(String key, long now) {
+			return new LeaseRecord(key, this.state, this.leaseId, this.version, Instant.ofEpochMilli(this.firstSeenAt),
+					Instant.ofEpochMilli(this.expiresAt), (this.doneAt != 0) ? Instant.ofEpochMilli(this.doneAt) : null,
+					this.resultJson, this.resultHash, this.errorCode, this.metadataJson, Instant.ofEpochMilli(now));
+		}
+
+	}
+
+}
