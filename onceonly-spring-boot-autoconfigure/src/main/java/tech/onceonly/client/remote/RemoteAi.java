@@ -12,7 +12,6 @@ import org.springframework.http.HttpMethod;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.AiResult;
@@ -21,6 +20,7 @@ import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.ReactiveOnceOnlyAi;
+import tech.onceonly.client.ResultObjects;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
@@ -226,7 +226,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 * work ends (errors ignored), subscribe {@code fn}, complete with its converted result, and return the stored
 	 * result. When {@code fn} or complete fails, the lease is failed with {@code errorCode} when
 	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode}); errors of that call are
-	 * ignored and the original error is raised. {@code completed}/{@code failed} return the stored result; any other
+	 * ignored and the original error is raised. The return value is converted with {@link ResultObjects}. {@code completed}/{@code failed} return the stored result; any other
 	 * status waits (without heartbeats) when {@code waitOnConflict} is on, else gives a synthetic
 	 * {@code not_acquired} result.
 	 */
@@ -262,7 +262,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				}, (ex) -> {
 				});
 			Mono<?> work = Mono.defer(fn::get);
-			return work.map((value) -> Optional.ofNullable(toResult(value)))
+			return work.map((value) -> Optional.ofNullable(ResultObjects.toResultObject(value, this.jsonMapper)))
 				.defaultIfEmpty(Optional.empty())
 				.flatMap((result) -> complete(key, leaseId, result.orElse(null), null))
 				.onErrorResume((ex) -> release(key, leaseId, ex, options).then(Mono.<Map<String, Object>>error(ex)))
@@ -275,27 +275,6 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 		Mono<Map<String, Object>> call = options.recordFailure().test(ex)
 				? fail(key, leaseId, options.errorCode(), null) : cancel(key, leaseId, options.errorCode());
 		return call.onErrorResume((error) -> Mono.empty()).then();
-	}
-
-	/**
-	 * A function's return value as a result object: a map as it is, another value converted with the JSON mapper when
-	 * it serialises to a JSON object, else {@code {"value": <its JSON value>}}.
-	 */
-	@SuppressWarnings("unchecked")
-	@Nullable Map<String, Object> toResult(@Nullable Object value) {
-		if (value == null) {
-			return null;
-		}
-		if (value instanceof Map<?, ?> map) {
-			return (Map<String, Object>) map;
-		}
-		JsonNode node = this.jsonMapper.valueToTree(value);
-		if (node.isObject()) {
-			return this.jsonMapper.treeToValue(node, LinkedHashMap.class);
-		}
-		Map<String, Object> wrapped = new LinkedHashMap<>();
-		wrapped.put("value", this.jsonMapper.treeToValue(node, Object.class));
-		return wrapped;
 	}
 
 }

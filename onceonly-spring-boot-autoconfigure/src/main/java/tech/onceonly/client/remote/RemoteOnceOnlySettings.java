@@ -31,6 +31,9 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 	/** The hosted API. */
 	public static final String DEFAULT_BASE_URL = "https://api.onceonly.tech/v1";
 
+	/** The jitter factor used when jitter is simply switched on. */
+	public static final double DEFAULT_JITTER = 0.5;
+
 	/** The default {@code User-Agent}: {@code onceonly-java-sdk/<version>}. */
 	public static final String DEFAULT_USER_AGENT = "onceonly-java-sdk/" + version();
 
@@ -136,7 +139,7 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 
 		private final String apiKey;
 
-		private String baseUrl = DEFAULT_BASE_URL;
+		private @Nullable String baseUrl = DEFAULT_BASE_URL;
 
 		private Duration timeout = Duration.ofSeconds(5);
 
@@ -152,16 +155,16 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 
 		private Duration retryAfterCap = Duration.ofSeconds(30);
 
-		private double jitter = 0.5;
+		private double jitter = DEFAULT_JITTER;
 
-		private String userAgent = DEFAULT_USER_AGENT;
+		private @Nullable String userAgent = DEFAULT_USER_AGENT;
 
 		private Builder(String apiKey) {
 			this.apiKey = apiKey;
 		}
 
-		/** The API base URL (default {@value RemoteOnceOnlySettings#DEFAULT_BASE_URL}). */
-		public Builder baseUrl(String value) {
+		/** The API base URL (default {@value RemoteOnceOnlySettings#DEFAULT_BASE_URL}; blank for the default). */
+		public Builder baseUrl(@Nullable String value) {
 			this.baseUrl = value;
 			return this;
 		}
@@ -214,8 +217,14 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 			return this;
 		}
 
-		/** The {@code User-Agent} header (default {@code onceonly-java-sdk/<version>}). */
-		public Builder userAgent(String value) {
+		/** Jitter on ({@value RemoteOnceOnlySettings#DEFAULT_JITTER}) or off (0), as {@code onceonly.retry.jitter}. */
+		public Builder jitter(boolean enabled) {
+			this.jitter = enabled ? DEFAULT_JITTER : 0;
+			return this;
+		}
+
+		/** The {@code User-Agent} header; {@code null} or blank for {@code onceonly-java-sdk/<version>}. */
+		public Builder userAgent(@Nullable String value) {
 			this.userAgent = value;
 			return this;
 		}

@@ -94,6 +94,19 @@ class RemoteOnceOnlySettingsTests {
 	}
 
 	@Test
+	void jitterSwitchMapsToTheDefaultFactorOrZero() {
+		assertThat(RemoteOnceOnlySettings.builder(KEY).jitter(true).build().jitter()).isEqualTo(0.5);
+		assertThat(RemoteOnceOnlySettings.builder(KEY).jitter(false).build().jitter()).isZero();
+	}
+
+	@Test
+	void nullBaseUrlAndUserAgentMeanTheDefaults() {
+		RemoteOnceOnlySettings settings = RemoteOnceOnlySettings.builder(KEY).baseUrl(null).userAgent(null).build();
+		assertThat(settings.baseUrl()).isEqualTo(RemoteOnceOnlySettings.DEFAULT_BASE_URL);
+		assertThat(settings.userAgent()).isEqualTo(RemoteOnceOnlySettings.DEFAULT_USER_AGENT);
+	}
+
+	@Test
 	void blankUserAgentFallsBackToTheDefault() {
 		assertThat(RemoteOnceOnlySettings.builder(KEY).userAgent(" ").build().userAgent())
 			.isEqualTo(RemoteOnceOnlySettings.DEFAULT_USER_AGENT);
