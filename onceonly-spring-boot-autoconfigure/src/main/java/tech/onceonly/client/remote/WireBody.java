@@ -31,13 +31,9 @@ final class WireBody {
 		return this.fields;
 	}
 
-	/** A ttl in whole seconds (a fraction of a second rounds up), or {@code null}. */
+	/** A ttl in whole seconds (a fraction of a second is dropped, as in the local engine), or {@code null}. */
 	static @Nullable Long seconds(@Nullable Duration ttl) {
-		if (ttl == null) {
-			return null;
-		}
-		long seconds = ttl.getSeconds();
-		return (ttl.getNano() > 0) ? seconds + 1 : seconds;
+		return (ttl != null) ? ttl.getSeconds() : null;
 	}
 
 }

@@ -191,7 +191,7 @@ class RunFnTests extends RemoteClientTestSupport {
 		stub(post(urlEqualTo("/v1/ai/extend")).willReturn(json(409, "{\"detail\":{\"error\":\"stale_lease\"}}")));
 		AiResult result = client().ai().runFn("ai:k", () -> {
 			try {
-				Thread.sleep(1250);
+				Thread.sleep(1400);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
