@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,8 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
 	private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
+
+	private static final Set<String> FREE_STATUSES = Set.of("released", "expired", "not_found");
 
 	private final RemoteHttp http;
 
@@ -163,10 +166,15 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 */
 	@Override
 	public Mono<AiResult> waitFor(String key, WaitOptions options) {
-		return Mono.defer(() -> poll(key, options, System.nanoTime(), null));
+		return Mono.defer(() -> poll(key, options, System.nanoTime(), null, false));
 	}
 
-	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend) {
+	/**
+	 * One polling round; with {@code takeOver}, a status saying the key is free again ({@code released},
+	 * {@code expired}, {@code not_found}) ends the wait empty so the caller can lease the key itself.
+	 */
+	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend,
+			boolean takeOver) {
 		return status(key).flatMap((status) -> {
 			if (status.isTerminal()) {
 				return result(key);
@@ -174,6 +182,9 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			long now = System.nanoTime();
 			if (now - start >= options.timeout().toNanos()) {
 				return Mono.just(AiResult.synthetic("failed", key, "timeout"));
+			}
+			if (takeOver && FREE_STATUSES.contains(status.status().strip().toLowerCase(Locale.ROOT))) {
+				return Mono.empty();
 			}
 			Mono<Void> heartbeat = Mono.empty();
 			Long extendedAt = lastExtend;
@@ -185,7 +196,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			}
 			Long next = extendedAt;
 			return heartbeat.then(Mono.delay(sleep(status, options)))
-				.then(Mono.defer(() -> poll(key, options, start, next)));
+				.then(Mono.defer(() -> poll(key, options, start, next, takeOver)));
 		});
 	}
 
@@ -227,11 +238,17 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 * result. When {@code fn} or complete fails, the lease is failed with {@code errorCode} when
 	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode}); errors of that call are
 	 * ignored and the original error is raised. The return value is converted with {@link ResultObjects}. {@code completed}/{@code failed} return the stored result; any other
-	 * status waits (without heartbeats) when {@code waitOnConflict} is on, else gives a synthetic
-	 * {@code not_acquired} result.
+	 * status waits (without heartbeats, bounded by the wait timeout counted from the start of the call) when
+	 * {@code waitOnConflict} is on, else gives a synthetic {@code not_acquired} result. A waiter that sees the key
+	 * free again ({@code released}, {@code expired}, {@code not_found}: the holder cancelled or stopped
+	 * heartbeating) leases it itself after {@code pollMin}, like the local engine.
 	 */
 	@Override
 	public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
+		return Mono.defer(() -> attempt(key, fn, options, System.nanoTime()));
+	}
+
+	private Mono<AiResult> attempt(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options, long start) {
 		return lease(key, options.ttl(), options.metadata()).flatMap((run) -> {
 			String status = run.status().strip().toLowerCase(Locale.ROOT);
 			if (status.equals("acquired")) {
@@ -245,7 +262,9 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				return result(key);
 			}
 			if (options.waitOnConflict()) {
-				return waitFor(key, options.waitOptions().withLease(null, null));
+				WaitOptions wait = options.waitOptions().withLease(null, null);
+				return poll(key, wait, start, null, true)
+					.switchIfEmpty(Mono.delay(wait.pollMin()).then(Mono.defer(() -> attempt(key, fn, options, start))));
 			}
 			return Mono.just(AiResult.synthetic(run.status().isEmpty() ? "in_progress" : run.status(), key,
 					"not_acquired"));

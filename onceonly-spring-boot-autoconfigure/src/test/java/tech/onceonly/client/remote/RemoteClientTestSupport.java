@@ -45,6 +45,18 @@ abstract class RemoteClientTestSupport {
 	static void startServer() {
 		server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
 		server.start();
+		warmUp();
+	}
+
+	/** One request before the tests, so a cold server on a busy machine does not time out a test's first call. */
+	private static void warmUp() {
+		try (RemoteOnceOnly client = new RemoteOnceOnly(settings().timeout(Duration.ofSeconds(30)).build(),
+				WebClient.builder(), JSON)) {
+			client.usageAll();
+		}
+		catch (RuntimeException ex) {
+			// the warm-up answer (404 from an empty server) does not matter
+		}
 	}
 
 	@AfterAll
@@ -71,8 +83,8 @@ abstract class RemoteClientTestSupport {
 	static RemoteOnceOnlySettings.Builder settings() {
 		return RemoteOnceOnlySettings.builder(API_KEY)
 			.baseUrl(baseUrl())
-			.timeout(Duration.ofSeconds(2))
-			.connectTimeout(Duration.ofSeconds(1))
+			.timeout(Duration.ofSeconds(5))
+			.connectTimeout(Duration.ofSeconds(2))
 			.maxRetries(0)
 			.retryBackoff(Duration.ofMillis(1))
 			.retryMaxBackoff(Duration.ofMillis(5))

@@ -148,6 +148,37 @@ class RunFnTests extends RemoteClientTestSupport {
 	}
 
 	@Test
+	void waiterTakesOverWhenTheHolderReleasedOrExpired() {
+		acquiredFlow();
+		sequence(() -> post(urlEqualTo("/v1/ai/lease")), json(200, "{\"status\":\"polling\"}"),
+				json(200, "{\"status\":\"acquired\",\"lease_id\":\"l2\"}"));
+		sequence(() -> get(urlPathEqualTo("/v1/ai/status")), json(200, "{\"status\":\"in_progress\"}"),
+				json(200, "{\"status\":\"expired\"}"));
+		AtomicInteger calls = new AtomicInteger();
+		AiResult result = client().ai().runFn("ai:k", () -> {
+			calls.incrementAndGet();
+			return Map.of("mine", true);
+		}, OPTIONS);
+		assertThat(calls).hasValue(1);
+		assertThat(result.isCompleted()).isTrue();
+		assertThat(bodies("/v1/ai/lease")).hasSize(2);
+		assertThat(bodies("/v1/ai/complete")).extracting((body) -> body.get("lease_id")).containsExactly("l2");
+	}
+
+	@Test
+	void takeOverAttemptsStopAtTheWaitTimeout() {
+		lease("{\"status\":\"polling\"}");
+		stub(get(urlPathEqualTo("/v1/ai/status")).willReturn(json(200, "{\"status\":\"released\"}")));
+		RunFnOptions options = OPTIONS.withWaitOnConflict(true, RemoteAiTests.FAST.withTimeout(Duration.ofMillis(200))
+			.withPoll(Duration.ofMillis(20), Duration.ofMillis(20)));
+		AtomicInteger calls = new AtomicInteger();
+		AiResult result = client().ai().runFn("ai:k", calls::incrementAndGet, options);
+		assertThat(calls).hasValue(0);
+		assertThat(result.errorCode()).isEqualTo("timeout");
+		assertThat(bodies("/v1/ai/lease").size()).isGreaterThan(1);
+	}
+
+	@Test
 	void fnFailureIsRecordedWithTheErrorCodeAndRethrown() {
 		acquiredFlow();
 		stub(post(urlEqualTo("/v1/ai/fail")).willReturn(json(500, "{\"detail\":\"fail is down\"}")));
