@@ -237,11 +237,12 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 * work ends (errors ignored), subscribe {@code fn}, complete with its converted result, and return the stored
 	 * result. When {@code fn} or complete fails, the lease is failed with {@code errorCode} when
 	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode}); errors of that call are
-	 * ignored and the original error is raised. The return value is converted with {@link ResultObjects}. {@code completed}/{@code failed} return the stored result; any other
-	 * status waits (without heartbeats, bounded by the wait timeout counted from the start of the call) when
-	 * {@code waitOnConflict} is on, else gives a synthetic {@code not_acquired} result. A waiter that sees the key
-	 * free again ({@code released}, {@code expired}, {@code not_found}: the holder cancelled or stopped
-	 * heartbeating) leases it itself after {@code pollMin}, like the local engine.
+	 * ignored and the original error is raised. The return value is converted with {@link ResultObjects}.
+	 * {@code completed}/{@code failed} return the stored result; any other status waits (without heartbeats,
+	 * bounded by the wait timeout counted from the start of the call) when {@code waitOnConflict} is on, else
+	 * gives a synthetic {@code not_acquired} result. A waiter that sees the key free again ({@code released},
+	 * {@code expired}, {@code not_found}: the holder cancelled or stopped heartbeating) leases it itself after
+	 * {@code pollMin}, like the local engine.
 	 */
 	@Override
 	public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {

@@ -59,7 +59,8 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 			.pendingAcquireTimeout(settings.timeout().plus(settings.connectTimeout()))
 			.build();
 		HttpClient httpClient = HttpClient.create(this.connections)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
 			.responseTimeout(settings.timeout());
 		WebClient webClient = webClientBuilder.clone()
 			.clientConnector(new ReactorClientHttpConnector(httpClient))

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>after an answer carrying a parseable {@code Retry-After} (seconds, may be fractional): that value, clamped to
  * [0, {@code retryAfterCap}], without jitter;</li>
- * <li>otherwise {@code d × (1 − jitter × r)} where {@code d = min(retryMaxBackoff, retryBackoff × 2^n)} and {@code r}
- * is uniform in [0, 1), so the wait lies in ({@code d × (1 − jitter)}, {@code d}] and never exceeds the cap.</li>
+ * <li>otherwise {@code d × (1 − jitter × r)} where {@code d = min(retryMaxBackoff, retryBackoff × 2^n)} and
+ * {@code r} is uniform in [0, 1), so the wait lies in ({@code d × (1 − jitter)}, {@code d}] and never exceeds
+ * the cap.</li>
  * </ul>
  */
 final class RetryDelays {
