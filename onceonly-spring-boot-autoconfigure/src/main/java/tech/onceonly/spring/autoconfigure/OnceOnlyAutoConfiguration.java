@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,9 +31,11 @@ import tech.onceonly.store.memory.InMemoryStore;
  * engine on the {@link OnceOnlyStore} bean (the in-memory store unless a JDBC or Redis store is configured).
  * Every bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "onceonly.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OnceOnlyProperties.class)
+@Import(OnceOnlyRemoteConfiguration.class)
 public final class OnceOnlyAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(OnceOnlyAutoConfiguration.class);

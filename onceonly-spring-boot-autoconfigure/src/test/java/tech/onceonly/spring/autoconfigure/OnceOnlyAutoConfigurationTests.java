@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -16,8 +17,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.remote.RemoteOnceOnly;
+import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
@@ -125,6 +129,45 @@ class OnceOnlyAutoConfigurationTests {
 			});
 		assertThat(output).contains("OnceOnly: remote API at https://example.test/v1 (fail-open=true)")
 			.doesNotContain("sk_live_secret");
+	}
+
+	@Test
+	void remoteModeShouldBuildTheRemoteClientFromProperties(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("onceonly.mode=remote", "onceonly.api-key=sk_live_secret",
+					"onceonly.base-url=http://127.0.0.1:9/", "onceonly.timeout=2s", "onceonly.connect-timeout=1s",
+					"onceonly.fail-open=false", "onceonly.user-agent=my-agent/1", "onceonly.retry.max-retries=5",
+					"onceonly.retry.backoff=100ms", "onceonly.retry.max-backoff=3s", "onceonly.retry.retry-after-cap=7s",
+					"onceonly.retry.jitter=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OnceOnly.class).doesNotHaveBean(OnceOnlyStore.class);
+				RemoteOnceOnlySettings settings = context.getBean(RemoteOnceOnly.class).settings();
+				assertThat(settings.apiKey()).isEqualTo("sk_live_secret");
+				assertThat(settings.baseUrl()).isEqualTo(RemoteOnceOnlySettings.normalizeBaseUrl("http://127.0.0.1:9/"));
+				assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(settings.failOpen()).isFalse();
+				assertThat(settings.userAgent()).isEqualTo("my-agent/1");
+				assertThat(settings.maxRetries()).isEqualTo(5);
+				assertThat(settings.retryBackoff()).isEqualTo(Duration.ofMillis(100));
+				assertThat(settings.retryMaxBackoff()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(settings.retryAfterCap()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(settings.jitter()).isZero();
+			});
+		assertThat(output).contains("OnceOnly: remote API at http://127.0.0.1:9/ (fail-open=false)")
+			.doesNotContain("sk_live_secret");
+	}
+
+	@Test
+	void remoteModeWithoutWebClientShouldFailWithWhatToAdd() {
+		this.runner.withClassLoader(new FilteredClassLoader(WebClient.class))
+			.withPropertyValues("onceonly.mode=remote", "onceonly.api-key=sk_live_secret")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new OnceOnlyFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("remote client is not available");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-webclient");
+			});
 	}
 
 	@Test
