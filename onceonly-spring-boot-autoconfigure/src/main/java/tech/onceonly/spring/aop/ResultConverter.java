@@ -31,10 +31,6 @@ final class ResultConverter {
 		this.json = json;
 	}
 
-	JsonMapper jsonMapper() {
-		return this.json;
-	}
-
 	@Nullable Object convert(@Nullable Map<String, Object> stored, ResolvableType declared) {
 		Class<?> raw = declared.resolve(Object.class);
 		if (raw == Void.class || raw == void.class) {

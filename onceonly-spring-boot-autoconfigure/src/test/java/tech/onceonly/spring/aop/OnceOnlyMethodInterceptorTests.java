@@ -184,6 +184,18 @@ class OnceOnlyMethodInterceptorTests {
 	}
 
 	@Test
+	void idempotentAsyncDuplicateShouldFailWithDuplicateOrUseTheFallback() throws Exception {
+		Mailer mailerTarget = new Mailer();
+		Mailer mailer = proxy(mailerTarget);
+		assertThat(mailer.asyncStrict("a").get(5, TimeUnit.SECONDS)).isEqualTo("strict:a");
+		assertThat(mailer.asyncStrict("a")).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(DuplicateExecutionException.class);
+		assertThat(mailer.monoFallback("b").block(Duration.ofSeconds(5))).isEqualTo("first:b");
+		assertThat(mailer.monoFallback("b").block(Duration.ofSeconds(5))).isEqualTo("fallback:b");
+	}
+
+	@Test
 	void idempotentMonoDuplicateShouldBeEmptyAndThrowWhenAsked() {
 		Mailer mailerTarget = new Mailer();
 		Mailer mailer = proxy(mailerTarget);
@@ -400,6 +412,20 @@ class OnceOnlyMethodInterceptorTests {
 		public CompletableFuture<String> async(String key) {
 			this.sent.incrementAndGet();
 			return CompletableFuture.completedFuture("async:" + key);
+		}
+
+		@Idempotent(key = "'strict-async:' + #p0", onDuplicate = OnDuplicate.THROW)
+		public CompletableFuture<String> asyncStrict(String key) {
+			return CompletableFuture.completedFuture("strict:" + key);
+		}
+
+		@Idempotent(key = "'mono-fallback:' + #p0", onDuplicate = OnDuplicate.FALLBACK, fallbackMethod = "monoAgain")
+		public Mono<String> monoFallback(String key) {
+			return Mono.just("first:" + key);
+		}
+
+		Mono<String> monoAgain(String key) {
+			return Mono.just("fallback:" + key);
 		}
 
 		@Idempotent(key = "'mono:' + #p0", onDuplicate = OnDuplicate.RETURN_NULL)

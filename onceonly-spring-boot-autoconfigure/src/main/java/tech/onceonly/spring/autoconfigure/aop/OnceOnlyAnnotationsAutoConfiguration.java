@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +40,7 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 public final class OnceOnlyAnnotationsAutoConfiguration {
 
 	/** The advisor's order when {@code onceonly.annotations.order} is not set: outside {@code @Transactional}. */
-	public static final int DEFAULT_ORDER = org.springframework.core.Ordered.LOWEST_PRECEDENCE - 100;
+	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	/**
 	 * The advisor; static and resolving the client and the mapper lazily, so creating it early (as auto-proxy
