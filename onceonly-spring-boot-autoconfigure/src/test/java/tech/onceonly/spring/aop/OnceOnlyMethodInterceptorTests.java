@@ -300,6 +300,28 @@ class OnceOnlyMethodInterceptorTests {
 	}
 
 	@Test
+	void idempotentAiFailureRecordedElsewhereShouldRaiseExecutionFailed() {
+		Payments payments = proxy(new Payments());
+		AiRun held = this.client.ai().lease("o-10", Duration.ofMinutes(5), null);
+		this.client.ai().fail("o-10", held.leaseId(), "stripe_error", null);
+		assertThatExceptionOfType(IdempotentExecutionFailedException.class)
+			.isThrownBy(() -> payments.charge("o-10", 10))
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("stripe_error"));
+	}
+
+	@Test
+	void idempotentAiWaitingCallerShouldRunTheMethodWhenTheHolderReleasesTheLease() throws Exception {
+		Payments paymentsTarget = new Payments();
+		Payments payments = proxy(paymentsTarget);
+		AiRun held = this.client.ai().lease("o-11", Duration.ofMinutes(5), null);
+		CompletableFuture<Receipt> waiter = CompletableFuture.supplyAsync(() -> payments.charge("o-11", 11));
+		assertThat(waiter).isNotDone();
+		this.client.ai().cancel("o-11", held.leaseId(), "transient failure");
+		assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo(new Receipt("r-1", "o-11", 11));
+		assertThat(paymentsTarget.charges).hasValue(1);
+	}
+
+	@Test
 	void idempotentAiMetadataMustEvaluateToAMap() {
 		Payments paymentsTarget = new Payments();
 		Payments payments = proxy(paymentsTarget);
