@@ -23,10 +23,11 @@
 #   ONCEONLY_TEST_REDIS_URL=redis://127.0.0.1:6390
 # The tests fail (not skip) when CI=true and a URL is missing.
 
-ONCEONLY_SERVICES_DIR="${ONCEONLY_SERVICES_DIR:-${WORK_DIR:-/tmp}/onceonly-services}"
-ONCEONLY_PG_PORT="${ONCEONLY_PG_PORT:-5433}"
-ONCEONLY_REDIS_PORT="${ONCEONLY_REDIS_PORT:-6390}"
-ONCEONLY_PG_DB="${ONCEONLY_PG_DB:-onceonly}"
+# Exported so that tests (the outage tests) can stop and restart the servers through this script.
+export ONCEONLY_SERVICES_DIR="${ONCEONLY_SERVICES_DIR:-${WORK_DIR:-/tmp}/onceonly-services}"
+export ONCEONLY_PG_PORT="${ONCEONLY_PG_PORT:-5433}"
+export ONCEONLY_REDIS_PORT="${ONCEONLY_REDIS_PORT:-6390}"
+export ONCEONLY_PG_DB="${ONCEONLY_PG_DB:-onceonly}"
 
 _onceonly_pg_bin() {
 	local dir
@@ -89,7 +90,7 @@ onceonly_postgres_stop() {
 	local data="$ONCEONLY_SERVICES_DIR/pgdata" pid
 	if [ -f "$data/postmaster.pid" ]; then
 		pid="$(head -1 "$data/postmaster.pid")"
-		kill -INT "$pid" 2>/dev/null
+		kill -INT "$pid" 2>/dev/null || true
 		_onceonly_wait "PostgreSQL shutdown" 30 test ! -e "/proc/$pid"
 	fi
 }
@@ -110,7 +111,7 @@ onceonly_redis_stop() {
 	local pidfile="$ONCEONLY_SERVICES_DIR/redis.pid" pid
 	if [ -f "$pidfile" ]; then
 		pid="$(cat "$pidfile")"
-		kill -TERM "$pid" 2>/dev/null
+		kill -TERM "$pid" 2>/dev/null || true
 		_onceonly_wait "Redis shutdown" 10 test ! -e "/proc/$pid"
 		rm -f "$pidfile"
 	fi
