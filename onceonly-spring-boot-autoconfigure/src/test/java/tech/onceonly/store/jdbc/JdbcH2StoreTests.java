@@ -6,11 +6,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-import tech.onceonly.store.AbstractStoreConcurrencyTests;
 import tech.onceonly.store.OnceOnlyStore;
 
 /** The store contract and fuzz on H2 (in memory, shared by the pool's connections). */
-class JdbcH2StoreTests extends AbstractStoreConcurrencyTests {
+class JdbcH2StoreTests extends AbstractJdbcStoreTests {
 
 	private static HikariDataSource dataSource;
 
@@ -30,11 +29,6 @@ class JdbcH2StoreTests extends AbstractStoreConcurrencyTests {
 	@Override
 	protected OnceOnlyStore createStore() {
 		return new JdbcStore(dataSource);
-	}
-
-	@Override
-	protected void setTimeOffset(OnceOnlyStore store, Duration offset) {
-		((JdbcStore) store).setTimeOffset(offset);
 	}
 
 }

@@ -1,6 +1,5 @@
 package tech.onceonly.store.jdbc;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import tech.onceonly.store.AbstractStoreConcurrencyTests;
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.TestServices;
@@ -17,7 +15,7 @@ import tech.onceonly.store.TestServices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The store contract and fuzz on a real PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}). */
-class JdbcPostgresStoreTests extends AbstractStoreConcurrencyTests {
+class JdbcPostgresStoreTests extends AbstractJdbcStoreTests {
 
 	private static HikariDataSource dataSource;
 
@@ -37,11 +35,6 @@ class JdbcPostgresStoreTests extends AbstractStoreConcurrencyTests {
 	@Override
 	protected OnceOnlyStore createStore() {
 		return new JdbcStore(dataSource);
-	}
-
-	@Override
-	protected void setTimeOffset(OnceOnlyStore store, Duration offset) {
-		((JdbcStore) store).setTimeOffset(offset);
 	}
 
 	@Test
