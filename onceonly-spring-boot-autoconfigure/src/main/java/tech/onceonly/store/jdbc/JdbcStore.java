@@ -525,8 +525,8 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * H2: updates return their rows through {@code FINAL TABLE}; acquisitions are an insert, else an update where
-	 * expired, else a read, each one atomic statement (the caller retries when a concurrent writer got in between).
+	 * H2: updates return their rows through {@code FINAL TABLE}; acquisitions are an insert where absent, else an
+	 * update where expired, else a read, each one atomic statement (the caller retries when a concurrent writer got in between).
 	 * {@code CURRENT_TIMESTAMP} is fixed for the duration of a statement, so repeating it reads one time.
 	 */
 	private static final class H2Sql extends Sql {
@@ -577,14 +577,15 @@ public final class JdbcStore implements OnceOnlyStore {
 		@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
 			try {
 				LockRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
-						+ this.locks + " (lock_key, first_seen_at, expires_at, metadata) VALUES (?, " + NOW + ", " + NOW
-						+ " + ?, ?)) t", JdbcStore::lockRecord, key, offset, offset, ttl, metadata));
+						+ this.locks + " (lock_key, first_seen_at, expires_at, metadata) SELECT ?, " + NOW + ", " + NOW
+						+ " + ?, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM " + this.locks
+						+ " WHERE lock_key = ?)) t", JdbcStore::lockRecord, key, offset, offset, ttl, metadata, key));
 				if (inserted != null) {
 					return new LockResult(true, inserted);
 				}
 			}
 			catch (DuplicateKeyException ex) {
-				// the key exists: take it over if it expired
+				// a concurrent insert won: take the key over below if it already expired
 			}
 			LockRecord taken = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (UPDATE "
 					+ this.locks + " SET first_seen_at = " + NOW + ", expires_at = " + NOW + " + ?, metadata = ? "
@@ -602,15 +603,16 @@ public final class JdbcStore implements OnceOnlyStore {
 				long offset) {
 			try {
 				LeaseRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
-						+ this.leases + " (" + LEASE_COLUMNS + ") VALUES (?, 'HELD', ?, 1, " + NOW + ", " + NOW
-						+ " + ?, NULL, NULL, NULL, NULL, ?)) t", JdbcStore::leaseRecord, key, leaseId, offset, offset,
-						ttl, metadata));
+						+ this.leases + " (" + LEASE_COLUMNS + ") SELECT ?, 'HELD', ?, 1, " + NOW + ", " + NOW
+						+ " + ?, NULL, NULL, NULL, NULL, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM "
+						+ this.leases + " WHERE lease_key = ?)) t", JdbcStore::leaseRecord, key, leaseId, offset, offset,
+						ttl, metadata, key));
 				if (inserted != null) {
 					return new LeaseResult(LeaseResult.Outcome.ACQUIRED, inserted);
 				}
 			}
 			catch (DuplicateKeyException ex) {
-				// the key exists: take it over if it is free
+				// a concurrent insert won: take the lease over below if it is already free
 			}
 			LeaseRecord taken = first(jdbc.query("SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE "
 					+ this.leases + " SET state = 'HELD', lease_id = ?, "
