@@ -70,7 +70,7 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 				: new RetryDelays(settings);
 		this.reactive = new ReactiveRemoteOnceOnly(new RemoteHttp(settings, webClient, jsonMapper, delays), jsonMapper,
 				settings.failOpen());
-		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive);
+		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper);
 	}
 
 	/** A client with the given settings, a plain {@code WebClient.Builder} and a default {@code JsonMapper}. */

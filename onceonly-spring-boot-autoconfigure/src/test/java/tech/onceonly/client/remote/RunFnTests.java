@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -59,6 +60,18 @@ class RunFnTests extends RemoteClientTestSupport {
 			Thread.currentThread().interrupt();
 		}
 		return value;
+	}
+
+	@Test
+	void blockingRunFnShouldRunTheFunctionOnTheCallingThread() {
+		acquiredFlow();
+		Thread caller = Thread.currentThread();
+		AtomicReference<Thread> ranOn = new AtomicReference<>();
+		client().ai().runFn("ai:k", () -> {
+			ranOn.set(Thread.currentThread());
+			return Map.of("ok", true);
+		}, OPTIONS);
+		assertThat(ranOn.get()).isSameAs(caller);
 	}
 
 	@Test
