@@ -60,7 +60,7 @@ public final class GovernanceEngine implements AutoCloseable {
 			.build();
 		PolicyCache policies = new PolicyCache(store, canonical);
 		RegisteredTools registry = new RegisteredTools(store);
-		HttpToolInvoker http = new HttpToolInvoker((httpClient != null) ? httpClient : HttpToolInvoker.defaultClient(),
+		HttpToolInvoker http = new HttpToolInvoker(httpClient,
 				json, store::now, settings.httpRetryBackoff());
 		this.gov = new LocalGovernance(store, policies, registry, canonical);
 		this.pipeline = new ToolCallPipeline(store, leases, namespace, localTools, registry, http, policies, json,

@@ -25,7 +25,9 @@ import tech.onceonly.store.ToolRecord;
  */
 public final class HttpToolInvoker {
 
-	private final HttpClient http;
+	private final @Nullable HttpClient given;
+
+	private volatile @Nullable HttpClient http;
 
 	private final JsonMapper json;
 
@@ -35,13 +37,13 @@ public final class HttpToolInvoker {
 
 	/**
 	 * An invoker.
-	 * @param http the HTTP client
+	 * @param http the HTTP client, or {@code null} for a {@link #defaultClient()} created at the first call
 	 * @param json the mapper for bodies
 	 * @param clock the time for {@value ToolSignatures#TIMESTAMP_HEADER}
 	 * @param retryBackoff the pause before retry n is n times this
 	 */
-	public HttpToolInvoker(HttpClient http, JsonMapper json, Supplier<Instant> clock, Duration retryBackoff) {
-		this.http = http;
+	public HttpToolInvoker(@Nullable HttpClient http, JsonMapper json, Supplier<Instant> clock, Duration retryBackoff) {
+		this.given = http;
 		this.json = json;
 		this.clock = clock;
 		this.retryBackoff = retryBackoff;
@@ -78,7 +80,7 @@ public final class HttpToolInvoker {
 				.POST(HttpRequest.BodyPublishers.ofByteArray(body))
 				.build();
 			try {
-				HttpResponse<byte[]> response = this.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+				HttpResponse<byte[]> response = client().send(request, HttpResponse.BodyHandlers.ofByteArray());
 				int status = response.statusCode();
 				if (status >= 200 && status < 300) {
 					return parse(tool, response.body());
@@ -99,6 +101,20 @@ public final class HttpToolInvoker {
 			}
 		}
 		throw (cause != null) ? new ToolExecutionException(failure, cause) : new ToolExecutionException(failure);
+	}
+
+	private HttpClient client() {
+		HttpClient client = this.http;
+		if (client == null) {
+			synchronized (this) {
+				client = this.http;
+				if (client == null) {
+					client = (this.given != null) ? this.given : defaultClient();
+					this.http = client;
+				}
+			}
+		}
+		return client;
 	}
 
 	private @Nullable Map<String, Object> parse(ToolRecord tool, byte[] body) {
