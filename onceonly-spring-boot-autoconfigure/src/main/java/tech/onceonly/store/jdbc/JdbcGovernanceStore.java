@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -56,6 +57,8 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	private static final int PURGE_EVERY_WRITES = 1024;
 
+	private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
 	private static final String AUDIT_COLUMNS = "ts, agent_id, tool, decision, policy_reason, risk_level, args_hash, "
 			+ "spend_micros, run_id";
 
@@ -93,7 +96,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	public JdbcGovernanceStore(DataSource dataSource, String tablePrefix, JdbcStore.@Nullable Platform platform,
 			Duration retention) {
 		Objects.requireNonNull(dataSource, "dataSource");
-		JdbcStore.schemaScript(JdbcStore.Platform.H2, tablePrefix);
+		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
+			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix
+					+ "': use letters, digits and underscores (optionally schema.prefix)");
+		}
 		if (retention.isNegative() || retention.isZero()) {
 			throw new IllegalArgumentException("retention must be positive, was " + retention);
 		}
