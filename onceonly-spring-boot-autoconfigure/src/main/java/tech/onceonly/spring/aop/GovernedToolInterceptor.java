@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -33,9 +34,11 @@ import tech.onceonly.spring.annotation.GovernedTool;
  */
 public class GovernedToolInterceptor implements MethodInterceptor {
 
-	private final GovernanceEngine engine;
+	private final Supplier<GovernanceEngine> engine;
 
-	private final JsonMapper json;
+	private final Supplier<JsonMapper> jsonSupplier;
+
+	private volatile @Nullable JsonMapper json;
 
 	private final GovernedToolExpressions expressions = new GovernedToolExpressions();
 
@@ -47,8 +50,27 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 	 * @param json the mapper that converts arguments and replayed results
 	 */
 	public GovernedToolInterceptor(GovernanceEngine engine, JsonMapper json) {
+		this(() -> engine, () -> json);
+	}
+
+	/**
+	 * An interceptor that resolves its collaborators at the first governed call, so creating it early (as
+	 * auto-proxy creators do) initializes nothing else.
+	 * @param engine supplies the governance engine
+	 * @param json supplies the mapper that converts arguments and replayed results
+	 */
+	public GovernedToolInterceptor(Supplier<GovernanceEngine> engine, Supplier<JsonMapper> json) {
 		this.engine = engine;
-		this.json = json;
+		this.jsonSupplier = json;
+	}
+
+	private JsonMapper json() {
+		JsonMapper mapper = this.json;
+		if (mapper == null) {
+			mapper = this.jsonSupplier.get();
+			this.json = mapper;
+		}
+		return mapper;
 	}
 
 	/** Lets expressions reference beans ({@code @name}). */
@@ -83,9 +105,9 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 		String risk = spec.annotation.riskLevel().isEmpty() ? null : spec.annotation.riskLevel();
 		Map<String, Object> toolArgs = new LinkedHashMap<>();
 		for (int i = 0; i < args.length; i++) {
-			toolArgs.put(spec.parameterNames[i], this.json.convertValue(args[i], Object.class));
+			toolArgs.put(spec.parameterNames[i], json().convertValue(args[i], Object.class));
 		}
-		ToolCallOutcome outcome = this.engine.call(new ToolCallRequest(agent, tool, toolArgs, spend,
+		ToolCallOutcome outcome = this.engine.get().call(new ToolCallRequest(agent, tool, toolArgs, spend,
 				(runId != null && !runId.isBlank()) ? runId : null), (call) -> proceed(invocation), risk);
 		if (outcome.error() != null) {
 			throw unwrap(outcome.error());
@@ -127,11 +149,12 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 		if (stored == null || returnType == void.class || returnType == Void.class) {
 			return null;
 		}
-		JavaType type = this.json.getTypeFactory().constructType(returnType);
+		JsonMapper mapper = json();
+		JavaType type = mapper.getTypeFactory().constructType(returnType);
 		if (!type.isMapLikeType() && stored.size() == 1 && stored.containsKey(ResultObjects.VALUE_FIELD)) {
-			return this.json.convertValue(stored.get(ResultObjects.VALUE_FIELD), type);
+			return mapper.convertValue(stored.get(ResultObjects.VALUE_FIELD), type);
 		}
-		return this.json.convertValue(stored, type);
+		return mapper.convertValue(stored, type);
 	}
 
 	private @Nullable String text(String template, Method method, Object[] args, Object root) {

@@ -1,0 +1,73 @@
+package tech.onceonly.spring.autoconfigure.governance;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.type.AnnotationMetadata;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.engine.governance.GovernanceEngine;
+import tech.onceonly.spring.aop.GovernedToolAdvisor;
+import tech.onceonly.spring.aop.GovernedToolInterceptor;
+import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
+
+/**
+ * Auto-configuration of {@code @GovernedTool}: its advisor (switched with {@code onceonly.annotations.enabled}, like
+ * the other OnceOnly annotations) and an auto-proxy creator when the application has none. Governed methods run in
+ * the local engine's governance pipeline; with the remote client a governed call fails, saying so, because the hosted
+ * API executes only registered HTTP tools.
+ */
+@AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
+		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
+@ConditionalOnClass(Advisor.class)
+@ConditionalOnBooleanProperty(name = "onceonly.annotations.enabled", matchIfMissing = true)
+@ConditionalOnBean(OnceOnly.class)
+@Import(OnceOnlyGovernanceAutoConfiguration.AutoProxyRegistrar.class)
+public final class OnceOnlyGovernanceAutoConfiguration {
+
+	/** The advisor; static and resolving the client and the mapper at the first governed call. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static GovernedToolAdvisor governedToolAdvisor(ObjectProvider<OnceOnly> client,
+			ObjectProvider<JsonMapper> jsonMapper, ConfigurableListableBeanFactory beanFactory) {
+		GovernedToolInterceptor interceptor = new GovernedToolInterceptor(() -> governance(client.getObject()),
+				() -> jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		interceptor.setBeanFactory(beanFactory);
+		return new GovernedToolAdvisor(interceptor);
+	}
+
+	private static GovernanceEngine governance(OnceOnly client) {
+		if (client instanceof LocalOnceOnly local) {
+			return local.governance();
+		}
+		throw new IllegalStateException("@GovernedTool needs the local engine (onceonly.mode=local), but the OnceOnly "
+				+ "bean is " + client.getClass().getName() + "; with the hosted API register the tool over HTTP "
+				+ "(gov().createTool) and call it with ai().runTool");
+	}
+
+	/** Registers Spring's infrastructure auto-proxy creator unless a (more capable) one is registered already. */
+	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+		}
+
+	}
+
+}

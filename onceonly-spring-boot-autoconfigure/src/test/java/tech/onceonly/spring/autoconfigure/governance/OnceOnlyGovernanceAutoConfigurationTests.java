@@ -1,0 +1,76 @@
+package tech.onceonly.spring.autoconfigure.governance;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import tech.onceonly.client.AgentDisabledException;
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.ToolBlockedException;
+import tech.onceonly.spring.annotation.GovernedTool;
+import tech.onceonly.spring.aop.GovernedToolAdvisor;
+import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class OnceOnlyGovernanceAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(OnceOnlyAutoConfiguration.class,
+				OnceOnlyGovernanceAutoConfiguration.class))
+		.withUserConfiguration(ToolsConfiguration.class);
+
+	@Test
+	void governedMethodsShouldRunThroughTheLocalEnginesPipeline() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(GovernedToolAdvisor.class);
+			OnceOnly onceOnly = context.getBean(OnceOnly.class);
+			Mailer mailer = context.getBean(Mailer.class);
+			assertThat(mailer.send("a@example.com")).isEqualTo("sent:a@example.com");
+			assertThat(onceOnly.gov().agentLogs("support-bot", 10)).hasSize(1);
+			onceOnly.gov().upsertPolicy("support-bot", Map.of("blocked_tools", List.of("send_email")));
+			assertThatExceptionOfType(ToolBlockedException.class).isThrownBy(() -> mailer.send("b@example.com"));
+			onceOnly.gov().disableAgent("support-bot", "test");
+			assertThatExceptionOfType(AgentDisabledException.class).isThrownBy(() -> mailer.send("c@example.com"));
+		});
+	}
+
+	@Test
+	void annotationsSwitchedOffShouldLeaveMethodsAlone() {
+		this.runner.withPropertyValues("onceonly.annotations.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(GovernedToolAdvisor.class));
+	}
+
+	@Test
+	void withoutSpringAopNothingShouldBeConfigured() {
+		this.runner.withClassLoader(new FilteredClassLoader(org.springframework.aop.Advisor.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(GovernedToolAdvisor.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ToolsConfiguration {
+
+		@Bean
+		Mailer mailer() {
+			return new Mailer();
+		}
+
+	}
+
+	static class Mailer {
+
+		@GovernedTool(agent = "support-bot", tool = "send_email")
+		public String send(String to) {
+			return "sent:" + to;
+		}
+
+	}
+
+}
