@@ -2,9 +2,11 @@ package tech.onceonly.spring.autoconfigure.governance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +17,11 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ToolBlockedException;
 import tech.onceonly.spring.annotation.GovernedTool;
 import tech.onceonly.spring.aop.GovernedToolAdvisor;
+import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
+import tech.onceonly.spring.autoconfigure.store.OnceOnlyJdbcStoreAutoConfiguration;
+import tech.onceonly.store.GovernanceStore;
+import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -52,6 +58,32 @@ class OnceOnlyGovernanceAutoConfigurationTests {
 	void withoutSpringAopNothingShouldBeConfigured() {
 		this.runner.withClassLoader(new FilteredClassLoader(org.springframework.aop.Advisor.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(GovernedToolAdvisor.class));
+	}
+
+	@Test
+	void jdbcStoreTypeShouldPutGovernanceInTheDatabase() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					OnceOnlyJdbcStoreAutoConfiguration.class, OnceOnlyAutoConfiguration.class,
+					OnceOnlyGovernanceAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+					"onceonly.store.type=jdbc")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(JdbcGovernanceStore.class);
+				LocalOnceOnly onceOnly = (LocalOnceOnly) context.getBean(OnceOnly.class);
+				assertThat(onceOnly.governance().store()).isSameAs(context.getBean(JdbcGovernanceStore.class));
+				onceOnly.gov().disableAgent("a", "stop");
+				assertThat(context.getBean(JdbcGovernanceStore.class).getAgent("a").enabled()).isFalse();
+			});
+	}
+
+	@Test
+	void memoryStoreTypeShouldKeepGovernanceInMemory() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(GovernanceStore.class);
+			assertThat(((LocalOnceOnly) context.getBean(OnceOnly.class)).governance().store().type())
+				.isEqualTo("memory");
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
