@@ -38,7 +38,8 @@ import tech.onceonly.store.UsageRequest;
  * canonical arguments, {@code run_id} included) within the dedup window is answered {@code dedup} /
  * {@code tool_idempotency} with the first execution's result, and a concurrent one waits for it; (5) the tool runs:
  * {@code executed} / {@code ok}, or {@code executed} / {@code tool_error} with {@code ok=false} when it fails, in which
- * case the reservation is given back and an identical call may run again. Every decision is one audit record.
+ * case the reservation is given back and an identical call may run again. Every decision is one audit record,
+ * stamped with the store time at which the call was decided.
  */
 public final class ToolCallPipeline {
 
@@ -131,12 +132,12 @@ public final class ToolCallPipeline {
 				break;
 		}
 		if (this.settings.dedupWindow().isZero()) {
-			return execute(c, target, risk, usage, null, null);
+			return execute(c, now, target, risk, usage, null, null);
 		}
 		String leaseKey = this.namespace + "gov:dedup:" + c.idempotencyKey;
 		LeaseResult claim = claim(leaseKey);
 		if (claim.outcome() == LeaseResult.Outcome.ACQUIRED) {
-			return execute(c, target, risk, usage, leaseKey, claim.record().leaseId());
+			return execute(c, now, target, risk, usage, leaseKey, claim.record().leaseId());
 		}
 		this.store.release(usage);
 		LeaseRecord first = claim.record();
@@ -239,17 +240,16 @@ public final class ToolCallPipeline {
 		}
 	}
 
-	private ToolCallOutcome execute(Call c, Target target, String risk, UsageRequest usage,
+	private ToolCallOutcome execute(Call c, Instant now, Target target, String risk, UsageRequest usage,
 			@Nullable String leaseKey, @Nullable String leaseId) {
 		Object value;
 		Map<String, Object> result;
 		try {
-			value = invoke(c, target);
+			value = invoke(c, now, target);
 			result = ResultObjects.toResultObject(value, this.json);
 		}
 		catch (Exception ex) {
 			giveBack(usage, leaseKey, leaseId, ex);
-			Instant now = this.store.now();
 			audit(c, now, "executed", "tool_error", risk, 0);
 			Map<String, Object> error = new LinkedHashMap<>();
 			error.put("error", "tool_error");
@@ -266,12 +266,12 @@ public final class ToolCallPipeline {
 			String resultJson = (result != null) ? this.json.writeValueAsString(result) : null;
 			this.leases.completeLease(leaseKey, leaseId, resultJson, null, this.settings.dedupWindow());
 		}
-		audit(c, this.store.now(), "executed", "ok", risk, usage.spendMicros());
+		audit(c, now, "executed", "ok", risk, usage.spendMicros());
 		Map<String, Object> raw = answer(true, true, "executed", "ok", risk, result, c, usage.spendMicros());
 		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value, null);
 	}
 
-	private @Nullable Object invoke(Call c, Target target) throws Exception {
+	private @Nullable Object invoke(Call c, Instant now, Target target) throws Exception {
 		if (target.handler != null) {
 			return target.handler.handle(new ToolInvocation(c.agentId, c.tool, c.args, c.runId, c.idempotencyKey));
 		}
@@ -286,7 +286,7 @@ public final class ToolCallPipeline {
 		}
 		envelope.put("args", args);
 		envelope.put("idempotency_key", c.idempotencyKey);
-		envelope.put("ts", this.store.now().getEpochSecond());
+		envelope.put("ts", now.getEpochSecond());
 		return this.http.invoke(tool, envelope);
 	}
 
