@@ -151,6 +151,11 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		this.maxEvents = maxEvents;
 	}
 
+	/** The prefix of every key this store writes. */
+	public String keyPrefix() {
+		return this.prefix;
+	}
+
 	/** Shifts the store's clock by {@code offset} on top of the Redis clock (tests move time this way). */
 	public void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();

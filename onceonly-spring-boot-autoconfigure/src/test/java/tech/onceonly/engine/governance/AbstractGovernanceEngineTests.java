@@ -55,6 +55,14 @@ public abstract class AbstractGovernanceEngineTests {
 	/** A fresh, empty governance store whose time follows {@code clock}. */
 	protected abstract GovernanceStore createGovernanceStore(GovernanceTestClock clock);
 
+	/**
+	 * Another store instance on the same data as {@link #store} (another JVM's view); the same instance for stores
+	 * that live in one JVM.
+	 */
+	protected GovernanceStore sameDataFromAnotherInstance() {
+		return this.store;
+	}
+
 	@BeforeEach
 	void setUpEngine() {
 		this.clock = new GovernanceTestClock(START);
@@ -64,6 +72,10 @@ public abstract class AbstractGovernanceEngineTests {
 	}
 
 	protected LocalOnceOnly newEngine() {
+		return newEngine(this.store);
+	}
+
+	protected LocalOnceOnly newEngine(GovernanceStore governanceStore) {
 		LocalTools tools = new LocalTools().register("send_email", (call) -> {
 			this.emails.incrementAndGet();
 			return Map.of("sent_to", call.args().get("to"));
@@ -74,7 +86,7 @@ public abstract class AbstractGovernanceEngineTests {
 			return Map.of("ok", true);
 		}).register("wire_transfer", "high", (call) -> Map.of("done", true));
 		return LocalOnceOnly.builder(this.leases)
-			.governanceStore(this.store)
+			.governanceStore(governanceStore)
 			.localTools(tools)
 			.governanceSettings(GovernanceSettings.defaults().withHttpRetryBackoff(Duration.ZERO))
 			.build();
@@ -269,7 +281,7 @@ public abstract class AbstractGovernanceEngineTests {
 
 	@Test
 	void killSwitchSetThroughOneEngineShouldBeObeyedByAnotherSharingTheStore() {
-		try (LocalOnceOnly other = newEngine()) {
+		try (LocalOnceOnly other = newEngine(sameDataFromAnotherInstance())) {
 			assertThat(email("a", "1").decision()).isEqualTo("executed");
 			other.gov().disableAgent("a", "incident 42");
 			assertThat(email("a", "2").policyReason()).isEqualTo("agent_disabled");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 import tech.onceonly.store.jdbc.JdbcGovernanceTestSupport;
 
 /** The governance engine on the JDBC governance store on H2. */
@@ -26,6 +27,11 @@ class H2GovernanceEngineTests extends AbstractGovernanceEngineTests {
 	@Override
 	protected GovernanceStore createGovernanceStore(GovernanceTestClock clock) {
 		return JdbcGovernanceTestSupport.store(dataSource, clock);
+	}
+
+	@Override
+	protected GovernanceStore sameDataFromAnotherInstance() {
+		return JdbcGovernanceTestSupport.sameData(dataSource, (JdbcGovernanceStore) this.store);
 	}
 
 }

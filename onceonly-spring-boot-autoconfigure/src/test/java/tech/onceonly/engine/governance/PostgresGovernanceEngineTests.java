@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 import tech.onceonly.store.jdbc.JdbcGovernanceTestSupport;
 
 /** The governance engine on the JDBC governance store on PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}). */
@@ -28,6 +29,11 @@ class PostgresGovernanceEngineTests extends AbstractGovernanceEngineTests {
 	@Override
 	protected GovernanceStore createGovernanceStore(GovernanceTestClock clock) {
 		return JdbcGovernanceTestSupport.store(dataSource, clock);
+	}
+
+	@Override
+	protected GovernanceStore sameDataFromAnotherInstance() {
+		return JdbcGovernanceTestSupport.sameData(dataSource, (JdbcGovernanceStore) this.store);
 	}
 
 }

@@ -6,6 +6,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.redis.RedisGovernanceStore;
 import tech.onceonly.store.redis.RedisGovernanceTestSupport;
 
 /** The governance engine on the Redis governance store ({@code ONCEONLY_TEST_REDIS_URL}). */
@@ -29,6 +30,11 @@ class RedisGovernanceEngineTests extends AbstractGovernanceEngineTests {
 	@Override
 	protected GovernanceStore createGovernanceStore(GovernanceTestClock clock) {
 		return RedisGovernanceTestSupport.store(factory, clock);
+	}
+
+	@Override
+	protected GovernanceStore sameDataFromAnotherInstance() {
+		return RedisGovernanceTestSupport.sameData(factory, (RedisGovernanceStore) this.store);
 	}
 
 }

@@ -36,6 +36,13 @@ public final class JdbcGovernanceTestSupport {
 		return dataSource;
 	}
 
+	/** Another store instance on the tables of {@code store}, on the same clock shift (another JVM's view). */
+	public static JdbcGovernanceStore sameData(DataSource dataSource, JdbcGovernanceStore store) {
+		JdbcGovernanceStore other = new JdbcGovernanceStore(dataSource);
+		other.setTimeOffset(store.getTimeOffset());
+		return other;
+	}
+
 	/**
 	 * A store on {@code dataSource} with its tables created and emptied, its clock shifted to {@code clock} and kept
 	 * there whenever the test moves the clock (the database clock still runs on in between).

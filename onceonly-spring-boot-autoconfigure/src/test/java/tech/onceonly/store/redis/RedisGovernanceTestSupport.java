@@ -34,6 +34,14 @@ public final class RedisGovernanceTestSupport {
 		return store;
 	}
 
+	/** Another store instance on the keys of {@code store}, on the same clock shift (another JVM's view). */
+	public static RedisGovernanceStore sameData(LettuceConnectionFactory factory, RedisGovernanceStore store) {
+		RedisGovernanceStore other = new RedisGovernanceStore(new StringRedisTemplate(factory), store.keyPrefix(),
+				Duration.ofDays(7), 10_000, 100_000);
+		other.setTimeOffset(store.getTimeOffset());
+		return other;
+	}
+
 	/** Deletes every key of the test stores. */
 	public static void clean(LettuceConnectionFactory factory) {
 		StringRedisTemplate redis = new StringRedisTemplate(factory);
