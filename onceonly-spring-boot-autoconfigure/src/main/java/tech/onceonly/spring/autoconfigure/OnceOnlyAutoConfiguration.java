@@ -22,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.engine.governance.LocalTools;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
@@ -49,7 +51,8 @@ public final class OnceOnlyAutoConfiguration {
 	@ConditionalOnMissingBean
 	OnceOnly onceOnly(OnceOnlyProperties properties, ObjectProvider<OnceOnlyStore> store,
 			ObjectProvider<OnceOnlyRemoteClientFactory> remote, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<OnceOnlyClientCustomizer> customizers) {
+			ObjectProvider<OnceOnlyClientCustomizer> customizers, ObjectProvider<GovernanceStore> governanceStore,
+			ObjectProvider<LocalTools> localTools) {
 		OnceOnly client;
 		if (OnceOnlyMode.isRemote(properties.getMode(), properties.getApiKey())) {
 			client = remoteClient(properties, remote.getIfAvailable());
@@ -65,9 +68,15 @@ public final class OnceOnlyAutoConfiguration {
 						"Add what the " + type + " store needs (see docs/configuration.md), define an OnceOnlyStore "
 								+ "bean, or set onceonly.store.type=memory.");
 			}
-			client = new LocalOnceOnly(chosen, engineSettings(properties.getLocal()),
-					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), null, System::nanoTime);
-			logger.info("OnceOnly: local engine on " + chosen.type() + " store");
+			GovernanceStore governance = governanceStore.getIfAvailable();
+			client = LocalOnceOnly.builder(chosen)
+				.settings(engineSettings(properties.getLocal()))
+				.json(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()))
+				.governanceStore(governance)
+				.localTools(localTools.getIfAvailable(LocalTools::new))
+				.build();
+			logger.info("OnceOnly: local engine on " + chosen.type() + " store, governance on "
+					+ ((governance != null) ? governance.type() : "memory") + " store");
 		}
 		for (OnceOnlyClientCustomizer customizer : customizers.orderedStream().toList()) {
 			client = customizer.customize(client);

@@ -1,0 +1,40 @@
+package tech.onceonly.engine.governance;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import tech.onceonly.store.GovernanceStore;
+import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.redis.RedisGovernanceStore;
+import tech.onceonly.store.redis.RedisGovernanceTestSupport;
+
+/** The governance engine on the Redis governance store ({@code ONCEONLY_TEST_REDIS_URL}). */
+class RedisGovernanceEngineTests extends AbstractGovernanceEngineTests {
+
+	private static LettuceConnectionFactory factory;
+
+	@BeforeAll
+	static void connect() {
+		factory = RedisGovernanceTestSupport.connect();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		if (factory != null) {
+			RedisGovernanceTestSupport.clean(factory);
+			factory.destroy();
+		}
+	}
+
+	@Override
+	protected GovernanceStore createGovernanceStore(GovernanceTestClock clock) {
+		return RedisGovernanceTestSupport.store(factory, clock);
+	}
+
+	@Override
+	protected GovernanceStore sameDataFromAnotherInstance() {
+		return RedisGovernanceTestSupport.sameData(factory, (RedisGovernanceStore) this.store);
+	}
+
+}

@@ -1,0 +1,31 @@
+package tech.onceonly.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import tech.onceonly.store.AbstractGovernanceStoreContractTests;
+import tech.onceonly.store.GovernanceStore;
+import tech.onceonly.store.GovernanceTestClock;
+
+/** The governance store contract on H2. */
+class H2GovernanceStoreContractTests extends AbstractGovernanceStoreContractTests {
+
+	private static HikariDataSource dataSource;
+
+	@BeforeAll
+	static void startDatabase() {
+		dataSource = JdbcGovernanceTestSupport.h2("onceonly-governance-store-tests");
+	}
+
+	@AfterAll
+	static void stopDatabase() {
+		dataSource.close();
+	}
+
+	@Override
+	protected GovernanceStore createStore(GovernanceTestClock clock) {
+		return JdbcGovernanceTestSupport.store(dataSource, clock);
+	}
+
+}
