@@ -3,7 +3,6 @@ package tech.onceonly.spring.web;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -43,10 +42,16 @@ public final class RecordedObservations {
 
 	/** {@code <key>=<value>} of every low-cardinality key value of each stopped observation, joined by commas. */
 	public List<String> summaries() {
-		return this.stopped.stream()
-			.map((context) -> context.getName() + "[" + String.join(",",
-					context.getLowCardinalityKeyValues().stream().map(KeyValue::toString).sorted().toList()) + "]")
+		return this.stopped.stream().map(RecordedObservations::summary).toList();
+	}
+
+	private static String summary(Observation.Context context) {
+		List<String> keyValues = context.getLowCardinalityKeyValues()
+			.stream()
+			.map((keyValue) -> keyValue.getKey() + "=" + keyValue.getValue())
+			.sorted()
 			.toList();
+		return context.getName() + "[" + String.join(",", keyValues) + "]";
 	}
 
 }
