@@ -26,13 +26,7 @@ public final class DefaultIdempotencyKeyScopeResolver implements IdempotencyKeyS
 	public String resolve(HttpServletRequest request) {
 		Principal principal = request.getUserPrincipal();
 		String tenant = (this.tenantHeader != null) ? request.getHeader(this.tenantHeader) : null;
-		return scope(tenant, (principal != null) ? principal.getName() : null);
-	}
-
-	/** The scope of a tenant and a principal name, either possibly absent. */
-	public static String scope(@Nullable String tenant, @Nullable String principal) {
-		String who = (principal != null && !principal.isEmpty()) ? "principal:" + principal : "anonymous";
-		return (tenant != null && !tenant.isEmpty()) ? "tenant:" + tenant + "|" + who : who;
+		return IdempotencyKeyRules.scope(tenant, (principal != null) ? principal.getName() : null);
 	}
 
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import tech.onceonly.client.AiRun;
 import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
@@ -63,6 +65,17 @@ public final class IdempotencyKeyRules {
 	 */
 	public String storageKey(String scope, String method, String route, String clientKey) {
 		return "idempotency-key:" + Digests.sha256Hex(scope + "\n" + method + "\n" + route + "\n" + clientKey);
+	}
+
+	/**
+	 * The scope of a caller: its principal name (or {@code anonymous}) and, when known, its tenant.
+	 * @param tenant the tenant, or {@code null}
+	 * @param principal the principal name, or {@code null}
+	 * @return the scope
+	 */
+	public static String scope(@Nullable String tenant, @Nullable String principal) {
+		String who = (principal != null && !principal.isEmpty()) ? "principal:" + principal : "anonymous";
+		return (tenant != null && !tenant.isEmpty()) ? "tenant:" + tenant + "|" + who : who;
 	}
 
 	/** Whether an answer with {@code status} is stored and replayed (else the key is released). */
