@@ -80,7 +80,12 @@ class ReactiveWebhookFilterTests {
 	@Test
 	void headerPresetShouldKeyTheDelivery() {
 		for (int i = 0; i < 2; i++) {
-			this.client.post().uri("/webhooks/github").header("X-GitHub-Delivery", "g-1").exchange().expectStatus().isOk();
+			this.client.post()
+				.uri("/webhooks/github")
+				.header("X-GitHub-Delivery", "g-1")
+				.exchange()
+				.expectStatus()
+				.isOk();
 		}
 		assertThat(this.hooks.runs.get()).isEqualTo(1);
 	}
@@ -146,7 +151,12 @@ class ReactiveWebhookFilterTests {
 
 	@Test
 	void non2xxAnswerShouldReleaseTheKey() {
-		this.client.post().uri("/webhooks/status/503").header("X-Event-Id", "s1").exchange().expectStatus().isEqualTo(503);
+		this.client.post()
+			.uri("/webhooks/status/503")
+			.header("X-Event-Id", "s1")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503);
 		assertThat(this.onceOnly.ai().status("webhook:status:s1").status()).isEqualTo("released");
 		this.client.post().uri("/webhooks/status/200").header("X-Event-Id", "s1").exchange().expectStatus().isOk();
 		assertThat(this.onceOnly.ai().status("webhook:status:s1").status()).isEqualTo("completed");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.servlet.MockMvc;
-import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -70,12 +70,16 @@ class WebhookIdempotencyInterceptorTests {
 		return "{\"id\":\"" + id + "\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"pi_1\"}}}";
 	}
 
+	private static MockHttpServletRequestBuilder stripe(String id) {
+		return post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent(id));
+	}
+
 	@Test
 	void stripeRedeliveryShouldBeAnsweredWithoutRunningTheHandler() throws Exception {
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_1")))
+		this.mvc.perform(stripe("evt_1"))
 			.andExpect(status().isOk())
 			.andExpect(content().string("handled evt_1"));
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_1")))
+		this.mvc.perform(stripe("evt_1"))
 			.andExpect(status().isOk())
 			.andExpect(header().string("Idempotent-Replayed", "true"))
 			.andExpect(content().contentType(MediaType.APPLICATION_JSON))
@@ -86,15 +90,15 @@ class WebhookIdempotencyInterceptorTests {
 
 	@Test
 	void handlerShouldStillReadTheBody() throws Exception {
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_b")))
+		this.mvc.perform(stripe("evt_b"))
 			.andExpect(content().string("handled evt_b"));
 		assertThat(this.hooks.bodies).containsExactly(stripeEvent("evt_b"));
 	}
 
 	@Test
 	void otherEventShouldRun() throws Exception {
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_2")));
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_3")))
+		this.mvc.perform(stripe("evt_2"));
+		this.mvc.perform(stripe("evt_3"))
 			.andExpect(content().string("handled evt_3"));
 		assertThat(this.hooks.stripe.get()).isEqualTo(2);
 	}
@@ -194,7 +198,7 @@ class WebhookIdempotencyInterceptorTests {
 	void deliveryInFlightShouldGet409WithRetryAfter() throws Exception {
 		AiRun held = this.onceOnly.ai().lease("webhook:stripe:evt_busy", Duration.ofMinutes(5), null);
 		assertThat(held.acquired()).isTrue();
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_busy")))
+		this.mvc.perform(stripe("evt_busy"))
 			.andExpect(status().isConflict())
 			.andExpect(header().exists("Retry-After"))
 			.andExpect(content().contentType("application/problem+json"))
@@ -206,7 +210,7 @@ class WebhookIdempotencyInterceptorTests {
 	void leaseOfACrashedHandlerShouldExpireAndTheRetryRun() throws Exception {
 		this.onceOnly.ai().lease("webhook:stripe:evt_crash", Duration.ofMinutes(5), null);
 		this.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_crash")))
+		this.mvc.perform(stripe("evt_crash"))
 			.andExpect(status().isOk())
 			.andExpect(content().string("handled evt_crash"));
 		assertThat(this.hooks.stripe.get()).isEqualTo(1);
@@ -215,9 +219,7 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void handlerThatThrowsShouldReleaseTheKeySoTheRetryRuns() {
 		this.hooks.failures.add(new IllegalStateException("database down"));
-		assertThatThrownBy(() -> this.mvc.perform(
-				post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_fail"))))
-			.hasRootCauseMessage("database down");
+		assertThatThrownBy(() -> this.mvc.perform(stripe("evt_fail"))).hasRootCauseMessage("database down");
 		AiStatus afterFailure = this.onceOnly.ai().status("webhook:stripe:evt_fail");
 		assertThat(afterFailure.status()).isEqualTo("released");
 		assertThat(this.hooks.stripe.get()).isEqualTo(1);
@@ -226,9 +228,8 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void retryAfterAFailedHandlerShouldRunAgain() throws Exception {
 		this.hooks.failures.add(new IllegalStateException("database down"));
-		assertThatThrownBy(() -> this.mvc.perform(
-				post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_retry"))));
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_retry")))
+		assertThatThrownBy(() -> this.mvc.perform(stripe("evt_retry")));
+		this.mvc.perform(stripe("evt_retry"))
 			.andExpect(status().isOk())
 			.andExpect(content().string("handled evt_retry"));
 		assertThat(this.hooks.stripe.get()).isEqualTo(2);
@@ -260,10 +261,10 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void bodyOverTheLimitShouldBe413() throws Exception {
 		MockMvc small = mvc(new WebhookSettings(Duration.ofMinutes(5), 200, 16, Duration.ofSeconds(1)));
-		small.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_big")))
+		small.perform(stripe("evt_big"))
 			.andExpect(status().isPayloadTooLarge())
 			.andExpect(jsonPath("$.status").value(413));
-		small.perform(post("/webhooks/github").header("X-GitHub-Delivery", "small").content("{\"pad\":\"xxxxxxxxxxxxxxxxxx\"}"))
+		small.perform(post("/webhooks/github").header("X-GitHub-Delivery", "small").content("x".repeat(64)))
 			.andExpect(status().isOk());
 		assertThat(this.hooks.stripe.get()).isZero();
 	}
@@ -285,8 +286,8 @@ class WebhookIdempotencyInterceptorTests {
 
 	@Test
 	void observationsShouldCarryProviderAndOutcomeButNeverTheId() throws Exception {
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_o")));
-		this.mvc.perform(post("/webhooks/stripe").contentType(MediaType.APPLICATION_JSON).content(stripeEvent("evt_o")));
+		this.mvc.perform(stripe("evt_o"));
+		this.mvc.perform(stripe("evt_o"));
 		this.mvc.perform(post("/webhooks/github").content("{}"));
 		assertThat(this.observations.stopped()).allSatisfy((context) -> {
 			assertThat(context.getName()).isEqualTo("onceonly.webhook");
@@ -297,14 +298,15 @@ class WebhookIdempotencyInterceptorTests {
 			.map((context) -> context.getLowCardinalityKeyValue("provider").getValue() + "/"
 					+ context.getLowCardinalityKeyValue("outcome").getValue())
 			.toList();
-		assertThat(this.observations.summaries()).allSatisfy((summary) -> assertThat(summary).doesNotContain("evt_o"));
+		assertThat(this.observations.summaries()).allSatisfy((line) -> assertThat(line).doesNotContain("evt_o"));
 		assertThat(outcomes).containsExactly("stripe/executed", "stripe/duplicate", "github/rejected");
 	}
 
 	@Test
 	void genericWithoutHeaderOrKeyShouldFailNamingTheMethod() {
 		WebhookEndpoints endpoints = new WebhookEndpoints();
-		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("handle"), Misconfigured.class))
+		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("handle"),
+				Misconfigured.class))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("Misconfigured#handle")
 			.hasMessageContaining("header");
@@ -313,7 +315,8 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void invalidExpressionShouldFailNamingTheExpression() {
 		WebhookEndpoints endpoints = new WebhookEndpoints();
-		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("badKey"), Misconfigured.class))
+		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("badKey"),
+				Misconfigured.class))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("Misconfigured#badKey")
 			.hasMessageContaining("#body[");
@@ -388,7 +391,8 @@ class WebhookIdempotencyInterceptorTests {
 
 		@PostMapping("/webhooks/spel/{tenant}")
 		@IdempotentWebhook(scope = "spel",
-				key = "#headers['X-Source'] + '/' + #pathVariables['tenant'] + '/' + #params['v'] + '/' + #body.data.object.id")
+				key = "#headers['X-Source'] + '/' + #pathVariables['tenant'] + '/' + #params['v'] + '/'"
+						+ " + #body.data.object.id")
 		String spel(@RequestBody String body) {
 			this.hooks.other.incrementAndGet();
 			return "ok";
