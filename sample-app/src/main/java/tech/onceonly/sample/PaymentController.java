@@ -1,48 +1,49 @@
 package tech.onceonly.sample;
 
-import java.math.BigDecimal;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import tech.onceonly.spring.annotation.IdempotencyKey;
-
 /**
- * {@code POST /payments} with an {@code Idempotency-Key} header: a client that retries after a timeout charges the
- * card once and gets the first answer back (with {@code Idempotent-Replayed: true}).
+ * {@code POST /payments} charges an order once ({@code @IdempotentAi}); {@code POST /users/{id}/welcome-email}
+ * sends the welcome email once ({@code @Idempotent}). Repeat either call and watch the counters stay put.
  */
 @RestController
 public class PaymentController {
 
-	private final AtomicInteger charges = new AtomicInteger();
+	private final PaymentService payments;
 
-	/** A payment request. */
-	public record PaymentRequest(BigDecimal amount, String currency) {
+	private final PaymentGateway gateway;
+
+	private final WelcomeEmailService welcome;
+
+	public PaymentController(PaymentService payments, PaymentGateway gateway, WelcomeEmailService welcome) {
+		this.payments = payments;
+		this.gateway = gateway;
+		this.welcome = welcome;
 	}
 
 	@PostMapping("/payments")
-	@IdempotencyKey
-	public ResponseEntity<Map<String, Object>> create(@RequestBody PaymentRequest request) {
-		this.charges.incrementAndGet();
-		String id = "pay_" + UUID.randomUUID().toString().replace("-", "");
-		Map<String, Object> payment = new LinkedHashMap<>();
-		payment.put("id", id);
-		payment.put("amount", request.amount());
-		payment.put("currency", request.currency());
-		payment.put("status", "succeeded");
-		return ResponseEntity.created(URI.create("/payments/" + id)).body(payment);
+	public Map<String, Object> charge(@RequestBody ChargeRequest request) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("receipt", this.payments.charge(request));
+		body.put("gateway_charges_since_start", this.gateway.chargeCount());
+		return body;
 	}
 
-	/** How many charges were really made since the app started. */
-	public int chargeCount() {
-		return this.charges.get();
+	@PostMapping("/users/{userId}/welcome-email")
+	public Map<String, Object> welcome(@PathVariable String userId, @RequestParam String email) {
+		String messageId = this.welcome.sendWelcome(userId, email);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("sent", messageId != null);
+		body.put("message_id", messageId);
+		body.put("emails_sent_to_user", this.welcome.sentTo(userId));
+		return body;
 	}
 
 }

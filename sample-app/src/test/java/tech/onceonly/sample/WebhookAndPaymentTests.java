@@ -21,7 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sample's webhook and payment endpoints over real HTTP. */
+/** The sample's webhook and Idempotency-Key payment intent endpoints over real HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class WebhookAndPaymentTests {
 
@@ -34,7 +34,7 @@ class WebhookAndPaymentTests {
 	private StripeEvents events;
 
 	@Autowired
-	private PaymentController payments;
+	private PaymentIntentController payments;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -79,11 +79,11 @@ class WebhookAndPaymentTests {
 	}
 
 	@Test
-	void paymentRetryShouldReplayTheFirstResponseByteForByte() throws Exception {
+	void paymentIntentRetryShouldReplayTheFirstResponseByteForByte() throws Exception {
 		String key = "\"" + UUID.randomUUID() + "\"";
 		String body = "{\"amount\":49.90,\"currency\":\"eur\"}";
 		int chargesBefore = this.payments.chargeCount();
-		HttpRequest request = post("/payments").header("Idempotency-Key", key)
+		HttpRequest request = post("/payment-intents").header("Idempotency-Key", key)
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
 		HttpResponse<byte[]> first = this.http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -97,14 +97,14 @@ class WebhookAndPaymentTests {
 		assertThat(retry.body()).isNotEmpty().isEqualTo(first.body());
 		assertThat(this.payments.chargeCount()).isEqualTo(chargesBefore + 1);
 
-		HttpResponse<String> otherPayload = this.http.send(post("/payments").header("Idempotency-Key", key)
+		HttpResponse<String> otherPayload = this.http.send(post("/payment-intents").header("Idempotency-Key", key)
 			.POST(HttpRequest.BodyPublishers.ofString("{\"amount\":99.00,\"currency\":\"eur\"}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(otherPayload.statusCode()).isEqualTo(422);
 		assertThat(otherPayload.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
-		HttpResponse<String> noKey = this.http.send(post("/payments").POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpRequest withoutKey = post("/payment-intents").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+		HttpResponse<String> noKey = this.http.send(withoutKey, HttpResponse.BodyHandlers.ofString());
 		assertThat(noKey.statusCode()).isEqualTo(400);
 		assertThat(this.payments.chargeCount()).isEqualTo(chargesBefore + 1);
 	}

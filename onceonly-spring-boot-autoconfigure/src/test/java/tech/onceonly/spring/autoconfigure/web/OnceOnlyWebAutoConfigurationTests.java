@@ -16,6 +16,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyFilter;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyInterceptor;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyScopeResolver;
@@ -55,6 +56,21 @@ class OnceOnlyWebAutoConfigurationTests {
 				.doesNotHaveBean(ReactiveWebhookFilter.class)
 				.doesNotHaveBean(ReactiveIdempotencyKeyFilter.class);
 		});
+	}
+
+	@Test
+	void onceOnlyBeanFromTheMainAutoConfigurationShouldBeUsed() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class,
+					OnceOnlyAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(OnceOnly.class)
+				.hasSingleBean(IdempotencyKeyFilter.class)
+				.hasSingleBean(WebhookIdempotencyInterceptor.class));
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class,
+					OnceOnlyAutoConfiguration.class))
+			.withPropertyValues("onceonly.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(IdempotencyKeyFilter.class));
 	}
 
 	@Test
