@@ -1,0 +1,77 @@
+package tech.onceonly.spring.web;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One observed web request of a OnceOnly feature, with low-cardinality key values only (never keys or ids).
+ * Instrumentation never throws into the caller: any failure of a handler or registry is swallowed.
+ */
+public final class WebObservation {
+
+	/** The observation of one webhook delivery. */
+	public static final String WEBHOOK = "onceonly.webhook";
+
+	/** The observation of one request carrying, or required to carry, an Idempotency-Key. */
+	public static final String IDEMPOTENCY_KEY = "onceonly.idempotency.key";
+
+	private static final WebObservation NOOP = new WebObservation(null);
+
+	private final @Nullable Observation observation;
+
+	private final AtomicBoolean stopped = new AtomicBoolean();
+
+	private WebObservation(@Nullable Observation observation) {
+		this.observation = observation;
+	}
+
+	/**
+	 * Starts an observation.
+	 * @param registry the registry, or {@code null} for none
+	 * @param name {@link #WEBHOOK} or {@link #IDEMPOTENCY_KEY}
+	 * @param provider the {@code provider} key value, or {@code null} to leave it out
+	 * @return the started observation, or a no-op one when there is no registry or it failed
+	 */
+	public static WebObservation start(@Nullable ObservationRegistry registry, String name,
+			@Nullable String provider) {
+		if (registry == null || registry.isNoop()) {
+			return NOOP;
+		}
+		try {
+			Observation observation = Observation.createNotStarted(name, registry);
+			if (provider != null) {
+				observation.lowCardinalityKeyValue("provider", provider);
+			}
+			return new WebObservation(observation.start());
+		}
+		catch (RuntimeException ex) {
+			return NOOP;
+		}
+	}
+
+	/**
+	 * Stops the observation once with its outcome; later calls do nothing.
+	 * @param outcome the {@code outcome} key value
+	 * @param error the failure to record, or {@code null}
+	 */
+	public void stop(String outcome, @Nullable Throwable error) {
+		Observation current = this.observation;
+		if (current == null || !this.stopped.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			current.lowCardinalityKeyValue("outcome", outcome);
+			if (error != null) {
+				current.error(error);
+			}
+			current.stop();
+		}
+		catch (RuntimeException ex) {
+			// instrumentation never breaks the request it observes
+		}
+	}
+
+}

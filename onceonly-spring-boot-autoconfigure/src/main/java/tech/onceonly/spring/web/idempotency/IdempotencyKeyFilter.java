@@ -1,0 +1,164 @@
+package tech.onceonly.spring.web.idempotency;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.WebUtils;
+
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.spring.web.CachedBodyRequestWrapper;
+
+/**
+ * The servlet half of Idempotency-Key support: wraps each request that carries an {@code Idempotency-Key} header so
+ * {@link IdempotencyKeyInterceptor} can fingerprint its body and this filter can capture the response; once the
+ * handler has answered, stores the response with the lease's completion (or releases the key, following
+ * {@link IdempotencyKeyRules}) and only then sends it. Requests without the header pass untouched.
+ */
+public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordered {
+
+	private static final Log logger = LogFactory.getLog(IdempotencyKeyFilter.class);
+
+	/** The default order: early, so the response is captured whole. */
+	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	private final OnceOnly onceOnly;
+
+	private final IdempotencyKeyRules rules;
+
+	private int order = DEFAULT_ORDER;
+
+	/**
+	 * A filter.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings (shared with the interceptor)
+	 */
+	public IdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings) {
+		this.onceOnly = onceOnly;
+		this.rules = new IdempotencyKeyRules(settings);
+	}
+
+	@Override
+	public int getOrder() {
+		return this.order;
+	}
+
+	/** Sets the filter order. */
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getHeader(IdempotencyKeyHeader.NAME) == null;
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		return false;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		HttpServletRequest req = request;
+		if (WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class) == null) {
+			req = new CachedBodyRequestWrapper(request, this.rules.settings().maxRequestBodyBytes());
+		}
+		ContentCachingResponseWrapper captured = WebUtils.getNativeResponse(response,
+				ContentCachingResponseWrapper.class);
+		HttpServletResponse res = response;
+		if (captured == null) {
+			captured = new ContentCachingResponseWrapper(response);
+			res = captured;
+		}
+		try {
+			chain.doFilter(req, res);
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			release(req, ex);
+			throw ex;
+		}
+		if (req.isAsyncStarted()) {
+			return;
+		}
+		finish(req, captured);
+	}
+
+	private void finish(HttpServletRequest request, ContentCachingResponseWrapper response) throws IOException {
+		PendingRequest pending = PendingRequest.take(request);
+		if (pending != null) {
+			int status = response.getStatus();
+			if (this.rules.stores(status)) {
+				StoredResponse stored = this.rules.toStored(status,
+						this.rules.storedHeaders((name) -> headerValues(response, name)),
+						response.getContentAsByteArray(), pending.fingerprint());
+				try {
+					this.onceOnly.ai().complete(pending.key(), pending.leaseId(), stored.toResult(),
+							pending.fingerprint());
+					pending.observation().stop(IdempotencyKeyRules.EXECUTED, null);
+				}
+				catch (RuntimeException ex) {
+					logFinishFailure("store", ex);
+					pending.observation().stop(IdempotencyKeyRules.EXECUTED, ex);
+				}
+			}
+			else {
+				cancel(pending, "answered " + status);
+				pending.observation().stop(IdempotencyKeyRules.FAILED, null);
+			}
+		}
+		response.copyBodyToResponse();
+	}
+
+	private void release(HttpServletRequest request, Throwable failure) {
+		PendingRequest pending = PendingRequest.take(request);
+		if (pending != null) {
+			cancel(pending, "threw " + failure.getClass().getSimpleName());
+			pending.observation().stop(IdempotencyKeyRules.FAILED, failure);
+		}
+	}
+
+	private void cancel(PendingRequest pending, String reason) {
+		try {
+			this.onceOnly.ai().cancel(pending.key(), pending.leaseId(), reason);
+		}
+		catch (RuntimeException ex) {
+			logFinishFailure("release", ex);
+		}
+	}
+
+	static List<String> headerValues(HttpServletResponse response, String name) {
+		List<String> values = new ArrayList<>(response.getHeaders(name));
+		if (values.isEmpty() && name.equalsIgnoreCase("Content-Type")) {
+			@Nullable String type = response.getContentType();
+			if (type != null) {
+				values.add(type);
+			}
+		}
+		return values;
+	}
+
+	private static void logFinishFailure(String action, RuntimeException failure) {
+		if (failure instanceof StaleLeaseException) {
+			logger.warn("Could not " + action + " an Idempotency-Key response: its lease expired and was taken "
+					+ "over; raise onceonly.idempotency-key.lease-ttl for endpoints that run this long");
+		}
+		else {
+			logger.warn("Could not " + action + " an Idempotency-Key response; the key is freed when its lease "
+					+ "expires", failure);
+		}
+	}
+
+}

@@ -1,0 +1,222 @@
+package tech.onceonly.spring.web.idempotency;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.observation.ObservationRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.WebUtils;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import tech.onceonly.client.AiResult;
+import tech.onceonly.client.AiRun;
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.spring.annotation.IdempotencyKey;
+import tech.onceonly.spring.web.CachedBodyRequestWrapper;
+import tech.onceonly.spring.web.LeaseDecision;
+import tech.onceonly.spring.web.ProblemDetails;
+import tech.onceonly.spring.web.ServletAnswers;
+import tech.onceonly.spring.web.WebObservation;
+
+/**
+ * The Spring MVC half of Idempotency-Key support: for handlers annotated with {@link IdempotencyKey}, or requests
+ * matching {@code onceonly.idempotency-key.paths}, it checks the header (400 when missing or invalid), fingerprints
+ * the request, and leases the key scoped by caller, method and route before the handler runs. A retry of a finished
+ * request gets the stored response replayed with {@code Idempotent-Replayed: true} (or 422 when its payload differs),
+ * a retry while the first is running gets 409 with {@code Retry-After}. {@link IdempotencyKeyFilter} stores the
+ * first response afterwards.
+ */
+public class IdempotencyKeyInterceptor implements HandlerInterceptor {
+
+	private static final Log logger = LogFactory.getLog(IdempotencyKeyInterceptor.class);
+
+	private static final Optional<IdempotencyKey> NONE = Optional.empty();
+
+	private final OnceOnly onceOnly;
+
+	private final IdempotencyKeyRules rules;
+
+	private final IdempotencyKeyScopeResolver scopeResolver;
+
+	private final @Nullable ObservationRegistry observationRegistry;
+
+	private final List<PathPattern> paths;
+
+	private final Map<Method, Optional<IdempotencyKey>> annotations = new ConcurrentHashMap<>();
+
+	/**
+	 * An interceptor.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings (shared with the filter)
+	 * @param scopeResolver names the caller
+	 * @param observationRegistry the registry observations go to, or {@code null} for none
+	 */
+	public IdempotencyKeyInterceptor(OnceOnly onceOnly, IdempotencyKeySettings settings,
+			IdempotencyKeyScopeResolver scopeResolver, @Nullable ObservationRegistry observationRegistry) {
+		this.onceOnly = onceOnly;
+		this.rules = new IdempotencyKeyRules(settings);
+		this.scopeResolver = scopeResolver;
+		this.observationRegistry = observationRegistry;
+		this.paths = settings.paths().stream().map(PathPatternParser.defaultInstance::parse).toList();
+	}
+
+	@Override
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+			throws IOException {
+		if (PendingRequest.isAttached(request)) {
+			return true;
+		}
+		IdempotencyKey annotation = (handler instanceof HandlerMethod method) ? annotation(method) : null;
+		if (annotation == null && !matchesPaths(request)) {
+			return true;
+		}
+		boolean required = (annotation != null) ? annotation.required() : this.rules.settings().required();
+		IdempotencyKeySettings settings = this.rules.settings();
+		IdempotencyKeyHeader.Parsed parsed = IdempotencyKeyHeader.parse(
+				Collections.list(request.getHeaders(IdempotencyKeyHeader.NAME)), settings.allowBareTokens(),
+				settings.maxKeyLength());
+		if (parsed.absent() && !required) {
+			return true;
+		}
+		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.IDEMPOTENCY_KEY,
+				null);
+		String clientKey = parsed.key();
+		if (clientKey == null) {
+			byte[] problem = parsed.absent() ? IdempotencyKeyRules.missingKeyProblem()
+					: IdempotencyKeyRules.invalidKeyProblem(String.valueOf(parsed.problem()));
+			ServletAnswers.write(response, 400, ProblemDetails.MEDIA_TYPE, problem);
+			observation.stop(IdempotencyKeyRules.MISSING_KEY, null);
+			return false;
+		}
+		CachedBodyRequestWrapper body = WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class);
+		if (body == null || WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class) == null) {
+			IllegalStateException ex = new IllegalStateException("Idempotency-Key support needs IdempotencyKeyFilter "
+					+ "in front of the DispatcherServlet (the OnceOnly auto-configuration registers it)");
+			observation.stop(IdempotencyKeyRules.FAILED, ex);
+			throw ex;
+		}
+		String fingerprint;
+		try {
+			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(),
+					request.getContentType(), body.cachedBody());
+		}
+		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
+			ServletAnswers.write(response, 413, ProblemDetails.MEDIA_TYPE,
+					IdempotencyKeyRules.tooLargeProblem(ex.limit()));
+			observation.stop(IdempotencyKeyRules.FAILED, null);
+			return false;
+		}
+		String key = this.rules.storageKey(this.scopeResolver.resolve(request), request.getMethod(),
+				ServletAnswers.route(request), clientKey);
+		Duration leaseTtl = (annotation != null && annotation.leaseTtlSeconds() > 0)
+				? Duration.ofSeconds(annotation.leaseTtlSeconds()) : settings.leaseTtl();
+		AiRun lease;
+		try {
+			lease = this.onceOnly.ai().lease(key, leaseTtl, null);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not check an Idempotency-Key; answering 503", ex);
+			unavailable(response);
+			observation.stop(IdempotencyKeyRules.FAILED, ex);
+			return false;
+		}
+		switch (LeaseDecision.of(lease)) {
+			case RUN -> {
+				new PendingRequest(key, String.valueOf(lease.leaseId()), fingerprint, observation).attach(request);
+				return true;
+			}
+			case IN_PROGRESS -> {
+				long retryAfter = this.rules.retryAfterSeconds(lease);
+				response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+				ServletAnswers.write(response, 409, ProblemDetails.MEDIA_TYPE,
+						IdempotencyKeyRules.inProgressProblem(retryAfter));
+				observation.stop(IdempotencyKeyRules.IN_PROGRESS, null);
+				return false;
+			}
+			default -> {
+				replayOrRefuse(key, fingerprint, response, observation);
+				return false;
+			}
+		}
+	}
+
+	private void replayOrRefuse(String key, String fingerprint, HttpServletResponse response,
+			WebObservation observation) throws IOException {
+		AiResult result;
+		try {
+			result = this.onceOnly.ai().result(key);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not read a stored Idempotency-Key response; answering 503", ex);
+			unavailable(response);
+			observation.stop(IdempotencyKeyRules.FAILED, ex);
+			return;
+		}
+		StoredResponse stored = StoredResponse.fromResult(result.result());
+		if (stored == null) {
+			ServletAnswers.write(response, 422, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.unusableProblem());
+			observation.stop(IdempotencyKeyRules.FAILED, null);
+			return;
+		}
+		if (!stored.fingerprint().equals(fingerprint)) {
+			ServletAnswers.write(response, 422, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.mismatchProblem());
+			observation.stop(IdempotencyKeyRules.MISMATCH, null);
+			return;
+		}
+		response.resetBuffer();
+		response.setStatus(stored.status());
+		stored.headers().forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
+		response.setHeader(IdempotencyKeyRules.REPLAYED_HEADER, "true");
+		byte[] body = (stored.body() != null) ? stored.body() : new byte[0];
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+		observation.stop(IdempotencyKeyRules.REPLAYED, null);
+	}
+
+	private void unavailable(HttpServletResponse response) throws IOException {
+		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(this.rules.settings().retryAfter().toSeconds()));
+		ServletAnswers.write(response, 503, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.unavailableProblem());
+	}
+
+	private @Nullable IdempotencyKey annotation(HandlerMethod handlerMethod) {
+		return this.annotations.computeIfAbsent(handlerMethod.getMethod(), (method) -> {
+			IdempotencyKey found = AnnotatedElementUtils.findMergedAnnotation(method, IdempotencyKey.class);
+			if (found == null) {
+				found = AnnotatedElementUtils.findMergedAnnotation(handlerMethod.getBeanType(), IdempotencyKey.class);
+			}
+			return (found != null) ? Optional.of(found) : NONE;
+		}).orElse(null);
+	}
+
+	private boolean matchesPaths(HttpServletRequest request) {
+		if (this.paths.isEmpty() || !this.rules.settings().methods().contains(request.getMethod())) {
+			return false;
+		}
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		PathContainer container = PathContainer.parsePath(path);
+		for (PathPattern pattern : this.paths) {
+			if (pattern.matches(container)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

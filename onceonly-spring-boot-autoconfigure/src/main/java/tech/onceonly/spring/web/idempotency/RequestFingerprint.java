@@ -1,0 +1,105 @@
+package tech.onceonly.spring.web.idempotency;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.spring.web.Digests;
+
+/**
+ * The fingerprint of a request's payload: SHA-256 over the method, the path and the body, where a JSON body is
+ * first made canonical (object keys sorted, insignificant whitespace dropped, numbers compared by value), so a
+ * retry that re-serialises the same JSON differently still matches. Other bodies are hashed as raw bytes.
+ */
+public final class RequestFingerprint {
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+		.build();
+
+	private RequestFingerprint() {
+	}
+
+	/**
+	 * The fingerprint of a request.
+	 * @param method the HTTP method
+	 * @param path the request path
+	 * @param contentType the body's content type, or {@code null}
+	 * @param body the body bytes
+	 * @return 64 lowercase hex characters
+	 */
+	public static String of(String method, String path, @Nullable String contentType, byte[] body) {
+		MessageDigest digest = Digests.sha256();
+		digest.update(method.getBytes(StandardCharsets.UTF_8));
+		digest.update((byte) '\n');
+		digest.update(path.getBytes(StandardCharsets.UTF_8));
+		digest.update((byte) '\n');
+		byte[] canonical = isJson(contentType) ? canonicalJson(body) : null;
+		if (canonical != null) {
+			digest.update((byte) 'j');
+			digest.update(canonical);
+		}
+		else {
+			digest.update((byte) 'r');
+			digest.update(body);
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	private static boolean isJson(@Nullable String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static byte @Nullable [] canonicalJson(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			Object tree = JSON.readValue(body, Object.class);
+			return JSON.writeValueAsBytes(canonical(tree));
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	private static @Nullable Object canonical(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<String, @Nullable Object> sorted = new TreeMap<>();
+			map.forEach((k, v) -> sorted.put(String.valueOf(k), canonical(v)));
+			return sorted;
+		}
+		if (value instanceof List<?> list) {
+			List<@Nullable Object> items = new ArrayList<>(list.size());
+			list.forEach((item) -> items.add(canonical(item)));
+			return items;
+		}
+		if (value instanceof BigDecimal decimal) {
+			return (decimal.signum() == 0) ? BigDecimal.ZERO : decimal.stripTrailingZeros();
+		}
+		return value;
+	}
+
+}

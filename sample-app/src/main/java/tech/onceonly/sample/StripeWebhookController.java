@@ -1,0 +1,34 @@
+package tech.onceonly.sample;
+
+import java.util.Map;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import tech.onceonly.spring.annotation.IdempotentWebhook;
+import tech.onceonly.spring.annotation.WebhookProvider;
+
+/**
+ * {@code POST /webhooks/stripe}: each Stripe event is processed once however often Stripe re-sends it. A re-sent
+ * event is answered 200 without calling this method; one still being processed gets 409 and Stripe retries later.
+ * (A real endpoint verifies the {@code Stripe-Signature} header first; a failed check should answer 400, which
+ * releases the event id so a genuine delivery is still processed.)
+ */
+@RestController
+public class StripeWebhookController {
+
+	private final StripeEvents events;
+
+	public StripeWebhookController(StripeEvents events) {
+		this.events = events;
+	}
+
+	@PostMapping("/webhooks/stripe")
+	@IdempotentWebhook(provider = WebhookProvider.STRIPE)
+	public Map<String, Object> receive(@RequestBody Map<String, Object> event) {
+		this.events.process(String.valueOf(event.get("id")), String.valueOf(event.get("type")));
+		return Map.of("received", true);
+	}
+
+}
