@@ -643,10 +643,13 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly {
 
 		@Override
 		public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-			RanFlag flag = new RanFlag();
-			Supplier<? extends Mono<?>> wrapped = flag.wrap(fn);
-			return observeMono("run_fn", () -> target().runFn(key, wrapped, options), flag::outcome,
-					flag::errorOutcome, null);
+			// one flag per subscription: a re-subscribed Mono is a new call that may replay
+			return Mono.defer(() -> {
+				RanFlag flag = new RanFlag();
+				Supplier<? extends Mono<?>> wrapped = flag.wrap(fn);
+				return observeMono("run_fn", () -> target().runFn(key, wrapped, options), flag::outcome,
+						flag::errorOutcome, null);
+			});
 		}
 
 	}
