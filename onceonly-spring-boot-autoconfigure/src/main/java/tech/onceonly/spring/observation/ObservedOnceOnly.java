@@ -42,9 +42,10 @@ import tech.onceonly.engine.LocalOnceOnly;
  * A client that records every operation of another client as an {@code onceonly.client} observation (blocking and
  * {@code Mono} forms alike), and counts fail-open check-locks and governance decisions. Answers, exceptions and
  * timing of the decorated client are passed through unchanged: a failing observation handler or meter registry is
- * logged at debug level and never reaches the caller.
+ * logged at debug level and never reaches the caller. Closing it closes the decorated client, so a decorated bean is
+ * still shut down with its context.
  */
-public final class ObservedOnceOnly implements DelegatingOnceOnly {
+public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ObservedOnceOnly.class);
 
@@ -95,6 +96,14 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly {
 	@Override
 	public OnceOnly delegate() {
 		return this.delegate;
+	}
+
+	/** Closes the decorated client when it is {@link AutoCloseable}. */
+	@Override
+	public void close() throws Exception {
+		if (this.delegate instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	/** The backend tag of this client: {@code local} or {@code remote}. */

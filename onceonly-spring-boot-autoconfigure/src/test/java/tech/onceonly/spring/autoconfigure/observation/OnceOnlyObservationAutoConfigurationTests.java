@@ -1,5 +1,8 @@
 package tech.onceonly.spring.autoconfigure.observation;
 
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -41,6 +44,36 @@ class OnceOnlyObservationAutoConfigurationTests {
 			assertThat(context.getBean(TestObservationRegistry.class))
 				.hasObservationWithNameEqualTo("onceonly.client");
 		});
+	}
+
+	@Test
+	void decoratedClientShouldStillBeClosedWithTheContext() {
+		AtomicBoolean closed = new AtomicBoolean();
+		this.runner.withUserConfiguration(RegistryConfiguration.class)
+			.withBean("closeableClient", OnceOnly.class, () -> closeableClient(closed))
+			.run((context) -> {
+				assertThat(context.getBeansOfType(OnceOnly.class).values())
+					.allSatisfy((client) -> assertThat(client).isInstanceOf(ObservedOnceOnly.class));
+				assertThat(closed).isFalse();
+			});
+		assertThat(closed).isTrue();
+	}
+
+	private static OnceOnly closeableClient(AtomicBoolean closed) {
+		return (OnceOnly) Proxy.newProxyInstance(OnceOnlyObservationAutoConfigurationTests.class.getClassLoader(),
+				new Class<?>[] { OnceOnly.class, AutoCloseable.class }, (proxy, method, args) -> {
+					if (method.getName().equals("close")) {
+						closed.set(true);
+						return null;
+					}
+					if (method.getName().equals("hashCode")) {
+						return System.identityHashCode(proxy);
+					}
+					if (method.getName().equals("equals")) {
+						return proxy == args[0];
+					}
+					return (method.getName().equals("toString")) ? "closeable client" : null;
+				});
 	}
 
 	@Test
