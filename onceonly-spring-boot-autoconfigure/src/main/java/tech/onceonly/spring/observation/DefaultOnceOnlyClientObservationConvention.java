@@ -14,7 +14,8 @@ public class DefaultOnceOnlyClientObservationConvention implements OnceOnlyClien
 	public static final String NAME = "onceonly.client";
 
 	/** A shared instance. */
-	public static final DefaultOnceOnlyClientObservationConvention INSTANCE = new DefaultOnceOnlyClientObservationConvention();
+	public static final DefaultOnceOnlyClientObservationConvention INSTANCE =
+			new DefaultOnceOnlyClientObservationConvention();
 
 	@Override
 	public String getName() {

@@ -6,11 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.pause.PauseDetector;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -286,30 +293,30 @@ class ObservedOnceOnlyTests {
 	}
 
 	/** An observation handler that fails at every step. */
-	static final class ThrowingHandler implements io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context> {
+	static final class ThrowingHandler implements ObservationHandler<Observation.Context> {
 
 		@Override
-		public void onStart(io.micrometer.observation.Observation.Context context) {
+		public void onStart(Observation.Context context) {
 			throw new IllegalStateException("handler start");
 		}
 
 		@Override
-		public void onError(io.micrometer.observation.Observation.Context context) {
+		public void onError(Observation.Context context) {
 			throw new IllegalStateException("handler error");
 		}
 
 		@Override
-		public void onScopeOpened(io.micrometer.observation.Observation.Context context) {
+		public void onScopeOpened(Observation.Context context) {
 			throw new IllegalStateException("handler scope");
 		}
 
 		@Override
-		public void onStop(io.micrometer.observation.Observation.Context context) {
+		public void onStop(Observation.Context context) {
 			throw new IllegalStateException("handler stop");
 		}
 
 		@Override
-		public boolean supportsContext(io.micrometer.observation.Observation.Context context) {
+		public boolean supportsContext(Observation.Context context) {
 			return true;
 		}
 
@@ -319,20 +326,20 @@ class ObservedOnceOnlyTests {
 	static final class ThrowingMeterRegistry extends SimpleMeterRegistry {
 
 		@Override
-		protected io.micrometer.core.instrument.Counter newCounter(Meter.Id id) {
+		protected Counter newCounter(Meter.Id id) {
 			throw new IllegalStateException("counter");
 		}
 
 		@Override
-		protected io.micrometer.core.instrument.Timer newTimer(Meter.Id id,
-				io.micrometer.core.instrument.distribution.DistributionStatisticConfig config,
-				io.micrometer.core.instrument.distribution.pause.PauseDetector pauseDetector) {
+		protected Timer newTimer(Meter.Id id,
+				DistributionStatisticConfig config,
+				PauseDetector pauseDetector) {
 			throw new IllegalStateException("timer");
 		}
 
 		@Override
-		protected io.micrometer.core.instrument.LongTaskTimer newLongTaskTimer(Meter.Id id,
-				io.micrometer.core.instrument.distribution.DistributionStatisticConfig config) {
+		protected LongTaskTimer newLongTaskTimer(Meter.Id id,
+				DistributionStatisticConfig config) {
 			throw new IllegalStateException("long task timer");
 		}
 
