@@ -9,6 +9,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -18,9 +19,16 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import org.springframework.boot.health.contributor.Status;
+
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.spring.actuate.OnceOnlyEndpoint;
+import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
+import tech.onceonly.spring.autoconfigure.actuate.OnceOnlyEndpointAutoConfiguration;
+import tech.onceonly.spring.autoconfigure.health.OnceOnlyHealthContributorAutoConfiguration;
+import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
 import tech.onceonly.spring.observation.DelegatingOnceOnly;
 import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
@@ -121,6 +129,29 @@ class OnceOnlyObservationAutoConfigurationTests {
 					.count()).isEqualTo(1);
 				assertThat(context.getBean(OnceOnlyObservabilityProperties.class).getAgentTag().getMaxAgents())
 					.isEqualTo(3);
+			});
+	}
+
+	@Test
+	void clientOfTheMainAutoConfigurationShouldBeDecoratedAndCheckedByHealthAndEndpoint() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OnceOnlyAutoConfiguration.class, ObservationAutoConfiguration.class,
+					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, OnceOnlyObservationAutoConfiguration.class,
+					OnceOnlyHealthContributorAutoConfiguration.class, OnceOnlyEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=onceonly")
+			.run((context) -> {
+				OnceOnly client = context.getBean(OnceOnly.class);
+				assertThat(client).isInstanceOf(ObservedOnceOnly.class);
+				assertThat(DelegatingOnceOnly.unwrap(client)).isInstanceOf(LocalOnceOnly.class);
+				client.checkLock("k");
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("onceonly.client")
+					.tags("operation", "check_lock", "backend", "local")
+					.timer()
+					.count()).isEqualTo(1);
+				assertThat(context.getBean(OnceOnlyHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+				assertThat(context.getBean(OnceOnlyEndpoint.class).summary().backend()).isEqualTo("local");
 			});
 	}
 
