@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,7 @@ import tech.onceonly.client.AgentStatus;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.Policy;
+import tech.onceonly.client.ValidationException;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.observation.DelegatingOnceOnly;
 import tech.onceonly.store.LockRecord;
@@ -103,7 +105,7 @@ public class OnceOnlyEndpoint {
 	@ReadOperation
 	public @Nullable Object entry(@Selector String section, @Selector String id) {
 		return switch (normalize(section)) {
-			case LEASES -> LeaseView.of(this.client.ai().status(id));
+			case LEASES -> LeaseView.of(validated(() -> this.client.ai().status(id)));
 			case LOCKS -> lock(id);
 			case AGENTS -> agent(id);
 			default -> throw new InvalidEndpointRequestException("Unknown section '" + section
@@ -153,7 +155,7 @@ public class OnceOnlyEndpoint {
 		if (local == null) {
 			return WriteResult.unsupported("Releasing keys is supported on the local engine only");
 		}
-		boolean removed = kind.equals(LEASES) ? local.deleteLease(key) : local.releaseLock(key);
+		boolean removed = validated(() -> kind.equals(LEASES) ? local.deleteLease(key) : local.releaseLock(key));
 		return removed ? WriteResult.done(kind + " released") : WriteResult.notFound("No " + kind + " entry");
 	}
 
@@ -174,6 +176,16 @@ public class OnceOnlyEndpoint {
 		}
 		catch (UnsupportedOperationException ex) {
 			return WriteResult.unsupported(governanceUnsupported());
+		}
+	}
+
+	/** Runs {@code call}, turning an invalid key into a 400 answer instead of a 500. */
+	private static <T> T validated(Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (ValidationException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid key");
 		}
 	}
 

@@ -150,9 +150,9 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 		try {
 			result = call.get();
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			probe.stopWithError(errorOutcome, ex);
-			throw ex;
+			throw rethrow(ex);
 		}
 		probe.stopWithResult(result, outcome, count);
 		return result;
@@ -175,6 +175,12 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 			return (observation != null) ? observed.contextWrite((context) -> context.put(OBSERVATION_CONTEXT_KEY,
 					observation)) : observed;
 		});
+	}
+
+	/** Rethrows {@code ex} as it is, checked exceptions thrown sneakily by a function included. */
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> RuntimeException rethrow(Throwable ex) throws E {
+		throw (E) ex;
 	}
 
 	private static <T> Function<T, String> success() {

@@ -88,6 +88,16 @@ class OnceOnlyEndpointTests {
 	}
 
 	@Test
+	void invalidKeyShouldBeABadRequest() {
+		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, true, 20);
+		String tooLong = "k".repeat(300);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.entry("leases", tooLong));
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.release("locks", tooLong));
+	}
+
+	@Test
 	void writesShouldBeRefusedWithForbiddenWhileDisabled() {
 		this.engine.checkLock("stuck");
 		this.engine.ai().lease("stuck-lease", null, null);

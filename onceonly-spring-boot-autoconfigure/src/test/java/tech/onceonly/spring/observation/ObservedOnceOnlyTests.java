@@ -123,6 +123,28 @@ class ObservedOnceOnlyTests {
 	}
 
 	@Test
+	void checkedExceptionThrownSneakilyShouldStillStopTheObservation() {
+		TestObservationRegistry registry = TestObservationRegistry.create();
+		OnceOnly client = new ObservedOnceOnly(this.engine, registry);
+		assertThatExceptionOfType(java.io.IOException.class)
+			.isThrownBy(() -> client.ai().runFn("io", ObservedOnceOnlyTests::sneakyIo, RunFnOptions.defaults()));
+		assertThat(registry).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("outcome", "failed")
+			.hasLowCardinalityKeyValue("exception", "IOException")
+			.hasBeenStopped();
+		assertThat(registry.getCurrentObservation()).isNull();
+	}
+
+	private static Object sneakyIo() {
+		return ObservedOnceOnlyTests.<RuntimeException>sneaky(new java.io.IOException("disk"));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> Object sneaky(Throwable ex) throws E {
+		throw (E) ex;
+	}
+
+	@Test
 	void leaseShouldMapAcquiredPollingAndCompleted() {
 		OnceOnly client = observe(this.engine);
 		AiRun first = client.ai().lease("job", null, null);
