@@ -1,0 +1,156 @@
+package tech.onceonly.client.remote;
+
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.ConnectTimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.client.OnceOnlyException;
+import tech.onceonly.client.OnceOnlyTimeoutException;
+import tech.onceonly.client.OnceOnlyTransportException;
+
+/**
+ * Sends one logical API call: builds the URI and headers, bounds each attempt by the timeout, retries 429, 500, 502,
+ * 503, 504 and transport errors with {@link RetryDelays} (never blocking a thread), and keeps one
+ * {@code X-Request-Id} across the attempts.
+ */
+final class RemoteHttp {
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final RemoteOnceOnlySettings settings;
+
+	private final WebClient webClient;
+
+	private final JsonMapper jsonMapper;
+
+	private final ResponseParser parser;
+
+	private final RetryDelays delays;
+
+	RemoteHttp(RemoteOnceOnlySettings settings, WebClient webClient, JsonMapper jsonMapper, RetryDelays delays) {
+		this.settings = settings;
+		this.webClient = webClient;
+		this.jsonMapper = jsonMapper;
+		this.parser = new ResponseParser(jsonMapper);
+		this.delays = delays;
+	}
+
+	ResponseParser parser() {
+		return this.parser;
+	}
+
+	/** Calls the endpoint and parses its answer with the generic parser. */
+	Mono<Map<String, Object>> call(HttpMethod method, String path, @Nullable Map<String, ?> body) {
+		return exchange(method, path, body, null).map(this.parser::parse);
+	}
+
+	/**
+	 * Calls the endpoint, retrying as configured, and gives the last answer (a retryable status included once the
+	 * retries are used up).
+	 * @param path the encoded path and query, relative to the base URL
+	 * @param requestId the {@code X-Request-Id} of the call, or {@code null} to generate one
+	 */
+	Mono<RemoteResponse> exchange(HttpMethod method, String path, @Nullable Map<String, ?> body,
+			@Nullable String requestId) {
+		return Mono.defer(() -> {
+			byte[] bytes = (body != null) ? this.jsonMapper.writeValueAsBytes(body) : null;
+			String id = (requestId != null && !requestId.isBlank()) ? requestId : UUID.randomUUID().toString();
+			URI uri = URI.create(this.settings.baseUrl() + path);
+			return attempt(method, uri, path, bytes, id, 0);
+		});
+	}
+
+	private Mono<RemoteResponse> attempt(HttpMethod method, URI uri, String path, byte @Nullable [] body,
+			String requestId, int n) {
+		Mono<RemoteResponse> sent = send(method, uri, path, body, requestId);
+		if (n >= this.settings.maxRetries()) {
+			return sent;
+		}
+		return sent.cast(Object.class)
+			.onErrorResume(OnceOnlyTransportException.class, Mono::just)
+			.flatMap((outcome) -> {
+				if (outcome instanceof RemoteResponse response) {
+					if (!retryable(response.status())) {
+						return Mono.just(response);
+					}
+					Duration wait = this.delays.afterResponse(n, response.header("Retry-After"));
+					return Mono.delay(wait).then(attempt(method, uri, path, body, requestId, n + 1));
+				}
+				return Mono.delay(this.delays.backoff(n)).then(attempt(method, uri, path, body, requestId, n + 1));
+			});
+	}
+
+	private Mono<RemoteResponse> send(HttpMethod method, URI uri, String path, byte @Nullable [] body,
+			String requestId) {
+		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(uri).headers((headers) -> {
+			headers.setBearerAuth(this.settings.apiKey());
+			headers.setContentType(MediaType.APPLICATION_JSON);
+			headers.set(HttpHeaders.USER_AGENT, this.settings.userAgent());
+			headers.set("X-Request-Id", requestId);
+		});
+		WebClient.RequestHeadersSpec<?> request = (body != null) ? spec.bodyValue(body) : spec;
+		Duration timeout = this.settings.timeout();
+		return request
+			.exchangeToMono((response) -> response.bodyToMono(byte[].class)
+				.defaultIfEmpty(EMPTY)
+				.map((bytes) -> new RemoteResponse(response.statusCode().value(), response.headers().asHttpHeaders(),
+						bytes)))
+			.timeout(timeout)
+			.onErrorMap((ex) -> !(ex instanceof OnceOnlyException), (ex) -> transportError(method, path, timeout, ex));
+	}
+
+	private static boolean retryable(int status) {
+		return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+	}
+
+	/** A transport failure as {@link OnceOnlyTimeoutException} or {@link OnceOnlyTransportException}. */
+	static OnceOnlyTransportException transportError(HttpMethod method, String path, Duration timeout, Throwable ex) {
+		String endpoint = method.name() + " " + stripQuery(path);
+		if (isTimeout(ex)) {
+			return new OnceOnlyTimeoutException(
+					"OnceOnly API did not answer " + endpoint + " within " + timeout.toMillis() + " ms", ex);
+		}
+		return new OnceOnlyTransportException("OnceOnly API request " + endpoint + " failed: " + describe(ex), ex);
+	}
+
+	private static boolean isTimeout(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+					|| cause instanceof ConnectTimeoutException
+					|| cause instanceof io.netty.handler.timeout.TimeoutException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
+	}
+
+	private static String describe(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	private static String stripQuery(String path) {
+		int query = path.indexOf('?');
+		return (query >= 0) ? path.substring(0, query) : path;
+	}
+
+}

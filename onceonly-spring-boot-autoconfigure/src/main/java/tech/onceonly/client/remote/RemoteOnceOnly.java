@@ -1,0 +1,164 @@
+package tech.onceonly.client.remote;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.NotificationPreferences;
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyAi;
+import tech.onceonly.client.OnceOnlyGov;
+import tech.onceonly.client.ReactiveOnceOnly;
+import tech.onceonly.client.ReactiveOnceOnlyBlockingAdapter;
+import tech.onceonly.client.RunEvent;
+
+/**
+ * The OnceOnly client for the hosted API or a self-hosted {@code onceonly-server}, over Spring {@code WebClient} on
+ * reactor-netty with pooled connections. {@link #reactive()} is the non-blocking client; the methods of this class
+ * are its blocking form (do not call them on an event-loop thread). Answers, errors, fail-open and retries follow the
+ * official SDKs; see {@code docs/remote-client.md}. Close it to release its connection pool.
+ */
+public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
+
+	private static final int MAX_IN_MEMORY_SIZE = 16 * 1024 * 1024;
+
+	private final RemoteOnceOnlySettings settings;
+
+	private final ConnectionProvider connections;
+
+	private final ReactiveRemoteOnceOnly reactive;
+
+	private final OnceOnly blocking;
+
+	/**
+	 * Creates a client. The builder is cloned and given this client's own reactor-netty connector (connection pool,
+	 * connect and response timeouts); its other customisations (filters, observation) are kept.
+	 * @param settings where and how to reach the API
+	 * @param webClientBuilder the builder to start from
+	 * @param jsonMapper the mapper for request and answer bodies
+	 */
+	public RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper) {
+		this(settings, webClientBuilder, jsonMapper, null);
+	}
+
+	RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
+			@Nullable DoubleSupplier jitterSource) {
+		this.settings = settings;
+		this.connections = ConnectionProvider.builder("onceonly")
+			.maxConnections(100)
+			.maxIdleTime(Duration.ofSeconds(20))
+			.pendingAcquireTimeout(settings.timeout().plus(settings.connectTimeout()))
+			.build();
+		HttpClient httpClient = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+			.responseTimeout(settings.timeout());
+		WebClient webClient = webClientBuilder.clone()
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY_SIZE))
+			.build();
+		RetryDelays delays = (jitterSource != null) ? new RetryDelays(settings, jitterSource)
+				: new RetryDelays(settings);
+		this.reactive = new ReactiveRemoteOnceOnly(new RemoteHttp(settings, webClient, jsonMapper, delays), jsonMapper,
+				settings.failOpen());
+		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive);
+	}
+
+	/** A client with the given settings, a plain {@code WebClient.Builder} and a default {@code JsonMapper}. */
+	public static RemoteOnceOnly create(RemoteOnceOnlySettings settings) {
+		return new RemoteOnceOnly(settings, WebClient.builder(), JsonMapper.builder().build());
+	}
+
+	/** A client for the hosted API with the given key and the default settings. */
+	public static RemoteOnceOnly create(String apiKey) {
+		return create(RemoteOnceOnlySettings.builder(apiKey).build());
+	}
+
+	/** The settings of this client (their {@code toString()} hides the API key). */
+	public RemoteOnceOnlySettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public CheckLockResult checkLock(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
+			@Nullable String requestId) {
+		return this.blocking.checkLock(key, ttl, metadata, requestId);
+	}
+
+	@Override
+	public OnceOnlyAi ai() {
+		return this.blocking.ai();
+	}
+
+	@Override
+	public OnceOnlyGov gov() {
+		return this.blocking.gov();
+	}
+
+	@Override
+	public Map<String, Object> me() {
+		return this.blocking.me();
+	}
+
+	@Override
+	public Map<String, Object> updateNotifications(NotificationPreferences preferences) {
+		return this.blocking.updateNotifications(preferences);
+	}
+
+	@Override
+	public Map<String, Object> usage(String kind) {
+		return this.blocking.usage(kind);
+	}
+
+	@Override
+	public Map<String, Object> usageAll() {
+		return this.blocking.usageAll();
+	}
+
+	@Override
+	public Map<String, Object> events(int limit, int offset) {
+		return this.blocking.events(limit, offset);
+	}
+
+	@Override
+	public Map<String, Object> postEvent(RunEvent event) {
+		return this.blocking.postEvent(event);
+	}
+
+	@Override
+	public Map<String, Object> metrics(String fromDay, String toDay) {
+		return this.blocking.metrics(fromDay, toDay);
+	}
+
+	@Override
+	public Map<String, Object> getRunTimeline(String runId, int limit, int offset) {
+		return this.blocking.getRunTimeline(runId, limit, offset);
+	}
+
+	/** The non-blocking client over the same connection pool. */
+	@Override
+	public ReactiveOnceOnly reactive() {
+		return this.reactive;
+	}
+
+	/** Releases the connection pool; the client must not be used afterwards. */
+	@Override
+	public void close() {
+		this.connections.dispose();
+	}
+
+	@Override
+	public String toString() {
+		return "RemoteOnceOnly[" + this.settings + "]";
+	}
+
+}
