@@ -93,8 +93,9 @@ public class ApiExceptionHandler {
 	/** A capability the local engine does not implement yet. */
 	@ExceptionHandler(UnsupportedOperationException.class)
 	public ResponseEntity<Object> unsupported(UnsupportedOperationException ex) {
+		String message = String.valueOf(ex.getMessage()).replace("; use the remote client for it", "");
 		return ResponseEntity.status(501)
-			.body(Map.of("detail", Map.of("error", "not_implemented", "message", String.valueOf(ex.getMessage()))));
+			.body(Map.of("detail", Map.of("error", "not_implemented", "message", message)));
 	}
 
 	/** A required query parameter is missing. */
