@@ -2,6 +2,7 @@ package tech.onceonly.server;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -24,6 +25,7 @@ import tech.onceonly.server.limits.RateLimiter;
 import tech.onceonly.server.limits.UsageCounters;
 import tech.onceonly.server.replay.ReplayCache;
 import tech.onceonly.server.replay.RequestIdReplayFilter;
+import tech.onceonly.server.security.GuardedHttpClient;
 import tech.onceonly.server.security.ToolUrlGuard;
 import tech.onceonly.server.web.ErrorBodies;
 import tech.onceonly.store.OnceOnlyStore;
@@ -105,6 +107,11 @@ public class ServerConfiguration {
 	@Bean
 	ToolUrlGuard toolUrlGuard(OnceOnlyServerProperties properties) {
 		return ToolUrlGuard.withSystemResolver(properties.getToolUrlAllowList());
+	}
+
+	@Bean
+	GuardedHttpClient toolHttpClient(ToolUrlGuard guard) {
+		return GuardedHttpClient.create(guard, Duration.ofSeconds(5));
 	}
 
 	@Bean
