@@ -219,6 +219,12 @@ public class OnceOnlyProperties {
 		/** The in-memory store. */
 		private final Memory memory = new Memory();
 
+		/** The JDBC store (onceonly.store.type=jdbc). */
+		private final Jdbc jdbc = new Jdbc();
+
+		/** The Redis store (onceonly.store.type=redis). */
+		private final Redis redis = new Redis();
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -229,6 +235,74 @@ public class OnceOnlyProperties {
 
 		public Memory getMemory() {
 			return this.memory;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/** The JDBC store: two tables in the application's DataSource (PostgreSQL or H2). */
+		public static class Jdbc {
+
+			/** Prefix of the two table names ("locks" and "leases" follow it); may name a schema, as in "app.onceonly_". */
+			private String tablePrefix = "onceonly_";
+
+			/**
+			 * When the tables are created at startup (if missing): "embedded" only for an embedded database such as
+			 * in-memory H2, "always", or "never" (create them with the scripts in docs/stores.md, e.g. via Flyway).
+			 */
+			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+			public String getTablePrefix() {
+				return this.tablePrefix;
+			}
+
+			public void setTablePrefix(String tablePrefix) {
+				this.tablePrefix = tablePrefix;
+			}
+
+			public InitializeSchema getInitializeSchema() {
+				return this.initializeSchema;
+			}
+
+			public void setInitializeSchema(InitializeSchema initializeSchema) {
+				this.initializeSchema = initializeSchema;
+			}
+
+			/** When the JDBC store creates its tables. */
+			public enum InitializeSchema {
+
+				/** Only when the DataSource is an embedded database. */
+				EMBEDDED,
+
+				/** Always (the script only creates what is missing). */
+				ALWAYS,
+
+				/** Never; the tables are managed elsewhere. */
+				NEVER
+
+			}
+
+		}
+
+		/** The Redis store: hashes in the application's Redis. */
+		public static class Redis {
+
+			/** Prefix of every Redis key the store writes; must not contain braces. */
+			private String keyPrefix = "onceonly:";
+
+			public String getKeyPrefix() {
+				return this.keyPrefix;
+			}
+
+			public void setKeyPrefix(String keyPrefix) {
+				this.keyPrefix = keyPrefix;
+			}
+
 		}
 
 	}
