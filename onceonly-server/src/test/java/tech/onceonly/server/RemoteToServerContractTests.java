@@ -26,8 +26,13 @@ class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
+		return remoteClient(this.port);
+	}
+
+	/** The remote client of the test tenant {@code contract} on a server at {@code port}, without retries. */
+	static RemoteOnceOnly remoteClient(int port) {
 		return RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-contract")
-			.baseUrl("http://localhost:" + this.port + "/v1")
+			.baseUrl("http://localhost:" + port + "/v1")
 			.timeout(Duration.ofSeconds(30))
 			.failOpen(false)
 			.maxRetries(0)
