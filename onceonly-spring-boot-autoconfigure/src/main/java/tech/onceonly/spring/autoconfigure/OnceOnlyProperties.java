@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
 
 /**
  * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach the hosted API, and the
@@ -50,6 +51,9 @@ public class OnceOnlyProperties {
 
 	/** Defaults and limits of the local engine. */
 	private final Local local = new Local();
+
+	/** The @Idempotent and @IdempotentAi annotations. */
+	private final Annotations annotations = new Annotations();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -125,6 +129,10 @@ public class OnceOnlyProperties {
 
 	public Local getLocal() {
 		return this.local;
+	}
+
+	public Annotations getAnnotations() {
+		return this.annotations;
 	}
 
 	@Override
@@ -393,6 +401,51 @@ public class OnceOnlyProperties {
 
 		public void setNamespace(String namespace) {
 			this.namespace = namespace;
+		}
+
+	}
+
+	/** The @Idempotent and @IdempotentAi annotations. */
+	public static class Annotations {
+
+		/** Whether methods annotated with @Idempotent or @IdempotentAi are intercepted. */
+		private boolean enabled = true;
+
+		/**
+		 * Order of the OnceOnly advisor among other advisors on the same bean; lower runs first (outside). The
+		 * default runs outside @Transactional and @Cacheable (which default to the lowest precedence), so the
+		 * lock or lease is taken before a transaction starts and the result is stored only after it committed.
+		 */
+		private int order = Ordered.LOWEST_PRECEDENCE - 100;
+
+		/**
+		 * Whether a warning is logged at startup for annotated methods a proxy cannot intercept (private, final or
+		 * static methods, final classes).
+		 */
+		private boolean validate = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(int order) {
+			this.order = order;
+		}
+
+		public boolean isValidate() {
+			return this.validate;
+		}
+
+		public void setValidate(boolean validate) {
+			this.validate = validate;
 		}
 
 	}
