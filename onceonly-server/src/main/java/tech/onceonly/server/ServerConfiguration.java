@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
@@ -28,6 +29,7 @@ import tech.onceonly.server.replay.RequestIdReplayFilter;
 import tech.onceonly.server.security.GuardedHttpClient;
 import tech.onceonly.server.security.ToolUrlGuard;
 import tech.onceonly.server.web.ErrorBodies;
+import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
@@ -72,7 +74,7 @@ public class ServerConfiguration {
 	}
 
 	@Bean
-	TenantEngines tenantEngines(ObjectProvider<OnceOnlyStore> store, ObjectProvider<EngineSettings> settings,
+	TenantEngines tenantEngines(ObjectProvider<OnceOnlyStore> store, ObjectProvider<OnceOnlyProperties> onceOnly,
 			JsonMapper json) {
 		OnceOnlyStore chosen = store.getIfAvailable(InMemoryStore::new);
 		ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -81,7 +83,19 @@ public class ServerConfiguration {
 			return thread;
 		});
 		logger.info("OnceOnly server serving /v1 on the '" + chosen.type() + "' store, one namespace per tenant");
-		return new TenantEngines(chosen, settings.getIfAvailable(EngineSettings::defaults), json, heartbeats);
+		return new TenantEngines(chosen, engineSettings(onceOnly.getIfAvailable()), json, heartbeats);
+	}
+
+	/** The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of every tenant's namespace. */
+	static EngineSettings engineSettings(@Nullable OnceOnlyProperties properties) {
+		if (properties == null) {
+			return EngineSettings.defaults();
+		}
+		OnceOnlyProperties.Local local = properties.getLocal();
+		return EngineSettings.defaults()
+			.withTtls(local.getDefaultLockTtl(), local.getDefaultLeaseTtl(), local.getMaxTtl())
+			.withRetention(local.getRetention())
+			.withNamespace(local.getNamespace());
 	}
 
 	@Bean

@@ -30,7 +30,7 @@ public final class TenantEngines implements AutoCloseable {
 	/**
 	 * Engines on a shared store.
 	 * @param store the store every tenant shares
-	 * @param settings the engine settings; the namespace is replaced per tenant
+	 * @param settings the engine settings; each tenant's namespace is appended to their namespace
 	 * @param json the JSON mapper
 	 * @param heartbeats the scheduler the engines share
 	 */
@@ -47,10 +47,15 @@ public final class TenantEngines implements AutoCloseable {
 		return "t:" + tenant + ":";
 	}
 
+	/** The namespace of a tenant's keys under the configured prefix ({@code onceonly.local.namespace}). */
+	String namespaceOf(String tenant) {
+		return this.settings.namespace() + namespace(tenant);
+	}
+
 	/** The engine of {@code tenant}. */
 	public LocalOnceOnly forTenant(String tenant) {
 		return this.engines.computeIfAbsent(tenant, (t) -> new LocalOnceOnly(this.store,
-				this.settings.withNamespace(namespace(t)), this.json, this.heartbeats, System::nanoTime));
+				this.settings.withNamespace(namespaceOf(t)), this.json, this.heartbeats, System::nanoTime));
 	}
 
 	/** The shared store. */
