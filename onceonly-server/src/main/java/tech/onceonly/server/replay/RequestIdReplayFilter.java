@@ -1,0 +1,196 @@
+package tech.onceonly.server.replay;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+import tech.onceonly.server.auth.Caller;
+import tech.onceonly.server.web.ErrorBodies;
+
+/**
+ * Answers a repeated {@code X-Request-Id} on a POST with the first answer (status, headers, body) for the window,
+ * per tenant and path, so a client may retry a request whose response was lost without turning its own first
+ * request into a duplicate. Repeats add {@value #REPLAYED_HEADER}{@code : true}. A repeat with another body is
+ * refused (422); a repeat while the first is in flight waits for it; a first request that failed with a 5xx is
+ * forgotten, so its retry runs again.
+ */
+public final class RequestIdReplayFilter extends OncePerRequestFilter {
+
+	/** The request and response header carrying the request id. */
+	public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+	/** Added to replayed answers. */
+	public static final String REPLAYED_HEADER = "X-OnceOnly-Replayed";
+
+	private static final int MAX_ID_LENGTH = 200;
+
+	private static final Set<String> UNSTORED_HEADERS = Set.of("content-length", "transfer-encoding", "date",
+			"connection", "keep-alive", "content-type");
+
+	private final ReplayCache cache;
+
+	private final int maxBodyBytes;
+
+	private final Duration inFlightWait;
+
+	private final ErrorBodies errors;
+
+	/**
+	 * A filter.
+	 * @param cache where first answers are kept
+	 * @param maxBodyBytes larger answers are not kept
+	 * @param inFlightWait how long a repeat waits for the first request
+	 * @param errors writes error answers
+	 */
+	public RequestIdReplayFilter(ReplayCache cache, int maxBodyBytes, Duration inFlightWait, ErrorBodies errors) {
+		this.cache = cache;
+		this.maxBodyBytes = maxBodyBytes;
+		this.inFlightWait = inFlightWait;
+		this.errors = errors;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String id = request.getHeader(REQUEST_ID_HEADER);
+		return !"POST".equals(request.getMethod()) || id == null || id.isBlank() || id.length() > MAX_ID_LENGTH
+				|| !(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller);
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
+		byte[] body = request.getInputStream().readAllBytes();
+		HttpServletRequest cached = new CachedBodyRequest(request, body);
+		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(REQUEST_ID_HEADER);
+		byte[] digest = sha256(body);
+		for (int attempt = 0; attempt < 3; attempt++) {
+			ReplayCache.Claim claim = this.cache.claim(id, digest);
+			switch (claim.kind()) {
+				case MISMATCH -> {
+					this.errors.validation(response, List.of(ErrorBodies.item("value_error",
+							List.of("header", REQUEST_ID_HEADER),
+							"X-Request-Id was already used with a different request body", null)));
+					return;
+				}
+				case FIRST -> {
+					runFirst(cached, response, chain, claim.ticket());
+					return;
+				}
+				case REPEAT -> {
+					StoredAnswer answer = await(claim.answer());
+					if (answer == Waiting.TIMED_OUT) {
+						response.setHeader("Retry-After", "1");
+						this.errors.write(response, 409, Map.of("detail", Map.of("error", "request_in_progress",
+								"message", "The first request with this X-Request-Id is still being processed")));
+						return;
+					}
+					if (answer != null) {
+						replay(answer, response);
+						return;
+					}
+				}
+			}
+		}
+		chain.doFilter(cached, response);
+	}
+
+	private void runFirst(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			ReplayCache.@Nullable Ticket ticket) throws ServletException, IOException {
+		ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+		boolean kept = false;
+		try {
+			chain.doFilter(request, wrapper);
+			int status = wrapper.getStatus();
+			byte[] answerBody = wrapper.getContentAsByteArray();
+			if (ticket != null && status < 500 && answerBody.length <= this.maxBodyBytes) {
+				List<Map.Entry<String, String>> headers = new ArrayList<>();
+				for (String name : wrapper.getHeaderNames()) {
+					if (!UNSTORED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+						for (String value : wrapper.getHeaders(name)) {
+							headers.add(Map.entry(name, value));
+						}
+					}
+				}
+				ticket.complete(new StoredAnswer(status, headers, wrapper.getContentType(), answerBody));
+				kept = true;
+			}
+		}
+		finally {
+			if (!kept && ticket != null) {
+				ticket.abandon();
+			}
+			wrapper.copyBodyToResponse();
+		}
+	}
+
+	private @Nullable StoredAnswer await(@Nullable CompletableFuture<@Nullable StoredAnswer> future) {
+		if (future == null) {
+			return null;
+		}
+		try {
+			return future.get(this.inFlightWait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			return Waiting.TIMED_OUT;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Waiting.TIMED_OUT;
+		}
+		catch (ExecutionException ex) {
+			return null;
+		}
+	}
+
+	private static void replay(StoredAnswer answer, HttpServletResponse response) throws IOException {
+		response.setStatus(answer.status());
+		for (Map.Entry<String, String> header : answer.headers()) {
+			response.addHeader(header.getKey(), header.getValue());
+		}
+		if (answer.contentType() != null) {
+			response.setContentType(answer.contentType());
+		}
+		response.setHeader(REPLAYED_HEADER, "true");
+		byte[] body = answer.body();
+		response.setContentLength(body.length);
+		response.getOutputStream().write(body);
+	}
+
+	private static byte[] sha256(byte[] body) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(body);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A marker answer for a repeat that waited too long. */
+	private static final class Waiting {
+
+		static final StoredAnswer TIMED_OUT = new StoredAnswer(0, List.of(), null,
+				"in flight".getBytes(StandardCharsets.UTF_8));
+
+	}
+
+}

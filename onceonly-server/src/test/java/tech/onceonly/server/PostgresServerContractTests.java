@@ -1,0 +1,54 @@
+package tech.onceonly.server;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.store.TestServices;
+import tech.onceonly.store.jdbc.JdbcStore;
+
+/**
+ * The backend contract through the remote client against the server on PostgreSQL (its {@code postgres} profile,
+ * {@code ONCEONLY_TEST_POSTGRES_URL} from {@code .ci/services.sh}). Time moves with the store's time offset.
+ * Fails when {@code CI=true} and the database is not configured.
+ */
+@SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({ "test", "postgres" })
+class PostgresServerContractTests extends AbstractOnceOnlyContractTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcStore store;
+
+	@BeforeAll
+	static void requirePostgres() {
+		TestServices.postgresUrl();
+	}
+
+	@DynamicPropertySource
+	static void postgres(DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", TestServices::postgresUrl);
+		registry.add("spring.datasource.username", () -> "postgres");
+	}
+
+	@Override
+	protected OnceOnly createClient() {
+		return RemoteToServerContractTests.remoteClient(this.port);
+	}
+
+	@Override
+	protected void advanceTime(Duration duration) {
+		this.store.setTimeOffset(this.store.getTimeOffset().plus(duration));
+	}
+
+}

@@ -1,0 +1,53 @@
+package tech.onceonly.server;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.store.TestServices;
+import tech.onceonly.store.redis.RedisStore;
+
+/**
+ * The backend contract through the remote client against the server on Redis (its {@code redis} profile,
+ * {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}). Time moves with the store's time offset. Fails
+ * when {@code CI=true} and Redis is not configured.
+ */
+@SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles({ "test", "redis" })
+class RedisServerContractTests extends AbstractOnceOnlyContractTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	RedisStore store;
+
+	@BeforeAll
+	static void requireRedis() {
+		TestServices.redisUrl();
+	}
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", TestServices::redisUrl);
+	}
+
+	@Override
+	protected OnceOnly createClient() {
+		return RemoteToServerContractTests.remoteClient(this.port);
+	}
+
+	@Override
+	protected void advanceTime(Duration duration) {
+		this.store.setTimeOffset(this.store.getTimeOffset().plus(duration));
+	}
+
+}

@@ -1,0 +1,47 @@
+package tech.onceonly.server;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.remote.RemoteOnceOnly;
+import tech.onceonly.client.remote.RemoteOnceOnlySettings;
+import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.store.memory.MutableClock;
+
+/**
+ * The backend contract through the remote client against this server on a random port: the same behaviour as the
+ * local engine, over HTTP. Time moves on the server's store clock.
+ */
+@ServerTest
+class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MutableClock clock;
+
+	@Override
+	protected OnceOnly createClient() {
+		return remoteClient(this.port);
+	}
+
+	/** The remote client of the test tenant {@code contract} on a server at {@code port}, without retries. */
+	static RemoteOnceOnly remoteClient(int port) {
+		return RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-contract")
+			.baseUrl("http://localhost:" + port + "/v1")
+			.timeout(Duration.ofSeconds(30))
+			.failOpen(false)
+			.maxRetries(0)
+			.build());
+	}
+
+	@Override
+	protected void advanceTime(Duration duration) {
+		this.clock.advance(duration);
+	}
+
+}
