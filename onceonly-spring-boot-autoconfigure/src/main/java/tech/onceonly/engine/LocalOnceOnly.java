@@ -1,7 +1,11 @@
 package tech.onceonly.engine;
 
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -35,12 +40,18 @@ import tech.onceonly.client.RunEvent;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ToolCallRequest;
+import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.WaitOptions;
+import tech.onceonly.engine.governance.GovernanceEngine;
+import tech.onceonly.engine.governance.GovernanceSettings;
+import tech.onceonly.engine.governance.LocalTools;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.LeaseState;
 import tech.onceonly.store.LockResult;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.memory.InMemoryGovernanceStore;
 
 /**
  * The OnceOnly semantics run in-process on an {@link OnceOnlyStore}: check-lock, leases with fencing tokens,
@@ -50,6 +61,11 @@ import tech.onceonly.store.OnceOnlyStore;
  * Cost: a check-lock is one store operation; a first {@code runFn} is two writes (acquire, complete) plus a
  * heartbeat write every {@code extendEvery} while it runs; a duplicate that finds the stored result is one store
  * operation and no write.
+ * <p>
+ * Governance (policies, kill switch, governed tool calls, the tools registry, server-side runs and timelines) runs on
+ * a {@link GovernanceStore} beside the lease store: in memory unless {@link #builder(OnceOnlyStore)} is given
+ * another. In local mode {@link #usage}, {@link #usageAll} and {@link #me} answer with plan {@code local} and this
+ * engine's own counters since it started.
  */
 public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
@@ -57,6 +73,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	};
 
 	private static final long POLL_HINT_SECONDS = 5;
+
+	private static final int MAX_RUN_METADATA_BYTES = 64 * 1024;
 
 	private final OnceOnlyStore store;
 
@@ -78,6 +96,14 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private final ReactiveOnceOnly reactive;
 
+	private final GovernanceEngine governance;
+
+	private final UsageCounters usage = new UsageCounters();
+
+	private final AtomicReference<Map<String, Object>> notifications = new AtomicReference<>(
+			answer("email_notifications_enabled", false, "tool_error_notifications_enabled", false,
+					"run_failure_notifications_enabled", false));
+
 	/**
 	 * An engine on {@code store} with default settings.
 	 * @param store the store
@@ -96,6 +122,15 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	 */
 	public LocalOnceOnly(OnceOnlyStore store, EngineSettings settings, JsonMapper json,
 			@Nullable ScheduledExecutorService heartbeats, LongSupplier nanoTime) {
+		this(builder(store).settings(settings).json(json).heartbeats(heartbeats).nanoTime(nanoTime));
+	}
+
+	private LocalOnceOnly(Builder builder) {
+		OnceOnlyStore store = builder.store;
+		EngineSettings settings = builder.settings;
+		JsonMapper json = builder.json;
+		ScheduledExecutorService heartbeats = builder.heartbeats;
+		LongSupplier nanoTime = builder.nanoTime;
 		this.store = Objects.requireNonNull(store, "store");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.json = Objects.requireNonNull(json, "json");
@@ -108,6 +143,20 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		});
 		this.nanoTime = nanoTime;
 		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
+		GovernanceStore governanceStore = (builder.governanceStore != null) ? builder.governanceStore
+				: new InMemoryGovernanceStore(GovernanceEngine.clockOf(store));
+		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
+				builder.governanceSettings, json, builder.httpClient, nanoTime);
+	}
+
+	/** A builder of an engine on {@code store}. */
+	public static Builder builder(OnceOnlyStore store) {
+		return new Builder(store);
+	}
+
+	/** The governance engine: the governed pipeline, local tools and run timelines. */
+	public GovernanceEngine governance() {
+		return this.governance;
 	}
 
 	/** The store this engine runs on. */
@@ -125,6 +174,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		if (this.ownsHeartbeats) {
 			this.heartbeats.shutdownNow();
 		}
+		this.governance.close();
 	}
 
 	private String stored(String key) {
@@ -140,6 +190,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		Duration lockTtl = this.validation.ttl(ttl, this.settings.defaultLockTtl());
 		String metadataJson = this.validation.metadata(metadata);
 		LockResult result = this.store.tryLock(stored(key), lockTtl, metadataJson);
+		this.usage.make.requests.increment();
+		(result.acquired() ? this.usage.make.charged : this.usage.make.blocked).increment();
 		Map<String, Object> raw = new LinkedHashMap<>();
 		raw.put("success", result.acquired());
 		raw.put("status", result.acquired() ? "locked" : "duplicate");
@@ -174,38 +226,64 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	@Override
 	public OnceOnlyGov gov() {
-		throw unsupported("agent governance (policies, kill switch, audit logs, tools registry)");
+		return this.governance.gov();
 	}
 
+	/** The local account: plan {@code local}, the store types and the notification settings. */
 	@Override
 	public Map<String, Object> me() {
-		throw unsupported("account information (me)");
+		Map<String, Object> raw = answer("plan", "local", "mode", "local", "store", this.store.type(),
+				"governance_store", this.governance.store().type());
+		raw.putAll(this.notifications.get());
+		return raw;
 	}
 
+	/** Changes the notification settings kept by this engine (local mode sends no notifications). */
 	@Override
 	public Map<String, Object> updateNotifications(NotificationPreferences preferences) {
-		preferences.toWire();
-		throw unsupported("notification settings");
+		Map<String, Object> changes = preferences.toWire();
+		return this.notifications.updateAndGet((current) -> {
+			Map<String, Object> next = new LinkedHashMap<>(current);
+			next.putAll(changes);
+			return java.util.Collections.unmodifiableMap(next);
+		});
 	}
 
+	/** This engine's counters of {@code make} (check-lock) or {@code ai} (leases and runs) since it started. */
 	@Override
 	public Map<String, Object> usage(String kind) {
-		throw unsupported("usage counters");
+		UsageCounters.Kind counters = switch ((kind != null) ? kind : "") {
+			case "make" -> this.usage.make;
+			case "ai" -> this.usage.ai;
+			default -> throw new ValidationException("kind must be make or ai, was '" + kind + "'");
+		};
+		Map<String, Object> raw = answer("plan", "local", "month", month());
+		Map<String, Object> wire = counters.toWire();
+		wire.remove("charged_total_month");
+		wire.remove("polling_total_month");
+		raw.putAll(wire);
+		return raw;
 	}
 
+	/** This engine's counters of every kind since it started. */
 	@Override
 	public Map<String, Object> usageAll() {
-		throw unsupported("usage counters");
+		return answer("plan", "local", "month", month(), "make", this.usage.make.toWire(), "ai",
+				this.usage.ai.toWire());
+	}
+
+	private String month() {
+		return YearMonth.from(this.store.now().atOffset(ZoneOffset.UTC)).toString();
 	}
 
 	@Override
 	public Map<String, Object> events(int limit, int offset) {
-		throw unsupported("events");
+		return this.governance.timelines().recent(limit, offset);
 	}
 
 	@Override
 	public Map<String, Object> postEvent(RunEvent event) {
-		throw unsupported("run timelines (events)");
+		return this.governance.timelines().post(event);
 	}
 
 	@Override
@@ -215,7 +293,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	@Override
 	public Map<String, Object> getRunTimeline(String runId, int limit, int offset) {
-		throw unsupported("run timelines");
+		return this.governance.timelines().timeline(runId, limit, offset);
 	}
 
 	@Override
@@ -357,12 +435,37 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		@Override
 		public AiRunOutcome run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
 				@Nullable String runId) {
-			throw unsupported("server-side runs (ai.run)");
+			validation.key(key);
+			Map<String, Object> runMetadata = new LinkedHashMap<>();
+			if (metadata != null) {
+				metadata.forEach(runMetadata::put);
+			}
+			if (runId != null) {
+				String trimmed = runId.trim();
+				if (trimmed.isEmpty()) {
+					throw new IllegalArgumentException("run_id must not be empty");
+				}
+				runMetadata.put("run_id", trimmed);
+			}
+			String metadataJson = json.writeValueAsString(runMetadata);
+			int bytes = metadataJson.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes > MAX_RUN_METADATA_BYTES) {
+				throw new ValidationException("run metadata is " + bytes + " bytes of JSON; at most "
+						+ MAX_RUN_METADATA_BYTES + " bytes are allowed");
+			}
+			Duration leaseTtl = leaseTtl(ttl);
+			LeaseResult lease = store.acquireLease(stored(key), leaseTtl, UUID.randomUUID().toString(), metadataJson);
+			count(lease);
+			if (lease.outcome() == LeaseResult.Outcome.ACQUIRED) {
+				governance.startRun(this, key, Objects.requireNonNull(lease.record().leaseId()), leaseTtl,
+						runMetadata);
+			}
+			return AiRun.fromRaw(leaseAnswer(key, lease, leaseTtl));
 		}
 
 		@Override
 		public AiToolResult runTool(ToolCallRequest call) {
-			throw unsupported("governed tool calls (runTool)");
+			return governance.call(call).result();
 		}
 
 		@Override
@@ -390,7 +493,18 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			validation.key(key);
 			Duration leaseTtl = leaseTtl(ttl);
 			String metadataJson = validation.metadata(metadata);
-			return store.acquireLease(stored(key), leaseTtl, UUID.randomUUID().toString(), metadataJson);
+			LeaseResult result = store.acquireLease(stored(key), leaseTtl, UUID.randomUUID().toString(), metadataJson);
+			count(result);
+			return result;
+		}
+
+		private void count(LeaseResult result) {
+			usage.ai.requests.increment();
+			switch (result.outcome()) {
+				case ACQUIRED -> usage.ai.charged.increment();
+				case HELD_BY_OTHER -> usage.ai.polling.increment();
+				default -> usage.ai.blocked.increment();
+			}
 		}
 
 		@Override
@@ -501,7 +615,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		@Override
 		public AiResult runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
 				@Nullable String runId, WaitOptions options) {
-			throw unsupported("server-side runs (ai.runAndWait)");
+			run(key, ttl, metadata, runId);
+			return waitFor(key, options);
 		}
 
 		@Override
@@ -598,6 +713,87 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return min;
 		}
 		return (value.compareTo(max) > 0) ? max : value;
+	}
+
+
+	/** Builds a {@link LocalOnceOnly}; everything but the store has a default. */
+	public static final class Builder {
+
+		private final OnceOnlyStore store;
+
+		private EngineSettings settings = EngineSettings.defaults();
+
+		private JsonMapper json = JsonMapper.builder().build();
+
+		private @Nullable ScheduledExecutorService heartbeats;
+
+		private LongSupplier nanoTime = System::nanoTime;
+
+		private @Nullable GovernanceStore governanceStore;
+
+		private LocalTools localTools = new LocalTools();
+
+		private GovernanceSettings governanceSettings = GovernanceSettings.defaults();
+
+		private @Nullable HttpClient httpClient;
+
+		private Builder(OnceOnlyStore store) {
+			this.store = Objects.requireNonNull(store, "store");
+		}
+
+		/** Limits and defaults of locks and leases. */
+		public Builder settings(EngineSettings value) {
+			this.settings = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/** The JSON mapper for metadata and results. */
+		public Builder json(JsonMapper value) {
+			this.json = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/** The scheduler for lease heartbeats; {@code null} to own a daemon one. */
+		public Builder heartbeats(@Nullable ScheduledExecutorService value) {
+			this.heartbeats = value;
+			return this;
+		}
+
+		/** The monotonic time source for wait deadlines. */
+		public Builder nanoTime(LongSupplier value) {
+			this.nanoTime = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/** The governance store; in memory on the lease store's clock when not set. */
+		public Builder governanceStore(@Nullable GovernanceStore value) {
+			this.governanceStore = value;
+			return this;
+		}
+
+		/** The local Java tools governed calls can execute. */
+		public Builder localTools(LocalTools value) {
+			this.localTools = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/** The governance settings (dedup window, run workers…). */
+		public Builder governanceSettings(GovernanceSettings value) {
+			this.governanceSettings = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/** The HTTP client for registered tools; a default one when not set. */
+		public Builder httpClient(@Nullable HttpClient value) {
+			this.httpClient = value;
+			return this;
+		}
+
+		/** The engine. */
+		public LocalOnceOnly build() {
+			return new LocalOnceOnly(this);
+		}
+
 	}
 
 }

@@ -1,0 +1,343 @@
+package tech.onceonly.engine.governance;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.ResultObjects;
+import tech.onceonly.client.ToolCallRequest;
+import tech.onceonly.client.ValidationException;
+import tech.onceonly.store.AgentState;
+import tech.onceonly.store.AuditRecord;
+import tech.onceonly.store.GovernanceStore;
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.ReserveOutcome;
+import tech.onceonly.store.ToolRecord;
+import tech.onceonly.store.UsageLimits;
+import tech.onceonly.store.UsageRequest;
+
+/**
+ * The governed tool-call pipeline, in this order: (1) a disabled agent is blocked with {@code agent_disabled};
+ * (2) a tool outside a non-empty {@code allowed_tools} is blocked with {@code tool_not_in_allowed_list}, one in
+ * {@code blocked_tools} with {@code tool_explicitly_blocked}; (3) the action and its spend are reserved atomically
+ * against {@code max_actions_per_hour}, {@code max_calls_per_tool} and {@code max_spend_usd_per_day} (UTC calendar
+ * hour and day), or blocked with the matching {@code …_exceeded}; (4) an identical call (same agent, tool and
+ * canonical arguments, {@code run_id} included) within the dedup window is answered {@code dedup} /
+ * {@code tool_idempotency} with the first execution's result, and a concurrent one waits for it; (5) the tool runs:
+ * {@code executed} / {@code ok}, or {@code executed} / {@code tool_error} with {@code ok=false} when it fails, in which
+ * case the reservation is given back and an identical call may run again. Every decision is one audit record.
+ */
+public final class ToolCallPipeline {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	private final GovernanceStore store;
+
+	private final OnceOnlyStore leases;
+
+	private final String namespace;
+
+	private final LocalTools localTools;
+
+	private final RegisteredTools registry;
+
+	private final HttpToolInvoker http;
+
+	private final PolicyCache policies;
+
+	private final JsonMapper json;
+
+	private final JsonMapper canonical;
+
+	private final GovernanceSettings settings;
+
+	private final LongSupplier nanoTime;
+
+	ToolCallPipeline(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
+			RegisteredTools registry, HttpToolInvoker http, PolicyCache policies, JsonMapper json,
+			JsonMapper canonical, GovernanceSettings settings, LongSupplier nanoTime) {
+		this.store = store;
+		this.leases = leases;
+		this.namespace = namespace;
+		this.localTools = localTools;
+		this.registry = registry;
+		this.http = http;
+		this.policies = policies;
+		this.json = json;
+		this.canonical = canonical;
+		this.settings = settings;
+		this.nanoTime = nanoTime;
+	}
+
+	/**
+	 * Decides and, when allowed, executes a call to a local or registered tool.
+	 * @throws IllegalArgumentException when the agent or tool is missing
+	 * @throws ValidationException when the spend is invalid
+	 * @throws tech.onceonly.client.ApiException {@code tool_not_found} when the tool is allowed but neither a local
+	 * tool nor an enabled registered tool
+	 */
+	public ToolCallOutcome call(ToolCallRequest call) {
+		return call(call, null, null);
+	}
+
+	/**
+	 * Decides and, when allowed, executes a call with {@code inline} as the tool (a governed Java method).
+	 * @param riskLevel the inline tool's risk level, {@code null} for the default of its name
+	 */
+	public ToolCallOutcome call(ToolCallRequest call, @Nullable ToolHandler inline, @Nullable String riskLevel) {
+		Call c = prepare(call);
+		Target target = resolve(c, inline, riskLevel);
+		String risk = (target != null) ? target.riskLevel : RiskLevels.defaultFor(c.tool);
+		Instant now = this.store.now();
+		AgentState agent = this.store.getAgent(c.agentId);
+		if (!agent.enabled()) {
+			return blocked(c, now, risk, "agent_disabled", "agent is disabled");
+		}
+		PolicyRules rules = this.policies.rules(c.agentId);
+		if (!rules.allowedTools().isEmpty() && !rules.allowedTools().contains(c.tool)) {
+			return blocked(c, now, risk, "tool_not_in_allowed_list", "tool is not allowed for this agent");
+		}
+		if (rules.blockedTools().contains(c.tool)) {
+			return blocked(c, now, risk, "tool_explicitly_blocked", "tool is blocked for this agent");
+		}
+		if (target == null) {
+			throw RegisteredTools.notFound(c.tool, "agent:" + c.agentId + " or " + RegisteredTools.GLOBAL);
+		}
+		long spend = (c.spendMicros != null) ? c.spendMicros : priceOf(rules, c.tool);
+		UsageRequest usage = usage(c, now, spend, rules);
+		ReserveOutcome reserved = this.store.reserve(usage);
+		switch (reserved) {
+			case MAX_ACTIONS_PER_HOUR_EXCEEDED:
+				return blocked(c, now, risk, "max_actions_per_hour_exceeded", "hourly action limit reached");
+			case MAX_CALLS_PER_TOOL_EXCEEDED:
+				return blocked(c, now, risk, "max_calls_per_tool_exceeded", "daily call limit for this tool reached");
+			case MAX_SPEND_USD_PER_DAY_EXCEEDED:
+				return blocked(c, now, risk, "max_spend_usd_per_day_exceeded", "daily spend limit reached");
+			default:
+				break;
+		}
+		if (this.settings.dedupWindow().isZero()) {
+			return execute(c, target, risk, usage, null, null);
+		}
+		String leaseKey = this.namespace + "gov:dedup:" + c.idempotencyKey;
+		LeaseResult claim = claim(leaseKey);
+		if (claim.outcome() == LeaseResult.Outcome.ACQUIRED) {
+			return execute(c, target, risk, usage, leaseKey, claim.record().leaseId());
+		}
+		this.store.release(usage);
+		LeaseRecord first = claim.record();
+		boolean settled = first.state().isTerminal();
+		Map<String, Object> result = settled && first.resultJson() != null
+				? this.json.readValue(first.resultJson(), MAP) : null;
+		audit(c, now, "dedup", "tool_idempotency", risk, 0);
+		Map<String, Object> raw = answer(settled, true, "dedup", "tool_idempotency", risk, result, c, 0);
+		if (!settled) {
+			raw.put("message", "an identical call is still in progress");
+		}
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), false, null, null);
+	}
+
+	private Call prepare(ToolCallRequest call) {
+		if (call.agentId() == null || call.agentId().isBlank() || call.tool() == null || call.tool().isBlank()) {
+			throw new IllegalArgumentException("ai.run requires key=... OR agent_id=... and tool=...");
+		}
+		if (call.agentId().length() > 256 || call.tool().length() > 256) {
+			throw new ValidationException("agent_id and tool must be at most 256 characters");
+		}
+		Map<String, Object> args = (call.args() != null) ? new LinkedHashMap<>(call.args()) : new LinkedHashMap<>();
+		String runId = call.runId();
+		if (runId != null) {
+			runId = runId.trim();
+			if (runId.isEmpty()) {
+				throw new IllegalArgumentException("run_id must not be empty");
+			}
+		}
+		Map<String, Object> digested = new LinkedHashMap<>(args);
+		if (runId != null) {
+			digested.put("run_id", runId);
+		}
+		String argsHash = ToolSignatures.sha256(this.canonical.writeValueAsBytes(this.canonical.convertValue(digested, Object.class)));
+		String idempotencyKey = ToolSignatures.sha256(
+				(call.agentId() + '\u0000' + call.tool() + '\u0000' + argsHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		Long spend = (call.spendUsd() != null) ? Money.toMicros(call.spendUsd(), "spend_usd") : null;
+		return new Call(call.agentId(), call.tool(), args, runId, argsHash, idempotencyKey, spend);
+	}
+
+	private @Nullable Target resolve(Call c, @Nullable ToolHandler inline, @Nullable String riskLevel) {
+		if (inline != null) {
+			return new Target(RiskLevels.resolve(riskLevel, c.tool), inline, null);
+		}
+		LocalTools.Entry local = this.localTools.get(c.tool);
+		if (local != null) {
+			return new Target(local.riskLevel(), local.handler(), null);
+		}
+		ToolRecord registered = this.registry.resolve(c.agentId, c.tool);
+		if (registered == null || !registered.enabled()) {
+			return null;
+		}
+		return new Target(RiskLevels.resolve(registered.riskLevel(), c.tool), null, registered);
+	}
+
+	private static long priceOf(PolicyRules rules, String tool) {
+		Long price = rules.priceMicros(tool);
+		return (price != null) ? price : 0;
+	}
+
+	private static UsageRequest usage(Call c, Instant now, long spend, PolicyRules rules) {
+		Long perTool = rules.maxCallsPerTool().get(c.tool);
+		if (perTool == null) {
+			perTool = rules.maxCallsPerTool().get("*");
+		}
+		return new UsageRequest(c.agentId, c.tool, now.truncatedTo(ChronoUnit.HOURS),
+				LocalDate.ofInstant(now, ZoneOffset.UTC), spend,
+				new UsageLimits(rules.maxActionsPerHour(), perTool, rules.maxSpendMicrosPerDay()));
+	}
+
+	/** Takes the call's dedup lease, waiting while an identical call holds it (bounded). */
+	private LeaseResult claim(String leaseKey) {
+		long deadline = this.nanoTime.getAsLong() + this.settings.dedupWaitTimeout().toNanos();
+		long pauseMillis = 1;
+		while (true) {
+			LeaseRecord current = this.leases.getLease(leaseKey);
+			if (current == null || !current.isHeld()) {
+				LeaseResult result = this.leases.acquireLease(leaseKey, this.settings.toolLeaseTtl(),
+						UUID.randomUUID().toString(), null);
+				if (result.outcome() != LeaseResult.Outcome.HELD_BY_OTHER) {
+					return result;
+				}
+				current = result.record();
+			}
+			if (this.nanoTime.getAsLong() - deadline >= 0) {
+				return new LeaseResult(LeaseResult.Outcome.HELD_BY_OTHER, current);
+			}
+			sleep(pauseMillis);
+			pauseMillis = Math.min(pauseMillis * 2, 50);
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			TimeUnit.MILLISECONDS.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for an identical tool call", ex);
+		}
+	}
+
+	private ToolCallOutcome execute(Call c, Target target, String risk, UsageRequest usage,
+			@Nullable String leaseKey, @Nullable String leaseId) {
+		Object value;
+		Map<String, Object> result;
+		try {
+			value = invoke(c, target);
+			result = ResultObjects.toResultObject(value, this.json);
+		}
+		catch (Exception ex) {
+			giveBack(usage, leaseKey, leaseId, ex);
+			Instant now = this.store.now();
+			audit(c, now, "executed", "tool_error", risk, 0);
+			Map<String, Object> error = new LinkedHashMap<>();
+			error.put("error", "tool_error");
+			error.put("message", (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName());
+			Map<String, Object> raw = answer(false, true, "executed", "tool_error", risk, error, c, 0);
+			raw.put("message", "tool failed");
+			return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, null, ex);
+		}
+		catch (Error err) {
+			giveBack(usage, leaseKey, leaseId, err);
+			throw err;
+		}
+		if (leaseKey != null && leaseId != null) {
+			String resultJson = (result != null) ? this.json.writeValueAsString(result) : null;
+			this.leases.completeLease(leaseKey, leaseId, resultJson, null, this.settings.dedupWindow());
+		}
+		audit(c, this.store.now(), "executed", "ok", risk, usage.spendMicros());
+		Map<String, Object> raw = answer(true, true, "executed", "ok", risk, result, c, usage.spendMicros());
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value, null);
+	}
+
+	private @Nullable Object invoke(Call c, Target target) throws Exception {
+		if (target.handler != null) {
+			return target.handler.handle(new ToolInvocation(c.agentId, c.tool, c.args, c.runId, c.idempotencyKey));
+		}
+		ToolRecord tool = java.util.Objects.requireNonNull(target.http);
+		Map<String, Object> envelope = new LinkedHashMap<>();
+		envelope.put("agent_id", c.agentId);
+		envelope.put("tool", c.tool);
+		Map<String, Object> args = new LinkedHashMap<>(c.args);
+		if (c.runId != null) {
+			args.put("run_id", c.runId);
+			envelope.put("run_id", c.runId);
+		}
+		envelope.put("args", args);
+		envelope.put("idempotency_key", c.idempotencyKey);
+		envelope.put("ts", this.store.now().getEpochSecond());
+		return this.http.invoke(tool, envelope);
+	}
+
+	private void giveBack(UsageRequest usage, @Nullable String leaseKey, @Nullable String leaseId, Throwable failure) {
+		try {
+			this.store.release(usage);
+			if (leaseKey != null && leaseId != null) {
+				this.leases.cancelLease(leaseKey, leaseId);
+			}
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private ToolCallOutcome blocked(Call c, Instant now, String risk, String reason, String message) {
+		audit(c, now, "blocked", reason, risk, 0);
+		Map<String, Object> raw = answer(true, false, "blocked", reason, risk, null, c, 0);
+		raw.put("message", message);
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), false, null, null);
+	}
+
+	private void audit(Call c, Instant now, String decision, String reason, String risk, long spendMicros) {
+		this.store.appendAudit(new AuditRecord(now, c.agentId, c.tool, decision, reason, risk, c.argsHash, spendMicros,
+				c.runId));
+	}
+
+	private static Map<String, Object> answer(boolean ok, boolean allowed, String decision, String reason, String risk,
+			@Nullable Map<String, Object> result, Call c, long spendMicros) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		raw.put("ok", ok);
+		raw.put("allowed", allowed);
+		raw.put("decision", decision);
+		raw.put("policy_reason", reason);
+		raw.put("risk_level", risk);
+		raw.put("result", result);
+		raw.put("agent_id", c.agentId);
+		raw.put("tool", c.tool);
+		raw.put("args_hash", c.argsHash);
+		raw.put("spend_usd", Money.toUsd(spendMicros));
+		if (c.runId != null) {
+			raw.put("run_id", c.runId);
+		}
+		return raw;
+	}
+
+	private record Call(String agentId, String tool, Map<String, Object> args, @Nullable String runId,
+			String argsHash, String idempotencyKey, @Nullable Long spendMicros) {
+	}
+
+	private record Target(String riskLevel, @Nullable ToolHandler handler, @Nullable ToolRecord http) {
+	}
+
+}
