@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
 
 /**
  * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach the hosted API, and the
@@ -50,6 +51,9 @@ public class OnceOnlyProperties {
 
 	/** Defaults and limits of the local engine. */
 	private final Local local = new Local();
+
+	/** The @Idempotent and @IdempotentAi annotations. */
+	private final Annotations annotations = new Annotations();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -125,6 +129,10 @@ public class OnceOnlyProperties {
 
 	public Local getLocal() {
 		return this.local;
+	}
+
+	public Annotations getAnnotations() {
+		return this.annotations;
 	}
 
 	@Override
@@ -219,6 +227,12 @@ public class OnceOnlyProperties {
 		/** The in-memory store. */
 		private final Memory memory = new Memory();
 
+		/** The JDBC store (onceonly.store.type=jdbc). */
+		private final Jdbc jdbc = new Jdbc();
+
+		/** The Redis store (onceonly.store.type=redis). */
+		private final Redis redis = new Redis();
+
 		public StoreType getType() {
 			return this.type;
 		}
@@ -229,6 +243,74 @@ public class OnceOnlyProperties {
 
 		public Memory getMemory() {
 			return this.memory;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/** The JDBC store: two tables in the application's DataSource (PostgreSQL or H2). */
+		public static class Jdbc {
+
+			/** Prefix of the two table names ("locks" and "leases" follow it); may name a schema, as in "app.onceonly_". */
+			private String tablePrefix = "onceonly_";
+
+			/**
+			 * When the tables are created at startup (if missing): "embedded" only for an embedded database such as
+			 * in-memory H2, "always", or "never" (create them with the scripts in docs/stores.md, e.g. via Flyway).
+			 */
+			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+			public String getTablePrefix() {
+				return this.tablePrefix;
+			}
+
+			public void setTablePrefix(String tablePrefix) {
+				this.tablePrefix = tablePrefix;
+			}
+
+			public InitializeSchema getInitializeSchema() {
+				return this.initializeSchema;
+			}
+
+			public void setInitializeSchema(InitializeSchema initializeSchema) {
+				this.initializeSchema = initializeSchema;
+			}
+
+			/** When the JDBC store creates its tables. */
+			public enum InitializeSchema {
+
+				/** Only when the DataSource is an embedded database. */
+				EMBEDDED,
+
+				/** Always (the script only creates what is missing). */
+				ALWAYS,
+
+				/** Never; the tables are managed elsewhere. */
+				NEVER
+
+			}
+
+		}
+
+		/** The Redis store: hashes in the application's Redis. */
+		public static class Redis {
+
+			/** Prefix of every Redis key the store writes; must not contain braces. */
+			private String keyPrefix = "onceonly:";
+
+			public String getKeyPrefix() {
+				return this.keyPrefix;
+			}
+
+			public void setKeyPrefix(String keyPrefix) {
+				this.keyPrefix = keyPrefix;
+			}
+
 		}
 
 	}
@@ -319,6 +401,51 @@ public class OnceOnlyProperties {
 
 		public void setNamespace(String namespace) {
 			this.namespace = namespace;
+		}
+
+	}
+
+	/** The @Idempotent and @IdempotentAi annotations. */
+	public static class Annotations {
+
+		/** Whether methods annotated with @Idempotent or @IdempotentAi are intercepted. */
+		private boolean enabled = true;
+
+		/**
+		 * Order of the OnceOnly advisor among other advisors on the same bean; lower runs first (outside). The
+		 * default runs outside @Transactional and @Cacheable (which default to the lowest precedence), so the
+		 * lock or lease is taken before a transaction starts and the result is stored only after it committed.
+		 */
+		private int order = Ordered.LOWEST_PRECEDENCE - 100;
+
+		/**
+		 * Whether a warning is logged at startup for annotated methods a proxy cannot intercept (private, final or
+		 * static methods, final classes).
+		 */
+		private boolean validate = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(int order) {
+			this.order = order;
+		}
+
+		public boolean isValidate() {
+			return this.validate;
+		}
+
+		public void setValidate(boolean validate) {
+			this.validate = validate;
 		}
 
 	}

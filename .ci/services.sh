@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Test services for the durable stores: PostgreSQL and Redis on 127.0.0.1, as root, without Docker.
+#
+# Usage (source it, then call the functions):
+#   source .ci/services.sh
+#   onceonly_services_start     # installs when missing, starts both, waits, creates the database, exports the URLs
+#   ...run the tests...
+#   onceonly_services_stop      # stops both servers by their PIDs
+#
+# Functions:
+#   onceonly_services_install   apt-get install postgresql and redis-server when their binaries are missing
+#   onceonly_postgres_start     initdb (first time) + start PostgreSQL, create the database, export ONCEONLY_TEST_POSTGRES_URL
+#   onceonly_redis_start        start redis-server without persistence, export ONCEONLY_TEST_REDIS_URL
+#   onceonly_services_start     all of the above
+#   onceonly_postgres_stop / onceonly_redis_stop / onceonly_services_stop
+#
+# Settings (environment, with defaults):
+#   ONCEONLY_SERVICES_DIR=${WORK_DIR:-/tmp}/onceonly-services   data dirs, sockets, pid and log files
+#   ONCEONLY_PG_PORT=5433   ONCEONLY_REDIS_PORT=6390   ONCEONLY_PG_DB=onceonly
+#
+# Exported for the tests (user postgres, no password, trust auth on loopback):
+#   ONCEONLY_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5433/onceonly
+#   ONCEONLY_TEST_REDIS_URL=redis://127.0.0.1:6390
+# The tests fail (not skip) when CI=true and a URL is missing.
+
+# Exported so that tests (the outage tests) can stop and restart the servers through this script.
+export ONCEONLY_SERVICES_DIR="${ONCEONLY_SERVICES_DIR:-${WORK_DIR:-/tmp}/onceonly-services}"
+export ONCEONLY_PG_PORT="${ONCEONLY_PG_PORT:-5433}"
+export ONCEONLY_REDIS_PORT="${ONCEONLY_REDIS_PORT:-6390}"
+export ONCEONLY_PG_DB="${ONCEONLY_PG_DB:-onceonly}"
+
+_onceonly_pg_bin() {
+	local dir
+	dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+	if [ -z "$dir" ]; then
+		echo "onceonly: no PostgreSQL server binaries under /usr/lib/postgresql" >&2
+		return 1
+	fi
+	echo "$dir"
+}
+
+onceonly_services_install() {
+	local missing=()
+	ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+	command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+	if [ "${#missing[@]}" -gt 0 ]; then
+		echo "onceonly: installing ${missing[*]}"
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || return 1
+	fi
+}
+
+_onceonly_wait() {
+	# _onceonly_wait <what> <seconds> <command...>
+	local what="$1" seconds="$2" i
+	shift 2
+	for ((i = 0; i < seconds * 10; i++)); do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "onceonly: $what did not answer within ${seconds}s" >&2
+	return 1
+}
+
+onceonly_postgres_start() {
+	local bin data="$ONCEONLY_SERVICES_DIR/pgdata" sock="$ONCEONLY_SERVICES_DIR/pgsock"
+	bin="$(_onceonly_pg_bin)" || return 1
+	mkdir -p "$ONCEONLY_SERVICES_DIR"
+	chmod 755 "$ONCEONLY_SERVICES_DIR"
+	if [ ! -f "$data/PG_VERSION" ]; then
+		install -d -o postgres -g postgres -m 700 "$data" || return 1
+		runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-locale >/dev/null || return 1
+	fi
+	install -d -o postgres -g postgres "$sock" || return 1
+	if ! runuser -u postgres -- "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+		runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$sock/postgres.log" -w -t 30 \
+			-o "-c listen_addresses=127.0.0.1 -p $ONCEONLY_PG_PORT -k $sock -c fsync=off" start >/dev/null || return 1
+	fi
+	_onceonly_wait PostgreSQL 30 psql -h 127.0.0.1 -p "$ONCEONLY_PG_PORT" -U postgres -d postgres -c "select 1" || return 1
+	if [ "$(psql -h 127.0.0.1 -p "$ONCEONLY_PG_PORT" -U postgres -d postgres -tAc \
+		"select 1 from pg_database where datname = '$ONCEONLY_PG_DB'")" != "1" ]; then
+		psql -h 127.0.0.1 -p "$ONCEONLY_PG_PORT" -U postgres -d postgres -q -c "create database $ONCEONLY_PG_DB" || return 1
+	fi
+	export ONCEONLY_TEST_POSTGRES_URL="jdbc:postgresql://127.0.0.1:$ONCEONLY_PG_PORT/$ONCEONLY_PG_DB"
+	echo "onceonly: PostgreSQL at $ONCEONLY_TEST_POSTGRES_URL"
+}
+
+onceonly_postgres_stop() {
+	local data="$ONCEONLY_SERVICES_DIR/pgdata" pid
+	if [ -f "$data/postmaster.pid" ]; then
+		pid="$(head -1 "$data/postmaster.pid")"
+		kill -INT "$pid" 2>/dev/null || true
+		_onceonly_wait "PostgreSQL shutdown" 30 test ! -e "/proc/$pid"
+	fi
+}
+
+onceonly_redis_start() {
+	local pidfile="$ONCEONLY_SERVICES_DIR/redis.pid"
+	mkdir -p "$ONCEONLY_SERVICES_DIR"
+	if ! redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" ping >/dev/null 2>&1; then
+		redis-server --daemonize yes --bind 127.0.0.1 --port "$ONCEONLY_REDIS_PORT" --save "" --appendonly no \
+			--pidfile "$pidfile" --logfile "$ONCEONLY_SERVICES_DIR/redis.log" --dir "$ONCEONLY_SERVICES_DIR" || return 1
+	fi
+	_onceonly_wait Redis 10 redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" ping || return 1
+	export ONCEONLY_TEST_REDIS_URL="redis://127.0.0.1:$ONCEONLY_REDIS_PORT"
+	echo "onceonly: Redis at $ONCEONLY_TEST_REDIS_URL"
+}
+
+onceonly_redis_stop() {
+	local pidfile="$ONCEONLY_SERVICES_DIR/redis.pid" pid
+	if [ -f "$pidfile" ]; then
+		pid="$(cat "$pidfile")"
+		kill -TERM "$pid" 2>/dev/null || true
+		_onceonly_wait "Redis shutdown" 10 test ! -e "/proc/$pid"
+		rm -f "$pidfile"
+	fi
+}
+
+onceonly_services_start() {
+	onceonly_services_install && onceonly_postgres_start && onceonly_redis_start
+}
+
+onceonly_services_stop() {
+	onceonly_redis_stop
+	onceonly_postgres_stop
+}

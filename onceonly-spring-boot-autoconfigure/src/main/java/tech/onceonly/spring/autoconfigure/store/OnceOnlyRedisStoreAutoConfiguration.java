@@ -1,0 +1,37 @@
+package tech.onceonly.spring.autoconfigure.store;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
+import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.redis.RedisStore;
+
+/**
+ * Auto-configuration of the {@link RedisStore} on the application's {@link RedisConnectionFactory} (standalone,
+ * sentinel or cluster) when {@code onceonly.store.type=redis}.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		beforeName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
+@ConditionalOnClass({ RedisConnectionFactory.class, StringRedisTemplate.class })
+@ConditionalOnBooleanProperty(name = "onceonly.enabled", matchIfMissing = true)
+@ConditionalOnProperty(prefix = "onceonly.store", name = "type", havingValue = "redis")
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+@EnableConfigurationProperties(OnceOnlyProperties.class)
+public final class OnceOnlyRedisStoreAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(OnceOnlyStore.class)
+	RedisStore onceOnlyStore(RedisConnectionFactory connectionFactory, OnceOnlyProperties properties) {
+		return new RedisStore(connectionFactory, properties.getStore().getRedis().getKeyPrefix());
+	}
+
+}

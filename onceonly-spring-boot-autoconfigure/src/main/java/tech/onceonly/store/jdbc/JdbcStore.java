@@ -1,0 +1,653 @@
+package tech.onceonly.store.jdbc;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.util.StreamUtils;
+
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.LockRecord;
+import tech.onceonly.store.LockResult;
+import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.StoreException;
+
+/**
+ * A store in a relational database (PostgreSQL or H2) shared by every JVM that uses the same tables. Each operation
+ * is one atomic SQL statement whose conditions (expiry, fencing by lease id, terminal states) are evaluated by the
+ * database against the database clock; the JVM clock is never consulted.
+ * <p>
+ * On PostgreSQL acquisitions are one {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING} statement.
+ * H2 has no such upsert, so an acquisition there is a short sequence of conditional statements (insert, else update
+ * where expired, else read), each atomic on its own and retried when a concurrent writer slipped in between; it
+ * never decides in Java on a value it read earlier.
+ * <p>
+ * Statements run on their own auto-commit connections, outside any transaction of the caller, so a lease is visible
+ * to other JVMs at once and a completion survives a rollback of the caller's transaction (the side effect it records
+ * has already happened). The pool therefore needs a connection to spare beside those held by open transactions.
+ */
+public final class JdbcStore implements OnceOnlyStore {
+
+	/** The default prefix of the table names. */
+	public static final String DEFAULT_TABLE_PREFIX = "onceonly_";
+
+	private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
+
+	private static final int MAX_ATTEMPTS = 16;
+
+	private static final String LEASE_COLUMNS = "lease_key, state, lease_id, version, first_seen_at, expires_at, done_at, "
+			+ "result, result_hash, error_code, metadata";
+
+	private final JdbcTemplate jdbc;
+
+	private final DataSource dataSource;
+
+	private final Platform platform;
+
+	private final String tablePrefix;
+
+	private final Sql sql;
+
+	private volatile long timeOffsetMillis;
+
+	/**
+	 * A store on {@code dataSource} with the default table prefix, its platform detected from the connection.
+	 * @param dataSource the database
+	 */
+	public JdbcStore(DataSource dataSource) {
+		this(dataSource, DEFAULT_TABLE_PREFIX, null);
+	}
+
+	/**
+	 * A store on {@code dataSource}.
+	 * @param dataSource the database
+	 * @param tablePrefix the prefix of the two table names (letters, digits, underscores, optionally
+	 * {@code schema.prefix})
+	 * @param platform the database platform, or {@code null} to detect it from the connection
+	 */
+	public JdbcStore(DataSource dataSource, String tablePrefix, @Nullable Platform platform) {
+		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
+			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix
+					+ "': use letters, digits and underscores (optionally schema.prefix)");
+		}
+		this.tablePrefix = tablePrefix;
+		this.platform = (platform != null) ? platform : Platform.detect(dataSource);
+		this.jdbc = new JdbcTemplate(new OwnConnections(dataSource));
+		this.sql = (this.platform == Platform.POSTGRESQL) ? new PostgresSql(tablePrefix) : new H2Sql(tablePrefix);
+	}
+
+	/** The database platform whose SQL this store speaks. */
+	public Platform platform() {
+		return this.platform;
+	}
+
+	/** The name of the table of check-lock keys. */
+	public String locksTable() {
+		return this.tablePrefix + "locks";
+	}
+
+	/** The name of the table of leases. */
+	public String leasesTable() {
+		return this.tablePrefix + "leases";
+	}
+
+	/**
+	 * Shifts the store's clock by {@code offset} on top of the database clock. For tests (which move time instead of
+	 * sleeping) and for operators draining expired leases on purpose; never needed in normal operation.
+	 * @param offset the shift, added to the database time in every expiry decision
+	 */
+	public void setTimeOffset(Duration offset) {
+		this.timeOffsetMillis = offset.toMillis();
+	}
+
+	/** The current shift of the store's clock (zero unless {@link #setTimeOffset(Duration)} was used). */
+	public Duration getTimeOffset() {
+		return Duration.ofMillis(this.timeOffsetMillis);
+	}
+
+	/**
+	 * Creates the two tables and their indexes when they do not exist, from this platform's script
+	 * ({@code tech/onceonly/store/jdbc/schema-<platform>.sql}) with the table prefix applied.
+	 */
+	public void initializeSchema() {
+		String script = schemaScript(this.platform, this.tablePrefix);
+		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(
+				new ByteArrayResource(script.getBytes(StandardCharsets.UTF_8), "OnceOnly " + this.platform + " schema"));
+		try {
+			populator.execute(this.dataSource);
+		}
+		catch (DataAccessException ex) {
+			throw new StoreException("Could not create the OnceOnly tables " + locksTable() + " and " + leasesTable()
+					+ ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The schema script of {@code platform} with {@code tablePrefix} applied, as {@link #initializeSchema()} runs it. */
+	public static String schemaScript(Platform platform, String tablePrefix) {
+		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
+			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix + "'");
+		}
+		try {
+			String script = StreamUtils.copyToString(new ClassPathResource(platform.schemaLocation()).getInputStream(),
+					StandardCharsets.UTF_8);
+			return script.replace(DEFAULT_TABLE_PREFIX, tablePrefix);
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException("Cannot read " + platform.schemaLocation(), ex);
+		}
+	}
+
+	@Override
+	public String type() {
+		return "jdbc";
+	}
+
+	@Override
+	public Instant now() {
+		Long now = run("read the clock", () -> this.jdbc.queryForObject(this.sql.now(), Long.class, this.timeOffsetMillis));
+		return Instant.ofEpochMilli(Objects.requireNonNull(now));
+	}
+
+	@Override
+	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
+		return run("take the lock", () -> {
+			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+				LockResult result = this.sql.tryLock(this.jdbc, key, ttl.toMillis(), metadataJson, this.timeOffsetMillis);
+				if (result != null && (result.acquired() || result.record().expiresAt().isAfter(result.record().now()))) {
+					return result;
+				}
+			}
+			throw new StoreException("Could not take the lock on a key under constant contention");
+		});
+	}
+
+	@Override
+	public @Nullable LockRecord getLock(String key) {
+		return run("read the lock", () -> first(this.jdbc.query(this.sql.getLock(), JdbcStore::lockRecord,
+				this.timeOffsetMillis, key)));
+	}
+
+	@Override
+	public boolean releaseLock(String key) {
+		return run("release the lock",
+				() -> this.jdbc.update("DELETE FROM " + locksTable() + " WHERE lock_key = ?", key) > 0);
+	}
+
+	@Override
+	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
+		return run("acquire the lease", () -> {
+			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+				LeaseResult result = this.sql.acquire(this.jdbc, key, ttl.toMillis(), newLeaseId, metadataJson,
+						this.timeOffsetMillis);
+				if (result != null && consistent(result)) {
+					return result;
+				}
+			}
+			throw new StoreException("Could not acquire the lease on a key under constant contention");
+		});
+	}
+
+	/** A lost race reads a row that the statement would have taken: try again rather than report it. */
+	private static boolean consistent(LeaseResult result) {
+		LeaseRecord record = result.record();
+		return switch (result.outcome()) {
+			case ACQUIRED -> true;
+			case HELD_BY_OTHER -> record.isHeld();
+			case COMPLETED, FAILED -> record.expiresAt().isAfter(record.now());
+		};
+	}
+
+	@Override
+	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
+		return run("extend the lease", () -> this.sql.extend(this.jdbc, key, leaseId, ttl.toMillis(),
+				this.timeOffsetMillis));
+	}
+
+	@Override
+	public @Nullable Instant completeLease(String key, String leaseId, @Nullable String resultJson,
+			@Nullable String resultHash, Duration retention) {
+		return run("complete the lease", () -> this.sql.finish(this.jdbc, key, leaseId, LeaseState.COMPLETED,
+				resultJson, resultHash, null, retention.toMillis(), this.timeOffsetMillis));
+	}
+
+	@Override
+	public @Nullable Instant failLease(String key, String leaseId, String errorCode, @Nullable String errorHash,
+			Duration retention) {
+		return run("fail the lease", () -> this.sql.finish(this.jdbc, key, leaseId, LeaseState.FAILED, null, null,
+				errorCode, retention.toMillis(), this.timeOffsetMillis));
+	}
+
+	@Override
+	public boolean cancelLease(String key, String leaseId) {
+		return run("cancel the lease", () -> this.jdbc.update(this.sql.cancel(), this.timeOffsetMillis, key, leaseId) > 0);
+	}
+
+	@Override
+	public @Nullable LeaseRecord getLease(String key) {
+		return run("read the lease", () -> first(this.jdbc.query(this.sql.getLease(), JdbcStore::leaseRecord,
+				this.timeOffsetMillis, key)));
+	}
+
+	@Override
+	public boolean deleteLease(String key) {
+		return run("delete the lease",
+				() -> this.jdbc.update("DELETE FROM " + leasesTable() + " WHERE lease_key = ?", key) > 0);
+	}
+
+	/**
+	 * Deletes the rows that no longer matter: locks past their ttl, terminal leases past their retention, released
+	 * leases, and leases whose holder stopped heartbeating more than ten minutes ago. Call it from a scheduled job;
+	 * correctness never depends on it, only the table size does.
+	 * @return how many rows were deleted
+	 */
+	public int purgeExpired() {
+		return run("purge expired rows", () -> this.jdbc.update(this.sql.purgeLocks(), this.timeOffsetMillis)
+				+ this.jdbc.update(this.sql.purgeLeases(), this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS));
+	}
+
+	private <T> T run(String what, java.util.function.Supplier<T> action) {
+		try {
+			return action.get();
+		}
+		catch (DataAccessException ex) {
+			throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform + ", tables "
+					+ locksTable() + "/" + leasesTable() + "): " + ex.getMostSpecificCause().getMessage(), ex);
+		}
+	}
+
+	private static <T> @Nullable T first(List<T> rows) {
+		return rows.isEmpty() ? null : rows.get(0);
+	}
+
+	static LockRecord lockRecord(ResultSet rs, int row) throws SQLException {
+		return new LockRecord(rs.getString("lock_key"), Instant.ofEpochMilli(rs.getLong("first_seen_at")),
+				Instant.ofEpochMilli(rs.getLong("expires_at")), rs.getString("metadata"),
+				Instant.ofEpochMilli(rs.getLong("now")));
+	}
+
+	static LeaseRecord leaseRecord(ResultSet rs, int row) throws SQLException {
+		long doneAt = rs.getLong("done_at");
+		Instant done = rs.wasNull() ? null : Instant.ofEpochMilli(doneAt);
+		return new LeaseRecord(rs.getString("lease_key"), LeaseState.valueOf(rs.getString("state")),
+				rs.getString("lease_id"), rs.getLong("version"), Instant.ofEpochMilli(rs.getLong("first_seen_at")),
+				Instant.ofEpochMilli(rs.getLong("expires_at")), done, rs.getString("result"),
+				rs.getString("result_hash"), rs.getString("error_code"), rs.getString("metadata"),
+				Instant.ofEpochMilli(rs.getLong("now")));
+	}
+
+	/** The database platforms this store speaks. */
+	public enum Platform {
+
+		/** PostgreSQL 9.5 or later (upserts with {@code ON CONFLICT}). */
+		POSTGRESQL("postgresql"),
+
+		/** H2 2.x (data change delta tables). */
+		H2("h2");
+
+		private final String id;
+
+		Platform(String id) {
+			this.id = id;
+		}
+
+		/** The platform's id as used in script names ({@code postgresql}, {@code h2}). */
+		public String id() {
+			return this.id;
+		}
+
+		/** The classpath location of the platform's schema script. */
+		public String schemaLocation() {
+			return "tech/onceonly/store/jdbc/schema-" + this.id + ".sql";
+		}
+
+		/** The platform of {@code dataSource}, from its connection's product name. */
+		public static Platform detect(DataSource dataSource) {
+			String product;
+			try {
+				product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+			}
+			catch (MetaDataAccessException ex) {
+				throw new StoreException("Cannot detect the database of the OnceOnly JDBC store: " + ex.getMessage(), ex);
+			}
+			String name = product.toLowerCase(Locale.ROOT);
+			if (name.contains("postgresql")) {
+				return POSTGRESQL;
+			}
+			if (name.equals("h2")) {
+				return H2;
+			}
+			throw new StoreException("The OnceOnly JDBC store supports PostgreSQL and H2, not " + product
+					+ "; use onceonly.store.type=redis or memory, or give the platform explicitly");
+		}
+
+	}
+
+	/** Hands JdbcTemplate fresh connections instead of the one bound to the caller's transaction. */
+	private static final class OwnConnections extends DelegatingDataSource {
+
+		OwnConnections(DataSource target) {
+			super(target);
+		}
+
+	}
+
+	/** The statements of one platform. */
+	private abstract static class Sql {
+
+		final String locks;
+
+		final String leases;
+
+		Sql(String prefix) {
+			this.locks = prefix + "locks";
+			this.leases = prefix + "leases";
+		}
+
+		/** A query of one row and column: the store time; one parameter, the offset. */
+		abstract String now();
+
+		/** A query of the unexpired lock as a lock record; parameters: offset, key. */
+		abstract String getLock();
+
+		/** A query of the lease as a lease record unless terminal past retention; parameters: offset, key. */
+		abstract String getLease();
+
+		/** An update releasing a held lease; parameters: offset, key, lease id. */
+		abstract String cancel();
+
+		/** Deletes expired locks; parameter: offset. */
+		abstract String purgeLocks();
+
+		/** Deletes leases that no longer matter; parameters: offset, grace. */
+		abstract String purgeLeases();
+
+		/** The result of one attempt, or {@code null} to try again. */
+		abstract @Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata,
+				long offset);
+
+		/** The result of one attempt, or {@code null} to try again. */
+		abstract @Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId,
+				@Nullable String metadata, long offset);
+
+		abstract @Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset);
+
+		abstract @Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state,
+				@Nullable String result, @Nullable String resultHash, @Nullable String errorCode, long retention,
+				long offset);
+
+		static LeaseResult.Outcome outcomeOf(LeaseState state) {
+			return switch (state) {
+				case COMPLETED -> LeaseResult.Outcome.COMPLETED;
+				case FAILED -> LeaseResult.Outcome.FAILED;
+				default -> LeaseResult.Outcome.HELD_BY_OTHER;
+			};
+		}
+
+	}
+
+	/**
+	 * PostgreSQL: every operation is one statement; {@code clock_timestamp()} is read once per statement in a CTE.
+	 */
+	private static final class PostgresSql extends Sql {
+
+		private static final String CLOCK = "WITH c AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint "
+				+ "+ ?::bigint AS now) ";
+
+		private final String tryLock;
+
+		private final String acquire;
+
+		private final String extend;
+
+		private final String finish;
+
+		PostgresSql(String prefix) {
+			super(prefix);
+			this.tryLock = CLOCK + ", w AS (INSERT INTO " + this.locks
+					+ " AS t (lock_key, first_seen_at, expires_at, metadata) SELECT ?::varchar, c.now, c.now + ?::bigint, "
+					+ "?::text FROM c ON CONFLICT (lock_key) DO UPDATE SET first_seen_at = EXCLUDED.first_seen_at, "
+					+ "expires_at = EXCLUDED.expires_at, metadata = EXCLUDED.metadata "
+					+ "WHERE t.expires_at <= EXCLUDED.first_seen_at RETURNING t.lock_key, t.first_seen_at, t.expires_at, "
+					+ "t.metadata) SELECT true AS acquired, w.*, c.now FROM w, c UNION ALL "
+					+ "SELECT false, t.lock_key, t.first_seen_at, t.expires_at, t.metadata, c.now FROM " + this.locks
+					+ " t, c WHERE t.lock_key = ? AND NOT EXISTS (SELECT 1 FROM w)";
+			this.acquire = CLOCK + ", w AS (INSERT INTO " + this.leases + " AS t (" + LEASE_COLUMNS + ") "
+					+ "SELECT ?::varchar, 'HELD', ?::varchar, 1, c.now, c.now + ?::bigint, NULL, NULL, NULL, NULL, ?::text "
+					+ "FROM c ON CONFLICT (lease_key) DO UPDATE SET state = 'HELD', lease_id = EXCLUDED.lease_id, "
+					+ "version = CASE WHEN t.state IN ('COMPLETED', 'FAILED') THEN 1 ELSE t.version + 1 END, "
+					+ "first_seen_at = CASE WHEN t.state IN ('COMPLETED', 'FAILED') THEN EXCLUDED.first_seen_at "
+					+ "ELSE t.first_seen_at END, expires_at = EXCLUDED.expires_at, done_at = NULL, result = NULL, "
+					+ "result_hash = NULL, error_code = NULL, metadata = EXCLUDED.metadata "
+					+ "WHERE t.state = 'RELEASED' OR t.expires_at <= EXCLUDED.first_seen_at RETURNING "
+					+ columns("t") + ") SELECT true AS acquired, " + columns("w") + ", c.now FROM w, c UNION ALL "
+					+ "SELECT false, " + columns("t") + ", c.now FROM " + this.leases
+					+ " t, c WHERE t.lease_key = ? AND NOT EXISTS (SELECT 1 FROM w)";
+			this.extend = CLOCK + "UPDATE " + this.leases + " t SET expires_at = c.now + ?::bigint FROM c "
+					+ "WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ? RETURNING " + columns("t")
+					+ ", c.now";
+			this.finish = CLOCK + "UPDATE " + this.leases + " t SET state = ?, lease_id = NULL, "
+					+ "expires_at = c.now + ?::bigint, done_at = c.now, result = ?::text, result_hash = ?::varchar, "
+					+ "error_code = ?::varchar FROM c WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ? "
+					+ "RETURNING t.done_at";
+		}
+
+		private static String columns(String alias) {
+			return alias + "." + LEASE_COLUMNS.replace(", ", ", " + alias + ".");
+		}
+
+		@Override
+		String now() {
+			return CLOCK + "SELECT now FROM c";
+		}
+
+		@Override
+		String getLock() {
+			return CLOCK + "SELECT t.*, c.now FROM " + this.locks + " t, c WHERE t.lock_key = ? AND t.expires_at > c.now";
+		}
+
+		@Override
+		String getLease() {
+			return CLOCK + "SELECT " + columns("t") + ", c.now FROM " + this.leases + " t, c WHERE t.lease_key = ? "
+					+ "AND NOT (t.state IN ('COMPLETED', 'FAILED') AND t.expires_at <= c.now)";
+		}
+
+		@Override
+		String cancel() {
+			return CLOCK + "UPDATE " + this.leases + " t SET state = 'RELEASED', lease_id = NULL, expires_at = c.now "
+					+ "FROM c WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ?";
+		}
+
+		@Override
+		String purgeLocks() {
+			return CLOCK + "DELETE FROM " + this.locks + " t USING c WHERE t.expires_at <= c.now";
+		}
+
+		@Override
+		String purgeLeases() {
+			return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
+					+ "OR (t.state = 'HELD' AND t.expires_at + ?::bigint <= c.now)";
+		}
+
+		@Override
+		@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
+			return first(jdbc.query(this.tryLock, (rs, row) -> new LockResult(rs.getBoolean("acquired"),
+					lockRecord(rs, row)), offset, key, ttl, metadata, key));
+		}
+
+		@Override
+		@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
+				long offset) {
+			return first(jdbc.query(this.acquire, (rs, row) -> {
+				LeaseRecord record = leaseRecord(rs, row);
+				return new LeaseResult(rs.getBoolean("acquired") ? LeaseResult.Outcome.ACQUIRED
+						: outcomeOf(record.state()), record);
+			}, offset, key, leaseId, ttl, metadata, key));
+		}
+
+		@Override
+		@Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset) {
+			return first(jdbc.query(this.extend, JdbcStore::leaseRecord, offset, ttl, key, leaseId));
+		}
+
+		@Override
+		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state,
+				@Nullable String result, @Nullable String resultHash, @Nullable String errorCode, long retention,
+				long offset) {
+			List<Long> done = jdbc.query(this.finish, (rs, row) -> rs.getLong(1), offset, state.name(), retention,
+					result, resultHash, errorCode, key, leaseId);
+			return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
+		}
+
+	}
+
+	/**
+	 * H2: updates return their rows through {@code FINAL TABLE}; acquisitions are an insert where absent, else an
+	 * update where expired, else a read, each one atomic statement (the caller retries when a concurrent writer got in between).
+	 * {@code CURRENT_TIMESTAMP} is fixed for the duration of a statement, so repeating it reads one time.
+	 */
+	private static final class H2Sql extends Sql {
+
+		private static final String NOW = "(CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT) + "
+				+ "CAST(? AS BIGINT))";
+
+		H2Sql(String prefix) {
+			super(prefix);
+		}
+
+		@Override
+		String now() {
+			return "SELECT " + NOW;
+		}
+
+		@Override
+		String getLock() {
+			return "SELECT t.*, c.now FROM (SELECT " + NOW + " AS now) c JOIN " + this.locks
+					+ " t ON t.lock_key = ? WHERE t.expires_at > c.now";
+		}
+
+		@Override
+		String getLease() {
+			return "SELECT t.*, c.now FROM (SELECT " + NOW + " AS now) c JOIN " + this.leases + " t ON t.lease_key = ? "
+					+ "WHERE NOT (t.state IN ('COMPLETED', 'FAILED') AND t.expires_at <= c.now)";
+		}
+
+		@Override
+		String cancel() {
+			return "UPDATE " + this.leases + " SET state = 'RELEASED', lease_id = NULL, expires_at = " + NOW
+					+ " WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?";
+		}
+
+		@Override
+		String purgeLocks() {
+			return "DELETE FROM " + this.locks + " WHERE expires_at <= " + NOW;
+		}
+
+		@Override
+		String purgeLeases() {
+			return "DELETE FROM " + this.leases + " t WHERE EXISTS (SELECT 1 FROM (SELECT " + NOW + " AS now, "
+					+ "CAST(? AS BIGINT) AS grace) c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
+					+ "OR (t.state = 'HELD' AND t.expires_at + c.grace <= c.now))";
+		}
+
+		@Override
+		@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
+			try {
+				LockRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
+						+ this.locks + " (lock_key, first_seen_at, expires_at, metadata) SELECT ?, " + NOW + ", " + NOW
+						+ " + ?, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM " + this.locks
+						+ " WHERE lock_key = ?)) t", JdbcStore::lockRecord, key, offset, offset, ttl, metadata, key));
+				if (inserted != null) {
+					return new LockResult(true, inserted);
+				}
+			}
+			catch (DuplicateKeyException ex) {
+				// a concurrent insert won: take the key over below if it already expired
+			}
+			LockRecord taken = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (UPDATE "
+					+ this.locks + " SET first_seen_at = " + NOW + ", expires_at = " + NOW + " + ?, metadata = ? "
+					+ "WHERE lock_key = ? AND expires_at <= " + NOW + ") t", JdbcStore::lockRecord, offset, offset, ttl,
+					metadata, key, offset));
+			if (taken != null) {
+				return new LockResult(true, taken);
+			}
+			LockRecord current = first(jdbc.query(getLock(), JdbcStore::lockRecord, offset, key));
+			return (current != null) ? new LockResult(false, current) : null;
+		}
+
+		@Override
+		@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
+				long offset) {
+			try {
+				LeaseRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
+						+ this.leases + " (" + LEASE_COLUMNS + ") SELECT ?, 'HELD', ?, 1, " + NOW + ", " + NOW
+						+ " + ?, NULL, NULL, NULL, NULL, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM "
+						+ this.leases + " WHERE lease_key = ?)) t", JdbcStore::leaseRecord, key, leaseId, offset, offset,
+						ttl, metadata, key));
+				if (inserted != null) {
+					return new LeaseResult(LeaseResult.Outcome.ACQUIRED, inserted);
+				}
+			}
+			catch (DuplicateKeyException ex) {
+				// a concurrent insert won: take the lease over below if it is already free
+			}
+			LeaseRecord taken = first(jdbc.query("SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE "
+					+ this.leases + " SET state = 'HELD', lease_id = ?, "
+					+ "version = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN 1 ELSE version + 1 END, "
+					+ "first_seen_at = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN " + NOW
+					+ " ELSE first_seen_at END, expires_at = " + NOW + " + ?, done_at = NULL, result = NULL, "
+					+ "result_hash = NULL, error_code = NULL, metadata = ? "
+					+ "WHERE lease_key = ? AND (state = 'RELEASED' OR expires_at <= " + NOW + ")) t",
+					JdbcStore::leaseRecord, ttl, leaseId, offset, offset, ttl, metadata, key, offset));
+			if (taken != null) {
+				return new LeaseResult(LeaseResult.Outcome.ACQUIRED, taken);
+			}
+			LeaseRecord current = first(jdbc.query(getLease(), JdbcStore::leaseRecord, offset, key));
+			return (current != null) ? new LeaseResult(outcomeOf(current.state()), current) : null;
+		}
+
+		@Override
+		@Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset) {
+			return first(jdbc.query("SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE " + this.leases
+					+ " SET expires_at = " + NOW + " + ? WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?) t",
+					JdbcStore::leaseRecord, ttl, offset, ttl, key, leaseId));
+		}
+
+		@Override
+		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state,
+				@Nullable String result, @Nullable String resultHash, @Nullable String errorCode, long retention,
+				long offset) {
+			List<Long> done = jdbc.query("SELECT done_at FROM FINAL TABLE (UPDATE " + this.leases
+					+ " SET state = ?, lease_id = NULL, expires_at = " + NOW + " + ?, done_at = " + NOW
+					+ ", result = ?, result_hash = ?, error_code = ? WHERE lease_key = ? AND state = 'HELD' "
+					+ "AND lease_id = ?) t", (rs, row) -> rs.getLong(1), state.name(), offset, retention, offset,
+					result, resultHash, errorCode, key, leaseId);
+			return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The JDBC store: locks and leases in PostgreSQL or H2 tables, decided by atomic SQL against the database clock.
+ */
+@NullMarked
+package tech.onceonly.store.jdbc;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,69 @@
+package tech.onceonly.spring.autoconfigure.store;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.memory.InMemoryStore;
+import tech.onceonly.store.redis.RedisStore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Conditions and back-off of {@link OnceOnlyRedisStoreAutoConfiguration} (no Redis server needed: nothing connects). */
+class OnceOnlyRedisStoreAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(DataRedisAutoConfiguration.class, OnceOnlyRedisStoreAutoConfiguration.class));
+
+	@Test
+	void storeTypeRedisShouldCreateTheStoreWithTheDefaultPrefix() {
+		this.runner.withPropertyValues("onceonly.store.type=redis").run((context) -> {
+			assertThat(context).hasSingleBean(RedisStore.class);
+			assertThat(context.getBean(RedisStore.class).leaseKey("k")).isEqualTo("onceonly:{k}:lease");
+		});
+	}
+
+	@Test
+	void keyPrefixShouldPrefixEveryKey() {
+		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.key-prefix=shop:once:")
+			.run((context) -> assertThat(context.getBean(RedisStore.class).lockKey("k")).isEqualTo("shop:once:{k}:lock"));
+	}
+
+	@Test
+	void keyPrefixWithBracesShouldFailAtStartup() {
+		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.key-prefix={x}")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void storeTypeUnsetShouldNotCreateARedisStore() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(OnceOnlyStore.class));
+	}
+
+	@Test
+	void userStoreShouldWin() {
+		this.runner.withPropertyValues("onceonly.store.type=redis")
+			.withBean(OnceOnlyStore.class, InMemoryStore::new)
+			.run((context) -> assertThat(context).hasSingleBean(OnceOnlyStore.class).doesNotHaveBean(RedisStore.class));
+	}
+
+	@Test
+	void withoutAConnectionFactoryShouldNotCreateARedisStore() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(OnceOnlyRedisStoreAutoConfiguration.class))
+			.withPropertyValues("onceonly.store.type=redis")
+			.run((context) -> assertThat(context).doesNotHaveBean(OnceOnlyStore.class));
+	}
+
+	@Test
+	void withoutSpringDataRedisShouldNotCreateARedisStore() {
+		this.runner.withPropertyValues("onceonly.store.type=redis")
+			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(OnceOnlyStore.class));
+	}
+
+}

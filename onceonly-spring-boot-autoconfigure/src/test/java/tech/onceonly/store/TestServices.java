@@ -1,0 +1,48 @@
+package tech.onceonly.store;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Where the test PostgreSQL and Redis run, from the environment ({@code .ci/services.sh} exports the variables) or
+ * from system properties of the same name.
+ */
+public final class TestServices {
+
+	/** The JDBC URL of the test PostgreSQL database (user postgres, no password). */
+	public static final String POSTGRES_URL = "ONCEONLY_TEST_POSTGRES_URL";
+
+	/** The URL of the test Redis, {@code redis://host:port}. */
+	public static final String REDIS_URL = "ONCEONLY_TEST_REDIS_URL";
+
+	private TestServices() {
+	}
+
+	/** The JDBC URL of the test PostgreSQL; see {@link #require(String)}. */
+	public static String postgresUrl() {
+		return require(POSTGRES_URL);
+	}
+
+	/** The URL of the test Redis; see {@link #require(String)}. */
+	public static String redisUrl() {
+		return require(REDIS_URL);
+	}
+
+	/**
+	 * The value of {@code name}. When it is missing, a CI build (env {@code CI=true}) fails, because a store that is
+	 * silently not tested is a store that is not tested; a developer's machine without the servers skips instead.
+	 */
+	public static String require(String name) {
+		String value = System.getProperty(name, System.getenv(name));
+		if (value != null && !value.isBlank()) {
+			return value;
+		}
+		String message = name + " is not set: run `source .ci/services.sh && onceonly_services_start` first";
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			throw new IllegalStateException(message + " (CI=true, so this test must not be skipped)");
+		}
+		// Outside CI a missing server is a local setup matter, not a failure: skip, and say why.
+		Assumptions.abort(message);
+		throw new IllegalStateException(message);
+	}
+
+}
