@@ -5,7 +5,6 @@ import java.util.Map;
 
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,7 +21,6 @@ public class AgentConfiguration {
 	public static final String BUDGET_AGENT = "budget-agent";
 
 	@Bean
-	@ConditionalOnMissingBean
 	ChatModel scriptedAgentChatModel() {
 		return new ScriptedAgentChatModel();
 	}
