@@ -1,0 +1,145 @@
+package tech.onceonly.ai;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+
+import tech.onceonly.client.AgentDisabledException;
+import tech.onceonly.client.AiResult;
+import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.ApiException;
+import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.Policy;
+import tech.onceonly.client.RunFnOptions;
+import tech.onceonly.client.ToolCallRequest;
+
+/**
+ * An {@link AgentToolGovernor} on the remote API (hosted or self-hosted), where the governance pipeline runs on the
+ * server and in-process Java tools cannot be handed to it.
+ * <ul>
+ * <li>A tool named in {@code registeredTools} is a tool registered on the server: the call goes to
+ * {@code ai().runTool}, and the server applies the whole pipeline (kill switch, lists, limits and budget, dedup) and
+ * calls the tool's URL. The local tool is not run.</li>
+ * <li>Any other tool runs in-process: the agent's allow and block lists are checked against
+ * {@code gov().getPolicy(agent)} (one request per call), then the tool runs exactly once through {@code ai().runFn}
+ * keyed by agent, tool and canonical arguments (plus run id); duplicates get the first result. The kill switch,
+ * {@code max_actions_per_hour}, {@code max_calls_per_tool} and {@code max_spend_usd_per_day} are <em>not</em>
+ * enforced for these calls and they leave no governance audit record, because the API has no endpoint that decides
+ * without executing. Register the tool on the server, or use the local engine, when they must hold.</li>
+ * </ul>
+ */
+public final class RemoteAgentToolGovernor implements AgentToolGovernor {
+
+	/** The prefix of the runFn keys of in-process tools. */
+	public static final String KEY_PREFIX = "ai-tool";
+
+	private static final int MAX_KEY_LENGTH = 256;
+
+	private final OnceOnly client;
+
+	private final ToolArguments arguments;
+
+	private final Set<String> registeredTools;
+
+	private final RunFnOptions options;
+
+	/**
+	 * A governor.
+	 * @param client the remote client
+	 * @param arguments converts results
+	 * @param registeredTools the tools registered on the server, called through {@code runTool}
+	 * @param dedupWindow how long an in-process tool's result is replayed to identical calls (the runFn lease ttl)
+	 */
+	public RemoteAgentToolGovernor(OnceOnly client, ToolArguments arguments, Set<String> registeredTools,
+			Duration dedupWindow) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.arguments = Objects.requireNonNull(arguments, "arguments");
+		this.registeredTools = Set.copyOf(registeredTools);
+		this.options = RunFnOptions.defaults().withTtl(dedupWindow).withFailure("tool_error", (ex) -> false);
+	}
+
+	@Override
+	public AgentToolOutcome govern(AgentToolCall call, AgentToolExecution execution) {
+		if (this.registeredTools.contains(call.tool())) {
+			return registered(call);
+		}
+		String blocked = blockedByLists(call);
+		if (blocked != null) {
+			return new AgentToolOutcome("blocked", blocked, GovernedToolMessages.blocked(call.tool(), blocked), false);
+		}
+		AtomicBoolean ran = new AtomicBoolean();
+		AiResult result = this.client.ai().runFn(key(call), () -> {
+			ran.set(true);
+			return execution.execute();
+		}, this.options);
+		if (!result.isCompleted()) {
+			return new AgentToolOutcome("dedup", "tool_idempotency", GovernedToolMessages.inProgress(call.tool()),
+					false);
+		}
+		String text = this.arguments.toText(result.result());
+		return ran.get() ? new AgentToolOutcome("executed", "ok", text, true)
+				: new AgentToolOutcome("dedup", "tool_idempotency", text, false);
+	}
+
+	/** The runFn key of an in-process call: {@code ai-tool:<agent>:<tool>:<digest>}, hashed when too long. */
+	String key(AgentToolCall call) {
+		Map<String, Object> digested = new LinkedHashMap<>(call.arguments());
+		if (call.runId() != null) {
+			digested.put("run_id", call.runId());
+		}
+		String key = KEY_PREFIX + ":" + call.agentId() + ":" + call.tool() + ":" + ToolInputDigest.digest(digested);
+		if (key.length() <= MAX_KEY_LENGTH) {
+			return key;
+		}
+		return KEY_PREFIX + ":" + ToolInputDigest.sha256Hex(key);
+	}
+
+	private AgentToolOutcome registered(AgentToolCall call) {
+		AiToolResult result = this.client.ai()
+			.runTool(new ToolCallRequest(call.agentId(), call.tool(), call.arguments(), call.spendUsd(),
+					call.runId()));
+		String reason = (result.policyReason() != null) ? result.policyReason() : "";
+		if ("blocked".equals(result.decision()) || !result.allowed()) {
+			if ("agent_disabled".equals(reason)) {
+				throw new AgentDisabledException(call.agentId(), call.tool());
+			}
+			return new AgentToolOutcome("blocked", reason, GovernedToolMessages.blocked(call.tool(), reason), false);
+		}
+		if (!result.ok()) {
+			String text = "dedup".equals(result.decision()) ? GovernedToolMessages.inProgress(call.tool())
+					: GovernedToolMessages.failed(call.tool(), reason);
+			return new AgentToolOutcome(result.decision(), reason, text, false);
+		}
+		return new AgentToolOutcome(result.decision(), reason, this.arguments.toText(result.result()),
+				"executed".equals(result.decision()));
+	}
+
+	private @Nullable String blockedByLists(AgentToolCall call) {
+		Policy policy;
+		try {
+			policy = this.client.gov().getPolicy(call.agentId());
+		}
+		catch (ApiException ex) {
+			if (Integer.valueOf(404).equals(ex.getStatusCode())) {
+				return null;
+			}
+			throw ex;
+		}
+		List<String> allowed = policy.allowedTools();
+		if (allowed != null && !allowed.isEmpty() && !allowed.contains(call.tool())) {
+			return "tool_not_in_allowed_list";
+		}
+		List<String> blocked = policy.blockedTools();
+		if (blocked != null && blocked.contains(call.tool())) {
+			return "tool_explicitly_blocked";
+		}
+		return null;
+	}
+
+}
