@@ -43,6 +43,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	private volatile boolean sweeping;
 
+	/** The write count at which the next periodic sweep runs. */
+	private volatile long nextSweepAt = SWEEP_EVERY_WRITES;
+
 	public InMemoryStore() {
 		this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
 	}
@@ -207,7 +210,7 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	private void beforeWrite(long now) {
 		long count = this.writes.incrementAndGet();
-		if ((count % SWEEP_EVERY_WRITES == 0 || size() >= this.maxEntries) && !this.sweeping) {
+		if ((count >= this.nextSweepAt || size() >= this.maxEntries) && !this.sweeping) {
 			sweep(now);
 		}
 	}
@@ -223,7 +226,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 			int before = size();
 			this.locks.entrySet().removeIf((e) -> e.getValue().expiresAt <= now);
 			this.leases.entrySet().removeIf((e) -> e.getValue().isGone(now));
-			return before - size();
+			int after = size();
+			// a sweep visits every entry: space them by a quarter of the size so a write pays O(1) on average
+			this.nextSweepAt = this.writes.get() + Math.max(SWEEP_EVERY_WRITES, after / 4);
+			return before - after;
 		}
 		finally {
 			this.sweeping = false;
