@@ -67,11 +67,15 @@ if wants stores; then
 	source .ci/services.sh
 	onceonly_services_start
 	trap onceonly_services_stop EXIT
+	redis-cli -p "$ONCEONLY_REDIS_PORT" config resetstat > /dev/null
 	for backend in postgres redis; do
 		log "store: $backend"
-		java -Xmx1g -cp "$JAR" tech.onceonly.benchmarks.StoreLoad --backend="$backend" --threads=1,8 --seconds=8 \
+		java -Xmx1g -cp "$JAR" tech.onceonly.benchmarks.StoreLoad --backend="$backend" --threads=1,8 --seconds=9 \
 			--warmup=2 2>&1 | grep -E '^(RESULT|RATIO)' | tee "$OUT/store-$backend.txt"
 	done
+	# server-side cost per command (SET is the raw operation, EVALSHA the store's scripts)
+	redis-cli -p "$ONCEONLY_REDIS_PORT" info commandstats | grep -E 'cmdstat_(set|evalsha):' \
+		| sed 's/^/REDIS /' | tee -a "$OUT/store-redis.txt"
 	onceonly_services_stop
 	trap - EXIT
 fi

@@ -31,9 +31,35 @@ public final class LoadDriver {
 	 * @param opsPerSecond the throughput
 	 * @param p50Micros the median latency in microseconds
 	 * @param p99Micros the 99th percentile latency in microseconds
+	 * @param measuredMillis the length of the measured period
+	 * @param sortedNanos every recorded latency, sorted
 	 */
 	public record Result(String name, int threads, long calls, double opsPerSecond, double p50Micros,
-			double p99Micros) {
+			double p99Micros, long measuredMillis, long[] sortedNanos) {
+
+		/** Several runs of one phase (interleaved with other phases) as one result. */
+		public static Result merge(List<Result> runs) {
+			long millis = 0;
+			int total = 0;
+			for (Result run : runs) {
+				millis += run.measuredMillis();
+				total += run.sortedNanos().length;
+			}
+			long[] all = new long[total];
+			int at = 0;
+			for (Result run : runs) {
+				System.arraycopy(run.sortedNanos(), 0, all, at, run.sortedNanos().length);
+				at += run.sortedNanos().length;
+			}
+			Arrays.sort(all);
+			Result first = runs.get(0);
+			return of(first.name(), first.threads(), all, millis);
+		}
+
+		static Result of(String name, int threads, long[] sorted, long measuredMillis) {
+			return new Result(name, threads, sorted.length, sorted.length / (measuredMillis / 1000.0),
+					percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.99) / 1000.0, measuredMillis, sorted);
+		}
 
 		/** One line for the report. */
 		public String line() {
@@ -114,9 +140,7 @@ public final class LoadDriver {
 			at += counts[t];
 		}
 		Arrays.sort(all);
-		double seconds = measureMillis / 1000.0;
-		return new Result(name, threads, total, total / seconds, percentile(all, 0.50) / 1000.0,
-				percentile(all, 0.99) / 1000.0);
+		return Result.of(name, threads, all, measureMillis);
 	}
 
 	private static long percentile(long[] sorted, double p) {

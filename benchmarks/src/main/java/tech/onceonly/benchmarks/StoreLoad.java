@@ -37,6 +37,8 @@ public final class StoreLoad {
 
 	private static final Duration TTL = Duration.ofMinutes(10);
 
+	private static final int ROUNDS = 3;
+
 	private StoreLoad() {
 	}
 
@@ -111,36 +113,66 @@ public final class StoreLoad {
 			for (int threads : threadCounts) {
 				String tag = backend + "-" + threads;
 				long[] completed = new long[threads];
-				LoadDriver.Result rawResult = LoadDriver.run(backend + " raw " + rawName, threads, warmup * 1000,
-						seconds * 1000, raw);
+				LoadDriver.Operation checkLockCall = (thread, sequence) -> client.checkLock(
+						"cl-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL);
+				// each thread numbers its own completed keys 0, 1, 2, ... across rounds, for the replays
+				LoadDriver.Operation leaseCompleteCall = (thread, sequence) -> {
+					String key = "lc-" + run + "-" + tag + "-" + thread + "-" + completed[thread];
+					AiRun lease = ai.lease(key, TTL, null);
+					ai.complete(key, lease.leaseId(), result, null);
+					completed[thread]++;
+				};
+				LoadDriver.Operation replayCall = (thread, sequence) -> {
+					String key = "lc-" + run + "-" + tag + "-" + thread + "-" + (sequence % completed[thread]);
+					AiRun lease = ai.lease(key, TTL, null);
+					if (!"completed".equals(lease.status())) {
+						throw new IllegalStateException("expected completed, got " + lease.status());
+					}
+				};
+				// short interleaved rounds, so drift and other load on the machine hit every phase alike
+				LoadDriver.Operation storeCall = (thread, sequence) -> store.tryLock(
+						"st-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL, null);
+				List<LoadDriver.Result> raws = new ArrayList<>();
+				List<LoadDriver.Result> storeLocks = new ArrayList<>();
+				List<LoadDriver.Result> checkLocks = new ArrayList<>();
+				List<LoadDriver.Result> leaseCompletes = new ArrayList<>();
+				List<LoadDriver.Result> replays = new ArrayList<>();
+				long slice = seconds * 1000 / ROUNDS;
+				for (int round = 0; round < ROUNDS; round++) {
+					long warm = (round == 0) ? warmup * 1000 : 300;
+					raws.add(LoadDriver.run(backend + " raw " + rawName, threads, warm, slice, offset(raw, round)));
+					storeLocks.add(LoadDriver.run(backend + " store.tryLock (no engine)", threads, warm, slice,
+							offset(storeCall, round)));
+					checkLocks.add(LoadDriver.run(backend + " check-lock", threads, warm, slice,
+							offset(checkLockCall, round)));
+					leaseCompletes.add(LoadDriver.run(backend + " lease+complete", threads, warm, slice,
+							leaseCompleteCall));
+					replays.add(LoadDriver.run(backend + " replay (lease on completed)", threads, warm, slice,
+							replayCall));
+				}
+				LoadDriver.Result rawResult = LoadDriver.Result.merge(raws);
+				LoadDriver.Result checkLock = LoadDriver.Result.merge(checkLocks);
+				LoadDriver.Result leaseComplete = LoadDriver.Result.merge(leaseCompletes);
+				LoadDriver.Result replay = LoadDriver.Result.merge(replays);
+				LoadDriver.Result storeLock = LoadDriver.Result.merge(storeLocks);
 				print(rawResult);
-				LoadDriver.Result checkLock = LoadDriver.run(backend + " check-lock", threads, warmup * 1000,
-						seconds * 1000, (thread, sequence) -> client.checkLock(
-								"cl-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL));
+				print(storeLock);
 				print(checkLock);
-				LoadDriver.Result leaseComplete = LoadDriver.run(backend + " lease+complete", threads, warmup * 1000,
-						seconds * 1000, (thread, sequence) -> {
-							String key = "lc-" + run + "-" + tag + "-" + thread + "-" + sequence;
-							AiRun lease = ai.lease(key, TTL, null);
-							ai.complete(key, lease.leaseId(), result, null);
-							completed[thread] = sequence + 1;
-						});
 				print(leaseComplete);
-				LoadDriver.Result replay = LoadDriver.run(backend + " replay (lease on completed)", threads,
-						warmup * 1000, seconds * 1000, (thread, sequence) -> {
-							String key = "lc-" + run + "-" + tag + "-" + thread + "-" + (sequence % completed[thread]);
-							AiRun lease = ai.lease(key, TTL, null);
-							if (!"completed".equals(lease.status())) {
-								throw new IllegalStateException("expected completed, got " + lease.status());
-							}
-						});
 				print(replay);
 				System.out.println(LoadDriver.ratio(backend + " check-lock vs raw", checkLock, rawResult, 1));
+				System.out.println(LoadDriver.ratio(backend + " store.tryLock vs raw", storeLock, rawResult, 1));
 				System.out.println(LoadDriver.ratio(backend + " lease+complete vs raw", leaseComplete, rawResult, 1));
 				System.out.println(LoadDriver.ratio(backend + " lease+complete vs 2 raw", leaseComplete, rawResult, 2));
 				System.out.println(LoadDriver.ratio(backend + " replay vs raw", replay, rawResult, 1));
 			}
 		}
+	}
+
+	/** Sequence numbers of round {@code round} never repeat those of an earlier round. */
+	private static LoadDriver.Operation offset(LoadDriver.Operation operation, int round) {
+		long base = round * 1_000_000_000L;
+		return (thread, sequence) -> operation.call(thread, base + sequence);
 	}
 
 	private static void print(LoadDriver.Result result) {
