@@ -83,9 +83,14 @@ fi
 webhook_wrk() {
 	# webhook_wrk <label> <path> [replay]
 	local label="$1" path="$2" replay="${3:-0}" rps
-	rps="$(WEBHOOK_REPLAY="$replay" wrk -t2 -c16 -d8s -s benchmarks/scripts/unique-webhook.lua \
-		"http://127.0.0.1:$WEBHOOK_PORT$path" | tee -a "$OUT/webhook-wrk.log" | awk '/Requests\/sec/ {print $2}')"
-	echo "RESULT webhook $label req/s=$rps" | tee -a "$OUT/webhook.txt"
+	local report
+	report="$(WEBHOOK_REPLAY="$replay" wrk -t2 -c16 -d8s --latency -s benchmarks/scripts/unique-webhook.lua \
+		"http://127.0.0.1:$WEBHOOK_PORT$path")"
+	echo "$report" >> "$OUT/webhook-wrk.log"
+	rps="$(echo "$report" | awk '/Requests\/sec/ {print $2}')"
+	echo "RESULT webhook $label req/s=$rps p50=$(echo "$report" | awk '$1 == "50%" {print $2}')" \
+		"p99=$(echo "$report" | awk '$1 == "99%" {print $2}')" \
+		"non2xx=$(echo "$report" | awk '/Non-2xx/ {print $5}')" | tee -a "$OUT/webhook.txt"
 }
 
 if wants webhook; then
@@ -97,7 +102,7 @@ if wants webhook; then
 	: > "$OUT/webhook.txt"
 	: > "$OUT/webhook-wrk.log"
 	java -Xms1g -Xmx1g -jar "$SAMPLE_JAR" --server.address=127.0.0.1 --server.port="$WEBHOOK_PORT" \
-		--logging.level.root=WARN > "$OUT/sample-app.log" 2>&1 &
+		--logging.level.root=WARN --onceonly.store.memory.max-entries=10000000 > "$OUT/sample-app.log" 2>&1 &
 	app=$!
 	trap 'kill "$app" 2>/dev/null || true' EXIT
 	for _ in $(seq 120); do
