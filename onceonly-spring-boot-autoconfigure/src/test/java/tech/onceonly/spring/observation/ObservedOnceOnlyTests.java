@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiToolResult;
