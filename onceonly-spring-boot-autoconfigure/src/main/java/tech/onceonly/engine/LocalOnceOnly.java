@@ -660,10 +660,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 					throw new StaleLeaseException(key);
 				}
 			}
-			catch (RuntimeException | Error ex) {
+			catch (Throwable ex) {
+				// Throwable: a checked exception thrown undeclared (sneaky throws) must release the lease too
 				heartbeat.cancel(false);
 				settleFailure(key, leaseId, options, ex);
-				throw ex;
+				throw LocalOnceOnly.<RuntimeException>rethrow(ex);
 			}
 			finally {
 				heartbeat.cancel(false);
@@ -707,6 +708,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			}, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
 		}
 
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	static Duration clamp(Duration value, Duration min, Duration max) {

@@ -87,6 +87,21 @@ class LocalOnceOnlyTests {
 	}
 
 	@Test
+	void undeclaredCheckedExceptionShouldStillReleaseTheLease() {
+		LocalOnceOnly engine = engine(EngineSettings.defaults());
+		RunFnOptions release = RunFnOptions.defaults().withFailure("fn_error", (ex) -> false);
+		assertThatThrownBy(() -> engine.ai().runFn("sneaky", () -> sneakyThrow(new java.io.IOException("disk")),
+				release)).isInstanceOf(java.io.IOException.class);
+		assertThat(engine.ai().status("sneaky").status()).isEqualTo("released");
+		assertThat(engine.ai().runFn("sneaky", () -> Map.of("n", 2), release).result()).containsEntry("n", 2);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> Object sneakyThrow(Throwable ex) throws T {
+		throw (T) ex;
+	}
+
+	@Test
 	void releaseLockShouldFreeAStuckKey() {
 		LocalOnceOnly engine = engine(EngineSettings.defaults());
 		engine.checkLock("stuck", Duration.ofDays(1));

@@ -24,7 +24,7 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.store.LockRecord;
 
 /**

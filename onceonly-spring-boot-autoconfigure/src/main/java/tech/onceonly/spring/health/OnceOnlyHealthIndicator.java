@@ -15,7 +15,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.store.OnceOnlyStore;
 
 /**

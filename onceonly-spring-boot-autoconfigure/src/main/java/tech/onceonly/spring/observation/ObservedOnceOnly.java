@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.AgentLogItem;
 import tech.onceonly.client.AgentMetrics;
 import tech.onceonly.client.AgentStatus;

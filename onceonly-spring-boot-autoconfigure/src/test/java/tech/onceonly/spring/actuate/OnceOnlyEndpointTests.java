@@ -17,6 +17,7 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.Policy;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.AgentDetail;
+import tech.onceonly.spring.actuate.OnceOnlyEndpoint.AgentView;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.Agents;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.LeaseView;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.LockView;
@@ -68,13 +69,16 @@ class OnceOnlyEndpointTests {
 	}
 
 	@Test
-	void governanceReadsOnTheLocalEngineShouldSayUnsupported() {
+	void governanceReadsOnTheLocalEngineShouldShowItsAgents() {
+		this.engine.gov().upsertPolicy("bot", Map.of("blocked_tools", List.of("refund")));
 		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, false, 20);
 		Agents agents = endpoint.section("agents");
-		assertThat(agents.supported()).isFalse();
-		assertThat(agents.message()).contains("not supported");
-		assertThat(endpoint.entry("agents", "bot")).isInstanceOfSatisfying(AgentDetail.class,
-				(agent) -> assertThat(agent.supported()).isFalse());
+		assertThat(agents.supported()).isTrue();
+		assertThat(agents.agents()).extracting(AgentView::agentId).containsExactly("bot");
+		assertThat(endpoint.entry("agents", "bot")).isInstanceOfSatisfying(AgentDetail.class, (agent) -> {
+			assertThat(agent.supported()).isTrue();
+			assertThat(agent.agent().agentId()).isEqualTo("bot");
+		});
 	}
 
 	@Test
@@ -126,7 +130,8 @@ class OnceOnlyEndpointTests {
 		assertThat(web.release("locks", "stuck-again").getStatus()).isEqualTo(404);
 		assertThat(this.engine.checkLock("stuck").shouldProceed()).isTrue();
 		assertThat(this.engine.ai().lease("stuck-lease", null, null).acquired()).isTrue();
-		assertThat(web.agentState("agents", "bot", false, null).getStatus()).isEqualTo(501);
+		assertThat(web.agentState("agents", "bot", false, null).getStatus()).isEqualTo(200);
+		assertThat(this.engine.gov().enableAgent("bot", null).isEnabled()).isTrue();
 	}
 
 	@Test

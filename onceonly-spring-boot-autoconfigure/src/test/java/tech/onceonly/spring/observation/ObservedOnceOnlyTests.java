@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiToolResult;
@@ -31,6 +32,7 @@ import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.LocalOnceOnly;
@@ -162,13 +164,13 @@ class ObservedOnceOnlyTests {
 		OnceOnly client = observe(this.engine);
 		assertThatExceptionOfType(StaleLeaseException.class)
 			.isThrownBy(() -> client.ai().extend("nobody", "lease-x", null));
-		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> client.gov().listPolicies());
+		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> client.checkLock(""));
 		assertThat(this.meters.get("onceonly.client")
 			.tags("operation", "extend", "outcome", "error", "exception", "StaleLeaseException")
 			.timer()
 			.count()).isEqualTo(1);
 		assertThat(this.meters.get("onceonly.client")
-			.tags("operation", "policy", "outcome", "error", "exception", "UnsupportedOperationException")
+			.tags("operation", "check_lock", "outcome", "error", "exception", "ValidationException")
 			.timer()
 			.count()).isEqualTo(1);
 	}

@@ -19,6 +19,7 @@ import tech.onceonly.ai.IdempotentToolCalls;
 import tech.onceonly.ai.LocalAgentToolGovernor;
 import tech.onceonly.ai.RemoteAgentToolGovernor;
 import tech.onceonly.ai.ToolArguments;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 
@@ -48,7 +49,7 @@ public final class OnceOnlyAiAutoConfiguration {
 	@ConditionalOnMissingBean
 	AgentToolGovernor onceOnlyAgentToolGovernor(OnceOnly onceOnly, ToolArguments arguments,
 			OnceOnlyAiProperties properties) {
-		if (onceOnly instanceof LocalOnceOnly local) {
+		if (DelegatingOnceOnly.unwrap(onceOnly) instanceof LocalOnceOnly local) {
 			return new LocalAgentToolGovernor(local.governance(), arguments);
 		}
 		return new RemoteAgentToolGovernor(onceOnly, arguments,

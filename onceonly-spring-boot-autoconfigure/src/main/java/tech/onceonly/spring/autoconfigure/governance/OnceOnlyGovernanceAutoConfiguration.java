@@ -28,6 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.engine.governance.GovernanceEngine;
@@ -121,7 +122,7 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 	}
 
 	private static GovernanceEngine governance(OnceOnly client) {
-		if (client instanceof LocalOnceOnly local) {
+		if (DelegatingOnceOnly.unwrap(client) instanceof LocalOnceOnly local) {
 			return local.governance();
 		}
 		throw new IllegalStateException("@GovernedTool needs the local engine (onceonly.mode=local), but the OnceOnly "

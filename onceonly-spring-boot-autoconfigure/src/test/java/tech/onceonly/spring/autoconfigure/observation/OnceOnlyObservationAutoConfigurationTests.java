@@ -29,7 +29,7 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.actuate.OnceOnlyEndpointAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.health.OnceOnlyHealthContributorAutoConfiguration;
 import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
 

@@ -1,6 +1,4 @@
-package tech.onceonly.spring.observation;
-
-import tech.onceonly.client.OnceOnly;
+package tech.onceonly.client;
 
 /**
  * A client that decorates another one; {@link #unwrap(OnceOnly)} finds the backend behind any decorators, e.g. to
