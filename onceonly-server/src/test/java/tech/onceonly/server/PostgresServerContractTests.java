@@ -3,6 +3,7 @@ package tech.onceonly.server;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -39,6 +40,14 @@ class PostgresServerContractTests extends AbstractOnceOnlyContractTests {
 	static void postgres(DynamicPropertyRegistry registry) {
 		registry.add("spring.datasource.url", TestServices::postgresUrl);
 		registry.add("spring.datasource.username", () -> "postgres");
+	}
+
+	@Autowired
+	TenantEngines engines;
+
+	@Test
+	void tenantsShouldNotShareTheGovernanceStoresData() {
+		SharedGovernanceStoreChecks.tenantsShouldNotShareGovernanceData(this.port, this.engines, "jdbc");
 	}
 
 	@Override

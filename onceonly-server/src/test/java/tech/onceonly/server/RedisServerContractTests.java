@@ -3,6 +3,7 @@ package tech.onceonly.server;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,6 +39,14 @@ class RedisServerContractTests extends AbstractOnceOnlyContractTests {
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", TestServices::redisUrl);
+	}
+
+	@Autowired
+	TenantEngines engines;
+
+	@Test
+	void tenantsShouldNotShareTheGovernanceStoresData() {
+		SharedGovernanceStoreChecks.tenantsShouldNotShareGovernanceData(this.port, this.engines, "redis");
 	}
 
 	@Override

@@ -45,6 +45,7 @@ import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.governance.GovernanceEngine;
 import tech.onceonly.engine.governance.GovernanceSettings;
 import tech.onceonly.engine.governance.LocalTools;
+import tech.onceonly.engine.governance.NamespacedGovernanceStore;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
@@ -145,6 +146,9 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
 		GovernanceStore governanceStore = (builder.governanceStore != null) ? builder.governanceStore
 				: new InMemoryGovernanceStore(GovernanceEngine.clockOf(store));
+		if (!settings.namespace().isEmpty()) {
+			governanceStore = new NamespacedGovernanceStore(governanceStore, settings.namespace());
+		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
 				builder.governanceSettings, json, builder.httpClient, nanoTime);
 	}
@@ -771,7 +775,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return this;
 		}
 
-		/** The governance store; in memory on the lease store's clock when not set. */
+		/**
+		 * The governance store; in memory on the lease store's clock when not set. With a namespace in the settings,
+		 * the engine sees it through a {@link NamespacedGovernanceStore}, so engines of different namespaces may share
+		 * it.
+		 */
 		public Builder governanceStore(@Nullable GovernanceStore value) {
 			this.governanceStore = value;
 			return this;

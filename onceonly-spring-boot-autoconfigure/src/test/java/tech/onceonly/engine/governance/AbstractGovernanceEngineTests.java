@@ -24,6 +24,8 @@ import tech.onceonly.client.ApiException;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.ValidationException;
+import tech.onceonly.client.RunEvent;
+import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
@@ -76,6 +78,11 @@ public abstract class AbstractGovernanceEngineTests {
 	}
 
 	protected LocalOnceOnly newEngine(GovernanceStore governanceStore) {
+		return newEngine(governanceStore, "");
+	}
+
+	/** An engine in {@code namespace} (a tenant) on {@code governanceStore} and the shared lease store. */
+	protected LocalOnceOnly newEngine(GovernanceStore governanceStore, String namespace) {
 		LocalTools tools = new LocalTools().register("send_email", (call) -> {
 			this.emails.incrementAndGet();
 			return Map.of("sent_to", call.args().get("to"));
@@ -86,6 +93,7 @@ public abstract class AbstractGovernanceEngineTests {
 			return Map.of("ok", true);
 		}).register("wire_transfer", "high", (call) -> Map.of("done", true));
 		return LocalOnceOnly.builder(this.leases)
+			.settings(EngineSettings.defaults().withNamespace(namespace))
 			.governanceStore(governanceStore)
 			.localTools(tools)
 			.governanceSettings(GovernanceSettings.defaults().withHttpRetryBackoff(Duration.ZERO))
@@ -563,6 +571,98 @@ public abstract class AbstractGovernanceEngineTests {
 	private void assertInvalid(Map<String, Object> tool, String message) {
 		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.gov().createTool(tool))
 			.withMessageContaining(message);
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldNeverSeeEachOthersPoliciesOrKillSwitch() {
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			a.gov().upsertPolicy("agent", Map.of("blocked_tools", List.of("get_weather")));
+			assertThat(a.gov().getPolicy("agent").agentId()).isEqualTo("agent");
+			assertThat(a.gov().listPolicies()).extracting(Policy::agentId).containsExactly("agent");
+			assertThat(b.gov().listPolicies()).isEmpty();
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().getPolicy("agent"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThat(a.gov().disableAgent("agent", "incident").enabled()).isFalse();
+			assertThat(b.gov().disableAgent("other", null).agentId()).isEqualTo("other");
+			assertThat(runIn(a, "agent", "send_email").policyReason()).isEqualTo("agent_disabled");
+			assertThat(runIn(b, "agent", "get_weather").decision()).isEqualTo("executed");
+			assertThat(email("agent", "z").decision()).isEqualTo("executed");
+			a.gov().enableAgent("agent", null);
+			assertThat(runIn(a, "agent", "get_weather").policyReason()).isEqualTo("tool_explicitly_blocked");
+			assertThat(runIn(a, "other", "get_weather").decision()).isEqualTo("executed");
+			assertThat(runIn(b, "other", "get_weather").policyReason()).isEqualTo("agent_disabled");
+		}
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldHaveTheirOwnLogsMetricsAndCounters() {
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			a.gov().upsertPolicy("agent", Map.of("max_actions_per_hour", 1));
+			b.gov().upsertPolicy("agent", Map.of("max_actions_per_hour", 1));
+			assertThat(runIn(a, "agent", "get_weather").policyReason()).isEqualTo("ok");
+			assertThat(runIn(a, "agent", "wire_transfer").policyReason()).isEqualTo("max_actions_per_hour_exceeded");
+			assertThat(runIn(b, "agent", "wire_transfer").policyReason()).isEqualTo("ok");
+			List<AgentLogItem> logsA = a.gov().agentLogs("agent", 10);
+			assertThat(logsA).extracting(AgentLogItem::decision).containsExactly("blocked", "executed");
+			assertThat(logsA).extracting(AgentLogItem::agentId).containsOnly("agent");
+			assertThat(b.gov().agentLogs("agent", 10)).extracting(AgentLogItem::tool).containsExactly("wire_transfer");
+			assertThat(this.engine.gov().agentLogs("agent", 10)).isEmpty();
+			AgentMetrics metricsA = a.gov().agentMetrics("agent", "day");
+			assertThat(metricsA.totalActions()).isEqualTo(2);
+			assertThat(metricsA.blockedActions()).isEqualTo(1);
+			assertThat(b.gov().agentMetrics("agent", "day").totalActions()).isEqualTo(1);
+			assertThat(b.gov().agentMetrics("agent", "day").blockedActions()).isZero();
+		}
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldHaveTheirOwnToolsAndEvents() {
+		Map<String, Object> auth = Map.of("type", "hmac_sha256", "secret", "long-enough");
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			assertThat(a.gov().createTool(Map.of("name", "crm", "url", "https://a.example.com", "auth", auth)))
+				.containsEntry("scope_id", "global");
+			a.gov().createTool(Map.of("name", "crm", "url", "https://a.example.com/own", "auth", auth, "scope_id",
+					"agent:agent"));
+			assertThat(a.gov().listTools("global")).extracting((tool) -> tool.get("scope_id")).containsExactly("global");
+			assertThat(a.gov().getTool("crm", "agent:agent")).containsEntry("scope_id", "agent:agent");
+			assertThat(b.gov().listTools("global")).isEmpty();
+			assertThat(b.gov().listTools("agent:agent")).isEmpty();
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().getTool("crm", "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().toggleTool("crm", false, "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().deleteTool("crm", "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> runIn(b, "agent", "crm"))
+				.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("tool_not_found"));
+			assertThat(a.gov().getTool("crm", "global")).containsEntry("enabled", true);
+
+			assertThat(a.postEvent(RunEvent.of("run-1", "step"))).containsEntry("run_id", "run-1");
+			b.postEvent(RunEvent.of("run-1", "other"));
+			b.postEvent(RunEvent.of("run-2", "other"));
+			Map<String, Object> timelineA = a.getRunTimeline("run-1", 10, 0);
+			assertThat(timelineA).containsEntry("run_id", "run-1").containsEntry("total", 1L);
+			assertThat(events(timelineA.get("events"))).extracting((event) -> event.get("type")).containsExactly("step");
+			assertThat(b.getRunTimeline("run-1", 10, 0)).containsEntry("total", 1L);
+			assertThat(events(a.events(10, 0).get("data"))).extracting((event) -> event.get("run_id"))
+				.containsExactly("run-1");
+			assertThat(events(b.events(10, 0).get("data"))).extracting((event) -> event.get("run_id"))
+				.containsExactly("run-2", "run-1");
+			assertThat(events(b.events(10, 1).get("data"))).extracting((event) -> event.get("type"))
+				.containsExactly("other");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> events(Object events) {
+		return (List<Map<String, Object>>) events;
+	}
+
+	private static AiToolResult runIn(LocalOnceOnly engine, String agent, String tool) {
+		return engine.ai().runTool(ToolCallRequest.of(agent, tool, Map.of()));
 	}
 
 }
