@@ -37,10 +37,10 @@ import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
 /**
- * The server's beans: API keys, tenant engines on the store and governance store (calling registered tools through
- * the guarded HTTP client), limits, the request-id replay, the tool URL guard,
- * and a Tomcat connector that passes encoded slashes through so path segments such as {@code run%20x%2Fy} reach
- * the handlers as one decoded segment.
+ * The server's beans: API keys, tenant engines on the store and governance store (calling
+ * registered tools through the guarded HTTP client), limits, the request-id replay, the
+ * tool URL guard, and a Tomcat connector that passes encoded slashes through so path
+ * segments such as {@code run%20x%2Fy} reach the handlers as one decoded segment.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OnceOnlyServerProperties.class)
@@ -54,8 +54,8 @@ public class ServerConfiguration {
 	}
 
 	/**
-	 * The configured keys; with none configured and generation on, a new key for the default tenant, printed once
-	 * to {@code console} (never to the log).
+	 * The configured keys; with none configured and generation on, a new key for the
+	 * default tenant, printed once to {@code console} (never to the log).
 	 */
 	static ApiKeyRegistry registry(OnceOnlyServerProperties properties, PrintStream console) {
 		ApiKeyRegistry registry = ApiKeyRegistry.of(properties.getApiKeys());
@@ -94,7 +94,10 @@ public class ServerConfiguration {
 				heartbeats);
 	}
 
-	/** The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of every tenant's namespace. */
+	/**
+	 * The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of
+	 * every tenant's namespace.
+	 */
 	static EngineSettings engineSettings(@Nullable OnceOnlyProperties properties) {
 		if (properties == null) {
 			return EngineSettings.defaults();

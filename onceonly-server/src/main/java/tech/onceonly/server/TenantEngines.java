@@ -17,11 +17,12 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 
 /**
- * One local engine per tenant, all on the same store and the same governance store, each in its own namespace
- * ({@code t:<tenant>:}) so one tenant's locks, leases, results, policies, kill switches, audit logs, tools and run
- * events are invisible to every other tenant (governance data through {@link NamespacedGovernanceStore}). Tenant
- * names cannot contain {@code ':'}, so namespaces never overlap. Registered tools are called through one shared
- * HTTP client, the server's guarded one.
+ * One local engine per tenant, all on the same store and the same governance store, each
+ * in its own namespace ({@code t:<tenant>:}) so one tenant's locks, leases, results,
+ * policies, kill switches, audit logs, tools and run events are invisible to every other
+ * tenant (governance data through {@link NamespacedGovernanceStore}). Tenant names cannot
+ * contain {@code ':'}, so namespaces never overlap. Registered tools are called through
+ * one shared HTTP client, the server's guarded one.
  */
 public final class TenantEngines implements AutoCloseable {
 
@@ -40,9 +41,11 @@ public final class TenantEngines implements AutoCloseable {
 	private final ConcurrentMap<String, LocalOnceOnly> engines = new ConcurrentHashMap<>();
 
 	/**
-	 * Engines on a shared store, with governance in memory and the engine's own tool HTTP client.
+	 * Engines on a shared store, with governance in memory and the engine's own tool HTTP
+	 * client.
 	 * @param store the store every tenant shares
-	 * @param settings the engine settings; each tenant's namespace is appended to their namespace
+	 * @param settings the engine settings; each tenant's namespace is appended to their
+	 * namespace
 	 * @param json the JSON mapper
 	 * @param heartbeats the scheduler the engines share
 	 */
@@ -55,8 +58,10 @@ public final class TenantEngines implements AutoCloseable {
 	 * Engines on a shared store and a shared governance store.
 	 * @param store the store every tenant shares
 	 * @param governanceStore the governance store every tenant shares
-	 * @param toolHttpClient the client registered tools are called with, or {@code null} for the engine's default
-	 * @param settings the engine settings; each tenant's namespace is appended to their namespace
+	 * @param toolHttpClient the client registered tools are called with, or {@code null}
+	 * for the engine's default
+	 * @param settings the engine settings; each tenant's namespace is appended to their
+	 * namespace
 	 * @param json the JSON mapper
 	 * @param heartbeats the scheduler the engines share
 	 */
@@ -75,20 +80,24 @@ public final class TenantEngines implements AutoCloseable {
 		return "t:" + tenant + ":";
 	}
 
-	/** The namespace of a tenant's keys under the configured prefix ({@code onceonly.local.namespace}). */
+	/**
+	 * The namespace of a tenant's keys under the configured prefix
+	 * ({@code onceonly.local.namespace}).
+	 */
 	String namespaceOf(String tenant) {
 		return this.settings.namespace() + namespace(tenant);
 	}
 
 	/** The engine of {@code tenant}. */
 	public LocalOnceOnly forTenant(String tenant) {
-		return this.engines.computeIfAbsent(tenant, (t) -> LocalOnceOnly.builder(this.store)
-			.settings(this.settings.withNamespace(namespaceOf(t)))
-			.json(this.json)
-			.heartbeats(this.heartbeats)
-			.governanceStore(this.governanceStore)
-			.httpClient(this.toolHttpClient)
-			.build());
+		return this.engines.computeIfAbsent(tenant,
+				(t) -> LocalOnceOnly.builder(this.store)
+					.settings(this.settings.withNamespace(namespaceOf(t)))
+					.json(this.json)
+					.heartbeats(this.heartbeats)
+					.governanceStore(this.governanceStore)
+					.httpClient(this.toolHttpClient)
+					.build());
 	}
 
 	/** The shared store. */

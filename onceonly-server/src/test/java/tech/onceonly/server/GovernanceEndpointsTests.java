@@ -12,8 +12,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The governance endpoints served from the tenant engines with the wire reference's shapes: policies, the kill
- * switch, logs and metrics, the tools registry, tool mode and key mode of {@code /ai/run}, and run timelines.
+ * The governance endpoints served from the tenant engines with the wire reference's
+ * shapes: policies, the kill switch, logs and metrics, the tools registry, tool mode and
+ * key mode of {@code /ai/run}, and run timelines.
  */
 @ServerTest
 class GovernanceEndpointsTests {
@@ -46,9 +47,8 @@ class GovernanceEndpointsTests {
 
 	@Test
 	void policiesShouldBeUpsertedReadAndListedAsAgentIdAndPolicy() {
-		ApiClient.Answer upsert = this.api.post("/v1/policies/" + this.agent,
-				Map.of("agent_id", this.agent, "max_actions_per_hour", 10, "blocked_tools", List.of("rm"),
-						"unknown_field", 1));
+		ApiClient.Answer upsert = this.api.post("/v1/policies/" + this.agent, Map.of("agent_id", this.agent,
+				"max_actions_per_hour", 10, "blocked_tools", List.of("rm"), "unknown_field", 1));
 		assertThat(upsert.status()).isEqualTo(200);
 		assertThat(upsert.json()).containsEntry("agent_id", this.agent);
 		assertThat(map(upsert.json().get("policy"))).containsEntry("max_actions_per_hour", 10)
@@ -87,7 +87,8 @@ class GovernanceEndpointsTests {
 
 	@Test
 	void killSwitchShouldBlockToolModeRunsWithAgentDisabled() {
-		ApiClient.Answer disabled = this.api.post("/v1/agents/" + this.agent + "/disable", Map.of("reason", "incident"));
+		ApiClient.Answer disabled = this.api.post("/v1/agents/" + this.agent + "/disable",
+				Map.of("reason", "incident"));
 		assertThat(disabled.status()).isEqualTo(200);
 		assertThat(disabled.json()).containsEntry("agent_id", this.agent)
 			.containsEntry("is_enabled", false)
@@ -117,12 +118,13 @@ class GovernanceEndpointsTests {
 		ApiClient.Answer logs = this.api.get("/v1/agents/" + this.agent + "/logs?limit=10");
 		assertThat(logs.status()).isEqualTo(200);
 		assertThat(logs.text()).startsWith("[");
-		assertThat(rows(logs.list())).hasSize(2).allSatisfy((row) -> assertThat(row).containsEntry("agent_id", this.agent)
-			.containsEntry("tool", "rm")
-			.containsEntry("allowed", false)
-			.containsEntry("decision", "blocked")
-			.containsEntry("policy_reason", "tool_explicitly_blocked")
-			.containsKeys("ts", "risk_level", "args_hash", "spend_usd"));
+		assertThat(rows(logs.list())).hasSize(2)
+			.allSatisfy((row) -> assertThat(row).containsEntry("agent_id", this.agent)
+				.containsEntry("tool", "rm")
+				.containsEntry("allowed", false)
+				.containsEntry("decision", "blocked")
+				.containsEntry("policy_reason", "tool_explicitly_blocked")
+				.containsKeys("ts", "risk_level", "args_hash", "spend_usd"));
 		assertThat(rows(this.other.get("/v1/agents/" + this.agent + "/logs").list())).isEmpty();
 		ApiClient.Answer metrics = this.api.get("/v1/agents/" + this.agent + "/metrics?period=hour");
 		assertThat(metrics.json()).containsEntry("agent_id", this.agent)
@@ -137,9 +139,9 @@ class GovernanceEndpointsTests {
 	@Test
 	void toolsRegistryShouldNeverAnswerTheSecretAndBePerTenant() {
 		String name = "crm." + UUID.randomUUID().toString().substring(0, 8);
-		ApiClient.Answer created = this.api.post("/v1/tools", Map.of("name", name, "url", "http://10.9.1.2/crm",
-				"scope_id", "global", "auth", Map.of("type", "hmac_sha256", "secret", "s3cret-value"), "description",
-				"CRM"));
+		ApiClient.Answer created = this.api.post("/v1/tools",
+				Map.of("name", name, "url", "http://10.9.1.2/crm", "scope_id", "global", "auth",
+						Map.of("type", "hmac_sha256", "secret", "s3cret-value"), "description", "CRM"));
 		assertThat(created.status()).isEqualTo(200);
 		assertThat(created.json()).containsEntry("name", name)
 			.containsEntry("scope_id", "global")
@@ -174,7 +176,9 @@ class GovernanceEndpointsTests {
 		ApiClient.Answer started = this.api.post("/v1/ai/run", Map.of("key", key, "ttl", 60, "metadata",
 				Map.of("agent_id", this.agent, "actions", List.of(Map.of("tool", "rm", "args", Map.of("path", "/"))))));
 		assertThat(started.status()).isEqualTo(200);
-		assertThat(started.json()).containsEntry("status", "acquired").containsEntry("key", key).containsKey("lease_id");
+		assertThat(started.json()).containsEntry("status", "acquired")
+			.containsEntry("key", key)
+			.containsKey("lease_id");
 		Map<String, Object> status = awaitTerminal(key);
 		assertThat(status).containsEntry("status", "completed");
 		Map<String, Object> result = map(this.api.get("/v1/ai/result?key=" + key).json().get("result"));

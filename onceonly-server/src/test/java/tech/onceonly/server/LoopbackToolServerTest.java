@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * The {@link ServerTest server} with {@code 127.0.0.1} added to the tool URL allow-list, so a WireMock server on the
- * loopback address can be registered and called as a tool; every test class using it shares one context.
+ * The {@link ServerTest server} with {@code 127.0.0.1} added to the tool URL allow-list,
+ * so a WireMock server on the loopback address can be registered and called as a tool;
+ * every test class using it shares one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

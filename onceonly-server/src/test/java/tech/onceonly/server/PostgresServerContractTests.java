@@ -17,9 +17,10 @@ import tech.onceonly.store.TestServices;
 import tech.onceonly.store.jdbc.JdbcStore;
 
 /**
- * The backend contract through the remote client against the server on PostgreSQL (its {@code postgres} profile,
- * {@code ONCEONLY_TEST_POSTGRES_URL} from {@code .ci/services.sh}). Time moves with the store's time offset.
- * Fails when {@code CI=true} and the database is not configured.
+ * The backend contract through the remote client against the server on PostgreSQL (its
+ * {@code postgres} profile, {@code ONCEONLY_TEST_POSTGRES_URL} from
+ * {@code .ci/services.sh}). Time moves with the store's time offset. Fails when
+ * {@code CI=true} and the database is not configured.
  */
 @SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "postgres" })

@@ -17,9 +17,10 @@ import tech.onceonly.store.TestServices;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * The backend contract through the remote client against the server on Redis (its {@code redis} profile,
- * {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}). Time moves with the store's time offset. Fails
- * when {@code CI=true} and Redis is not configured.
+ * The backend contract through the remote client against the server on Redis (its
+ * {@code redis} profile, {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}).
+ * Time moves with the store's time offset. Fails when {@code CI=true} and Redis is not
+ * configured.
  */
 @SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "redis" })

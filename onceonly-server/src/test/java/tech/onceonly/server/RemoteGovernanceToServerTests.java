@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Governance end to end: {@link RemoteOnceOnly} against the server on a random port, with a registered HTTP tool on
- * the loopback address, asserting that the typed answers map correctly over the wire.
+ * Governance end to end: {@link RemoteOnceOnly} against the server on a random port, with
+ * a registered HTTP tool on the loopback address, asserting that the typed answers map
+ * correctly over the wire.
  */
 @LoopbackToolServerTest
 class RemoteGovernanceToServerTests {
@@ -68,8 +69,8 @@ class RemoteGovernanceToServerTests {
 		this.agent = "remote-agent-" + UUID.randomUUID();
 		this.toolName = "lookup_" + UUID.randomUUID().toString().substring(0, 8);
 		String path = "/tools/" + this.toolName;
-		tool.stubFor(post(urlEqualTo(path)).willReturn(
-				aResponse().withHeader("Content-Type", "application/json").withBody("{\"answer\":42}")));
+		tool.stubFor(post(urlEqualTo(path))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"answer\":42}")));
 		Map<String, Object> created = this.client.gov()
 			.createTool(Map.of("name", this.toolName, "url", "http://127.0.0.1:" + tool.port() + path, "scope_id",
 					"agent:" + this.agent, "max_retries", 0, "auth",
@@ -92,9 +93,10 @@ class RemoteGovernanceToServerTests {
 	@Test
 	void policiesShouldMapToTypedFields() {
 		Policy upserted = this.client.gov()
-			.upsertPolicy(this.agent, Map.of("max_actions_per_hour", 100, "max_spend_usd_per_day",
-					new BigDecimal("5.25"), "blocked_tools", List.of("rm"), "max_calls_per_tool",
-					Map.of(this.toolName, 10), "pricing_rules", List.of(Map.of("tool", "*", "price_usd", 0.01))));
+			.upsertPolicy(this.agent,
+					Map.of("max_actions_per_hour", 100, "max_spend_usd_per_day", new BigDecimal("5.25"),
+							"blocked_tools", List.of("rm"), "max_calls_per_tool", Map.of(this.toolName, 10),
+							"pricing_rules", List.of(Map.of("tool", "*", "price_usd", 0.01))));
 		assertThat(upserted.agentId()).isEqualTo(this.agent);
 		assertThat(upserted.maxActionsPerHour()).isEqualTo(100L);
 		assertThat(upserted.maxSpendUsdPerDay()).isEqualByComparingTo("5.25");

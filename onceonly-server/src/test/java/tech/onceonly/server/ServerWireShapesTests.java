@@ -10,7 +10,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The request bodies of the wire reference's cases, answered with the documented shapes. */
+/**
+ * The request bodies of the wire reference's cases, answered with the documented shapes.
+ */
 @ServerTest
 class ServerWireShapesTests {
 
@@ -79,7 +81,8 @@ class ServerWireShapesTests {
 	void engineValidationShouldBe422NamingTheField() {
 		ApiClient.Answer zeroTtl = this.api.post("/v1/check-lock", Map.of("key", this.prefix + "z", "ttl", 0));
 		assertThat(zeroTtl.status()).isEqualTo(422);
-		assertThat(zeroTtl.firstError()).containsEntry("type", "value_error").containsEntry("loc", List.of("body", "ttl"));
+		assertThat(zeroTtl.firstError()).containsEntry("type", "value_error")
+			.containsEntry("loc", List.of("body", "ttl"));
 		ApiClient.Answer longKey = this.api.post("/v1/check-lock", Map.of("key", "k".repeat(257)));
 		assertThat(longKey.status()).isEqualTo(422);
 		assertThat((String) longKey.firstError().get("msg")).contains("256");
@@ -119,7 +122,8 @@ class ServerWireShapesTests {
 		String leaseId = (String) this.api.post("/v1/ai/lease", Map.of("key", key, "ttl", 60)).json().get("lease_id");
 		ApiClient.Answer status = this.api.get("/v1/ai/status?key=" + key);
 		assertThat(status.json()).containsEntry("status", "in_progress").containsEntry("version", 1);
-		ApiClient.Answer extended = this.api.post("/v1/ai/extend", Map.of("key", key, "lease_id", leaseId, "ttl", 1800));
+		ApiClient.Answer extended = this.api.post("/v1/ai/extend",
+				Map.of("key", key, "lease_id", leaseId, "ttl", 1800));
 		assertThat(extended.json()).containsEntry("ok", true)
 			.containsEntry("status", "extended")
 			.containsEntry("key", key)
@@ -141,14 +145,18 @@ class ServerWireShapesTests {
 	void failAndCancelShouldHaveTheirShapes() {
 		String failed = this.prefix + "f";
 		String leaseId = (String) this.api.post("/v1/ai/lease", Map.of("key", failed)).json().get("lease_id");
-		assertThat(this.api.post("/v1/ai/fail", Map.of("key", failed, "lease_id", leaseId, "error_code", "boom"))
-			.json()).containsEntry("status", "failed").containsEntry("error_code", "boom");
+		assertThat(
+				this.api.post("/v1/ai/fail", Map.of("key", failed, "lease_id", leaseId, "error_code", "boom")).json())
+			.containsEntry("status", "failed")
+			.containsEntry("error_code", "boom");
 		assertThat(this.api.get("/v1/ai/result?key=" + failed).json()).containsEntry("status", "failed")
 			.containsEntry("error_code", "boom");
 		String cancelled = this.prefix + "x";
 		String second = (String) this.api.post("/v1/ai/lease", Map.of("key", cancelled)).json().get("lease_id");
-		assertThat(this.api.post("/v1/ai/cancel", Map.of("key", cancelled, "lease_id", second, "reason", "retry"))
-			.json()).containsEntry("ok", true).containsEntry("status", "released");
+		assertThat(
+				this.api.post("/v1/ai/cancel", Map.of("key", cancelled, "lease_id", second, "reason", "retry")).json())
+			.containsEntry("ok", true)
+			.containsEntry("status", "released");
 		assertThat(this.api.post("/v1/ai/lease", Map.of("key", cancelled)).json()).containsEntry("status", "acquired")
 			.containsEntry("version", 2);
 	}

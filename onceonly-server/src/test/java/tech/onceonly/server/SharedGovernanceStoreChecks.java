@@ -7,15 +7,18 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that two tenants of a server whose governance store is shared (JDBC, Redis) never see or change each
- * other's governance data, even for the same agent id.
+ * Checks that two tenants of a server whose governance store is shared (JDBC, Redis)
+ * never see or change each other's governance data, even for the same agent id.
  */
 final class SharedGovernanceStoreChecks {
 
 	private SharedGovernanceStoreChecks() {
 	}
 
-	/** Runs the checks against the server on {@code port} whose engines are {@code engines}. */
+	/**
+	 * Runs the checks against the server on {@code port} whose engines are
+	 * {@code engines}.
+	 */
 	@SuppressWarnings("unchecked")
 	static void tenantsShouldNotShareGovernanceData(int port, TenantEngines engines, String expectedStoreType) {
 		assertThat(engines.governanceStore().type()).isEqualTo(expectedStoreType);
@@ -44,7 +47,8 @@ final class SharedGovernanceStoreChecks {
 			.noneSatisfy((event) -> assertThat(event).containsEntry("run_id", runId));
 		String tool = "t" + UUID.randomUUID().toString().substring(0, 8);
 		assertThat(a.post("/v1/tools", Map.of("name", tool, "url", "http://10.9.1.2/x", "auth",
-				Map.of("type", "hmac_sha256", "secret", "secret-123"))).status()).isEqualTo(200);
+				Map.of("type", "hmac_sha256", "secret", "secret-123")))
+			.status()).isEqualTo(200);
 		assertThat(b.get("/v1/tools/" + tool).status()).isEqualTo(404);
 		assertThat(b.delete("/v1/tools/" + tool).status()).isEqualTo(404);
 		assertThat(a.get("/v1/tools/" + tool).status()).isEqualTo(200);

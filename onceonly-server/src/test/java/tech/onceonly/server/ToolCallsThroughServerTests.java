@@ -31,9 +31,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Registered tools called by the server: an allow-listed loopback tool answers through tool mode of
- * {@code /v1/ai/run}, redirects are never followed, and a tool whose URL the guard no longer accepts is refused at
- * call time without a request.
+ * Registered tools called by the server: an allow-listed loopback tool answers through
+ * tool mode of {@code /v1/ai/run}, redirects are never followed, and a tool whose URL the
+ * guard no longer accepts is refused at call time without a request.
  */
 @LoopbackToolServerTest
 class ToolCallsThroughServerTests {
@@ -72,17 +72,17 @@ class ToolCallsThroughServerTests {
 
 	private String register(String path) {
 		String name = "tool_" + UUID.randomUUID().toString().substring(0, 8);
-		ApiClient.Answer created = this.api.post("/v1/tools", Map.of("name", name, "url",
-				"http://127.0.0.1:" + tool.port() + path, "max_retries", 0, "timeout_ms", 5000, "auth",
-				Map.of("type", "hmac_sha256", "secret", "tool-secret-1")));
+		ApiClient.Answer created = this.api.post("/v1/tools",
+				Map.of("name", name, "url", "http://127.0.0.1:" + tool.port() + path, "max_retries", 0, "timeout_ms",
+						5000, "auth", Map.of("type", "hmac_sha256", "secret", "tool-secret-1")));
 		assertThat(created.status()).isEqualTo(200);
 		return name;
 	}
 
 	@Test
 	void allowListedLoopbackToolShouldBeCalledSignedAndAnswerThroughToolMode() {
-		tool.stubFor(post(urlEqualTo("/tools/echo")).willReturn(aResponse().withHeader("Content-Type",
-				"application/json").withBody("{\"echo\":\"pong\"}")));
+		tool.stubFor(post(urlEqualTo("/tools/echo"))
+			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"echo\":\"pong\"}")));
 		String name = register("/tools/echo");
 		ApiClient.Answer run = this.api.post("/v1/ai/run",
 				Map.of("agent_id", this.agent, "tool", name, "args", Map.of("ping", 1)));
@@ -92,9 +92,9 @@ class ToolCallsThroughServerTests {
 			.containsEntry("decision", "executed")
 			.containsEntry("policy_reason", "ok")
 			.containsEntry("result", Map.of("echo", "pong"));
-		tool.verify(1, postRequestedFor(urlEqualTo("/tools/echo"))
-			.withHeader("X-OnceOnly-Signature", matching("[0-9a-f]{64}"))
-			.withRequestBody(containing("\"ping\":1")));
+		tool.verify(1,
+				postRequestedFor(urlEqualTo("/tools/echo")).withHeader("X-OnceOnly-Signature", matching("[0-9a-f]{64}"))
+					.withRequestBody(containing("\"ping\":1")));
 	}
 
 	@Test

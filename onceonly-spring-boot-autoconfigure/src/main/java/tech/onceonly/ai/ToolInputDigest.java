@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.keys.KeyDerivation;
 
 /**
- * The tool-input digest of the OnceOnly Python SDK's {@code make_idempotent_tool} for tool arguments parsed from
- * JSON text: {@link KeyDerivation#toolInputDigest} after turning the exact decimals that {@link ToolArguments}
- * reads back into the floats Python would have parsed, so a Java digest matches the Python one ({@code 2.0},
- * {@code 1e-07}, {@code 1e+16}). Integers stay integers.
+ * The tool-input digest of the OnceOnly Python SDK's {@code make_idempotent_tool} for
+ * tool arguments parsed from JSON text: {@link KeyDerivation#toolInputDigest} after
+ * turning the exact decimals that {@link ToolArguments} reads back into the floats Python
+ * would have parsed, so a Java digest matches the Python one ({@code 2.0}, {@code 1e-07},
+ * {@code 1e+16}). Integers stay integers.
  */
 public final class ToolInputDigest {
 

@@ -28,8 +28,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The sample app switched to the OnceOnly API by two properties, {@code onceonly.api-key} and
- * {@code onceonly.base-url}; a WireMock server on loopback stands in for the hosted API.
+ * The sample app switched to the OnceOnly API by two properties, {@code onceonly.api-key}
+ * and {@code onceonly.base-url}; a WireMock server on loopback stands in for the hosted
+ * API.
  */
 @SpringBootTest(properties = "onceonly.api-key=once_test_sample")
 @AutoConfigureMockMvc
@@ -58,8 +59,8 @@ class SampleInRemoteModeTests {
 			.willReturn(json("{\"ok\":true,\"status\":\"extended\"}")));
 		server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/v1/ai/complete"))
 			.willReturn(json("{\"ok\":true,\"status\":\"completed\"}")));
-		server.stubFor(get(urlPathEqualTo("/v1/ai/result")).willReturn(json(
-				"{\"ok\":true,\"status\":\"completed\",\"key\":\"report:q1\",\"result\":{\"report_number\":1}}")));
+		server.stubFor(get(urlPathEqualTo("/v1/ai/result")).willReturn(
+				json("{\"ok\":true,\"status\":\"completed\",\"key\":\"report:q1\",\"result\":{\"report_number\":1}}")));
 		return server;
 	}
 
@@ -80,8 +81,8 @@ class SampleInRemoteModeTests {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.status").value("completed"))
 			.andExpect(jsonPath("$.report.report_number").value(1));
-		api.verify(postRequestedFor(urlEqualTo("/v1/ai/lease"))
-			.withHeader("Authorization", equalTo("Bearer once_test_sample")));
+		api.verify(postRequestedFor(urlEqualTo("/v1/ai/lease")).withHeader("Authorization",
+				equalTo("Bearer once_test_sample")));
 		api.verify(postRequestedFor(urlEqualTo("/v1/ai/complete")));
 	}
 

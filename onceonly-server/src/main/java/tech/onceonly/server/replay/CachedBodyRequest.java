@@ -11,7 +11,10 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
-/** A request whose body was read up front, so it can be hashed and still be read by the handler. */
+/**
+ * A request whose body was read up front, so it can be hashed and still be read by the
+ * handler.
+ */
 final class CachedBodyRequest extends HttpServletRequestWrapper {
 
 	private final byte[] body;

@@ -20,17 +20,20 @@ import tech.onceonly.store.UsageRequest;
 import tech.onceonly.store.UsageSnapshot;
 
 /**
- * A view of a shared {@link GovernanceStore} that isolates one namespace (a tenant): every agent id, tool scope id and
- * run id is prefixed with the namespace on the way in and stripped on the way out, and list operations return only
- * the namespace's own rows. Two engines with different namespaces on one store therefore never see or change each
- * other's policies, kill switches, counters, audit logs, tools or run events, even for the same agent id. It works
- * with every store, since it only rewrites the keys the store is given.
+ * A view of a shared {@link GovernanceStore} that isolates one namespace (a tenant):
+ * every agent id, tool scope id and run id is prefixed with the namespace on the way in
+ * and stripped on the way out, and list operations return only the namespace's own rows.
+ * Two engines with different namespaces on one store therefore never see or change each
+ * other's policies, kill switches, counters, audit logs, tools or run events, even for
+ * the same agent id. It works with every store, since it only rewrites the keys the store
+ * is given.
  *
  * <p>
- * Policies and recent events are filtered by prefix: listing them reads the shared rows and skips other tenants'
- * (events are read in pages until enough of the namespace's are found). The stored ids are longer by the
- * namespace, so an id that would no longer fit the store's columns (256 characters for agent ids in the JDBC
- * store) is refused with a {@link ValidationException}.
+ * Policies and recent events are filtered by prefix: listing them reads the shared rows
+ * and skips other tenants' (events are read in pages until enough of the namespace's are
+ * found). The stored ids are longer by the namespace, so an id that would no longer fit
+ * the store's columns (256 characters for agent ids in the JDBC store) is refused with a
+ * {@link ValidationException}.
  */
 public final class NamespacedGovernanceStore implements GovernanceStore {
 
@@ -208,8 +211,8 @@ public final class NamespacedGovernanceStore implements GovernanceStore {
 	@Override
 	public ToolRecord putTool(ToolRecord tool) {
 		return toolOut(this.delegate.putTool(new ToolRecord(scope(tool.scopeId()), tool.name(), tool.url(),
-				tool.authType(), tool.secret(), tool.timeoutMs(), tool.maxRetries(), tool.enabled(),
-				tool.description(), tool.riskLevel(), tool.createdAt(), tool.updatedAt())));
+				tool.authType(), tool.secret(), tool.timeoutMs(), tool.maxRetries(), tool.enabled(), tool.description(),
+				tool.riskLevel(), tool.createdAt(), tool.updatedAt())));
 	}
 
 	@Override
@@ -258,8 +261,9 @@ public final class NamespacedGovernanceStore implements GovernanceStore {
 	}
 
 	/**
-	 * The namespace's latest events, newest first: the shared recent events are read page by page and other
-	 * namespaces' skipped, until {@code offset + limit} of this namespace's are found or the store has no more.
+	 * The namespace's latest events, newest first: the shared recent events are read page
+	 * by page and other namespaces' skipped, until {@code offset + limit} of this
+	 * namespace's are found or the store has no more.
 	 */
 	@Override
 	public List<EventRecord> listRecentEvents(int limit, int offset) {

@@ -17,10 +17,11 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.StoreException;
 
 /**
- * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time from an injected
- * {@link Clock}, and expired entries swept as writes go by, so memory stays flat under millions of keys. When the
- * store holds {@code maxEntries} live entries it refuses new keys with a {@link StoreException} rather than forget
- * a live one (which would break the exactly-once guarantee).
+ * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time
+ * from an injected {@link Clock}, and expired entries swept as writes go by, so memory
+ * stays flat under millions of keys. When the store holds {@code maxEntries} live entries
+ * it refuses new keys with a {@link StoreException} rather than forget a live one (which
+ * would break the exactly-once guarantee).
  */
 public final class InMemoryStore implements OnceOnlyStore {
 
@@ -212,7 +213,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 	}
 
-	/** Removes every entry whose lock, lease or retention has ended; returns how many were removed. */
+	/**
+	 * Removes every entry whose lock, lease or retention has ended; returns how many were
+	 * removed.
+	 */
 	public int sweep() {
 		return sweep(this.clock.millis());
 	}
@@ -298,8 +302,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 
 		/**
-		 * Nothing worth keeping: terminal past retention, released, or expired while held for longer than a grace
-		 * period (during which the late holder may still finish if nobody took over).
+		 * Nothing worth keeping: terminal past retention, released, or expired while held
+		 * for longer than a grace period (during which the late holder may still finish
+		 * if nobody took over).
 		 */
 		boolean isGone(long now) {
 			long end = (this.state == LeaseState.HELD) ? this.expiresAt + EXPIRED_HOLDER_GRACE_MILLIS : this.expiresAt;

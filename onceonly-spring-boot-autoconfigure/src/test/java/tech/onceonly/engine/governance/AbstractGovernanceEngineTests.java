@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The governed pipeline, the governance API and the tools registry of the local engine, run on a governance store
- * that each subclass provides.
+ * The governed pipeline, the governance API and the tools registry of the local engine,
+ * run on a governance store that each subclass provides.
  */
 public abstract class AbstractGovernanceEngineTests {
 
@@ -58,8 +58,8 @@ public abstract class AbstractGovernanceEngineTests {
 	protected abstract GovernanceStore createGovernanceStore(GovernanceTestClock clock);
 
 	/**
-	 * Another store instance on the same data as {@link #store} (another JVM's view); the same instance for stores
-	 * that live in one JVM.
+	 * Another store instance on the same data as {@link #store} (another JVM's view); the
+	 * same instance for stores that live in one JVM.
 	 */
 	protected GovernanceStore sameDataFromAnotherInstance() {
 		return this.store;
@@ -81,7 +81,10 @@ public abstract class AbstractGovernanceEngineTests {
 		return newEngine(governanceStore, "");
 	}
 
-	/** An engine in {@code namespace} (a tenant) on {@code governanceStore} and the shared lease store. */
+	/**
+	 * An engine in {@code namespace} (a tenant) on {@code governanceStore} and the shared
+	 * lease store.
+	 */
 	protected LocalOnceOnly newEngine(GovernanceStore governanceStore, String namespace) {
 		LocalTools tools = new LocalTools().register("send_email", (call) -> {
 			this.emails.incrementAndGet();
@@ -129,17 +132,15 @@ public abstract class AbstractGovernanceEngineTests {
 
 	@Test
 	void unknownToolShouldBeToolNotFound() {
-		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> call("a", "nope", Map.of()))
-			.satisfies((ex) -> {
-				assertThat(ex.getStatusCode()).isEqualTo(404);
-				assertThat(ex.getErrorCode()).isEqualTo("tool_not_found");
-			});
+		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> call("a", "nope", Map.of())).satisfies((ex) -> {
+			assertThat(ex.getStatusCode()).isEqualTo(404);
+			assertThat(ex.getErrorCode()).isEqualTo("tool_not_found");
+		});
 	}
 
 	@Test
 	void missingAgentOrToolShouldBeAnArgumentError() {
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> call("", "send_email", Map.of()))
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> call("", "send_email", Map.of()))
 			.withMessage("ai.run requires key=... OR agent_id=... and tool=...");
 	}
 
@@ -244,11 +245,13 @@ public abstract class AbstractGovernanceEngineTests {
 
 	@Test
 	void spendWithMoreThanSixDecimalsOrNegativeShouldBeRejected() {
-		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("0.0000001"))))
+		assertThatExceptionOfType(ValidationException.class)
+			.isThrownBy(() -> this.engine.ai()
+				.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("0.0000001"))))
 			.withMessageContaining("at most 6 decimal places");
-		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("-1"))))
+		assertThatExceptionOfType(ValidationException.class)
+			.isThrownBy(() -> this.engine.ai()
+				.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("-1"))))
 			.withMessageContaining("must not be negative");
 	}
 
@@ -388,7 +391,9 @@ public abstract class AbstractGovernanceEngineTests {
 		email("a", "x");
 		this.clock.advance(Duration.ofSeconds(1));
 		this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "wire_transfer", Map.of()).withSpend(new BigDecimal("2.5")).withRunId("r1"));
+			.runTool(ToolCallRequest.of("a", "wire_transfer", Map.of())
+				.withSpend(new BigDecimal("2.5"))
+				.withRunId("r1"));
 		List<AgentLogItem> logs = this.engine.gov().agentLogs("a", 100);
 		assertThat(logs).extracting(AgentLogItem::decision).containsExactly("blocked", "dedup", "executed");
 		assertThat(logs).extracting(AgentLogItem::policyReason)
@@ -430,9 +435,10 @@ public abstract class AbstractGovernanceEngineTests {
 	@Test
 	void policiesShouldRoundTripAndList() {
 		Policy policy = this.engine.gov()
-			.upsertPolicy("billing-agent", Map.of("agent_id", "ignored", "max_actions_per_hour", 200,
-					"max_spend_usd_per_day", 50, "allowed_tools", List.of("stripe.charge"), "blocked_tools",
-					List.of("delete_user"), "max_calls_per_tool", Map.of("stripe.charge", 3), "unknown", "dropped"));
+			.upsertPolicy("billing-agent",
+					Map.of("agent_id", "ignored", "max_actions_per_hour", 200, "max_spend_usd_per_day", 50,
+							"allowed_tools", List.of("stripe.charge"), "blocked_tools", List.of("delete_user"),
+							"max_calls_per_tool", Map.of("stripe.charge", 3), "unknown", "dropped"));
 		assertThat(policy.agentId()).isEqualTo("billing-agent");
 		assertThat(policy.maxActionsPerHour()).isEqualTo(200);
 		assertThat(policy.maxSpendUsdPerDay()).isEqualByComparingTo("50");
@@ -461,8 +467,8 @@ public abstract class AbstractGovernanceEngineTests {
 			.isThrownBy(() -> this.engine.gov().upsertPolicy("a", Map.of("allowed_tools", "send_email")))
 			.withMessageContaining("allowed_tools");
 		assertThatExceptionOfType(ValidationException.class)
-			.isThrownBy(() -> this.engine.gov()
-				.upsertPolicy("a", Map.of("pricing_rules", List.of(Map.of("tool", "x")))))
+			.isThrownBy(
+					() -> this.engine.gov().upsertPolicy("a", Map.of("pricing_rules", List.of(Map.of("tool", "x")))))
 			.withMessageContaining("pricing_rules[0]");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.engine.gov().upsertPolicy(" ", Map.of()))
@@ -562,9 +568,10 @@ public abstract class AbstractGovernanceEngineTests {
 		assertInvalid(Map.of("name", "t", "url", "https://x", "auth", auth, "max_retries", 11), "max_retries");
 		assertInvalid(Map.of("name", "t", "url", "https://x", "auth", auth, "description", "d".repeat(513)),
 				"description");
-		assertThat(this.engine.gov()
-			.createTool(Map.of("name", "t", "url", "https://x", "auth", auth, "scope_id", "agent:a", "timeout_ms", 250,
-					"max_retries", 0, "description", "d".repeat(512))))
+		assertThat(
+				this.engine.gov()
+					.createTool(Map.of("name", "t", "url", "https://x", "auth", auth, "scope_id", "agent:a",
+							"timeout_ms", 250, "max_retries", 0, "description", "d".repeat(512))))
 			.containsEntry("scope_id", "agent:a");
 	}
 
@@ -624,9 +631,11 @@ public abstract class AbstractGovernanceEngineTests {
 				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
 			assertThat(a.gov().createTool(Map.of("name", "crm", "url", "https://a.example.com", "auth", auth)))
 				.containsEntry("scope_id", "global");
-			a.gov().createTool(Map.of("name", "crm", "url", "https://a.example.com/own", "auth", auth, "scope_id",
-					"agent:agent"));
-			assertThat(a.gov().listTools("global")).extracting((tool) -> tool.get("scope_id")).containsExactly("global");
+			a.gov()
+				.createTool(Map.of("name", "crm", "url", "https://a.example.com/own", "auth", auth, "scope_id",
+						"agent:agent"));
+			assertThat(a.gov().listTools("global")).extracting((tool) -> tool.get("scope_id"))
+				.containsExactly("global");
 			assertThat(a.gov().getTool("crm", "agent:agent")).containsEntry("scope_id", "agent:agent");
 			assertThat(b.gov().listTools("global")).isEmpty();
 			assertThat(b.gov().listTools("agent:agent")).isEmpty();
@@ -645,7 +654,8 @@ public abstract class AbstractGovernanceEngineTests {
 			b.postEvent(RunEvent.of("run-2", "other"));
 			Map<String, Object> timelineA = a.getRunTimeline("run-1", 10, 0);
 			assertThat(timelineA).containsEntry("run_id", "run-1").containsEntry("total", 1L);
-			assertThat(events(timelineA.get("events"))).extracting((event) -> event.get("type")).containsExactly("step");
+			assertThat(events(timelineA.get("events"))).extracting((event) -> event.get("type"))
+				.containsExactly("step");
 			assertThat(b.getRunTimeline("run-1", 10, 0)).containsEntry("total", 1L);
 			assertThat(events(a.events(10, 0).get("data"))).extracting((event) -> event.get("run_id"))
 				.containsExactly("run-1");

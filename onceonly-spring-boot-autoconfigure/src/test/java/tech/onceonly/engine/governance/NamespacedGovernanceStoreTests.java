@@ -15,7 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** The namespaced view of a shared governance store: prefixed keys, stripped answers, filtered lists. */
+/**
+ * The namespaced view of a shared governance store: prefixed keys, stripped answers,
+ * filtered lists.
+ */
 class NamespacedGovernanceStoreTests {
 
 	private final InMemoryGovernanceStore shared = new InMemoryGovernanceStore(

@@ -28,7 +28,9 @@ import tech.onceonly.store.memory.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The onceonly endpoint's reads, its refused and allowed writes, and what it never shows. */
+/**
+ * The onceonly endpoint's reads, its refused and allowed writes, and what it never shows.
+ */
 class OnceOnlyEndpointTests {
 
 	private final LocalOnceOnly engine = new LocalOnceOnly(new InMemoryStore());
@@ -85,8 +87,7 @@ class OnceOnlyEndpointTests {
 	void unknownSectionShouldBeABadRequest() {
 		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, true, 20);
 		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.section("keys"));
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint.entry("keys", "x"));
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.entry("keys", "x"));
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.release("agents", "x"));
 	}
@@ -154,9 +155,9 @@ class OnceOnlyEndpointTests {
 			assertThat(agent.policy().blockedTools()).containsExactly("refund");
 		});
 		Object detail = endpoint.entry("agents", "bot");
-		assertThat(detail).isInstanceOfSatisfying(AgentDetail.class, (agent) -> assertThat(agent.decisions())
-			.singleElement()
-			.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("tool_explicitly_blocked")));
+		assertThat(detail).isInstanceOfSatisfying(AgentDetail.class,
+				(agent) -> assertThat(agent.decisions()).singleElement()
+					.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("tool_explicitly_blocked")));
 		assertThat(this.json.writeValueAsString(detail)).doesNotContain("4111-secret");
 		assertThat(endpoint.agentState("agents", "bot", false, "runaway").status()).isEqualTo(WriteResult.DONE);
 		assertThat(endpoint.summary().backend()).isEqualTo("remote");

@@ -19,9 +19,10 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ToolBlockedException;
 
 /**
- * Governance on plain Java tools: {@code POST /shipping/orders/{id}/label} (executed, then dedup for the same order,
- * then blocked past three labels a day), {@code POST /shipping/orders/{id}/cancel} (blocked by policy),
- * {@code POST /shipping/kill-switch} and {@code DELETE /shipping/kill-switch}, and {@code GET /shipping/audit} (every
+ * Governance on plain Java tools: {@code POST /shipping/orders/{id}/label} (executed,
+ * then dedup for the same order, then blocked past three labels a day), {@code POST
+ * /shipping/orders/{id}/cancel} (blocked by policy), {@code POST /shipping/kill-switch}
+ * and {@code DELETE /shipping/kill-switch}, and {@code GET /shipping/audit} (every
  * decision).
  */
 @RestController
@@ -37,8 +38,7 @@ public class ShippingAgentController {
 	}
 
 	@PostMapping("/shipping/orders/{orderId}/label")
-	public Map<String, Object> label(@PathVariable String orderId,
-			@RequestParam(defaultValue = "ups") String carrier) {
+	public Map<String, Object> label(@PathVariable String orderId, @RequestParam(defaultValue = "ups") String carrier) {
 		ShippingLabel label = this.tools.createLabel(orderId, carrier);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("label", label);
@@ -63,11 +63,7 @@ public class ShippingAgentController {
 
 	@GetMapping("/shipping/audit")
 	public List<Map<String, Object>> audit() {
-		return this.onceOnly.gov()
-			.agentLogs(ShippingAgentTools.AGENT, 50)
-			.stream()
-			.map(AgentLogItem::raw)
-			.toList();
+		return this.onceOnly.gov().agentLogs(ShippingAgentTools.AGENT, 50).stream().map(AgentLogItem::raw).toList();
 	}
 
 	@ExceptionHandler(ToolBlockedException.class)

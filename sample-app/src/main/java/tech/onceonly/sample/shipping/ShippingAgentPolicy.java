@@ -16,8 +16,8 @@ class ShippingAgentPolicy {
 	@Bean
 	ApplicationRunner shippingAgentPolicyRunner(OnceOnly onceOnly) {
 		return (args) -> onceOnly.gov()
-			.upsertPolicy(ShippingAgentTools.AGENT, Map.of("blocked_tools", List.of("cancel_order"),
-					"max_calls_per_tool", Map.of("create_label", 3)));
+			.upsertPolicy(ShippingAgentTools.AGENT,
+					Map.of("blocked_tools", List.of("cancel_order"), "max_calls_per_tool", Map.of("create_label", 3)));
 	}
 
 }

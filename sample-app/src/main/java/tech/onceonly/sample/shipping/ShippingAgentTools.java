@@ -7,9 +7,9 @@ import org.springframework.stereotype.Service;
 import tech.onceonly.spring.annotation.GovernedTool;
 
 /**
- * The shipping agent's tools, plain Java methods governed by {@code @GovernedTool}: the policy in
- * {@link ShippingAgentPolicy} blocks cancellations and allows three labels a day; a repeated label for the same
- * order is deduplicated and returns the first label.
+ * The shipping agent's tools, plain Java methods governed by {@code @GovernedTool}: the
+ * policy in {@link ShippingAgentPolicy} blocks cancellations and allows three labels a
+ * day; a repeated label for the same order is deduplicated and returns the first label.
  */
 @Service
 public class ShippingAgentTools {
@@ -19,7 +19,9 @@ public class ShippingAgentTools {
 
 	private final AtomicInteger purchased = new AtomicInteger();
 
-	/** Buys a label from the carrier: runs once per order, however often the agent asks. */
+	/**
+	 * Buys a label from the carrier: runs once per order, however often the agent asks.
+	 */
 	@GovernedTool(agent = AGENT, tool = "create_label", spend = "0.50")
 	public ShippingLabel createLabel(String orderId, String carrier) {
 		return new ShippingLabel(orderId, this.purchased.incrementAndGet(), carrier);

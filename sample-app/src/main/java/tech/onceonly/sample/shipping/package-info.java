@@ -1,5 +1,6 @@
 /**
- * Governance on plain Java tools with @GovernedTool: a shipping agent's labels and cancellations.
+ * Governance on plain Java tools with @GovernedTool: a shipping agent's labels and
+ * cancellations.
  */
 @NullMarked
 package tech.onceonly.sample.shipping;

@@ -16,7 +16,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The sample's governed Java tools: executed, dedup, blocked by list and by limit, kill switch, audit. */
+/**
+ * The sample's governed Java tools: executed, dedup, blocked by list and by limit, kill
+ * switch, audit.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class ShippingAgentControllerTests {

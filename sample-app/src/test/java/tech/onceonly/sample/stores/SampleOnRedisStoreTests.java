@@ -13,7 +13,10 @@ import tech.onceonly.store.TestServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sample app moved to the Redis store by one property (the test Redis of {@code .ci/services.sh}). */
+/**
+ * The sample app moved to the Redis store by one property (the test Redis of
+ * {@code .ci/services.sh}).
+ */
 @SpringBootTest(properties = "onceonly.store.type=redis")
 @AutoConfigureMockMvc
 class SampleOnRedisStoreTests {

@@ -24,8 +24,9 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 
 /**
- * Auto-configuration of the framework-neutral agent tool governance: the {@link AgentToolGovernor} (the local
- * engine's pipeline, or the remote client), agent identity, and the {@code make_idempotent_tool} helper.
+ * Auto-configuration of the framework-neutral agent tool governance: the
+ * {@link AgentToolGovernor} (the local engine's pipeline, or the remote client), agent
+ * identity, and the {@code make_idempotent_tool} helper.
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnBean(OnceOnly.class)

@@ -20,12 +20,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tech.onceonly.engine.governance.ToolSignatures;
 
 /**
- * A servlet filter that lets through only genuine signed calls from OnceOnly (see {@link ToolCallVerifier}) and
- * answers anything else with {@code 401} and an RFC 9457 problem body saying what was wrong (missing, tampered or
- * stale). The body is read once, verified, and replayed, so the handler reads it as usual. Register it for the tool
- * paths only, e.g. with a {@code FilterRegistrationBean} and URL patterns, or give it a request predicate.
- * <pre>{@code
- * @Bean
+ * A servlet filter that lets through only genuine signed calls from OnceOnly (see
+ * {@link ToolCallVerifier}) and answers anything else with {@code 401} and an RFC 9457
+ * problem body saying what was wrong (missing, tampered or stale). The body is read once,
+ * verified, and replayed, so the handler reads it as usual. Register it for the tool
+ * paths only, e.g. with a {@code FilterRegistrationBean} and URL patterns, or give it a
+ * request predicate. <pre>{@code
+ * &#64;Bean
  * FilterRegistrationBean<ToolCallVerificationFilter> toolAuth(@Value("${tools.secret}") String secret) {
  *     var registration = new FilterRegistrationBean<>(new ToolCallVerificationFilter(new ToolCallVerifier(secret)));
  *     registration.addUrlPatterns("/tools/*");
@@ -71,14 +72,14 @@ public class ToolCallVerificationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.maxBodyBytes) {
-			problem(response, request, 413, "Payload Too Large", "request body is larger than " + this.maxBodyBytes
-					+ " bytes");
+			problem(response, request, 413, "Payload Too Large",
+					"request body is larger than " + this.maxBodyBytes + " bytes");
 			return;
 		}
 		byte[] body = request.getInputStream().readNBytes(this.maxBodyBytes + 1);
 		if (body.length > this.maxBodyBytes) {
-			problem(response, request, 413, "Payload Too Large", "request body is larger than " + this.maxBodyBytes
-					+ " bytes");
+			problem(response, request, 413, "Payload Too Large",
+					"request body is larger than " + this.maxBodyBytes + " bytes");
 			return;
 		}
 		ToolCallVerifier.Failure failure = this.verifier.verify(body,
