@@ -25,6 +25,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 
 import tech.onceonly.server.auth.Caller;
 import tech.onceonly.server.web.ErrorBodies;
+import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
  * Answers a repeated {@code X-Request-Id} on a POST with the first answer (status,
@@ -80,8 +81,8 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
-		byte[] body = request.getInputStream().readAllBytes();
-		HttpServletRequest cached = new CachedBodyRequest(request, body);
+		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, Long.MAX_VALUE);
+		byte[] body = cached.cachedBody();
 		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(REQUEST_ID_HEADER);
 		byte[] digest = sha256(body);
 		for (int attempt = 0; attempt < 3; attempt++) {
