@@ -23,20 +23,21 @@ import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.spring.aop.OnceOnlyAnnotationAdvisor;
 
 /**
- * Per-call cost of {@code @Idempotent} and {@code @IdempotentAi} on the in-memory store, first call (a new key each
- * time) and duplicate call (one key), against the same method without the annotation and against a raw
- * {@link ConcurrentHashMap#putIfAbsent}. The bean is proxied the way the project's own tests do it: Spring's
- * {@link ProxyFactory} with the {@link OnceOnlyAnnotationAdvisor}. Every benchmark builds its key the same way, so
- * the differences are the advice's cost.
+ * Per-call cost of {@code @Idempotent} and {@code @IdempotentAi} on the in-memory store,
+ * first call (a new key each time) and duplicate call (one key), against the same method
+ * without the annotation and against a raw {@link ConcurrentHashMap#putIfAbsent}. The
+ * bean is proxied the way the project's own tests do it: Spring's {@link ProxyFactory}
+ * with the {@link OnceOnlyAnnotationAdvisor}. Every benchmark builds its key the same
+ * way, so the differences are the advice's cost.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AnnotationOverheadBenchmark {
 
 	/**
-	 * The engine and the proxy, built once per run (a proxy built per iteration would be a new class each time, and
-	 * the JIT would start over); the store behind the engine and the raw map start empty at each iteration, so
-	 * first-call keys never pile up.
+	 * The engine and the proxy, built once per run (a proxy built per iteration would be
+	 * a new class each time, and the JIT would start over); the store behind the engine
+	 * and the raw map start empty at each iteration, so first-call keys never pile up.
 	 */
 	@State(Scope.Benchmark)
 	public static class Engine {
@@ -60,8 +61,8 @@ public class AnnotationOverheadBenchmark {
 			JsonMapper json = JsonMapper.builder().build();
 			ProxyFactory factory = new ProxyFactory(new Mailer());
 			factory.setProxyTargetClass(true);
-			factory.addAdvisor(new OnceOnlyAnnotationAdvisor(() -> this.client, () -> json,
-					new DefaultListableBeanFactory()));
+			factory.addAdvisor(
+					new OnceOnlyAnnotationAdvisor(() -> this.client, () -> json, new DefaultListableBeanFactory()));
 			this.mailer = (Mailer) factory.getProxy();
 		}
 
@@ -80,7 +81,8 @@ public class AnnotationOverheadBenchmark {
 		}
 
 		private static InMemoryStore emptyStore() {
-			// unbounded: a first-call run writes millions of distinct keys within the default ttls
+			// unbounded: a first-call run writes millions of distinct keys within the
+			// default ttls
 			return new InMemoryStore(Clock.systemUTC(), Integer.MAX_VALUE);
 		}
 

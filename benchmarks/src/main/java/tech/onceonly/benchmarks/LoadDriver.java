@@ -8,13 +8,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A closed-loop load driver: {@code threads} threads call one operation back to back for a fixed time and record
- * every call's latency in a plain {@code long[]}; the result is the throughput and the latency percentiles (sorted,
- * no histogram library). A warm-up period runs first and is not recorded.
+ * A closed-loop load driver: {@code threads} threads call one operation back to back for
+ * a fixed time and record every call's latency in a plain {@code long[]}; the result is
+ * the throughput and the latency percentiles (sorted, no histogram library). A warm-up
+ * period runs first and is not recorded.
  */
 public final class LoadDriver {
 
-	/** One call of the operation under load; {@code thread} and {@code sequence} make keys unique. */
+	/**
+	 * One call of the operation under load; {@code thread} and {@code sequence} make keys
+	 * unique.
+	 */
 	@FunctionalInterface
 	public interface Operation {
 
@@ -25,6 +29,7 @@ public final class LoadDriver {
 
 	/**
 	 * The measured outcome of one phase.
+	 *
 	 * @param name the phase
 	 * @param threads the number of threads
 	 * @param calls the calls completed in the measured period
@@ -34,8 +39,8 @@ public final class LoadDriver {
 	 * @param measuredMillis the length of the measured period
 	 * @param sortedNanos every recorded latency, sorted
 	 */
-	public record Result(String name, int threads, long calls, double opsPerSecond, double p50Micros,
-			double p99Micros, long measuredMillis, long[] sortedNanos) {
+	public record Result(String name, int threads, long calls, double opsPerSecond, double p50Micros, double p99Micros,
+			long measuredMillis, long[] sortedNanos) {
 
 		/** Several runs of one phase (interleaved with other phases) as one result. */
 		public static Result merge(List<Result> runs) {
@@ -73,8 +78,9 @@ public final class LoadDriver {
 	}
 
 	/**
-	 * Runs {@code operation} on {@code threads} threads: {@code warmupMillis} unrecorded, then {@code measureMillis}
-	 * recorded. The sequence numbers continue from the warm-up, so each call of a thread sees a new one.
+	 * Runs {@code operation} on {@code threads} threads: {@code warmupMillis} unrecorded,
+	 * then {@code measureMillis} recorded. The sequence numbers continue from the
+	 * warm-up, so each call of a thread sees a new one.
 	 */
 	public static Result run(String name, int threads, long warmupMillis, long measureMillis, Operation operation)
 			throws InterruptedException {

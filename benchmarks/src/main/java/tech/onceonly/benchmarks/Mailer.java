@@ -3,7 +3,10 @@ package tech.onceonly.benchmarks;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
 
-/** The annotated bean of {@link AnnotationOverheadBenchmark}: trivial bodies, so the benchmark sees the advice. */
+/**
+ * The annotated bean of {@link AnnotationOverheadBenchmark}: trivial bodies, so the
+ * benchmark sees the advice.
+ */
 public class Mailer {
 
 	/** A check-lock guarded call: runs once per key, duplicates return {@code null}. */

@@ -9,8 +9,9 @@ import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
 
 /**
- * Heap per key of the in-memory store: heap used after a full GC before and after {@code --keys} check-locks (and
- * separately completed leases) with keys of a fixed length (32 characters), divided by the number of keys. Usage:
+ * Heap per key of the in-memory store: heap used after a full GC before and after
+ * {@code --keys} check-locks (and separately completed leases) with keys of a fixed
+ * length (32 characters), divided by the number of keys. Usage:
  * {@code java -Xmx2g -cp benchmarks.jar tech.onceonly.benchmarks.MemoryPerKey --keys=1000000}.
  */
 public final class MemoryPerKey {

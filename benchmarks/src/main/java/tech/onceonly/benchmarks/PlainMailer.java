@@ -1,6 +1,9 @@
 package tech.onceonly.benchmarks;
 
-/** {@link Mailer} without the annotations, and not proxied: the baseline of {@link AnnotationOverheadBenchmark}. */
+/**
+ * {@link Mailer} without the annotations, and not proxied: the baseline of
+ * {@link AnnotationOverheadBenchmark}.
+ */
 public class PlainMailer {
 
 	/** The same body as {@link Mailer#send(String)}. */

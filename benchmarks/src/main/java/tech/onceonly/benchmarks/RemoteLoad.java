@@ -19,9 +19,10 @@ import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
 /**
- * The remote client's check-lock against a raw {@link WebClient} call of the same shape (POST JSON with a bearer
- * token, the answer decoded into a map), both against one local stub server (a reactor-netty {@link HttpServer} on
- * 127.0.0.1 answering every request with a fixed {@code locked} body). Usage:
+ * The remote client's check-lock against a raw {@link WebClient} call of the same shape
+ * (POST JSON with a bearer token, the answer decoded into a map), both against one local
+ * stub server (a reactor-netty {@link HttpServer} on 127.0.0.1 answering every request
+ * with a fixed {@code locked} body). Usage:
  * {@code java -cp benchmarks.jar tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3}.
  */
 public final class RemoteLoad {
@@ -53,7 +54,8 @@ public final class RemoteLoad {
 				WebClient.builder(), tools.jackson.databind.json.JsonMapper.builder().build());
 		WebClient raw = WebClient.builder().baseUrl(base).build();
 		try {
-			// both paths JIT-compiled before either is measured, so the first measured is not disadvantaged
+			// both paths JIT-compiled before either is measured, so the first measured is
+			// not disadvantaged
 			LoadDriver.run("warm raw", 2, warmup * 1000, 1, rawCall(raw));
 			LoadDriver.run("warm remote", 2, warmup * 1000, 1, remoteCall(client));
 			for (int threads : threadCounts) {

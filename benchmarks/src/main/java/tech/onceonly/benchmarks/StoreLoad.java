@@ -26,12 +26,14 @@ import tech.onceonly.store.jdbc.JdbcStore;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * Load on a durable store through the local engine (the API an application calls), against the raw single
- * operation on the same server in the same run: {@code INSERT … ON CONFLICT DO NOTHING} over JDBC for PostgreSQL,
- * {@code SET NX PX} over Lettuce for Redis. Phases: raw, check-lock (new keys), lease + complete (new keys, two
- * writes), and replay (a lease on a completed key, which should be one read). Usage:
+ * Load on a durable store through the local engine (the API an application calls),
+ * against the raw single operation on the same server in the same run:
+ * {@code INSERT … ON CONFLICT DO NOTHING} over JDBC for PostgreSQL, {@code SET NX PX}
+ * over Lettuce for Redis. Phases: raw, check-lock (new keys), lease + complete (new keys,
+ * two writes), and replay (a lease on a completed key, which should be one read). Usage:
  * {@code java -cp benchmarks.jar tech.onceonly.benchmarks.StoreLoad --backend=postgres|redis --threads=1,8
- * --seconds=8 --warmup=2}; the URLs come from {@code ONCEONLY_TEST_POSTGRES_URL} and {@code ONCEONLY_TEST_REDIS_URL}.
+ * --seconds=8 --warmup=2}; the URLs come from {@code ONCEONLY_TEST_POSTGRES_URL} and
+ * {@code ONCEONLY_TEST_REDIS_URL}.
  */
 public final class StoreLoad {
 
@@ -63,7 +65,8 @@ public final class StoreLoad {
 			try (HikariDataSource dataSource = new HikariDataSource(config)) {
 				JdbcStore store = new JdbcStore(dataSource, "bench_", null);
 				store.initializeSchema();
-				try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+				try (Connection connection = dataSource.getConnection();
+						Statement statement = connection.createStatement()) {
 					statement.execute("CREATE TABLE IF NOT EXISTS bench_raw (raw_key VARCHAR(256) PRIMARY KEY, "
 							+ "expires_at BIGINT NOT NULL)");
 					statement.execute("TRUNCATE bench_raw, bench_locks, bench_leases");
@@ -92,8 +95,8 @@ public final class StoreLoad {
 			try (StatefulRedisConnection<String, String> connection = client.connect()) {
 				RedisCommands<String, String> redis = connection.sync();
 				SetArgs nxPx = SetArgs.Builder.nx().px(TTL.toMillis());
-				LoadDriver.Operation raw = (thread, sequence) -> redis.set("bench-raw:" + run + ":" + thread + ":"
-						+ sequence, "1", nxPx);
+				LoadDriver.Operation raw = (thread, sequence) -> redis
+					.set("bench-raw:" + run + ":" + thread + ":" + sequence, "1", nxPx);
 				RedisStore store = new RedisStore(factory, "bench:");
 				measure("redis", store, settings, run, threadCounts, warmup, seconds, raw, "SET NX PX");
 			}
@@ -113,9 +116,10 @@ public final class StoreLoad {
 			for (int threads : threadCounts) {
 				String tag = backend + "-" + threads;
 				long[] completed = new long[threads];
-				LoadDriver.Operation checkLockCall = (thread, sequence) -> client.checkLock(
-						"cl-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL);
-				// each thread numbers its own completed keys 0, 1, 2, ... across rounds, for the replays
+				LoadDriver.Operation checkLockCall = (thread, sequence) -> client
+					.checkLock("cl-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL);
+				// each thread numbers its own completed keys 0, 1, 2, ... across rounds,
+				// for the replays
 				LoadDriver.Operation leaseCompleteCall = (thread, sequence) -> {
 					String key = "lc-" + run + "-" + tag + "-" + thread + "-" + completed[thread];
 					AiRun lease = ai.lease(key, TTL, null);
@@ -129,9 +133,10 @@ public final class StoreLoad {
 						throw new IllegalStateException("expected completed, got " + lease.status());
 					}
 				};
-				// short interleaved rounds, so drift and other load on the machine hit every phase alike
-				LoadDriver.Operation storeCall = (thread, sequence) -> store.tryLock(
-						"st-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL, null);
+				// short interleaved rounds, so drift and other load on the machine hit
+				// every phase alike
+				LoadDriver.Operation storeCall = (thread, sequence) -> store
+					.tryLock("st-" + run + "-" + tag + "-" + thread + "-" + sequence, TTL, null);
 				List<LoadDriver.Result> raws = new ArrayList<>();
 				List<LoadDriver.Result> storeLocks = new ArrayList<>();
 				List<LoadDriver.Result> checkLocks = new ArrayList<>();
@@ -145,10 +150,10 @@ public final class StoreLoad {
 							offset(storeCall, round)));
 					checkLocks.add(LoadDriver.run(backend + " check-lock", threads, warm, slice,
 							offset(checkLockCall, round)));
-					leaseCompletes.add(LoadDriver.run(backend + " lease+complete", threads, warm, slice,
-							leaseCompleteCall));
-					replays.add(LoadDriver.run(backend + " replay (lease on completed)", threads, warm, slice,
-							replayCall));
+					leaseCompletes
+						.add(LoadDriver.run(backend + " lease+complete", threads, warm, slice, leaseCompleteCall));
+					replays.add(
+							LoadDriver.run(backend + " replay (lease on completed)", threads, warm, slice, replayCall));
 				}
 				LoadDriver.Result rawResult = LoadDriver.Result.merge(raws);
 				LoadDriver.Result checkLock = LoadDriver.Result.merge(checkLocks);
@@ -182,7 +187,8 @@ public final class StoreLoad {
 	private static String required(String name) {
 		String value = System.getenv(name);
 		if (value == null || value.isBlank()) {
-			throw new IllegalStateException(name + " is not set: source .ci/services.sh and call onceonly_services_start");
+			throw new IllegalStateException(
+					name + " is not set: source .ci/services.sh and call onceonly_services_start");
 		}
 		return value;
 	}

@@ -13,8 +13,9 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
 /**
- * A store that forwards to a replaceable {@link InMemoryStore}, so a JMH benchmark can start each iteration empty
- * while the engine and the proxy (and the code the JIT compiled for them) stay the same for the whole run.
+ * A store that forwards to a replaceable {@link InMemoryStore}, so a JMH benchmark can
+ * start each iteration empty while the engine and the proxy (and the code the JIT
+ * compiled for them) stay the same for the whole run.
  */
 public final class SwappableStore implements OnceOnlyStore {
 

@@ -9,9 +9,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import tech.onceonly.server.auth.ApiKeys;
 
 /**
- * The self-hosted OnceOnly API server. {@code java -jar onceonly-server.jar} serves {@code /v1} on port 8080;
- * {@code java -jar onceonly-server.jar --onceonly.server.generate-key[=<tenant>]} prints a new API key and the
- * configuration lines that provision it, and exits.
+ * The self-hosted OnceOnly API server. {@code java -jar onceonly-server.jar} serves
+ * {@code /v1} on port 8080;
+ * {@code java -jar onceonly-server.jar --onceonly.server.generate-key[=<tenant>]} prints
+ * a new API key and the configuration lines that provision it, and exits.
  */
 @SpringBootApplication
 public class OnceOnlyServerApplication {

@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the self-hosted server under {@code onceonly.server.*}: API keys and their tenants and plans,
- * rate limits, quotas, the duplicate answer, the request-id replay window and the tool URL allow-list.
+ * Configuration of the self-hosted server under {@code onceonly.server.*}: API keys and
+ * their tenants and plans, rate limits, quotas, the duplicate answer, the request-id
+ * replay window and the tool URL allow-list.
  */
 @ConfigurationProperties("onceonly.server")
 public class OnceOnlyServerProperties {
@@ -21,15 +22,18 @@ public class OnceOnlyServerProperties {
 	private final List<ApiKey> apiKeys = new ArrayList<>();
 
 	/**
-	 * Whether a key for the default tenant is generated at startup, and printed once to the console, when no key is
-	 * configured.
+	 * Whether a key for the default tenant is generated at startup, and printed once to
+	 * the console, when no key is configured.
 	 */
 	private boolean generateDefaultKey = true;
 
 	/** The tenant of the key generated when no key is configured. */
 	private String defaultTenant = "default";
 
-	/** HTTP status of a check-lock duplicate: 200 (body status "duplicate") or 409 ("Duplicate blocked"). */
+	/**
+	 * HTTP status of a check-lock duplicate: 200 (body status "duplicate") or 409
+	 * ("Duplicate blocked").
+	 */
 	private int duplicateStatusCode = 200;
 
 	/** Replay of repeated X-Request-Id headers. */
@@ -38,12 +42,15 @@ public class OnceOnlyServerProperties {
 	/** The default per-key rate limit; plans may override it. */
 	private final RateLimit rateLimit = new RateLimit();
 
-	/** Plans by name: monthly quotas and rate limits. A key whose plan is not listed has no quota. */
+	/**
+	 * Plans by name: monthly quotas and rate limits. A key whose plan is not listed has
+	 * no quota.
+	 */
 	private final Map<String, Plan> plans = new LinkedHashMap<>();
 
 	/**
-	 * Hosts (exact names) and CIDR ranges that registered tool URLs may reach although they are loopback, private,
-	 * link-local or metadata addresses.
+	 * Hosts (exact names) and CIDR ranges that registered tool URLs may reach although
+	 * they are loopback, private, link-local or metadata addresses.
 	 */
 	private final List<String> toolUrlAllowList = new ArrayList<>();
 
@@ -91,19 +98,30 @@ public class OnceOnlyServerProperties {
 		return this.toolUrlAllowList;
 	}
 
-	/** One API key: give either the plaintext {@code key} (hashed at startup) or its {@code key-sha256}. */
+	/**
+	 * One API key: give either the plaintext {@code key} (hashed at startup) or its
+	 * {@code key-sha256}.
+	 */
 	public static class ApiKey {
 
-		/** The key in plaintext; hashed at startup and never logged. Prefer key-sha256 in files. */
+		/**
+		 * The key in plaintext; hashed at startup and never logged. Prefer key-sha256 in
+		 * files.
+		 */
 		private @Nullable String key;
 
 		/** The lowercase hex SHA-256 of the key's UTF-8 bytes. */
 		private @Nullable String keySha256;
 
-		/** The tenant the key belongs to: letters, digits, '_', '-' and '.', at most 64 characters. */
+		/**
+		 * The tenant the key belongs to: letters, digits, '_', '-' and '.', at most 64
+		 * characters.
+		 */
 		private String tenant = "default";
 
-		/** Whether the key is accepted; a disabled key is answered 403 "API key disabled". */
+		/**
+		 * Whether the key is accepted; a disabled key is answered 403 "API key disabled".
+		 */
 		private boolean enabled = true;
 
 		/** The plan of the key (see onceonly.server.plans). */
@@ -249,10 +267,15 @@ public class OnceOnlyServerProperties {
 		/** Check-locks per tenant and calendar month (UTC); unset or 0 for no limit. */
 		private long makeLimit;
 
-		/** Acquired leases per tenant and calendar month (UTC); unset or 0 for no limit. */
+		/**
+		 * Acquired leases per tenant and calendar month (UTC); unset or 0 for no limit.
+		 */
 		private long aiLimit;
 
-		/** Sustained requests per second per key of this plan; unset for the default, 0 for no limit. */
+		/**
+		 * Sustained requests per second per key of this plan; unset for the default, 0
+		 * for no limit.
+		 */
 		private @Nullable Double requestsPerSecond;
 
 		/** Burst per key of this plan; unset for the default. */

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.engine.EngineSettings;
+import tech.onceonly.engine.governance.GovernanceEngine;
 import tech.onceonly.server.auth.ApiKeyFilter;
 import tech.onceonly.server.auth.ApiKeyRegistry;
 import tech.onceonly.server.auth.ApiKeys;
@@ -30,13 +31,16 @@ import tech.onceonly.server.security.GuardedHttpClient;
 import tech.onceonly.server.security.ToolUrlGuard;
 import tech.onceonly.server.web.ErrorBodies;
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
 /**
- * The server's beans: API keys, tenant engines on the store, limits, the request-id replay, the tool URL guard,
- * and a Tomcat connector that passes encoded slashes through so path segments such as {@code run%20x%2Fy} reach
- * the handlers as one decoded segment.
+ * The server's beans: API keys, tenant engines on the store and governance store (calling
+ * registered tools through the guarded HTTP client), limits, the request-id replay, the
+ * tool URL guard, and a Tomcat connector that passes encoded slashes through so path
+ * segments such as {@code run%20x%2Fy} reach the handlers as one decoded segment.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OnceOnlyServerProperties.class)
@@ -50,8 +54,8 @@ public class ServerConfiguration {
 	}
 
 	/**
-	 * The configured keys; with none configured and generation on, a new key for the default tenant, printed once
-	 * to {@code console} (never to the log).
+	 * The configured keys; with none configured and generation on, a new key for the
+	 * default tenant, printed once to {@code console} (never to the log).
 	 */
 	static ApiKeyRegistry registry(OnceOnlyServerProperties properties, PrintStream console) {
 		ApiKeyRegistry registry = ApiKeyRegistry.of(properties.getApiKeys());
@@ -74,19 +78,26 @@ public class ServerConfiguration {
 	}
 
 	@Bean
-	TenantEngines tenantEngines(ObjectProvider<OnceOnlyStore> store, ObjectProvider<OnceOnlyProperties> onceOnly,
-			JsonMapper json) {
+	TenantEngines tenantEngines(ObjectProvider<OnceOnlyStore> store, ObjectProvider<GovernanceStore> governanceStore,
+			ObjectProvider<OnceOnlyProperties> onceOnly, GuardedHttpClient toolHttpClient, JsonMapper json) {
 		OnceOnlyStore chosen = store.getIfAvailable(InMemoryStore::new);
+		GovernanceStore governance = governanceStore
+			.getIfAvailable(() -> new InMemoryGovernanceStore(GovernanceEngine.clockOf(chosen)));
 		ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "onceonly-server-heartbeat");
 			thread.setDaemon(true);
 			return thread;
 		});
-		logger.info("OnceOnly server serving /v1 on the '" + chosen.type() + "' store, one namespace per tenant");
-		return new TenantEngines(chosen, engineSettings(onceOnly.getIfAvailable()), json, heartbeats);
+		logger.info("OnceOnly server serving /v1 on the '" + chosen.type() + "' store, governance on the '"
+				+ governance.type() + "' store, one namespace per tenant");
+		return new TenantEngines(chosen, governance, toolHttpClient, engineSettings(onceOnly.getIfAvailable()), json,
+				heartbeats);
 	}
 
-	/** The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of every tenant's namespace. */
+	/**
+	 * The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of
+	 * every tenant's namespace.
+	 */
 	static EngineSettings engineSettings(@Nullable OnceOnlyProperties properties) {
 		if (properties == null) {
 			return EngineSettings.defaults();

@@ -1,6 +1,6 @@
 /**
- * The self-hosted OnceOnly API server: the {@code /v1} HTTP API served from the local engine, one namespaced
- * engine per tenant.
+ * The self-hosted OnceOnly API server: the {@code /v1} HTTP API served from the local
+ * engine, one namespaced engine per tenant.
  */
 @NullMarked
 package tech.onceonly.server;

@@ -12,7 +12,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client of the server for tests: JSON in, JSON out, with the API key of a tenant. */
+/**
+ * A small HTTP client of the server for tests: JSON in, JSON out, with the API key of a
+ * tenant.
+ */
 public final class ApiClient {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -9,7 +9,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With {@code onceonly.server.duplicate-status-code=409}, a check-lock duplicate is a 409 "Duplicate blocked". */
+/**
+ * With {@code onceonly.server.duplicate-status-code=409}, a check-lock duplicate is a 409
+ * "Duplicate blocked".
+ */
 @ServerTest
 @TestPropertySource(properties = "onceonly.server.duplicate-status-code=409")
 class DuplicateConflictModeTests {

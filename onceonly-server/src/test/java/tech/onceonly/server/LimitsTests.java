@@ -9,9 +9,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Per-key rate limits (429 + Retry-After) and monthly plan quotas (402 payment_required) as configured in
- * {@code application-test.properties}: plan {@code throttled} has a burst of 2, plan {@code tiny} allows 2
- * check-locks and 1 acquired lease a month.
+ * Per-key rate limits (429 + Retry-After) and monthly plan quotas (402 payment_required)
+ * as configured in {@code application-test.properties}: plan {@code throttled} has a
+ * burst of 2, plan {@code tiny} allows 2 check-locks and 1 acquired lease a month.
  */
 @ServerTest
 class LimitsTests {
@@ -65,8 +65,8 @@ class LimitsTests {
 
 	@Test
 	void unlimitedPlanShouldReportNullLimit() {
-		assertThat(new ApiClient(this.port, "test-key-tenant-b").get("/v1/usage?kind=ai").json())
-			.containsEntry("limit", null);
+		assertThat(new ApiClient(this.port, "test-key-tenant-b").get("/v1/usage?kind=ai").json()).containsEntry("limit",
+				null);
 	}
 
 }

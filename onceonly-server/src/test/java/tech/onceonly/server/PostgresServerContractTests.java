@@ -3,6 +3,7 @@ package tech.onceonly.server;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,9 +17,10 @@ import tech.onceonly.store.TestServices;
 import tech.onceonly.store.jdbc.JdbcStore;
 
 /**
- * The backend contract through the remote client against the server on PostgreSQL (its {@code postgres} profile,
- * {@code ONCEONLY_TEST_POSTGRES_URL} from {@code .ci/services.sh}). Time moves with the store's time offset.
- * Fails when {@code CI=true} and the database is not configured.
+ * The backend contract through the remote client against the server on PostgreSQL (its
+ * {@code postgres} profile, {@code ONCEONLY_TEST_POSTGRES_URL} from
+ * {@code .ci/services.sh}). Time moves with the store's time offset. Fails when
+ * {@code CI=true} and the database is not configured.
  */
 @SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "postgres" })
@@ -39,6 +41,14 @@ class PostgresServerContractTests extends AbstractOnceOnlyContractTests {
 	static void postgres(DynamicPropertyRegistry registry) {
 		registry.add("spring.datasource.url", TestServices::postgresUrl);
 		registry.add("spring.datasource.username", () -> "postgres");
+	}
+
+	@Autowired
+	TenantEngines engines;
+
+	@Test
+	void tenantsShouldNotShareTheGovernanceStoresData() {
+		SharedGovernanceStoreChecks.tenantsShouldNotShareGovernanceData(this.port, this.engines, "jdbc");
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package tech.onceonly.server;
 import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,9 +17,10 @@ import tech.onceonly.store.TestServices;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * The backend contract through the remote client against the server on Redis (its {@code redis} profile,
- * {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}). Time moves with the store's time offset. Fails
- * when {@code CI=true} and Redis is not configured.
+ * The backend contract through the remote client against the server on Redis (its
+ * {@code redis} profile, {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}).
+ * Time moves with the store's time offset. Fails when {@code CI=true} and Redis is not
+ * configured.
  */
 @SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "redis" })
@@ -38,6 +40,14 @@ class RedisServerContractTests extends AbstractOnceOnlyContractTests {
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", TestServices::redisUrl);
+	}
+
+	@Autowired
+	TenantEngines engines;
+
+	@Test
+	void tenantsShouldNotShareTheGovernanceStoresData() {
+		SharedGovernanceStoreChecks.tenantsShouldNotShareGovernanceData(this.port, this.engines, "redis");
 	}
 
 	@Override

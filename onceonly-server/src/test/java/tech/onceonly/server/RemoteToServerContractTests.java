@@ -12,8 +12,9 @@ import tech.onceonly.contract.AbstractOnceOnlyContractTests;
 import tech.onceonly.store.memory.MutableClock;
 
 /**
- * The backend contract through the remote client against this server on a random port: the same behaviour as the
- * local engine, over HTTP. Time moves on the server's store clock.
+ * The backend contract through the remote client against this server on a random port:
+ * the same behaviour as the local engine, over HTTP. Time moves on the server's store
+ * clock.
  */
 @ServerTest
 class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
@@ -29,7 +30,10 @@ class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
 		return remoteClient(this.port);
 	}
 
-	/** The remote client of the test tenant {@code contract} on a server at {@code port}, without retries. */
+	/**
+	 * The remote client of the test tenant {@code contract} on a server at {@code port},
+	 * without retries.
+	 */
 	static RemoteOnceOnly remoteClient(int port) {
 		return RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-contract")
 			.baseUrl("http://localhost:" + port + "/v1")

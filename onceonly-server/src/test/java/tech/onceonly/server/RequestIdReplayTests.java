@@ -9,7 +9,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A repeated X-Request-Id gets the first answer, so a retry after a lost response is safe. */
+/**
+ * A repeated X-Request-Id gets the first answer, so a retry after a lost response is
+ * safe.
+ */
 @ServerTest
 class RequestIdReplayTests {
 

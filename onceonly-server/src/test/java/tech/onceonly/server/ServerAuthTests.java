@@ -10,7 +10,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bearer API keys: 401 without a token, 403 for unknown and disabled keys, and keys never logged. */
+/**
+ * Bearer API keys: 401 without a token, 403 for unknown and disabled keys, and keys never
+ * logged.
+ */
 @ServerTest
 @ExtendWith(OutputCaptureExtension.class)
 class ServerAuthTests {

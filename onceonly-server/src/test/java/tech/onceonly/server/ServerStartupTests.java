@@ -13,7 +13,10 @@ import tech.onceonly.server.auth.ApiKeyRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Starting without configuration generates and prints one key; the key generator command prints one. */
+/**
+ * Starting without configuration generates and prints one key; the key generator command
+ * prints one.
+ */
 class ServerStartupTests {
 
 	private static final Pattern KEY = Pattern.compile("once_live_[A-Za-z0-9_-]+");
@@ -44,7 +47,8 @@ class ServerStartupTests {
 	void generateKeyFlagShouldPrintAKeyForTheTenantAndNotStart() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		boolean generated = OnceOnlyServerApplication.generateKey(
-				new String[] { "--onceonly.server.generate-key=acme" }, new PrintStream(out, true, StandardCharsets.UTF_8));
+				new String[] { "--onceonly.server.generate-key=acme" },
+				new PrintStream(out, true, StandardCharsets.UTF_8));
 		assertThat(generated).isTrue();
 		assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern(KEY).contains("tenant=acme");
 		assertThat(OnceOnlyServerApplication.generateKey(new String[] { "--server.port=0" }, System.out)).isFalse();

@@ -10,8 +10,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The server on a random port with the test keys ({@code application-test.properties}) and the in-memory store on a
- * {@link ServerTestConfiguration#clock() movable clock}; every test class using it shares one context.
+ * The server on a random port with the test keys ({@code application-test.properties})
+ * and the in-memory store on a {@link ServerTestConfiguration#clock() movable clock};
+ * every test class using it shares one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -12,7 +12,10 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 
-/** The test hooks of the server: the store's clock, which tests move, and a path-variable echo. */
+/**
+ * The test hooks of the server: the store's clock, which tests move, and a path-variable
+ * echo.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 public class ServerTestConfiguration {
 
@@ -26,7 +29,10 @@ public class ServerTestConfiguration {
 		return new InMemoryStore(clock);
 	}
 
-	/** Echoes a decoded path segment, proving how encoded segments reach the handlers (registered as a member class). */
+	/**
+	 * Echoes a decoded path segment, proving how encoded segments reach the handlers
+	 * (registered as a member class).
+	 */
 	@RestController
 	static class PathEchoController {
 

@@ -9,7 +9,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One tenant never sees or changes another tenant's data, although they share one store. */
+/**
+ * One tenant never sees or changes another tenant's data, although they share one store.
+ */
 @ServerTest
 class TenantIsolationTests {
 

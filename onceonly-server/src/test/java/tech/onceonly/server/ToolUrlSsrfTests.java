@@ -8,7 +8,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Registering a tool whose URL reaches internal addresses is refused with a clear 422. */
+/**
+ * Registering a tool whose URL reaches internal addresses is refused with a clear 422.
+ */
 @ServerTest
 class ToolUrlSsrfTests {
 

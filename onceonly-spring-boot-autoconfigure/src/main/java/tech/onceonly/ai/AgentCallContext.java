@@ -5,8 +5,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What an adapter knows about a tool call besides its name and arguments: the framework's context map (Spring AI's
- * {@code ToolContext}, LangChain4j's {@code InvocationParameters}) and the conversation (Spring AI's
+ * What an adapter knows about a tool call besides its name and arguments: the framework's
+ * context map (Spring AI's {@code ToolContext}, LangChain4j's
+ * {@code InvocationParameters}) and the conversation (Spring AI's
  * {@code chat_memory_conversation_id}, LangChain4j's memory id).
  *
  * @param tool the tool name

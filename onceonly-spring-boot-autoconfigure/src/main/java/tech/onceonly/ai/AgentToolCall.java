@@ -7,15 +7,19 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One tool call an agent's model asked for, as the governor sees it. The model's tool-call id is deliberately absent:
- * it changes on every retry, so it can never identify a repeated call.
+ * One tool call an agent's model asked for, as the governor sees it. The model's
+ * tool-call id is deliberately absent: it changes on every retry, so it can never
+ * identify a repeated call.
  *
  * @param agentId the calling agent
  * @param tool the tool name
  * @param arguments the arguments as a JSON object
- * @param runId the run or conversation the call belongs to, part of the dedup key when present
- * @param spendUsd the spend of this call, exact; when absent the policy's pricing rules apply
- * @param riskLevel {@code low}, {@code medium} or {@code high}; {@code null} for the default of the tool's name
+ * @param runId the run or conversation the call belongs to, part of the dedup key when
+ * present
+ * @param spendUsd the spend of this call, exact; when absent the policy's pricing rules
+ * apply
+ * @param riskLevel {@code low}, {@code medium} or {@code high}; {@code null} for the
+ * default of the tool's name
  */
 public record AgentToolCall(String agentId, String tool, Map<String, Object> arguments, @Nullable String runId,
 		@Nullable BigDecimal spendUsd, @Nullable String riskLevel) {

@@ -2,7 +2,9 @@ package tech.onceonly.ai;
 
 import org.jspecify.annotations.Nullable;
 
-/** The real tool behind a governed call: runs it and returns the text the model receives. */
+/**
+ * The real tool behind a governed call: runs it and returns the text the model receives.
+ */
 @FunctionalInterface
 public interface AgentToolExecution {
 

@@ -8,9 +8,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the Spring AI and LangChain4j adapters call for every tool call: resolves the agent, builds the call with its
- * dedup identity (agent, tool, canonical arguments, and the run id from {@value AgentIdResolver#RUN_ID_KEY} or, with
- * {@code dedupByConversation}, the conversation id), and hands it to the {@link AgentToolGovernor}. Thread-safe.
+ * What the Spring AI and LangChain4j adapters call for every tool call: resolves the
+ * agent, builds the call with its dedup identity (agent, tool, canonical arguments, and
+ * the run id from {@value AgentIdResolver#RUN_ID_KEY} or, with
+ * {@code dedupByConversation}, the conversation id), and hands it to the
+ * {@link AgentToolGovernor}. Thread-safe.
  */
 public final class AgentToolGovernance {
 
@@ -31,9 +33,10 @@ public final class AgentToolGovernance {
 	 * @param governor the backend
 	 * @param agentIdResolver finds the agent of each call
 	 * @param arguments parses arguments
-	 * @param requireAgentId whether a call without an agent id is refused ({@link MissingAgentIdException}) rather
-	 * than run ungoverned
-	 * @param dedupByConversation whether the conversation id, when no run id is given, scopes dedup
+	 * @param requireAgentId whether a call without an agent id is refused
+	 * ({@link MissingAgentIdException}) rather than run ungoverned
+	 * @param dedupByConversation whether the conversation id, when no run id is given,
+	 * scopes dedup
 	 */
 	public AgentToolGovernance(AgentToolGovernor governor, AgentIdResolver agentIdResolver, ToolArguments arguments,
 			boolean requireAgentId, boolean dedupByConversation) {
@@ -54,8 +57,10 @@ public final class AgentToolGovernance {
 	 * @param argumentsJson the arguments as the model sent them
 	 * @param context the call's context
 	 * @param execution the real tool
-	 * @return the tool's result, the first execution's result for a duplicate, or a blocked message
-	 * @throws tech.onceonly.client.AgentDisabledException when the agent is disabled (kill switch)
+	 * @return the tool's result, the first execution's result for a duplicate, or a
+	 * blocked message
+	 * @throws tech.onceonly.client.AgentDisabledException when the agent is disabled
+	 * (kill switch)
 	 * @throws MissingAgentIdException when no agent id is found and one is required
 	 */
 	public String call(@Nullable String argumentsJson, AgentCallContext context, AgentToolExecution execution) {

@@ -3,8 +3,9 @@ package tech.onceonly.ai;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default {@link AgentIdResolver}: the context key {@value AgentIdResolver#AGENT_ID_KEY}; else, when enabled,
- * the conversation (memory) id, except LangChain4j's implicit {@code "default"} memory id; else a configured
+ * The default {@link AgentIdResolver}: the context key
+ * {@value AgentIdResolver#AGENT_ID_KEY}; else, when enabled, the conversation (memory)
+ * id, except LangChain4j's implicit {@code "default"} memory id; else a configured
  * default agent id.
  */
 public final class DefaultAgentIdResolver implements AgentIdResolver {

@@ -1,6 +1,9 @@
 package tech.onceonly.ai;
 
-/** The short texts a model receives when its tool call did not run; they name the tool and a reason code only. */
+/**
+ * The short texts a model receives when its tool call did not run; they name the tool and
+ * a reason code only.
+ */
 public final class GovernedToolMessages {
 
 	private GovernedToolMessages() {
@@ -21,7 +24,10 @@ public final class GovernedToolMessages {
 		return "Tool '" + tool + "' failed: " + reason;
 	}
 
-	/** The {@code make_idempotent_tool} duplicate answer: {@code Action '<tool>' skipped (idempotency key duplicate).} */
+	/**
+	 * The {@code make_idempotent_tool} duplicate answer:
+	 * {@code Action '<tool>' skipped (idempotency key duplicate).}
+	 */
 	public static String skippedDuplicate(String tool) {
 		return "Action '" + tool + "' skipped (idempotency key duplicate).";
 	}

@@ -11,12 +11,14 @@ import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.OnceOnly;
 
 /**
- * The behaviour of the OnceOnly SDK's {@code make_idempotent_tool}: before a tool runs, a check-lock on
- * {@code "<prefix>:<tool>:<sha256 of the canonical input>"} (see {@link ToolInputDigest}) with metadata
- * {@code {"tool": name, …caller metadata}}; the first call runs the tool, a duplicate within the ttl returns exactly
- * {@code Action '<tool>' skipped (idempotency key duplicate).} without running it. At most once, not exactly once:
- * the duplicate does not get the first result, and a tool that fails is not run again within the ttl. When the
- * remote API cannot be reached and fail-open is on, the tool runs.
+ * The behaviour of the OnceOnly SDK's {@code make_idempotent_tool}: before a tool runs, a
+ * check-lock on {@code "<prefix>:<tool>:<sha256 of the canonical input>"} (see
+ * {@link ToolInputDigest}) with metadata {@code {"tool": name, …caller metadata}}; the
+ * first call runs the tool, a duplicate within the ttl returns exactly
+ * {@code Action '<tool>' skipped (idempotency key duplicate).} without running it. At
+ * most once, not exactly once: the duplicate does not get the first result, and a tool
+ * that fails is not run again within the ttl. When the remote API cannot be reached and
+ * fail-open is on, the tool runs.
  */
 public final class IdempotentToolCalls {
 
@@ -37,7 +39,8 @@ public final class IdempotentToolCalls {
 	private final Map<String, Object> metadata;
 
 	/**
-	 * Idempotent calls with the SDK's defaults: prefix {@value #DEFAULT_KEY_PREFIX}, one day, no extra metadata.
+	 * Idempotent calls with the SDK's defaults: prefix {@value #DEFAULT_KEY_PREFIX}, one
+	 * day, no extra metadata.
 	 * @param client the client whose check-lock is used
 	 * @param arguments parses tool inputs
 	 */
@@ -51,7 +54,8 @@ public final class IdempotentToolCalls {
 	 * @param arguments parses tool inputs
 	 * @param keyPrefix the key prefix
 	 * @param ttl how long a call blocks its duplicates
-	 * @param metadata extra metadata stored with the key, merged over {@code {"tool": name}}
+	 * @param metadata extra metadata stored with the key, merged over {@code {"tool":
+	 * name}}
 	 */
 	public IdempotentToolCalls(OnceOnly client, ToolArguments arguments, String keyPrefix, Duration ttl,
 			@Nullable Map<String, ?> metadata) {

@@ -9,9 +9,10 @@ import tech.onceonly.engine.governance.GovernanceEngine;
 import tech.onceonly.engine.governance.ToolCallOutcome;
 
 /**
- * An {@link AgentToolGovernor} on the local engine's {@link GovernanceEngine}: the full pipeline (kill switch, lists,
- * limits and budget reserved atomically, dedup with result replay, audit) runs in-process on the configured store, so
- * it holds across every JVM sharing that store.
+ * An {@link AgentToolGovernor} on the local engine's {@link GovernanceEngine}: the full
+ * pipeline (kill switch, lists, limits and budget reserved atomically, dedup with result
+ * replay, audit) runs in-process on the configured store, so it holds across every JVM
+ * sharing that store.
  */
 public final class LocalAgentToolGovernor implements AgentToolGovernor {
 

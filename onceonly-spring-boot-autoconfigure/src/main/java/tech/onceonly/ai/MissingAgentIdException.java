@@ -3,8 +3,9 @@ package tech.onceonly.ai;
 import tech.onceonly.client.OnceOnlyException;
 
 /**
- * No agent id could be resolved for a tool call while {@code onceonly.ai.require-agent-id} is on: the call is refused
- * (fail-closed) and the agent's loop stops.
+ * No agent id could be resolved for a tool call while
+ * {@code onceonly.ai.require-agent-id} is on: the call is refused (fail-closed) and the
+ * agent's loop stops.
  */
 public class MissingAgentIdException extends OnceOnlyException {
 

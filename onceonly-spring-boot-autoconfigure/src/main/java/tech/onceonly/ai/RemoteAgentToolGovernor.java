@@ -20,18 +20,23 @@ import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
 
 /**
- * An {@link AgentToolGovernor} on the remote API (hosted or self-hosted), where the governance pipeline runs on the
- * server and in-process Java tools cannot be handed to it.
+ * An {@link AgentToolGovernor} on the remote API (hosted or self-hosted), where the
+ * governance pipeline runs on the server and in-process Java tools cannot be handed to
+ * it.
  * <ul>
- * <li>A tool named in {@code registeredTools} is a tool registered on the server: the call goes to
- * {@code ai().runTool}, and the server applies the whole pipeline (kill switch, lists, limits and budget, dedup) and
- * calls the tool's URL. The local tool is not run.</li>
- * <li>Any other tool runs in-process: the agent's allow and block lists are checked against
- * {@code gov().getPolicy(agent)} (one request per call), then the tool runs exactly once through {@code ai().runFn}
- * keyed by agent, tool and canonical arguments (plus run id); duplicates get the first result. The kill switch,
- * {@code max_actions_per_hour}, {@code max_calls_per_tool} and {@code max_spend_usd_per_day} are <em>not</em>
- * enforced for these calls and they leave no governance audit record, because the API has no endpoint that decides
- * without executing. Register the tool on the server, or use the local engine, when they must hold.</li>
+ * <li>A tool named in {@code registeredTools} is a tool registered on the server: the
+ * call goes to {@code ai().runTool}, and the server applies the whole pipeline (kill
+ * switch, lists, limits and budget, dedup) and calls the tool's URL. The local tool is
+ * not run.</li>
+ * <li>Any other tool runs in-process: the agent's allow and block lists are checked
+ * against {@code gov().getPolicy(agent)} (one request per call), then the tool runs
+ * exactly once through {@code ai().runFn} keyed by agent, tool and canonical arguments
+ * (plus run id); duplicates get the first result. The kill switch,
+ * {@code max_actions_per_hour}, {@code max_calls_per_tool} and
+ * {@code max_spend_usd_per_day} are <em>not</em> enforced for these calls and they leave
+ * no governance audit record, because the API has no endpoint that decides without
+ * executing. Register the tool on the server, or use the local engine, when they must
+ * hold.</li>
  * </ul>
  */
 public final class RemoteAgentToolGovernor implements AgentToolGovernor {
@@ -53,8 +58,10 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 	 * A governor.
 	 * @param client the remote client
 	 * @param arguments converts results
-	 * @param registeredTools the tools registered on the server, called through {@code runTool}
-	 * @param dedupWindow how long an in-process tool's result is replayed to identical calls (the runFn lease ttl)
+	 * @param registeredTools the tools registered on the server, called through
+	 * {@code runTool}
+	 * @param dedupWindow how long an in-process tool's result is replayed to identical
+	 * calls (the runFn lease ttl)
 	 */
 	public RemoteAgentToolGovernor(OnceOnly client, ToolArguments arguments, Set<String> registeredTools,
 			Duration dedupWindow) {
@@ -87,7 +94,10 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 				: new AgentToolOutcome("dedup", "tool_idempotency", text, false);
 	}
 
-	/** The runFn key of an in-process call: {@code ai-tool:<agent>:<tool>:<digest>}, hashed when too long. */
+	/**
+	 * The runFn key of an in-process call: {@code ai-tool:<agent>:<tool>:<digest>},
+	 * hashed when too long.
+	 */
 	String key(AgentToolCall call) {
 		Map<String, Object> digested = new LinkedHashMap<>(call.arguments());
 		if (call.runId() != null) {
@@ -102,8 +112,7 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 
 	private AgentToolOutcome registered(AgentToolCall call) {
 		AiToolResult result = this.client.ai()
-			.runTool(new ToolCallRequest(call.agentId(), call.tool(), call.arguments(), call.spendUsd(),
-					call.runId()));
+			.runTool(new ToolCallRequest(call.agentId(), call.tool(), call.arguments(), call.spendUsd(), call.runId()));
 		String reason = (result.policyReason() != null) ? result.policyReason() : "";
 		if ("blocked".equals(result.decision()) || !result.allowed()) {
 			if ("agent_disabled".equals(reason)) {

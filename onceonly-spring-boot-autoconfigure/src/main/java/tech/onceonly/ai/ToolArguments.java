@@ -11,9 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.ResultObjects;
 
 /**
- * Converts between the JSON texts models exchange with tools and the JSON objects governance stores: arguments in,
- * results out. Numbers with a fraction are read exactly ({@code BigDecimal}), so digests never depend on
- * floating-point rounding.
+ * Converts between the JSON texts models exchange with tools and the JSON objects
+ * governance stores: arguments in, results out. Numbers with a fraction are read exactly
+ * ({@code BigDecimal}), so digests never depend on floating-point rounding.
  */
 public final class ToolArguments {
 
@@ -33,8 +33,8 @@ public final class ToolArguments {
 	}
 
 	/**
-	 * The arguments as a JSON object: a JSON object text as it is, blank text as an empty object, any other JSON value
-	 * or unparseable text as {@code {"input": value}}.
+	 * The arguments as a JSON object: a JSON object text as it is, blank text as an empty
+	 * object, any other JSON value or unparseable text as {@code {"input": value}}.
 	 */
 	@SuppressWarnings("unchecked")
 	public Map<String, Object> parse(@Nullable String arguments) {
@@ -66,7 +66,10 @@ public final class ToolArguments {
 		return ResultObjects.toResultObject(text, this.json);
 	}
 
-	/** The text a model receives for a stored result: the original text, or the object's JSON. */
+	/**
+	 * The text a model receives for a stored result: the original text, or the object's
+	 * JSON.
+	 */
 	public String toText(@Nullable Map<String, Object> result) {
 		if (result == null) {
 			return "";

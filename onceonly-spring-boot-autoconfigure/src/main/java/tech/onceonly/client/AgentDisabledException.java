@@ -1,9 +1,9 @@
 package tech.onceonly.client;
 
 /**
- * The agent is disabled (kill switch): its call was blocked with {@code agent_disabled}. This aborts the agent's loop;
- * it is deliberately not a {@link ToolBlockedException}, so code that turns blocked calls into messages for the model
- * does not swallow it.
+ * The agent is disabled (kill switch): its call was blocked with {@code agent_disabled}.
+ * This aborts the agent's loop; it is deliberately not a {@link ToolBlockedException}, so
+ * code that turns blocked calls into messages for the model does not swallow it.
  */
 public class AgentDisabledException extends OnceOnlyException {
 

@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param spendUsd the spend of the call, exact
  * @param raw the row's JSON object
  */
-public record AgentLogItem(@Nullable Object ts, String agentId, @Nullable String tool, boolean allowed,
-		String decision, @Nullable String policyReason, String reason, @Nullable String riskLevel,
-		@Nullable String argsHash, BigDecimal spendUsd, Map<String, Object> raw) {
+public record AgentLogItem(@Nullable Object ts, String agentId, @Nullable String tool, boolean allowed, String decision,
+		@Nullable String policyReason, String reason, @Nullable String riskLevel, @Nullable String argsHash,
+		BigDecimal spendUsd, Map<String, Object> raw) {
 
 	public AgentLogItem {
 		raw = WireMaps.raw(raw);

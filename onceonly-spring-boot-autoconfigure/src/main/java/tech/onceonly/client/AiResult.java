@@ -6,11 +6,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of keyed work ({@code GET /ai/result}, and what {@code runFn}, {@code wait} and {@code runAndWait}
- * return).
+ * The outcome of keyed work ({@code GET /ai/result}, and what {@code runFn}, {@code wait}
+ * and {@code runAndWait} return).
  *
  * @param ok whether the call succeeded
- * @param status {@code completed}, {@code failed}, or the current status when the work is not finished
+ * @param status {@code completed}, {@code failed}, or the current status when the work is
+ * not finished
  * @param key the key
  * @param result the result object stored on completion
  * @param resultHash the result hash stored on completion
@@ -32,7 +33,10 @@ public record AiResult(boolean ok, String status, String key, @Nullable Map<Stri
 				WireMaps.string(raw, "error_code"), WireMaps.string(raw, "done_at"), raw);
 	}
 
-	/** A result made on the client side (timeouts, missing lease ids, conflicts), never sent by a server. */
+	/**
+	 * A result made on the client side (timeouts, missing lease ids, conflicts), never
+	 * sent by a server.
+	 */
 	public static AiResult synthetic(String status, String key, String errorCode) {
 		return new AiResult(false, status, key, null, null, errorCode, null, Map.of());
 	}

@@ -5,10 +5,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lease or key-mode run: the answer of {@code /ai/lease} and of key-mode {@code /ai/run}.
+ * A lease or key-mode run: the answer of {@code /ai/lease} and of key-mode
+ * {@code /ai/run}.
  *
  * @param ok whether the call succeeded
- * @param status {@code acquired}, {@code polling}, {@code in_progress}, {@code completed} or {@code failed}
+ * @param status {@code acquired}, {@code polling}, {@code in_progress}, {@code completed}
+ * or {@code failed}
  * @param key the key
  * @param leaseId the fencing token, only for the caller that acquired the lease
  * @param version increases with every acquisition of the key
@@ -28,8 +30,8 @@ import org.jspecify.annotations.Nullable;
 public record AiRun(boolean ok, String status, String key, @Nullable String leaseId, long version, @Nullable Long ttl,
 		@Nullable Long ttlLeft, @Nullable String firstSeenAt, @Nullable Long charged, @Nullable Long usage,
 		@Nullable Long limit, @Nullable Long retryAfterSec, @Nullable String doneAt, @Nullable String errorCode,
-		@Nullable String resultHash, @Nullable Map<String, Object> result, Map<String, Object> raw)
-		implements AiRunOutcome {
+		@Nullable String resultHash, @Nullable Map<String, Object> result,
+		Map<String, Object> raw) implements AiRunOutcome {
 
 	public AiRun {
 		raw = WireMaps.raw(raw);
@@ -42,8 +44,8 @@ public record AiRun(boolean ok, String status, String key, @Nullable String leas
 				WireMaps.integer(raw, "ttl"), WireMaps.integer(raw, "ttl_left"), WireMaps.string(raw, "first_seen_at"),
 				WireMaps.integer(raw, "charged"), WireMaps.integer(raw, "usage"), WireMaps.integer(raw, "limit"),
 				WireMaps.integer(raw, "retry_after_sec"), WireMaps.string(raw, "done_at"),
-				WireMaps.string(raw, "error_code"), WireMaps.string(raw, "result_hash"),
-				WireMaps.object(raw, "result"), raw);
+				WireMaps.string(raw, "error_code"), WireMaps.string(raw, "result_hash"), WireMaps.object(raw, "result"),
+				raw);
 	}
 
 	/** True when this caller acquired the lease. */

@@ -8,9 +8,11 @@ import org.jspecify.annotations.Nullable;
  * The state of a keyed lease or run ({@code GET /ai/status}).
  *
  * @param ok whether the call succeeded
- * @param status {@code in_progress}, {@code completed}, {@code failed}, {@code expired} or {@code not_found}
+ * @param status {@code in_progress}, {@code completed}, {@code failed}, {@code expired}
+ * or {@code not_found}
  * @param key the key
- * @param leaseId always {@code null} from this project's engines, which never reveal a holder's fencing token
+ * @param leaseId always {@code null} from this project's engines, which never reveal a
+ * holder's fencing token
  * @param version acquisitions so far
  * @param ttlLeft seconds left on the current lease
  * @param firstSeenAt when the key was first leased
@@ -37,7 +39,10 @@ public record AiStatus(boolean ok, String status, String key, @Nullable String l
 				WireMaps.string(raw, "error_code"), WireMaps.integer(raw, "retry_after_sec"), raw);
 	}
 
-	/** True for {@code completed} and {@code failed}, the statuses after which nothing changes. */
+	/**
+	 * True for {@code completed} and {@code failed}, the statuses after which nothing
+	 * changes.
+	 */
 	public boolean isTerminal() {
 		return AiResult.isTerminal(this.status);
 	}

@@ -12,8 +12,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The {@code Mono} form of a blocking client: each call runs on a scheduler meant for blocking work
- * ({@link Schedulers#boundedElastic()} by default) when subscribed.
+ * The {@code Mono} form of a blocking client: each call runs on a scheduler meant for
+ * blocking work ({@link Schedulers#boundedElastic()} by default) when subscribed.
  */
 public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 

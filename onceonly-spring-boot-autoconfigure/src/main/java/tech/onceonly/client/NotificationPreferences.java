@@ -6,7 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Notification settings to change ({@code POST /me/notifications}); only the fields given are sent.
+ * Notification settings to change ({@code POST /me/notifications}); only the fields given
+ * are sent.
  *
  * @param emailNotificationsEnabled email notifications
  * @param toolErrorNotificationsEnabled notifications about tool errors

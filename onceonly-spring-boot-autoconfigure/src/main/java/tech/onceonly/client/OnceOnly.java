@@ -6,29 +6,38 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The OnceOnly client API: every operation of the OnceOnly HTTP API and the SDKs' client flows, in blocking form.
- * {@link #reactive()} gives the same operations as {@code Mono}s.
+ * The OnceOnly client API: every operation of the OnceOnly HTTP API and the SDKs' client
+ * flows, in blocking form. {@link #reactive()} gives the same operations as
+ * {@code Mono}s.
  * <p>
- * Implementations: {@code RemoteOnceOnly} (the hosted API or a self-hosted server, over HTTP) and
- * {@code LocalOnceOnly} (the same semantics in-process, on a store). Both answer with the same results and errors.
- * Operations return immutable results; untyped answers are JSON objects as unmodifiable maps.
+ * Implementations: {@code RemoteOnceOnly} (the hosted API or a self-hosted server, over
+ * HTTP) and {@code LocalOnceOnly} (the same semantics in-process, on a store). Both
+ * answer with the same results and errors. Operations return immutable results; untyped
+ * answers are JSON objects as unmodifiable maps.
  */
 public interface OnceOnly {
 
 	/**
-	 * Atomically takes {@code key} for {@code ttl} if nobody has it: the first caller gets {@code locked}, every
-	 * other caller within the ttl gets {@code duplicate} with {@code first_seen_at}.
+	 * Atomically takes {@code key} for {@code ttl} if nobody has it: the first caller
+	 * gets {@code locked}, every other caller within the ttl gets {@code duplicate} with
+	 * {@code first_seen_at}.
 	 * @param key 1–256 characters, no control characters
-	 * @param ttl how long the key stays taken (whole seconds); {@code null} for the default
-	 * @param metadata a JSON object of at most 2048 bytes stored with the key, or {@code null}
-	 * @param requestId sent as {@code X-Request-Id}; a repeated id gets the first answer on servers that support it
+	 * @param ttl how long the key stays taken (whole seconds); {@code null} for the
+	 * default
+	 * @param metadata a JSON object of at most 2048 bytes stored with the key, or
+	 * {@code null}
+	 * @param requestId sent as {@code X-Request-Id}; a repeated id gets the first answer
+	 * on servers that support it
 	 * @return locked or duplicate
 	 * @throws ValidationException when the key, ttl or metadata is invalid
 	 */
 	CheckLockResult checkLock(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
 			@Nullable String requestId);
 
-	/** {@link #checkLock(String, Duration, Map, String)} with the default ttl and no metadata. */
+	/**
+	 * {@link #checkLock(String, Duration, Map, String)} with the default ttl and no
+	 * metadata.
+	 */
 	default CheckLockResult checkLock(String key) {
 		return checkLock(key, null, null, null);
 	}
@@ -53,7 +62,9 @@ public interface OnceOnly {
 	 */
 	Map<String, Object> updateNotifications(NotificationPreferences preferences);
 
-	/** This month's usage of {@code make} (check-lock) or {@code ai} ({@code GET /usage}). */
+	/**
+	 * This month's usage of {@code make} (check-lock) or {@code ai} ({@code GET /usage}).
+	 */
 	Map<String, Object> usage(String kind);
 
 	/** This month's usage of every kind ({@code GET /usage/all}). */

@@ -7,19 +7,24 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Leases (the exactly-once core), keyed runs, governed tool calls, and the client flows built on them.
+ * Leases (the exactly-once core), keyed runs, governed tool calls, and the client flows
+ * built on them.
  */
 public interface OnceOnlyAi {
 
 	/**
-	 * Starts, or attaches to, the keyed run {@code key} (key-mode {@code POST /ai/run}). A run that acquires the
-	 * lease has its {@code metadata.actions} executed by a worker; its outcome is read with {@link #status} and
-	 * {@link #result}.
-	 * @param runId the run id, sent as {@code metadata.run_id}; must not be blank when given
+	 * Starts, or attaches to, the keyed run {@code key} (key-mode {@code POST /ai/run}).
+	 * A run that acquires the lease has its {@code metadata.actions} executed by a
+	 * worker; its outcome is read with {@link #status} and {@link #result}.
+	 * @param runId the run id, sent as {@code metadata.run_id}; must not be blank when
+	 * given
 	 */
 	AiRunOutcome run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata, @Nullable String runId);
 
-	/** Executes a governed tool call (tool-mode {@code POST /ai/run}) and returns its decision and result. */
+	/**
+	 * Executes a governed tool call (tool-mode {@code POST /ai/run}) and returns its
+	 * decision and result.
+	 */
 	AiToolResult runTool(ToolCallRequest call);
 
 	/** The state of a keyed lease or run. */
@@ -29,8 +34,9 @@ public interface OnceOnlyAi {
 	AiResult result(String key);
 
 	/**
-	 * Tries to lease {@code key}: {@code acquired} with a fresh {@code lease_id} (the fencing token), or
-	 * {@code polling} while someone else holds it, or {@code completed}/{@code failed} once the work is done.
+	 * Tries to lease {@code key}: {@code acquired} with a fresh {@code lease_id} (the
+	 * fencing token), or {@code polling} while someone else holds it, or
+	 * {@code completed}/{@code failed} once the work is done.
 	 */
 	AiRun lease(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata);
 
@@ -60,8 +66,8 @@ public interface OnceOnlyAi {
 	Map<String, Object> cancel(String key, String leaseId, @Nullable String reason);
 
 	/**
-	 * Polls {@code key} until its work is terminal and returns the result, or a synthetic {@code failed/timeout}
-	 * result after {@code options.timeout()}.
+	 * Polls {@code key} until its work is terminal and returns the result, or a synthetic
+	 * {@code failed/timeout} result after {@code options.timeout()}.
 	 */
 	AiResult waitFor(String key, WaitOptions options);
 
@@ -70,10 +76,11 @@ public interface OnceOnlyAi {
 			WaitOptions options);
 
 	/**
-	 * Runs {@code fn} exactly once for {@code key}: the caller that acquires the lease runs it (heartbeating the
-	 * lease), completes with its result and returns the stored result; every other caller gets the first
-	 * execution's stored result (waiting for it when it is in progress and {@code waitOnConflict} is on).
-	 * A return value that is not a JSON object is stored as {@code {"value": …}}.
+	 * Runs {@code fn} exactly once for {@code key}: the caller that acquires the lease
+	 * runs it (heartbeating the lease), completes with its result and returns the stored
+	 * result; every other caller gets the first execution's stored result (waiting for it
+	 * when it is in progress and {@code waitOnConflict} is on). A return value that is
+	 * not a JSON object is stored as {@code {"value": …}}.
 	 */
 	AiResult runFn(String key, Supplier<?> fn, RunFnOptions options);
 

@@ -1,8 +1,8 @@
 package tech.onceonly.client;
 
 /**
- * Base type of every error the OnceOnly client raises for an answer of the OnceOnly API (or of the local engine,
- * which answers with the same errors).
+ * Base type of every error the OnceOnly client raises for an answer of the OnceOnly API
+ * (or of the local engine, which answers with the same errors).
  */
 public class OnceOnlyException extends RuntimeException {
 

@@ -5,14 +5,19 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** Agent governance: policies, the kill switch, audit logs, metrics and the tools registry. */
+/**
+ * Agent governance: policies, the kill switch, audit logs, metrics and the tools
+ * registry.
+ */
 public interface OnceOnlyGov {
 
 	/** Creates or replaces the agent's policy from flat wire fields. */
 	Policy upsertPolicy(String agentId, Map<String, ?> policy);
 
-	/** Sets the agent's policy from a template ({@code strict}, {@code moderate}, {@code permissive},
-	 * {@code read_only}, {@code support_bot}) with overrides. */
+	/**
+	 * Sets the agent's policy from a template ({@code strict}, {@code moderate},
+	 * {@code permissive}, {@code read_only}, {@code support_bot}) with overrides.
+	 */
 	Policy policyFromTemplate(String agentId, String template, @Nullable Map<String, ?> overrides);
 
 	/** Every policy. */
@@ -21,7 +26,10 @@ public interface OnceOnlyGov {
 	/** The agent's policy. */
 	Policy getPolicy(String agentId);
 
-	/** Disables the agent (kill switch): every later tool call is blocked with {@code agent_disabled}. */
+	/**
+	 * Disables the agent (kill switch): every later tool call is blocked with
+	 * {@code agent_disabled}.
+	 */
 	AgentStatus disableAgent(String agentId, @Nullable String reason);
 
 	/** Enables the agent again. */

@@ -2,7 +2,10 @@ package tech.onceonly.client;
 
 import java.util.Map;
 
-/** The plan's usage limit is reached (HTTP 402). {@link #getDetail()} carries plan, limit, usage and upgrade_url. */
+/**
+ * The plan's usage limit is reached (HTTP 402). {@link #getDetail()} carries plan, limit,
+ * usage and upgrade_url.
+ */
 public class OverLimitException extends OnceOnlyException {
 
 	private static final long serialVersionUID = 1L;

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An agent's policy: allow and block lists, limits, budget and pricing. Fields the plan or the answer leaves out
- * are {@code null}.
+ * An agent's policy: allow and block lists, limits, budget and pricing. Fields the plan
+ * or the answer leaves out are {@code null}.
  *
  * @param agentId the agent
  * @param policy the stored policy object (flat wire fields)
@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * @param raw the answer's JSON object
  */
 public record Policy(String agentId, Map<String, Object> policy, @Nullable Long maxActionsPerHour,
-		@Nullable BigDecimal maxSpendUsdPerDay, @Nullable List<String> allowedTools, @Nullable List<String> blockedTools,
-		@Nullable Map<String, Long> maxCallsPerTool, @Nullable List<Map<String, Object>> pricingRules,
-		Map<String, Object> raw) {
+		@Nullable BigDecimal maxSpendUsdPerDay, @Nullable List<String> allowedTools,
+		@Nullable List<String> blockedTools, @Nullable Map<String, Long> maxCallsPerTool,
+		@Nullable List<Map<String, Object>> pricingRules, Map<String, Object> raw) {
 
 	public Policy {
 		policy = WireMaps.raw(policy);
@@ -33,8 +33,8 @@ public record Policy(String agentId, Map<String, Object> policy, @Nullable Long 
 	}
 
 	/**
-	 * Maps an answer the way the SDKs do: the nested {@code policy} object, else the fallback (the request), else the
-	 * answer itself (flat shape).
+	 * Maps an answer the way the SDKs do: the nested {@code policy} object, else the
+	 * fallback (the request), else the answer itself (flat shape).
 	 * @param raw the answer
 	 * @param fallbackAgentId the agent id of the request
 	 * @param fallbackPolicy the policy object of the request, if any

@@ -2,7 +2,10 @@ package tech.onceonly.client;
 
 import org.jspecify.annotations.Nullable;
 
-/** Too many requests (HTTP 429); {@link #getRetryAfterSec()} is the server's {@code Retry-After} in seconds. */
+/**
+ * Too many requests (HTTP 429); {@link #getRetryAfterSec()} is the server's
+ * {@code Retry-After} in seconds.
+ */
 public class RateLimitException extends OnceOnlyException {
 
 	private static final long serialVersionUID = 1L;
@@ -16,7 +19,10 @@ public class RateLimitException extends OnceOnlyException {
 		this.retryAfterSec = retryAfterSec;
 	}
 
-	/** Seconds to wait before retrying, as the server asked, or {@code null} when it did not say. */
+	/**
+	 * Seconds to wait before retrying, as the server asked, or {@code null} when it did
+	 * not say.
+	 */
 	public @Nullable Double getRetryAfterSec() {
 		return this.retryAfterSec;
 	}

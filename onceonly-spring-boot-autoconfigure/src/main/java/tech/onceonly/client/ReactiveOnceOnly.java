@@ -6,7 +6,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** The OnceOnly client API with {@code Mono} results; each method means what its {@link OnceOnly} twin means. */
+/**
+ * The OnceOnly client API with {@code Mono} results; each method means what its
+ * {@link OnceOnly} twin means.
+ */
 public interface ReactiveOnceOnly {
 
 	/** See {@link OnceOnly#checkLock(String, Duration, Map, String)}. */

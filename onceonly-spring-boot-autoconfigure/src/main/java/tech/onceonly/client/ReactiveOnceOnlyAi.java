@@ -7,7 +7,10 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** {@link OnceOnlyAi} with {@code Mono} results; each method means what its blocking twin means. */
+/**
+ * {@link OnceOnlyAi} with {@code Mono} results; each method means what its blocking twin
+ * means.
+ */
 public interface ReactiveOnceOnlyAi {
 
 	Mono<AiRunOutcome> run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
@@ -35,7 +38,10 @@ public interface ReactiveOnceOnlyAi {
 	Mono<AiResult> runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
 			@Nullable String runId, WaitOptions options);
 
-	/** See {@link OnceOnlyAi#runFn}; {@code fn} is subscribed only by the caller that acquires the lease. */
+	/**
+	 * See {@link OnceOnlyAi#runFn}; {@code fn} is subscribed only by the caller that
+	 * acquires the lease.
+	 */
 	Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options);
 
 }

@@ -14,11 +14,13 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The blocking form of a {@code Mono} client: each call subscribes and waits for the answer. The reactive client's
- * own timeouts bound every wait. Do not call it from a non-blocking (event-loop) thread.
+ * The blocking form of a {@code Mono} client: each call subscribes and waits for the
+ * answer. The reactive client's own timeouts bound every wait. Do not call it from a
+ * non-blocking (event-loop) thread.
  * <p>
- * {@link OnceOnlyAi#runFn} runs the function on the calling thread (so its transaction, security context and MDC
- * apply), driving the same lease flow as the reactive form; only the heartbeat runs in the background.
+ * {@link OnceOnlyAi#runFn} runs the function on the calling thread (so its transaction,
+ * security context and MDC apply), driving the same lease flow as the reactive form; only
+ * the heartbeat runs in the background.
  */
 public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 
@@ -217,8 +219,8 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 				}, (ex) -> {
 				});
 			try {
-				complete(key, leaseId, ResultObjects.toResultObject(fn.get(), ReactiveOnceOnlyBlockingAdapter.this.json),
-						null);
+				complete(key, leaseId,
+						ResultObjects.toResultObject(fn.get(), ReactiveOnceOnlyBlockingAdapter.this.json), null);
 			}
 			catch (RuntimeException | Error ex) {
 				try {
@@ -239,7 +241,10 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 			}
 		}
 
-		/** Polls until terminal (its result), free again ({@code null}) or the deadline (a timeout result). */
+		/**
+		 * Polls until terminal (its result), free again ({@code null}) or the deadline (a
+		 * timeout result).
+		 */
 		private @Nullable AiResult awaitSettled(String key, WaitOptions options, long deadline) {
 			while (true) {
 				AiStatus status = status(key);

@@ -6,7 +6,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** {@link OnceOnlyGov} with {@code Mono} results; each method means what its blocking twin means. */
+/**
+ * {@link OnceOnlyGov} with {@code Mono} results; each method means what its blocking twin
+ * means.
+ */
 public interface ReactiveOnceOnlyGov {
 
 	Mono<Policy> upsertPolicy(String agentId, Map<String, ?> policy);

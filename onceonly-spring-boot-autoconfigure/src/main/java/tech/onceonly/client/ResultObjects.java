@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns a function's return value into the JSON object stored as a result: {@code null} stays absent, a map or a
- * value that serialises to a JSON object is used as it is, and any other value travels as {@code {"value": …}}.
+ * Turns a function's return value into the JSON object stored as a result: {@code null}
+ * stays absent, a map or a value that serialises to a JSON object is used as it is, and
+ * any other value travels as {@code {"value": …}}.
  */
 public final class ResultObjects {
 

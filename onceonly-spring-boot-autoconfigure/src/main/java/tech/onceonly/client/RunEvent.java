@@ -5,10 +5,12 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A timeline event of a run ({@code POST /events}). {@code extra} is merged into the top level last.
+ * A timeline event of a run ({@code POST /events}). {@code extra} is merged into the top
+ * level last.
  *
  * @param runId the run, required
- * @param type the event type, required ({@code run_started}, {@code tool_call}, {@code tool_result}, …)
+ * @param type the event type, required ({@code run_started}, {@code tool_call},
+ * {@code tool_result}, …)
  * @param ts epoch seconds
  * @param status the event status
  * @param durationMs the duration in milliseconds
@@ -21,10 +23,10 @@ import org.jspecify.annotations.Nullable;
  * @param data structured data
  * @param extra more top-level fields
  */
-public record RunEvent(String runId, String type, @Nullable Long ts, @Nullable String status,
-		@Nullable Long durationMs, @Nullable String step, @Nullable String tool, @Nullable String reqId,
-		@Nullable String leaseId, @Nullable String agentId, @Nullable String message,
-		@Nullable Map<String, Object> data, @Nullable Map<String, Object> extra) {
+public record RunEvent(String runId, String type, @Nullable Long ts, @Nullable String status, @Nullable Long durationMs,
+		@Nullable String step, @Nullable String tool, @Nullable String reqId, @Nullable String leaseId,
+		@Nullable String agentId, @Nullable String message, @Nullable Map<String, Object> data,
+		@Nullable Map<String, Object> extra) {
 
 	/** An event with only its run and type. */
 	public static RunEvent of(String runId, String type) {

@@ -9,19 +9,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * How {@code runFn} runs a function exactly once under a lease.
  *
- * @param ttl the lease time; a holder that stops heartbeating loses the key after this long
+ * @param ttl the lease time; a holder that stops heartbeating loses the key after this
+ * long
  * @param metadata metadata stored with the lease
  * @param extendEvery the heartbeat interval (at least one second)
- * @param waitOnConflict whether a caller that finds the work in progress waits for its result
+ * @param waitOnConflict whether a caller that finds the work in progress waits for its
+ * result
  * @param waitOptions how such a caller waits
  * @param errorCode the error code recorded when the function fails terminally
- * @param recordFailure which exceptions are recorded as a terminal failure ({@code fail}); every other exception
- * releases the lease ({@code cancel}) so the work may run again. The SDKs record every exception.
+ * @param recordFailure which exceptions are recorded as a terminal failure
+ * ({@code fail}); every other exception releases the lease ({@code cancel}) so the work
+ * may run again. The SDKs record every exception.
  */
 public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata, Duration extendEvery,
 		boolean waitOnConflict, WaitOptions waitOptions, String errorCode, Predicate<Throwable> recordFailure) {
 
-	/** The SDKs' defaults: 300 s lease, heartbeat every 30 s, wait 60 s on conflict, record every failure. */
+	/**
+	 * The SDKs' defaults: 300 s lease, heartbeat every 30 s, wait 60 s on conflict,
+	 * record every failure.
+	 */
 	public static RunFnOptions defaults() {
 		return new RunFnOptions(Duration.ofSeconds(300), null, Duration.ofSeconds(30), true, WaitOptions.defaults(),
 				"fn_error", (ex) -> true);
@@ -29,14 +35,14 @@ public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata,
 
 	/** These options with another lease time. */
 	public RunFnOptions withTtl(Duration value) {
-		return new RunFnOptions(value, this.metadata, this.extendEvery, this.waitOnConflict, this.waitOptions, this.errorCode,
-				this.recordFailure);
+		return new RunFnOptions(value, this.metadata, this.extendEvery, this.waitOnConflict, this.waitOptions,
+				this.errorCode, this.recordFailure);
 	}
 
 	/** These options with metadata. */
 	public RunFnOptions withMetadata(@Nullable Map<String, Object> value) {
-		return new RunFnOptions(this.ttl, value, this.extendEvery, this.waitOnConflict, this.waitOptions, this.errorCode,
-				this.recordFailure);
+		return new RunFnOptions(this.ttl, value, this.extendEvery, this.waitOnConflict, this.waitOptions,
+				this.errorCode, this.recordFailure);
 	}
 
 	/** These options with another heartbeat interval. */

@@ -3,9 +3,10 @@ package tech.onceonly.client;
 import java.util.Map;
 
 /**
- * A lease operation (extend, complete, fail, cancel) named a {@code lease_id} that no longer holds the key: the lease
- * expired and was taken over, or the work already finished. Nothing was changed. Answered as HTTP 409 with
- * {@code {"detail": {"error": "stale_lease"}}}.
+ * A lease operation (extend, complete, fail, cancel) named a {@code lease_id} that no
+ * longer holds the key: the lease expired and was taken over, or the work already
+ * finished. Nothing was changed. Answered as HTTP 409 with {@code {"detail": {"error":
+ * "stale_lease"}}}.
  */
 public class StaleLeaseException extends ApiException {
 

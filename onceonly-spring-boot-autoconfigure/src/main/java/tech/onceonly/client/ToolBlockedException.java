@@ -1,10 +1,10 @@
 package tech.onceonly.client;
 
 /**
- * A governed tool call was not executed: governance blocked it ({@code decision=blocked} with the
- * {@code policy_reason}), or an identical call is still in flight ({@code dedup} / {@code tool_idempotency}). It is
- * an ordinary outcome an agent may report to its model; a disabled agent raises {@link AgentDisabledException}
- * instead.
+ * A governed tool call was not executed: governance blocked it ({@code decision=blocked}
+ * with the {@code policy_reason}), or an identical call is still in flight ({@code dedup}
+ * / {@code tool_idempotency}). It is an ordinary outcome an agent may report to its
+ * model; a disabled agent raises {@link AgentDisabledException} instead.
  */
 public class ToolBlockedException extends OnceOnlyException {
 

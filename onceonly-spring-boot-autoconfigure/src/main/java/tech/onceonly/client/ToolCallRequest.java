@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param agentId the calling agent, required
  * @param tool the tool name, required
  * @param args the tool arguments (a JSON object)
- * @param spendUsd the spend of this call, exact; when absent the policy's pricing rules apply
+ * @param spendUsd the spend of this call, exact; when absent the policy's pricing rules
+ * apply
  * @param runId the run this call belongs to, sent as {@code args.run_id}
  */
 public record ToolCallRequest(String agentId, String tool, @Nullable Map<String, Object> args,

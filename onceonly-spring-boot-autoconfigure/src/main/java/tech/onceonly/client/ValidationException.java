@@ -1,8 +1,8 @@
 package tech.onceonly.client;
 
 /**
- * The request was rejected as invalid (HTTP 422, or the local engine's equivalent): the message says what was wrong
- * and what is allowed.
+ * The request was rejected as invalid (HTTP 422, or the local engine's equivalent): the
+ * message says what was wrong and what is allowed.
  */
 public class ValidationException extends OnceOnlyException {
 

@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@code wait} and {@code runAndWait} poll: until terminal or {@code timeout}, sleeping the server's
- * {@code retry_after_sec} clamped to [{@code pollMin}, {@code pollMax}], extending {@code leaseId} every
- * {@code extendEvery} when {@code autoExtend} is on.
+ * How {@code wait} and {@code runAndWait} poll: until terminal or {@code timeout},
+ * sleeping the server's {@code retry_after_sec} clamped to [{@code pollMin},
+ * {@code pollMax}], extending {@code leaseId} every {@code extendEvery} when
+ * {@code autoExtend} is on.
  *
  * @param timeout give up after this long with a synthetic {@code failed/timeout} result
  * @param pollMin the shortest sleep between polls
@@ -20,7 +21,10 @@ import org.jspecify.annotations.Nullable;
 public record WaitOptions(Duration timeout, Duration pollMin, Duration pollMax, boolean autoExtend,
 		Duration extendEvery, @Nullable String leaseId, @Nullable Duration ttl) {
 
-	/** The SDKs' defaults: 60 s timeout, polls between 0.5 s and 5 s, heartbeat every 30 s. */
+	/**
+	 * The SDKs' defaults: 60 s timeout, polls between 0.5 s and 5 s, heartbeat every 30
+	 * s.
+	 */
 	public static WaitOptions defaults() {
 		return new WaitOptions(Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(5), true,
 				Duration.ofSeconds(30), null, null);

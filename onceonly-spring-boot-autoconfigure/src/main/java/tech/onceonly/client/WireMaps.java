@@ -10,8 +10,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads values out of decoded JSON objects with the coercions of the OnceOnly SDKs (missing boolean is false,
- * missing string is "", numbers of any JSON type, objects kept only when they are objects).
+ * Reads values out of decoded JSON objects with the coercions of the OnceOnly SDKs
+ * (missing boolean is false, missing string is "", numbers of any JSON type, objects kept
+ * only when they are objects).
  */
 public final class WireMaps {
 
@@ -64,7 +65,10 @@ public final class WireMaps {
 		return (value == null) ? whenMissing : truthy(value);
 	}
 
-	/** The string value of {@code key}; {@code null} when missing or null; other scalars as text. */
+	/**
+	 * The string value of {@code key}; {@code null} when missing or null; other scalars
+	 * as text.
+	 */
 	public static @Nullable String string(Map<String, ?> map, String key) {
 		Object value = map.get(key);
 		if (value == null || value instanceof Map || value instanceof List) {
@@ -73,7 +77,9 @@ public final class WireMaps {
 		return value.toString();
 	}
 
-	/** The string value of {@code key}, or {@code whenMissing} when it is missing or null. */
+	/**
+	 * The string value of {@code key}, or {@code whenMissing} when it is missing or null.
+	 */
 	public static String string(Map<String, ?> map, String key, String whenMissing) {
 		String value = string(map, key);
 		return (value != null) ? value : whenMissing;
@@ -94,7 +100,9 @@ public final class WireMaps {
 		return (value != null) ? value : whenMissing;
 	}
 
-	/** The exact decimal value of {@code key} when it is a JSON number, else {@code null}. */
+	/**
+	 * The exact decimal value of {@code key} when it is a JSON number, else {@code null}.
+	 */
 	public static @Nullable BigDecimal decimal(Map<String, ?> map, String key) {
 		Object value = map.get(key);
 		if (value instanceof BigDecimal d) {
@@ -106,7 +114,10 @@ public final class WireMaps {
 		return null;
 	}
 
-	/** A list of strings when {@code key} is a JSON array (non-strings as text), else {@code null}. */
+	/**
+	 * A list of strings when {@code key} is a JSON array (non-strings as text), else
+	 * {@code null}.
+	 */
 	public static @Nullable List<String> strings(Map<String, ?> map, String key) {
 		List<Object> list = list(map.get(key));
 		if (list == null) {
@@ -121,7 +132,10 @@ public final class WireMaps {
 		return Collections.unmodifiableList(out);
 	}
 
-	/** The JSON objects of a list answer: a top-level array (wrapped as {@code data}), {@code items} or {@code data}. */
+	/**
+	 * The JSON objects of a list answer: a top-level array (wrapped as {@code data}),
+	 * {@code items} or {@code data}.
+	 */
 	public static List<Map<String, Object>> rows(Map<String, ?> response) {
 		List<Object> list = list(response.get("items"));
 		if (list == null) {
@@ -140,7 +154,10 @@ public final class WireMaps {
 		return Collections.unmodifiableList(rows);
 	}
 
-	/** An unmodifiable copy that keeps insertion order and drops null values (which the SDKs never send). */
+	/**
+	 * An unmodifiable copy that keeps insertion order and drops null values (which the
+	 * SDKs never send).
+	 */
 	public static Map<String, Object> withoutNulls(@Nullable Map<String, ?> map) {
 		if (map == null || map.isEmpty()) {
 			return Map.of();

@@ -1,5 +1,6 @@
 /**
- * The OnceOnly client API: the {@link tech.onceonly.client.OnceOnly} interface, its results and its errors.
+ * The OnceOnly client API: the {@link tech.onceonly.client.OnceOnly} interface, its
+ * results and its errors.
  */
 @NullMarked
 package tech.onceonly.client;

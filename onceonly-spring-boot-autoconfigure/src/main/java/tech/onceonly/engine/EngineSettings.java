@@ -9,8 +9,10 @@ import java.time.Duration;
  * @param defaultLeaseTtl the lease ttl when the caller gives none
  * @param maxTtl the longest ttl accepted for locks and leases
  * @param retention how long completed and failed results are kept
- * @param maxMetadataBytes the largest metadata object accepted, in UTF-8 bytes of its JSON
- * @param namespace a prefix isolating this engine's keys from other tenants sharing the store ("" for none)
+ * @param maxMetadataBytes the largest metadata object accepted, in UTF-8 bytes of its
+ * JSON
+ * @param namespace a prefix isolating this engine's keys from other tenants sharing the
+ * store ("" for none)
  */
 public record EngineSettings(Duration defaultLockTtl, Duration defaultLeaseTtl, Duration maxTtl, Duration retention,
 		int maxMetadataBytes, String namespace) {
@@ -25,7 +27,10 @@ public record EngineSettings(Duration defaultLockTtl, Duration defaultLeaseTtl, 
 		}
 	}
 
-	/** One hour locks, five minute leases, at most 30 days, results kept 7 days, metadata up to 2048 bytes. */
+	/**
+	 * One hour locks, five minute leases, at most 30 days, results kept 7 days, metadata
+	 * up to 2048 bytes.
+	 */
 	public static EngineSettings defaults() {
 		return new EngineSettings(Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(7),
 				2048, "");

@@ -6,14 +6,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wakes callers in this JVM that wait for a key's work as soon as it finishes or is released, instead of letting
- * them sleep a whole poll interval. Callers in other JVMs still poll.
+ * Wakes callers in this JVM that wait for a key's work as soon as it finishes or is
+ * released, instead of letting them sleep a whole poll interval. Callers in other JVMs
+ * still poll.
  */
 final class KeySignals {
 
 	private final ConcurrentHashMap<String, CountDownLatch> latches = new ConcurrentHashMap<>();
 
-	/** Registers interest in {@code key} before its state is read, so no signal between read and wait is lost. */
+	/**
+	 * Registers interest in {@code key} before its state is read, so no signal between
+	 * read and wait is lost.
+	 */
 	CountDownLatch register(String key) {
 		return this.latches.computeIfAbsent(key, (k) -> new CountDownLatch(1));
 	}

@@ -45,6 +45,7 @@ import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.governance.GovernanceEngine;
 import tech.onceonly.engine.governance.GovernanceSettings;
 import tech.onceonly.engine.governance.LocalTools;
+import tech.onceonly.engine.governance.NamespacedGovernanceStore;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
@@ -54,18 +55,20 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 
 /**
- * The OnceOnly semantics run in-process on an {@link OnceOnlyStore}: check-lock, leases with fencing tokens,
- * results kept for the retention period, and the exactly-once {@code runFn} flow. Answers have the shapes of the
- * OnceOnly API, so code moves between this engine and the hosted API unchanged.
+ * The OnceOnly semantics run in-process on an {@link OnceOnlyStore}: check-lock, leases
+ * with fencing tokens, results kept for the retention period, and the exactly-once
+ * {@code runFn} flow. Answers have the shapes of the OnceOnly API, so code moves between
+ * this engine and the hosted API unchanged.
  * <p>
- * Cost: a check-lock is one store operation; a first {@code runFn} is two writes (acquire, complete) plus a
- * heartbeat write every {@code extendEvery} while it runs; a duplicate that finds the stored result is one store
- * operation and no write.
+ * Cost: a check-lock is one store operation; a first {@code runFn} is two writes
+ * (acquire, complete) plus a heartbeat write every {@code extendEvery} while it runs; a
+ * duplicate that finds the stored result is one store operation and no write.
  * <p>
- * Governance (policies, kill switch, governed tool calls, the tools registry, server-side runs and timelines) runs on
- * a {@link GovernanceStore} beside the lease store: in memory unless {@link #builder(OnceOnlyStore)} is given
- * another. In local mode {@link #usage}, {@link #usageAll} and {@link #me} answer with plan {@code local} and this
- * engine's own counters since it started.
+ * Governance (policies, kill switch, governed tool calls, the tools registry, server-side
+ * runs and timelines) runs on a {@link GovernanceStore} beside the lease store: in memory
+ * unless {@link #builder(OnceOnlyStore)} is given another. In local mode {@link #usage},
+ * {@link #usageAll} and {@link #me} answer with plan {@code local} and this engine's own
+ * counters since it started.
  */
 public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
@@ -117,7 +120,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	 * @param store the store
 	 * @param settings limits and defaults
 	 * @param json the JSON mapper for metadata and results
-	 * @param heartbeats the scheduler for lease heartbeats, or {@code null} to own a daemon one
+	 * @param heartbeats the scheduler for lease heartbeats, or {@code null} to own a
+	 * daemon one
 	 * @param nanoTime the monotonic time source for wait deadlines
 	 */
 	public LocalOnceOnly(OnceOnlyStore store, EngineSettings settings, JsonMapper json,
@@ -141,14 +145,18 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
 		GovernanceStore governanceStore = (builder.governanceStore != null) ? builder.governanceStore
 				: new InMemoryGovernanceStore(GovernanceEngine.clockOf(store));
+		if (!settings.namespace().isEmpty()) {
+			governanceStore = new NamespacedGovernanceStore(governanceStore, settings.namespace());
+		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
 				builder.governanceSettings, json, builder.httpClient, nanoTime);
 	}
 
 	/**
-	 * The engine's own heartbeat scheduler: one daemon thread, and a cancelled heartbeat leaves the queue at once
-	 * (most work finishes long before its first heartbeat, so without this every first execution would leave a
-	 * cancelled task queued for {@code extendEvery}: millions of them under load).
+	 * The engine's own heartbeat scheduler: one daemon thread, and a cancelled heartbeat
+	 * leaves the queue at once (most work finishes long before its first heartbeat, so
+	 * without this every first execution would leave a cancelled task queued for
+	 * {@code extendEvery}: millions of them under load).
 	 */
 	private static ScheduledExecutorService ownHeartbeats() {
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (r) -> {
@@ -216,13 +224,19 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, 200, raw);
 	}
 
-	/** Frees a check-lock key whoever holds it (an operator action); true when it was held. */
+	/**
+	 * Frees a check-lock key whoever holds it (an operator action); true when it was
+	 * held.
+	 */
 	public boolean releaseLock(String key) {
 		this.validation.key(key);
 		return this.store.releaseLock(stored(key));
 	}
 
-	/** Removes a lease and its stored result whatever its state (an operator action); true when one existed. */
+	/**
+	 * Removes a lease and its stored result whatever its state (an operator action); true
+	 * when one existed.
+	 */
 	public boolean deleteLease(String key) {
 		this.validation.key(key);
 		boolean removed = this.store.deleteLease(stored(key));
@@ -240,7 +254,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.governance.gov();
 	}
 
-	/** The local account: plan {@code local}, the store types and the notification settings. */
+	/**
+	 * The local account: plan {@code local}, the store types and the notification
+	 * settings.
+	 */
 	@Override
 	public Map<String, Object> me() {
 		Map<String, Object> raw = answer("plan", "local", "mode", "local", "store", this.store.type(),
@@ -249,7 +266,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return raw;
 	}
 
-	/** Changes the notification settings kept by this engine (local mode sends no notifications). */
+	/**
+	 * Changes the notification settings kept by this engine (local mode sends no
+	 * notifications).
+	 */
 	@Override
 	public Map<String, Object> updateNotifications(NotificationPreferences preferences) {
 		Map<String, Object> changes = preferences.toWire();
@@ -260,7 +280,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		});
 	}
 
-	/** This engine's counters of {@code make} (check-lock) or {@code ai} (leases and runs) since it started. */
+	/**
+	 * This engine's counters of {@code make} (check-lock) or {@code ai} (leases and runs)
+	 * since it started.
+	 */
 	@Override
 	public Map<String, Object> usage(String kind) {
 		UsageCounters.Kind counters = switch ((kind != null) ? kind : "") {
@@ -390,8 +413,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			raw.put("retry_after_sec", null);
 			return AiStatus.fromRaw(raw);
 		}
-		String status = record.isHeld() ? "in_progress" : (record.state() == LeaseState.RELEASED) ? "released"
-				: "expired";
+		String status = record.isHeld() ? "in_progress"
+				: (record.state() == LeaseState.RELEASED) ? "released" : "expired";
 		long left = Math.max(0, record.ttlLeft().toSeconds());
 		raw.put("status", status);
 		raw.put("key", key);
@@ -468,8 +491,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			LeaseResult lease = store.acquireLease(stored(key), leaseTtl, UUID.randomUUID().toString(), metadataJson);
 			count(lease);
 			if (lease.outcome() == LeaseResult.Outcome.ACQUIRED) {
-				governance.startRun(this, key, Objects.requireNonNull(lease.record().leaseId()), leaseTtl,
-						runMetadata);
+				governance.startRun(this, key, Objects.requireNonNull(lease.record().leaseId()), leaseTtl, runMetadata);
 			}
 			return AiRun.fromRaw(leaseAnswer(key, lease, leaseTtl));
 		}
@@ -584,8 +606,9 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		/**
-		 * Polls until terminal (the result), or until free again when {@code returnWhenFree} (null), or until the
-		 * deadline (a timeout result). At least one status read happens.
+		 * Polls until terminal (the result), or until free again when
+		 * {@code returnWhenFree} (null), or until the deadline (a timeout result). At
+		 * least one status read happens.
 		 */
 		private @Nullable AiResult awaitSettled(String key, WaitOptions options, long deadline,
 				boolean returnWhenFree) {
@@ -615,8 +638,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 						// heartbeat errors are ignored, as in the SDKs
 					}
 				}
-				Duration hint = (record != null && record.isHeld()) ? Duration.ofSeconds(retryAfter(
-						Math.max(0, record.ttlLeft().toSeconds()))) : options.pollMin();
+				Duration hint = (record != null && record.isHeld())
+						? Duration.ofSeconds(retryAfter(Math.max(0, record.ttlLeft().toSeconds()))) : options.pollMin();
 				Duration sleep = clamp(hint, options.pollMin(), options.pollMax());
 				Duration untilDeadline = Duration.ofNanos(Math.max(0, deadline - now));
 				KeySignals.await(latch, (sleep.compareTo(untilDeadline) < 0) ? sleep : untilDeadline);
@@ -649,7 +672,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 						if (settled != null) {
 							return settled;
 						}
-						// the holder released the lease or stopped heartbeating: try to take it over
+						// the holder released the lease or stopped heartbeating: try to
+						// take it over
 				}
 			}
 		}
@@ -667,10 +691,12 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 					throw new StaleLeaseException(key);
 				}
 			}
-			catch (RuntimeException | Error ex) {
+			catch (Throwable ex) {
+				// Throwable: a checked exception thrown undeclared (sneaky throws) must
+				// release the lease too
 				heartbeat.cancel(false);
 				settleFailure(key, leaseId, options, ex);
-				throw ex;
+				throw LocalOnceOnly.<RuntimeException>rethrow(ex);
 			}
 			finally {
 				heartbeat.cancel(false);
@@ -709,11 +735,17 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 					store.extendLease(stored(key), leaseId, ttl);
 				}
 				catch (RuntimeException ex) {
-					// a missed heartbeat is retried at the next tick; the lease ttl absorbs short store outages
+					// a missed heartbeat is retried at the next tick; the lease ttl
+					// absorbs short store outages
 				}
 			}, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
 		}
 
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	static Duration clamp(Duration value, Duration min, Duration max) {
@@ -725,7 +757,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 		return (value.compareTo(max) > 0) ? max : value;
 	}
-
 
 	/** Builds a {@link LocalOnceOnly}; everything but the store has a default. */
 	public static final class Builder {
@@ -776,7 +807,12 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return this;
 		}
 
-		/** The governance store; in memory on the lease store's clock when not set. */
+		/**
+		 * The governance store; in memory on the lease store's clock when not set. With a
+		 * namespace in the settings, the engine sees it through a
+		 * {@link NamespacedGovernanceStore}, so engines of different namespaces may share
+		 * it.
+		 */
 		public Builder governanceStore(@Nullable GovernanceStore value) {
 			this.governanceStore = value;
 			return this;

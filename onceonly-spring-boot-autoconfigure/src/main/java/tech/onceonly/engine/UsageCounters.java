@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * This engine's usage counters since it started (JVM-local, not shared through the store): requests, charged
- * (locked or acquired), blocked (duplicates) and polling answers, per kind ({@code make} = check-lock, {@code ai} =
- * leases and runs).
+ * This engine's usage counters since it started (JVM-local, not shared through the
+ * store): requests, charged (locked or acquired), blocked (duplicates) and polling
+ * answers, per kind ({@code make} = check-lock, {@code ai} = leases and runs).
  */
 final class UsageCounters {
 

@@ -9,7 +9,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.ValidationException;
 
-/** The engine's input rules: each violation is a {@link ValidationException} saying what is allowed. */
+/**
+ * The engine's input rules: each violation is a {@link ValidationException} saying what
+ * is allowed.
+ */
 final class Validation {
 
 	static final int MAX_KEY_LENGTH = 256;
@@ -32,8 +35,8 @@ final class Validation {
 			throw new ValidationException(field + " must not be empty; it must be 1-" + maxLength + " characters");
 		}
 		if (value.length() > maxLength) {
-			throw new ValidationException(field + " is " + value.length() + " characters long; at most " + maxLength
-					+ " are allowed");
+			throw new ValidationException(
+					field + " is " + value.length() + " characters long; at most " + maxLength + " are allowed");
 		}
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
@@ -57,8 +60,8 @@ final class Validation {
 			throw new ValidationException("ttl must be at least 1 second, was " + ttl.toMillis() + " ms");
 		}
 		if (ttl.compareTo(this.settings.maxTtl()) > 0) {
-			throw new ValidationException("ttl must be at most " + this.settings.maxTtl().toSeconds() + " s, was "
-					+ seconds + " s");
+			throw new ValidationException(
+					"ttl must be at most " + this.settings.maxTtl().toSeconds() + " s, was " + seconds + " s");
 		}
 		return Duration.ofSeconds(seconds);
 	}

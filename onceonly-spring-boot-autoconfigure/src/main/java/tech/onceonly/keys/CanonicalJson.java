@@ -18,27 +18,33 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Canonical JSON of Java values, byte for byte what Python's
- * {@code json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)} writes for the same data.
+ * {@code json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)}
+ * writes for the same data.
  * <p>
  * Mapping of Java values:
  * <ul>
- * <li>{@code null} → {@code null}; booleans → {@code true}/{@code false}; {@link CharSequence} and
- * {@link Character} → strings (only {@code "}, {@code \} and control characters below U+0020 are escaped, as
- * Python does; everything else, non-ASCII included, is written as it is);</li>
- * <li>{@code byte}, {@code short}, {@code int}, {@code long}, {@link BigInteger} and atomic integers → integers;</li>
- * <li>{@code double} → Python's {@code repr}: {@code 2.0}, {@code 0.1}, {@code 1e+16}, {@code 1e-07},
- * {@code NaN}, {@code Infinity}; {@code float} is first widened through its decimal form (so {@code 0.1f} is
- * {@code 0.1}). The digits come from {@link Double#toString(double)}, which on JDK 17 and 18 is not always the
- * shortest representation (JDK-4511638, fixed in JDK 19), so rare doubles may differ from Python there: do not
- * key on doubles when keys must match across runtimes;</li>
- * <li>{@link BigDecimal} → a JSON string of {@link BigDecimal#toString()}, as Python stringifies a {@code Decimal}
- * (both follow the General Decimal Arithmetic rules, so {@code 1.50} stays {@code "1.50"});</li>
+ * <li>{@code null} → {@code null}; booleans → {@code true}/{@code false};
+ * {@link CharSequence} and {@link Character} → strings (only {@code "}, {@code \} and
+ * control characters below U+0020 are escaped, as Python does; everything else, non-ASCII
+ * included, is written as it is);</li>
+ * <li>{@code byte}, {@code short}, {@code int}, {@code long}, {@link BigInteger} and
+ * atomic integers → integers;</li>
+ * <li>{@code double} → Python's {@code repr}: {@code 2.0}, {@code 0.1}, {@code 1e+16},
+ * {@code 1e-07}, {@code NaN}, {@code Infinity}; {@code float} is first widened through
+ * its decimal form (so {@code 0.1f} is {@code 0.1}). The digits come from
+ * {@link Double#toString(double)}, which on JDK 17 and 18 is not always the shortest
+ * representation (JDK-4511638, fixed in JDK 19), so rare doubles may differ from Python
+ * there: do not key on doubles when keys must match across runtimes;</li>
+ * <li>{@link BigDecimal} → a JSON string of {@link BigDecimal#toString()}, as Python
+ * stringifies a {@code Decimal} (both follow the General Decimal Arithmetic rules, so
+ * {@code 1.50} stays {@code "1.50"});</li>
  * <li>{@code byte[]} → a string of lowercase hex;</li>
- * <li>{@link Map} → an object with its keys stringified and sorted by code point; {@link Collection} and arrays
- * → arrays in iteration order;</li>
- * <li>anything else (records, beans, enums, {@code java.time} values, {@code Optional}…) → converted to a JSON tree
- * by the {@link JsonMapper} first, then written canonically; a value the mapper cannot convert becomes the string
- * of its {@code toString()}, as Python's {@code default=str} does.</li>
+ * <li>{@link Map} → an object with its keys stringified and sorted by code point;
+ * {@link Collection} and arrays → arrays in iteration order;</li>
+ * <li>anything else (records, beans, enums, {@code java.time} values, {@code Optional}…)
+ * → converted to a JSON tree by the {@link JsonMapper} first, then written canonically; a
+ * value the mapper cannot convert becomes the string of its {@code toString()}, as
+ * Python's {@code default=str} does.</li>
  * </ul>
  */
 public final class CanonicalJson {
@@ -74,8 +80,9 @@ public final class CanonicalJson {
 	}
 
 	/**
-	 * Whether {@code value} is converted through the {@link JsonMapper} rather than written directly: records,
-	 * beans and every other type outside the list in the class description.
+	 * Whether {@code value} is converted through the {@link JsonMapper} rather than
+	 * written directly: records, beans and every other type outside the list in the class
+	 * description.
 	 */
 	public static boolean isConverted(@Nullable Object value) {
 		return value != null && !(value instanceof CharSequence || value instanceof Character
@@ -84,8 +91,9 @@ public final class CanonicalJson {
 	}
 
 	/**
-	 * Converts {@code value} to a JSON tree (maps, lists, strings, numbers, booleans, {@code null}) with the mapper,
-	 * or to its {@code toString()} when the mapper cannot convert it.
+	 * Converts {@code value} to a JSON tree (maps, lists, strings, numbers, booleans,
+	 * {@code null}) with the mapper, or to its {@code toString()} when the mapper cannot
+	 * convert it.
 	 */
 	@Nullable Object toTree(Object value) {
 		try {
@@ -201,7 +209,10 @@ public final class CanonicalJson {
 		}
 	}
 
-	/** Python's {@code repr(float)}: shortest digits, exponent form below 1e-4 and from 1e16 on. */
+	/**
+	 * Python's {@code repr(float)}: shortest digits, exponent form below 1e-4 and from
+	 * 1e16 on.
+	 */
 	static String pythonFloat(double value) {
 		if (Double.isNaN(value)) {
 			return "NaN";

@@ -14,19 +14,22 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The key digests of the OnceOnly Python SDK, so a Java key matches the key Python derives for the same call.
+ * The key digests of the OnceOnly Python SDK, so a Java key matches the key Python
+ * derives for the same call.
  * <ul>
- * <li>{@link #functionKey}: {@code @idempotent} without {@code key_func}: {@code "<prefix>:" + sha256hex} of the
- * canonical JSON of {@code {"args": [json(arg)…], "fn": fnId, "kwargs": {name: json(arg)…}, "v": version}}, each
- * argument first encoded as its own canonical JSON text (double encoding);</li>
- * <li>{@link #toolKey}: a tool call's input: {@code "<prefix>:<tool>:" + sha256hex} of the canonical JSON of
- * {@code {"args": [], "kwargs": input}} for a map input and {@code {"args": [input], "kwargs": {}}} otherwise, the
- * values not pre-encoded.</li>
+ * <li>{@link #functionKey}: {@code @idempotent} without {@code key_func}:
+ * {@code "<prefix>:" + sha256hex} of the canonical JSON of {@code {"args": [json(arg)…],
+ * "fn": fnId, "kwargs": {name: json(arg)…}, "v": version}}, each argument first encoded
+ * as its own canonical JSON text (double encoding);</li>
+ * <li>{@link #toolKey}: a tool call's input: {@code "<prefix>:<tool>:" + sha256hex} of
+ * the canonical JSON of {@code {"args": [], "kwargs": input}} for a map input and
+ * {@code {"args": [input], "kwargs": {}}} otherwise, the values not pre-encoded.</li>
  * </ul>
- * Canonical JSON is described in {@link CanonicalJson}. As in Python, an argument that is a record or a bean (a
- * pydantic model or dataclass there) is encoded and then truncated to {@value #MAX_OBJECT_CHARS} characters plus
- * "…"; two such arguments that differ only after that point derive the same key, so pass an explicit key for large
- * objects. Instances are thread-safe.
+ * Canonical JSON is described in {@link CanonicalJson}. As in Python, an argument that is
+ * a record or a bean (a pydantic model or dataclass there) is encoded and then truncated
+ * to {@value #MAX_OBJECT_CHARS} characters plus "…"; two such arguments that differ only
+ * after that point derive the same key, so pass an explicit key for large objects.
+ * Instances are thread-safe.
  */
 public final class KeyDerivation {
 
@@ -39,7 +42,10 @@ public final class KeyDerivation {
 	/** The digest version of {@code @idempotent}. */
 	public static final String DEFAULT_KEY_VERSION = "v1";
 
-	/** Length, in characters (code points), after which the JSON of a record or bean argument is truncated. */
+	/**
+	 * Length, in characters (code points), after which the JSON of a record or bean
+	 * argument is truncated.
+	 */
 	public static final int MAX_OBJECT_CHARS = 2048;
 
 	private static final HexFormat HEX = HexFormat.of();
@@ -47,8 +53,10 @@ public final class KeyDerivation {
 	private final CanonicalJson canonical;
 
 	/**
-	 * Key derivation converting records, beans and other non-JSON values with {@code json}.
-	 * @param json the mapper for values that are not maps, collections, strings, numbers or booleans
+	 * Key derivation converting records, beans and other non-JSON values with
+	 * {@code json}.
+	 * @param json the mapper for values that are not maps, collections, strings, numbers
+	 * or booleans
 	 */
 	public KeyDerivation(JsonMapper json) {
 		this.canonical = new CanonicalJson(json);
@@ -107,8 +115,9 @@ public final class KeyDerivation {
 	}
 
 	/**
-	 * The JSON text one argument contributes to a function payload: its canonical JSON, truncated to
-	 * {@value #MAX_OBJECT_CHARS} characters plus "…" when the argument is a record or bean.
+	 * The JSON text one argument contributes to a function payload: its canonical JSON,
+	 * truncated to {@value #MAX_OBJECT_CHARS} characters plus "…" when the argument is a
+	 * record or bean.
 	 */
 	public String argumentJson(@Nullable Object value) {
 		String text = this.canonical.write(value);
@@ -119,7 +128,8 @@ public final class KeyDerivation {
 	}
 
 	/**
-	 * The key of an idempotent tool call: {@code "<prefix>:<toolName>:<toolInputDigest>"}.
+	 * The key of an idempotent tool call:
+	 * {@code "<prefix>:<toolName>:<toolInputDigest>"}.
 	 * @param prefix the key prefix ({@value #DEFAULT_TOOL_PREFIX} by default)
 	 * @param toolName the tool's name
 	 * @param input the tool's input (a map is taken as keyword arguments)
@@ -138,8 +148,8 @@ public final class KeyDerivation {
 	}
 
 	/**
-	 * The canonical payload hashed for a tool input: {@code {"args":[],"kwargs":input}} for a map,
-	 * {@code {"args":[input],"kwargs":{}}} for anything else.
+	 * The canonical payload hashed for a tool input: {@code {"args":[],"kwargs":input}}
+	 * for a map, {@code {"args":[input],"kwargs":{}}} for anything else.
 	 * @return the canonical JSON text
 	 */
 	public String toolInputPayload(@Nullable Object input) {

@@ -5,7 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether an agent may act (the kill switch). An agent the store has never seen is enabled.
+ * Whether an agent may act (the kill switch). An agent the store has never seen is
+ * enabled.
  *
  * @param agentId the agent
  * @param enabled false while the agent is disabled

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param policyReason the reason code ({@code ok}, {@code agent_disabled}, …)
  * @param riskLevel the tool's risk level
  * @param argsHash the canonical-args digest
- * @param spendMicros the spend charged by this decision, in micro-dollars (zero unless executed successfully)
+ * @param spendMicros the spend charged by this decision, in micro-dollars (zero unless
+ * executed successfully)
  * @param runId the run the call belonged to, if any
  */
 public record AuditRecord(Instant ts, String agentId, String tool, String decision, String policyReason,

@@ -6,18 +6,24 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The atomic primitives under agent governance: policies, the kill switch, windowed counters and spend
- * reservations, the audit log, the tools registry and run timelines. A backend implements it beside
- * {@link OnceOnlyStore}. Every method is one atomic operation of the store; time comes from the store's clock
- * ({@link #now()}). Records that can grow without bound (audit rows, events) are kept for a retention period and up
+ * The atomic primitives under agent governance: policies, the kill switch, windowed
+ * counters and spend reservations, the audit log, the tools registry and run timelines. A
+ * backend implements it beside {@link OnceOnlyStore}. Every method is one atomic
+ * operation of the store; time comes from the store's clock ({@link #now()}). Records
+ * that can grow without bound (audit rows, events) are kept for a retention period and up
  * to a bound, after which the oldest go first.
  */
 public interface GovernanceStore {
 
-	/** The store's short name for logs, health and metrics: {@code memory}, {@code jdbc}, {@code redis}. */
+	/**
+	 * The store's short name for logs, health and metrics: {@code memory}, {@code jdbc},
+	 * {@code redis}.
+	 */
 	String type();
 
-	/** The store's clock: windows, audit timestamps and retention are decided against it. */
+	/**
+	 * The store's clock: windows, audit timestamps and retention are decided against it.
+	 */
 	Instant now();
 
 	/** Creates or replaces the agent's policy. */
@@ -30,7 +36,8 @@ public interface GovernanceStore {
 	List<PolicyRecord> listPolicies();
 
 	/**
-	 * Disables the agent with a reason (at store time) or enables it again (clearing reason and time).
+	 * Disables the agent with a reason (at store time) or enables it again (clearing
+	 * reason and time).
 	 * @return the agent's state after the change
 	 */
 	AgentState setAgentEnabled(String agentId, boolean enabled, @Nullable String reason);
@@ -39,16 +46,22 @@ public interface GovernanceStore {
 	AgentState getAgent(String agentId);
 
 	/**
-	 * Atomically checks every limit of {@code request} and, when all hold, counts the action and reserves its spend;
-	 * otherwise changes nothing and names the first limit that would be exceeded (actions per hour, then calls per
-	 * tool, then spend). Concurrent reservations never exceed a limit together.
+	 * Atomically checks every limit of {@code request} and, when all hold, counts the
+	 * action and reserves its spend; otherwise changes nothing and names the first limit
+	 * that would be exceeded (actions per hour, then calls per tool, then spend).
+	 * Concurrent reservations never exceed a limit together.
 	 */
 	ReserveOutcome reserve(UsageRequest request);
 
-	/** Gives back what {@link #reserve} counted for {@code request} (the action did not happen). */
+	/**
+	 * Gives back what {@link #reserve} counted for {@code request} (the action did not
+	 * happen).
+	 */
 	void release(UsageRequest request);
 
-	/** The counters of {@code request}'s agent, tool and windows (its limits are ignored). */
+	/**
+	 * The counters of {@code request}'s agent, tool and windows (its limits are ignored).
+	 */
 	UsageSnapshot usage(UsageRequest request);
 
 	/** Appends a decision to the audit log. */
@@ -57,11 +70,15 @@ public interface GovernanceStore {
 	/** The agent's latest decisions, newest first, at most {@code limit}. */
 	List<AuditRecord> listAudit(String agentId, int limit);
 
-	/** The agent's decisions with {@code from <= ts < to}, aggregated, with at most {@code topTools} tools. */
+	/**
+	 * The agent's decisions with {@code from <= ts < to}, aggregated, with at most
+	 * {@code topTools} tools.
+	 */
 	AuditSummary summarizeAudit(String agentId, Instant from, Instant to, int topTools);
 
 	/**
-	 * Creates or replaces the tool keyed by its scope and name; an existing tool keeps its creation time.
+	 * Creates or replaces the tool keyed by its scope and name; an existing tool keeps
+	 * its creation time.
 	 * @return the stored tool
 	 */
 	ToolRecord putTool(ToolRecord tool);
@@ -87,7 +104,10 @@ public interface GovernanceStore {
 	/** How many events the run has. */
 	long countRunEvents(String runId);
 
-	/** The latest events of every run, newest first, skipping {@code offset}, at most {@code limit}. */
+	/**
+	 * The latest events of every run, newest first, skipping {@code offset}, at most
+	 * {@code limit}.
+	 */
 	List<EventRecord> listRecentEvents(int limit, int offset);
 
 }

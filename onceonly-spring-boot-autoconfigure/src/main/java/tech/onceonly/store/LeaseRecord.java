@@ -10,10 +10,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param key the key
  * @param state the state
- * @param leaseId the holder's fencing token while {@link LeaseState#HELD}, else {@code null}
+ * @param leaseId the holder's fencing token while {@link LeaseState#HELD}, else
+ * {@code null}
  * @param version acquisitions so far (1 after the first)
  * @param firstSeenAt when the key was first leased
- * @param expiresAt the lease end while held; the retention end once terminal; the release time when released
+ * @param expiresAt the lease end while held; the retention end once terminal; the release
+ * time when released
  * @param doneAt when the work finished, once terminal
  * @param resultJson the result object (JSON text) of completed work
  * @param resultHash the result hash of completed work
@@ -30,7 +32,9 @@ public record LeaseRecord(String key, LeaseState state, @Nullable String leaseId
 		return this.state == LeaseState.HELD && this.expiresAt.isAfter(this.now);
 	}
 
-	/** True when the lease was held but its holder stopped heartbeating past the expiry. */
+	/**
+	 * True when the lease was held but its holder stopped heartbeating past the expiry.
+	 */
 	public boolean isExpired() {
 		return this.state == LeaseState.HELD && !this.expiresAt.isAfter(this.now);
 	}

@@ -1,6 +1,9 @@
 package tech.onceonly.store;
 
-/** The store could not perform an operation (unreachable, full, or answered with an error). */
+/**
+ * The store could not perform an operation (unreachable, full, or answered with an
+ * error).
+ */
 public class StoreException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;

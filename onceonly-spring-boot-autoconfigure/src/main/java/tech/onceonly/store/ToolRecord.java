@@ -5,8 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A registered HTTP tool, keyed by {@code scopeId} and {@code name}. The secret is kept for signing calls and is
- * never part of an answer.
+ * A registered HTTP tool, keyed by {@code scopeId} and {@code name}. The secret is kept
+ * for signing calls and is never part of an answer.
  *
  * @param scopeId {@code global} or {@code agent:<agent_id>}
  * @param name the tool name

@@ -5,8 +5,9 @@ import java.time.LocalDate;
 import java.util.Objects;
 
 /**
- * One action to reserve (or release): it counts once against the agent's hour, once against the agent's calls to
- * the tool that day, and {@code spendMicros} against the agent's spend that day.
+ * One action to reserve (or release): it counts once against the agent's hour, once
+ * against the agent's calls to the tool that day, and {@code spendMicros} against the
+ * agent's spend that day.
  *
  * @param agentId the agent
  * @param tool the tool

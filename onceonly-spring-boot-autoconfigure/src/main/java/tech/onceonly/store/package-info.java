@@ -1,5 +1,6 @@
 /**
- * The store SPI: the atomic primitives the local engine runs on, implemented once per backend.
+ * The store SPI: the atomic primitives the local engine runs on, implemented once per
+ * backend.
  */
 @NullMarked
 package tech.onceonly.store;

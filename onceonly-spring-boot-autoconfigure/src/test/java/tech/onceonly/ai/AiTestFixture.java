@@ -6,7 +6,10 @@ import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 
-/** A local engine on an in-memory store and a mutable clock, with the governance front the adapters use. */
+/**
+ * A local engine on an in-memory store and a mutable clock, with the governance front the
+ * adapters use.
+ */
 public final class AiTestFixture implements AutoCloseable {
 
 	public final MutableClock clock = MutableClock.startingAt2026();
@@ -16,8 +19,8 @@ public final class AiTestFixture implements AutoCloseable {
 	public final ToolArguments arguments = new ToolArguments(JsonMapper.builder().build());
 
 	public final AgentToolGovernance governance = new AgentToolGovernance(
-			new LocalAgentToolGovernor(this.once.governance(), this.arguments),
-			new DefaultAgentIdResolver(null, true), this.arguments, true, false);
+			new LocalAgentToolGovernor(this.once.governance(), this.arguments), new DefaultAgentIdResolver(null, true),
+			this.arguments, true, false);
 
 	@Override
 	public void close() {

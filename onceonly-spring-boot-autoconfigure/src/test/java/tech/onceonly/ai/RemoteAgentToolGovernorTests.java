@@ -14,7 +14,10 @@ import tech.onceonly.client.AgentDisabledException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The remote governor's logic, with the local engine standing in for the API (same client contract). */
+/**
+ * The remote governor's logic, with the local engine standing in for the API (same client
+ * contract).
+ */
 class RemoteAgentToolGovernorTests {
 
 	private final AiTestFixture fixture = new AiTestFixture();
@@ -39,8 +42,8 @@ class RemoteAgentToolGovernorTests {
 		assertThat(second).extracting(AgentToolOutcome::decision, AgentToolOutcome::text)
 			.containsExactly("dedup", "ran #1");
 		assertThat(other.text()).isEqualTo("ran #2");
-		assertThat(this.governor.key(call("charge", Map.of("amount", 5))))
-			.startsWith("ai-tool:bot:charge:").hasSize("ai-tool:bot:charge:".length() + 64);
+		assertThat(this.governor.key(call("charge", Map.of("amount", 5)))).startsWith("ai-tool:bot:charge:")
+			.hasSize("ai-tool:bot:charge:".length() + 64);
 	}
 
 	@Test
@@ -56,8 +59,7 @@ class RemoteAgentToolGovernorTests {
 	@Test
 	void registeredToolShouldGoThroughRunToolAndAbortWhenTheAgentIsDisabled() {
 		this.fixture.once.governance().localTools().register("lookup", (invocation) -> "found " + invocation.args());
-		assertThat(this.governor.govern(call("lookup", Map.of("q", "x")), this::run).text())
-			.isEqualTo("found {q=x}");
+		assertThat(this.governor.govern(call("lookup", Map.of("q", "x")), this::run).text()).isEqualTo("found {q=x}");
 
 		this.fixture.once.gov().disableAgent("bot", "stop");
 

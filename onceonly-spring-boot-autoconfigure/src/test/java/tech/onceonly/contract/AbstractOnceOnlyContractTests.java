@@ -33,11 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The behaviour every OnceOnly backend must show, run once per backend by a short subclass: check-lock, leases
- * with fencing, expiry by the backend's clock, retention, and the exactly-once {@code runFn} flow.
+ * The behaviour every OnceOnly backend must show, run once per backend by a short
+ * subclass: check-lock, leases with fencing, expiry by the backend's clock, retention,
+ * and the exactly-once {@code runFn} flow.
  * <p>
- * Subclasses give a client and a way to move the clock the backend judges expiry by; they never sleep. Each test
- * uses keys of its own, so subclasses may share one store across tests.
+ * Subclasses give a client and a way to move the clock the backend judges expiry by; they
+ * never sleep. Each test uses keys of its own, so subclasses may share one store across
+ * tests.
  */
 public abstract class AbstractOnceOnlyContractTests {
 
@@ -183,8 +185,7 @@ public abstract class AbstractOnceOnlyContractTests {
 
 	@Test
 	void checkLockShouldRejectZeroTtl() {
-		assertThatThrownBy(() -> this.client.checkLock(key("a"), Duration.ZERO))
-			.isInstanceOf(ValidationException.class)
+		assertThatThrownBy(() -> this.client.checkLock(key("a"), Duration.ZERO)).isInstanceOf(ValidationException.class)
 			.hasMessageContaining("ttl");
 	}
 
@@ -431,8 +432,8 @@ public abstract class AbstractOnceOnlyContractTests {
 	void runFnDuplicatesShouldGetTheFirstResultWithoutRunning() {
 		AtomicInteger runs = new AtomicInteger();
 		for (int i = 0; i < 3; i++) {
-			AiResult result = this.client.ai().runFn(key("f"), () -> Map.of("run", runs.incrementAndGet()),
-					fastRunFn());
+			AiResult result = this.client.ai()
+				.runFn(key("f"), () -> Map.of("run", runs.incrementAndGet()), fastRunFn());
 			assertThat(result.result()).containsEntry("run", 1);
 		}
 		assertThat(runs).hasValue(1);
@@ -476,8 +477,9 @@ public abstract class AbstractOnceOnlyContractTests {
 	void runFnWithoutWaitingShouldReportNotAcquiredWhileHeld() {
 		this.client.ai().lease(key("f"), Duration.ofSeconds(30), null);
 		AtomicInteger runs = new AtomicInteger();
-		AiResult result = this.client.ai().runFn(key("f"), runs::incrementAndGet,
-				RunFnOptions.defaults().withWaitOnConflict(false, WaitOptions.defaults()));
+		AiResult result = this.client.ai()
+			.runFn(key("f"), runs::incrementAndGet,
+					RunFnOptions.defaults().withWaitOnConflict(false, WaitOptions.defaults()));
 		assertThat(runs).hasValue(0);
 		assertThat(result.errorCode()).isEqualTo("not_acquired");
 		assertThat(result.ok()).isFalse();
@@ -525,7 +527,10 @@ public abstract class AbstractOnceOnlyContractTests {
 		assertThat(result.result()).containsEntry("by", "second");
 	}
 
-	/** Keeps the function busy so that concurrent callers meet it in progress (this is not an expiry wait). */
+	/**
+	 * Keeps the function busy so that concurrent callers meet it in progress (this is not
+	 * an expiry wait).
+	 */
 	private static void pause(Duration duration) {
 		try {
 			Thread.sleep(duration.toMillis());

@@ -19,7 +19,10 @@ import tech.onceonly.store.memory.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Engine behaviour beyond the backend contract: namespaces, limits, heartbeats and honest refusals. */
+/**
+ * Engine behaviour beyond the backend contract: namespaces, limits, heartbeats and honest
+ * refusals.
+ */
 class LocalOnceOnlyTests {
 
 	private final MutableClock clock = MutableClock.startingAt2026();
@@ -34,8 +37,7 @@ class LocalOnceOnlyTests {
 	}
 
 	private LocalOnceOnly engine(EngineSettings settings) {
-		return new LocalOnceOnly(this.store, settings, JsonMapper.builder().build(), this.scheduler,
-				System::nanoTime);
+		return new LocalOnceOnly(this.store, settings, JsonMapper.builder().build(), this.scheduler, System::nanoTime);
 	}
 
 	@Test
@@ -69,7 +71,8 @@ class LocalOnceOnlyTests {
 	@Test
 	void heartbeatShouldExtendTheLeaseWhileTheFunctionRuns() {
 		LocalOnceOnly engine = engine(EngineSettings.defaults());
-		RunFnOptions options = RunFnOptions.defaults().withTtl(Duration.ofSeconds(30))
+		RunFnOptions options = RunFnOptions.defaults()
+			.withTtl(Duration.ofSeconds(30))
 			.withExtendEvery(Duration.ofSeconds(1));
 		AiResult result = engine.ai().runFn("long-job", () -> {
 			LeaseRecord before = this.store.getLease("long-job");
@@ -84,6 +87,22 @@ class LocalOnceOnlyTests {
 			return Map.of("done", true);
 		}, options);
 		assertThat(result.status()).isEqualTo("completed");
+	}
+
+	@Test
+	void undeclaredCheckedExceptionShouldStillReleaseTheLease() {
+		LocalOnceOnly engine = engine(EngineSettings.defaults());
+		RunFnOptions release = RunFnOptions.defaults().withFailure("fn_error", (ex) -> false);
+		assertThatThrownBy(
+				() -> engine.ai().runFn("sneaky", () -> sneakyThrow(new java.io.IOException("disk")), release))
+			.isInstanceOf(java.io.IOException.class);
+		assertThat(engine.ai().status("sneaky").status()).isEqualTo("released");
+		assertThat(engine.ai().runFn("sneaky", () -> Map.of("n", 2), release).result()).containsEntry("n", 2);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> Object sneakyThrow(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	@Test

@@ -28,8 +28,8 @@ class KeyDerivationTests {
 
 	@Test
 	void functionPayloadShouldMatchTheKeyIdAndKwargsVector() {
-		assertThat(this.keys.functionPayload("v1", "billing.charge", List.of("c_1"), Map.of("amount", 100)))
-			.isEqualTo("{\"args\":[\"\\\"c_1\\\"\"],\"fn\":\"billing.charge\",\"kwargs\":{\"amount\":\"100\"},\"v\":\"v1\"}");
+		assertThat(this.keys.functionPayload("v1", "billing.charge", List.of("c_1"), Map.of("amount", 100))).isEqualTo(
+				"{\"args\":[\"\\\"c_1\\\"\"],\"fn\":\"billing.charge\",\"kwargs\":{\"amount\":\"100\"},\"v\":\"v1\"}");
 		assertThat(this.keys.functionDigest("v1", "billing.charge", List.of("c_1"), Map.of("amount", 100)))
 			.isEqualTo("afc7d8925f68b4d37c92e3ce7bbf60a47fa188b60c322ba994627bf567676913");
 	}
@@ -65,12 +65,14 @@ class KeyDerivationTests {
 
 	@Test
 	void canonicalJsonShouldWriteNumbersStringsAndEscapesLikePython() {
-		// expected text and digest computed with CPython 3 json.dumps(sort_keys=True, separators=(",", ":"),
+		// expected text and digest computed with CPython 3 json.dumps(sort_keys=True,
+		// separators=(",", ":"),
 		// ensure_ascii=False)
 		List<Object> values = Arrays.asList(1.5, 2.0, 1e16, 1e-7, 0.1, null, true,
 				"\u00e9\u2028\u007f\n\u0001\uD83D\uDE00");
 		String argument = this.keys.argumentJson(Map.of("x", values));
-		assertThat(argument).isEqualTo("{\"x\":[1.5,2.0,1e+16,1e-07,0.1,null,true,\"\u00e9\u2028\u007f\\n\\u0001\uD83D\uDE00\"]}");
+		assertThat(argument)
+			.isEqualTo("{\"x\":[1.5,2.0,1e+16,1e-07,0.1,null,true,\"\u00e9\u2028\u007f\\n\\u0001\uD83D\uDE00\"]}");
 		assertThat(KeyDerivation.sha256Hex(this.keys.toolInputPayload(argument)))
 			.isEqualTo("ae1913f45241e03c53931d35aa401d0ddecdd2af7a7f8f69f094bf2f6729727a");
 	}

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract every {@link GovernanceStore} passes. A backend's test is a short subclass that creates its store on
- * the given clock (or shifts its own clock to it).
+ * The contract every {@link GovernanceStore} passes. A backend's test is a short subclass
+ * that creates its store on the given clock (or shifts its own clock to it).
  */
 public abstract class AbstractGovernanceStoreContractTests {
 
@@ -72,7 +72,8 @@ public abstract class AbstractGovernanceStoreContractTests {
 		UsageLimits limits = new UsageLimits(3L, 2L, 1_000_000L);
 		assertThat(this.store.reserve(usage("a", "t", 400_000, limits))).isEqualTo(ReserveOutcome.RESERVED);
 		assertThat(this.store.reserve(usage("a", "t", 400_000, limits))).isEqualTo(ReserveOutcome.RESERVED);
-		assertThat(this.store.reserve(usage("a", "t", 0, limits))).isEqualTo(ReserveOutcome.MAX_CALLS_PER_TOOL_EXCEEDED);
+		assertThat(this.store.reserve(usage("a", "t", 0, limits)))
+			.isEqualTo(ReserveOutcome.MAX_CALLS_PER_TOOL_EXCEEDED);
 		assertThat(this.store.reserve(usage("a", "u", 400_000, limits)))
 			.isEqualTo(ReserveOutcome.MAX_SPEND_USD_PER_DAY_EXCEEDED);
 		assertThat(this.store.reserve(usage("a", "u", 200_000, limits))).isEqualTo(ReserveOutcome.RESERVED);
@@ -136,13 +137,14 @@ public abstract class AbstractGovernanceStoreContractTests {
 
 	@Test
 	void auditShouldListNewestFirstAndSummarizeAPeriod() {
-		this.store.appendAudit(new AuditRecord(this.store.now(), "a", "x", "executed", "ok", "low", "h1", 1_500_000, null));
+		this.store
+			.appendAudit(new AuditRecord(this.store.now(), "a", "x", "executed", "ok", "low", "h1", 1_500_000, null));
 		this.clock.advance(Duration.ofMinutes(1));
 		this.store.appendAudit(new AuditRecord(this.store.now(), "a", "y", "blocked", "tool_explicitly_blocked",
 				"medium", "h2", 0, null));
 		this.clock.advance(Duration.ofMinutes(1));
-		this.store.appendAudit(new AuditRecord(this.store.now(), "a", "x", "dedup", "tool_idempotency", "low", "h1", 0,
-				"run-1"));
+		this.store.appendAudit(
+				new AuditRecord(this.store.now(), "a", "x", "dedup", "tool_idempotency", "low", "h1", 0, "run-1"));
 		this.store.appendAudit(new AuditRecord(this.store.now(), "b", "x", "executed", "ok", "low", "h3", 7, null));
 		assertThat(this.store.listAudit("a", 2)).extracting(AuditRecord::decision).containsExactly("dedup", "blocked");
 		AuditSummary summary = this.store.summarizeAudit("a", START, this.store.now().plusSeconds(1), 10);
@@ -197,8 +199,8 @@ public abstract class AbstractGovernanceStoreContractTests {
 		assertThat(this.store.listRunEvents("r1", 10, 1)).extracting(EventRecord::id).containsExactly(third.id());
 		assertThat(this.store.countRunEvents("r1")).isEqualTo(2);
 		assertThat(this.store.countRunEvents("none")).isZero();
-		assertThat(this.store.listRecentEvents(2, 0)).extracting(EventRecord::id).containsExactly(third.id(),
-				second.id());
+		assertThat(this.store.listRecentEvents(2, 0)).extracting(EventRecord::id)
+			.containsExactly(third.id(), second.id());
 		assertThat(this.store.listRecentEvents(2, 2)).extracting(EventRecord::id).containsExactly(first.id());
 	}
 

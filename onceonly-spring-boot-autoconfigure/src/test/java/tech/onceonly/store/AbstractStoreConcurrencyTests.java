@@ -23,18 +23,19 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The store contract plus what only many threads and a moving clock show: a fuzz of acquire, extend, complete,
- * cancel and stale-holder writes with leases expiring under the workers, and a store clock minutes away from the
- * JVM clock.
+ * The store contract plus what only many threads and a moving clock show: a fuzz of
+ * acquire, extend, complete, cancel and stale-holder writes with leases expiring under
+ * the workers, and a store clock minutes away from the JVM clock.
  */
 public abstract class AbstractStoreConcurrencyTests extends AbstractStoreContractTests {
 
 	private static final Duration FUZZ_TTL = Duration.ofSeconds(10);
 
 	/**
-	 * Invariants: within one clock epoch (no expiry possible) a key has at most one holder; a key completes at most
-	 * once; a completed key is never acquired again; a holder whose lease did not expire can always extend and
-	 * finish; a stale holder finishes only when nobody took over.
+	 * Invariants: within one clock epoch (no expiry possible) a key has at most one
+	 * holder; a key completes at most once; a completed key is never acquired again; a
+	 * holder whose lease did not expire can always extend and finish; a stale holder
+	 * finishes only when nobody took over.
 	 */
 	@Test
 	void fuzzShouldNeverHaveTwoHoldersNorRunACompletedKeyAgain() throws Exception {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Store SPI semantics that every durable store shares with {@code InMemoryStore}, run once per backend by a
- * short subclass. Time moves through the store's clock offset; nothing sleeps.
+ * The Store SPI semantics that every durable store shares with {@code InMemoryStore}, run
+ * once per backend by a short subclass. Time moves through the store's clock offset;
+ * nothing sleeps.
  */
 public abstract class AbstractStoreContractTests {
 

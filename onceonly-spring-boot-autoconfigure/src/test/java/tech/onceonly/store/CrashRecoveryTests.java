@@ -25,9 +25,10 @@ import tech.onceonly.store.redis.RedisStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two JVMs share a store; the first is killed with SIGKILL inside lease-protected work, the second takes the work
- * over once the dead holder's lease expired (a two second lease: real processes, real time) and completes it. The
- * side effect happens exactly once and the dead holder's lease id can no longer complete.
+ * Two JVMs share a store; the first is killed with SIGKILL inside lease-protected work,
+ * the second takes the work over once the dead holder's lease expired (a two second
+ * lease: real processes, real time) and completes it. The side effect happens exactly
+ * once and the dead holder's lease id can no longer complete.
  */
 class CrashRecoveryTests {
 
@@ -48,7 +49,8 @@ class CrashRecoveryTests {
 			jdbc.execute("CREATE TABLE IF NOT EXISTS onceonly_crash_effects (effect_key VARCHAR(300), pid BIGINT)");
 			String key = "crash:" + UUID.randomUUID();
 			crashAndTakeOver(store, "postgres", url, key);
-			assertThat(jdbc.queryForList("SELECT pid FROM onceonly_crash_effects WHERE effect_key = ?", Long.class, key))
+			assertThat(
+					jdbc.queryForList("SELECT pid FROM onceonly_crash_effects WHERE effect_key = ?", Long.class, key))
 				.hasSize(1);
 		}
 	}
@@ -91,8 +93,9 @@ class CrashRecoveryTests {
 
 		Process second = start(backend, url, key, "finish");
 		String output = CompletableFuture
-			.supplyAsync(() -> readUntil(new BufferedReader(
-					new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8)), "DONE "))
+			.supplyAsync(() -> readUntil(
+					new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8)),
+					"DONE "))
 			.get(40, TimeUnit.SECONDS);
 		assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(output).isEqualTo("DONE completed");
@@ -109,10 +112,10 @@ class CrashRecoveryTests {
 
 	private Process start(String backend, String url, String key, String mode) throws Exception {
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		List<String> command = new ArrayList<>(List.of(
-				ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
-				"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath, CrashWorker.class.getName(), backend, url,
-				key, mode));
+		List<String> command = new ArrayList<>(
+				List.of(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"),
+						"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath, CrashWorker.class.getName(),
+						backend, url, key, mode));
 		File log = new File(this.logs, mode + ".err");
 		Files.createDirectories(this.logs.toPath());
 		return new ProcessBuilder(command).redirectError(log).start();

@@ -21,15 +21,19 @@ import tech.onceonly.store.jdbc.JdbcStore;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * A child JVM of {@code CrashRecoveryTests}: runs one lease-protected piece of work on a shared store. In mode
- * {@code hang} it announces its lease id from inside the work and waits to be killed; in mode {@code finish} it
- * takes the work over (waiting for the dead holder's lease to expire), performs the side effect and completes.
+ * A child JVM of {@code CrashRecoveryTests}: runs one lease-protected piece of work on a
+ * shared store. In mode {@code hang} it announces its lease id from inside the work and
+ * waits to be killed; in mode {@code finish} it takes the work over (waiting for the dead
+ * holder's lease to expire), performs the side effect and completes.
  * <p>
  * Arguments: {@code postgres|redis <url> <key> hang|finish}.
  */
 public final class CrashWorker {
 
-	/** The lease time of the work: short, so that a dead holder's lease expires within seconds. */
+	/**
+	 * The lease time of the work: short, so that a dead holder's lease expires within
+	 * seconds.
+	 */
 	static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
 	private CrashWorker() {
@@ -48,8 +52,9 @@ public final class CrashWorker {
 				.withTtl(LEASE_TTL)
 				.withExtendEvery(Duration.ofSeconds(1))
 				.withWaitOnConflict(true,
-						WaitOptions.defaults().withTimeout(Duration.ofSeconds(20)).withPoll(Duration.ofMillis(100),
-								Duration.ofMillis(500)));
+						WaitOptions.defaults()
+							.withTimeout(Duration.ofSeconds(20))
+							.withPoll(Duration.ofMillis(100), Duration.ofMillis(500)));
 			AiResult result = onceOnly.ai().runFn(key, () -> {
 				if (hang) {
 					out.println("IN_WORK " + shared.store().getLease(key).leaseId());
@@ -79,8 +84,9 @@ public final class CrashWorker {
 		dataSource.setUsername("postgres");
 		dataSource.setMaximumPoolSize(4);
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-		return new Backend(new JdbcStore(dataSource), (key) -> jdbc.update(
-				"INSERT INTO onceonly_crash_effects (effect_key, pid) VALUES (?, ?)", key, ProcessHandle.current().pid()));
+		return new Backend(new JdbcStore(dataSource),
+				(key) -> jdbc.update("INSERT INTO onceonly_crash_effects (effect_key, pid) VALUES (?, ?)", key,
+						ProcessHandle.current().pid()));
 	}
 
 	private static Backend redis(String url) {

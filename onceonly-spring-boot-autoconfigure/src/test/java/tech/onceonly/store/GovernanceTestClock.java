@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A clock tests move by hand, so windows and retention roll over without sleeping. Stores on a database clock follow
- * it by listening to its moves and shifting their own clock.
+ * A clock tests move by hand, so windows and retention roll over without sleeping. Stores
+ * on a database clock follow it by listening to its moves and shifting their own clock.
  */
 public final class GovernanceTestClock extends Clock {
 

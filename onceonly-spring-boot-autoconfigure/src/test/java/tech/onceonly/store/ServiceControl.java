@@ -11,8 +11,9 @@ public final class ServiceControl {
 	}
 
 	/**
-	 * Runs {@code function} of {@code .ci/services.sh} in a bash that sourced it. Needs the settings the script
-	 * exported when it started the servers ({@code ONCEONLY_SERVICES_DIR}); see {@link TestServices#require(String)}.
+	 * Runs {@code function} of {@code .ci/services.sh} in a bash that sourced it. Needs
+	 * the settings the script exported when it started the servers
+	 * ({@code ONCEONLY_SERVICES_DIR}); see {@link TestServices#require(String)}.
 	 */
 	public static void run(String function) throws Exception {
 		TestServices.require("ONCEONLY_SERVICES_DIR");

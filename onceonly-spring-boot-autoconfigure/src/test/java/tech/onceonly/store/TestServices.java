@@ -3,8 +3,8 @@ package tech.onceonly.store;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Where the test PostgreSQL and Redis run, from the environment ({@code .ci/services.sh} exports the variables) or
- * from system properties of the same name.
+ * Where the test PostgreSQL and Redis run, from the environment ({@code .ci/services.sh}
+ * exports the variables) or from system properties of the same name.
  */
 public final class TestServices {
 
@@ -28,8 +28,9 @@ public final class TestServices {
 	}
 
 	/**
-	 * The value of {@code name}. When it is missing, a CI build (env {@code CI=true}) fails, because a store that is
-	 * silently not tested is a store that is not tested; a developer's machine without the servers skips instead.
+	 * The value of {@code name}. When it is missing, a CI build (env {@code CI=true})
+	 * fails, because a store that is silently not tested is a store that is not tested; a
+	 * developer's machine without the servers skips instead.
 	 */
 	public static String require(String name) {
 		String value = System.getProperty(name, System.getenv(name));
@@ -40,7 +41,8 @@ public final class TestServices {
 		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
 			throw new IllegalStateException(message + " (CI=true, so this test must not be skipped)");
 		}
-		// Outside CI a missing server is a local setup matter, not a failure: skip, and say why.
+		// Outside CI a missing server is a local setup matter, not a failure: skip, and
+		// say why.
 		Assumptions.abort(message);
 		throw new IllegalStateException(message);
 	}

@@ -11,9 +11,9 @@ import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.annotation.WebhookProvider;
 
 /**
- * Twin webhook endpoints for {@code benchmarks/run.sh}: the same body with and without {@code @IdempotentWebhook},
- * so a load generator can measure what the annotation costs. They only count deliveries (nothing grows per event
- * beyond the OnceOnly store itself).
+ * Twin webhook endpoints for {@code benchmarks/run.sh}: the same body with and without
+ * {@code @IdempotentWebhook}, so a load generator can measure what the annotation costs.
+ * They only count deliveries (nothing grows per event beyond the OnceOnly store itself).
  */
 @RestController
 public class BenchmarkWebhookController {

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /payments} charges an order once ({@code @IdempotentAi}); {@code POST /users/{id}/welcome-email}
- * sends the welcome email once ({@code @Idempotent}). Repeat either call and watch the counters stay put.
+ * {@code POST /payments} charges an order once ({@code @IdempotentAi}); {@code POST
+ * /users/{id}/welcome-email} sends the welcome email once ({@code @Idempotent}). Repeat
+ * either call and watch the counters stay put.
  */
 @RestController
 public class PaymentController {

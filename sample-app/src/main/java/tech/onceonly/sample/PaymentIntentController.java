@@ -15,8 +15,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tech.onceonly.spring.annotation.IdempotencyKey;
 
 /**
- * {@code POST /payment-intents} with an {@code Idempotency-Key} header: a client that retries after a timeout
- * charges the card once and gets the first answer back (with {@code Idempotent-Replayed: true}).
+ * {@code POST /payment-intents} with an {@code Idempotency-Key} header: a client that
+ * retries after a timeout charges the card once and gets the first answer back (with
+ * {@code Idempotent-Replayed: true}).
  */
 @RestController
 public class PaymentIntentController {

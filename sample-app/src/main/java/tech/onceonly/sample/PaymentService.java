@@ -5,8 +5,8 @@ import org.springframework.stereotype.Service;
 import tech.onceonly.spring.annotation.IdempotentAi;
 
 /**
- * Charges each order exactly once: retries, double clicks and concurrent workers all receive the first charge's
- * receipt, and the gateway is called once.
+ * Charges each order exactly once: retries, double clicks and concurrent workers all
+ * receive the first charge's receipt, and the gateway is called once.
  */
 @Service
 public class PaymentService {
@@ -17,7 +17,10 @@ public class PaymentService {
 		this.gateway = gateway;
 	}
 
-	/** Charges the order once; every later call for the same order returns the first receipt. */
+	/**
+	 * Charges the order once; every later call for the same order returns the first
+	 * receipt.
+	 */
 	@IdempotentAi(key = "'payment:' + #request.orderId()", ttl = "2m",
 			metadata = "{'amount_cents': #request.amountCents(), 'currency': #request.currency()}")
 	public Receipt charge(ChargeRequest request) {

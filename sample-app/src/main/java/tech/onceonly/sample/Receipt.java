@@ -3,7 +3,8 @@ package tech.onceonly.sample;
 import java.time.Instant;
 
 /**
- * What the payment gateway answered for a charge; replayed as it is to every retry of the same order.
+ * What the payment gateway answered for a charge; replayed as it is to every retry of the
+ * same order.
  *
  * @param chargeId the gateway's charge id
  * @param orderId the order paid

@@ -9,7 +9,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import tech.onceonly.client.AiResult;
 
-/** {@code POST /reports/{key}}: call it twice with one key and see the report generated once. */
+/**
+ * {@code POST /reports/{key}}: call it twice with one key and see the report generated
+ * once.
+ */
 @RestController
 public class ReportController {
 

@@ -11,7 +11,10 @@ import tech.onceonly.client.AiResult;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 
-/** Generates an expensive report exactly once per key with {@code runFn}; repeats get the first report back. */
+/**
+ * Generates an expensive report exactly once per key with {@code runFn}; repeats get the
+ * first report back.
+ */
 @Service
 public class ReportService {
 
@@ -23,7 +26,10 @@ public class ReportService {
 		this.onceOnly = onceOnly;
 	}
 
-	/** Runs the report for {@code key} once; every later call with the same key gets the stored report. */
+	/**
+	 * Runs the report for {@code key} once; every later call with the same key gets the
+	 * stored report.
+	 */
 	public AiResult generate(String key) {
 		return this.onceOnly.ai().runFn("report:" + key, () -> {
 			Map<String, Object> report = new LinkedHashMap<>();

@@ -3,7 +3,10 @@ package tech.onceonly.sample;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The OnceOnly sample app: every feature on the embedded in-memory backend, no API key and no server needed. */
+/**
+ * The OnceOnly sample app: every feature on the embedded in-memory backend, no API key
+ * and no server needed.
+ */
 @SpringBootApplication
 public class SampleApplication {
 

@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Service;
 
-/** Fulfils Stripe events; counts how often each event was really processed, which should be once. */
+/**
+ * Fulfils Stripe events; counts how often each event was really processed, which should
+ * be once.
+ */
 @Service
 public class StripeEvents {
 

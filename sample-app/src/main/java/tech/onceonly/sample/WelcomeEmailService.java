@@ -7,14 +7,18 @@ import org.springframework.stereotype.Service;
 
 import tech.onceonly.spring.annotation.Idempotent;
 
-/** Sends the welcome email at most once per user within 30 days, however often sign-up events are redelivered. */
+/**
+ * Sends the welcome email at most once per user within 30 days, however often sign-up
+ * events are redelivered.
+ */
 @Service
 public class WelcomeEmailService {
 
 	private final Map<String, Integer> sent = new ConcurrentHashMap<>();
 
 	/**
-	 * Sends the welcome email; a duplicate within the ttl sends nothing and returns {@code null}.
+	 * Sends the welcome email; a duplicate within the ttl sends nothing and returns
+	 * {@code null}.
 	 * @return the id of the sent message, or {@code null} for a duplicate
 	 */
 	@Idempotent(keyPrefix = "welcome-email", key = "#userId", ttl = "${sample.welcome-email.ttl:30d}")

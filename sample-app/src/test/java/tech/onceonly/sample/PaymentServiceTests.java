@@ -22,7 +22,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The annotations in the whole app: a payment charged once, a welcome email sent once. */
+/**
+ * The annotations in the whole app: a payment charged once, a welcome email sent once.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class PaymentServiceTests {

@@ -16,8 +16,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample app's actuator view of OnceOnly: the onceonly health component, the onceonly.client metric after a
- * runFn and its replay, and the onceonly endpoint with its writes refused.
+ * The sample app's actuator view of OnceOnly: the onceonly health component, the
+ * onceonly.client metric after a runFn and its replay, and the onceonly endpoint with its
+ * writes refused.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleObservabilityTests {
@@ -74,8 +75,7 @@ class SampleObservabilityTests {
 		JsonNode summary = get("/actuator/onceonly");
 		assertThat(summary.get("backend").asString()).isEqualTo("local");
 		assertThat(summary.get("writeEnabled").asBoolean()).isFalse();
-		assertThat(get("/actuator/onceonly/leases/report:observed-q1").get("status").asString())
-			.isEqualTo("completed");
+		assertThat(get("/actuator/onceonly/leases/report:observed-q1").get("status").asString()).isEqualTo("completed");
 		HttpResponse<String> release = send("DELETE", "/actuator/onceonly/leases/report:observed-q1");
 		assertThat(release.statusCode()).isEqualTo(403);
 		assertThat(release.body()).contains("onceonly.endpoint.write-enabled");

@@ -14,9 +14,10 @@ import tech.onceonly.server.limits.RateLimiter;
 import tech.onceonly.server.web.ErrorBodies;
 
 /**
- * Authenticates {@code /v1} requests by their Bearer API key and applies the key's rate limit: 401 without a
- * token, 403 for an unknown or disabled key, 429 with {@code Retry-After} over the limit. The caller is then put
- * in the request attribute {@link Caller#ATTRIBUTE}. The presented key is never logged or echoed.
+ * Authenticates {@code /v1} requests by their Bearer API key and applies the key's rate
+ * limit: 401 without a token, 403 for an unknown or disabled key, 429 with
+ * {@code Retry-After} over the limit. The caller is then put in the request attribute
+ * {@link Caller#ATTRIBUTE}. The presented key is never logged or echoed.
  */
 public final class ApiKeyFilter extends OncePerRequestFilter {
 

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.server.OnceOnlyServerProperties;
 
 /**
- * The API keys the server accepts, kept only as SHA-256 hashes. A presented key is hashed and compared with every
- * entry in constant time ({@link MessageDigest#isEqual}); neither the key nor its hash is ever logged.
+ * The API keys the server accepts, kept only as SHA-256 hashes. A presented key is hashed
+ * and compared with every entry in constant time ({@link MessageDigest#isEqual}); neither
+ * the key nor its hash is ever logged.
  */
 public final class ApiKeyRegistry {
 
@@ -72,8 +73,8 @@ public final class ApiKeyRegistry {
 	}
 
 	/**
-	 * The entry of the presented key, or {@code null} when no configured key matches. Every entry is compared,
-	 * whether or not an earlier one matched.
+	 * The entry of the presented key, or {@code null} when no configured key matches.
+	 * Every entry is compared, whether or not an earlier one matched.
 	 */
 	public @Nullable Entry find(String presentedKey) {
 		byte[] hash = ApiKeys.sha256(presentedKey);

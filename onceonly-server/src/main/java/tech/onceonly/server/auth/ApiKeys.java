@@ -41,15 +41,14 @@ public final class ApiKeys {
 	}
 
 	/**
-	 * The console text of the key generator: the key and the configuration lines that provision it by hash.
+	 * The console text of the key generator: the key and the configuration lines that
+	 * provision it by hash.
 	 * @param key the new key
 	 * @param tenant its tenant
 	 */
 	public static String describeNewKey(String key, String tenant) {
-		return "OnceOnly server API key (shown once; store it now, the server keeps only its SHA-256):\n"
-				+ "  " + key + "\n"
-				+ "Provision it with:\n"
-				+ "  onceonly.server.api-keys[0].key-sha256=" + sha256Hex(key) + "\n"
+		return "OnceOnly server API key (shown once; store it now, the server keeps only its SHA-256):\n" + "  " + key
+				+ "\n" + "Provision it with:\n" + "  onceonly.server.api-keys[0].key-sha256=" + sha256Hex(key) + "\n"
 				+ "  onceonly.server.api-keys[0].tenant=" + tenant + "\n";
 	}
 

@@ -14,7 +14,8 @@ public class QuotaExceededException extends RuntimeException {
 	private final long usage;
 
 	/**
-	 * The quota of {@code plan} is {@code limit}; this request would have made it {@code usage}.
+	 * The quota of {@code plan} is {@code limit}; this request would have made it
+	 * {@code usage}.
 	 */
 	public QuotaExceededException(String plan, long limit, long usage) {
 		super("Plan limit reached");

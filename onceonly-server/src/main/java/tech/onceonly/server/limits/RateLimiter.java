@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per API key, in this JVM's memory: a key may make {@code burst} requests at once and
- * {@code requestsPerSecond} sustained. One bucket per configured key, so memory is bounded by the key list.
+ * A token bucket per API key, in this JVM's memory: a key may make {@code burst} requests
+ * at once and {@code requestsPerSecond} sustained. One bucket per configured key, so
+ * memory is bounded by the key list.
  */
 public final class RateLimiter {
 
@@ -27,13 +28,15 @@ public final class RateLimiter {
 	 * @param keyId the key
 	 * @param requestsPerSecond the sustained rate; 0 or less means no limit
 	 * @param burst the bucket size
-	 * @return 0 when the request may proceed, otherwise the whole seconds until a token is available (at least 1)
+	 * @return 0 when the request may proceed, otherwise the whole seconds until a token
+	 * is available (at least 1)
 	 */
 	public long tryAcquire(String keyId, double requestsPerSecond, int burst) {
 		if (requestsPerSecond <= 0) {
 			return 0;
 		}
-		Bucket bucket = this.buckets.computeIfAbsent(keyId, (id) -> new Bucket(Math.max(1, burst), this.nanoTime.getAsLong()));
+		Bucket bucket = this.buckets.computeIfAbsent(keyId,
+				(id) -> new Bucket(Math.max(1, burst), this.nanoTime.getAsLong()));
 		return bucket.take(requestsPerSecond, Math.max(1, burst), this.nanoTime.getAsLong());
 	}
 

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * This month's usage per tenant and kind (UTC calendar month), in this JVM's memory, and the quota check on it.
- * Counters of earlier months are dropped when a new month starts.
+ * This month's usage per tenant and kind (UTC calendar month), in this JVM's memory, and
+ * the quota check on it. Counters of earlier months are dropped when a new month starts.
  */
 public final class UsageCounters {
 
@@ -55,8 +55,10 @@ public final class UsageCounters {
 	}
 
 	/**
-	 * Counts a request and charges one unit of {@code kind}, unless the plan's quota is used up.
-	 * @throws QuotaExceededException when the quota is used up (counted as blocked, nothing charged)
+	 * Counts a request and charges one unit of {@code kind}, unless the plan's quota is
+	 * used up.
+	 * @throws QuotaExceededException when the quota is used up (counted as blocked,
+	 * nothing charged)
 	 */
 	public void charge(String tenant, String plan, UsageKind kind) {
 		Counters c = of(tenant, kind);
@@ -72,7 +74,10 @@ public final class UsageCounters {
 		c.charged.decrementAndGet();
 	}
 
-	/** Counts a request that charges nothing yet ({@link #chargeAcquired} follows if it acquires). */
+	/**
+	 * Counts a request that charges nothing yet ({@link #chargeAcquired} follows if it
+	 * acquires).
+	 */
 	public void countRequest(String tenant, UsageKind kind) {
 		of(tenant, kind).requests.incrementAndGet();
 	}
@@ -84,7 +89,8 @@ public final class UsageCounters {
 
 	/**
 	 * Charges one acquisition.
-	 * @throws QuotaExceededException when the quota is used up (counted as blocked, nothing charged)
+	 * @throws QuotaExceededException when the quota is used up (counted as blocked,
+	 * nothing charged)
 	 */
 	public void chargeAcquired(String tenant, String plan, UsageKind kind) {
 		Counters c = of(tenant, kind);

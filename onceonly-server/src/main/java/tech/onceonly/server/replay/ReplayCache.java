@@ -11,9 +11,10 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The first answers to request ids, kept for a window and bounded in count. A request id is claimed by the first
- * request; repeats wait for its answer and get it, a repeat with another body is told so, and an answer that is
- * abandoned (a server error) frees the id for the next attempt.
+ * The first answers to request ids, kept for a window and bounded in count. A request id
+ * is claimed by the first request; repeats wait for its answer and get it, a repeat with
+ * another body is told so, and an answer that is abandoned (a server error) frees the id
+ * for the next attempt.
  */
 public final class ReplayCache {
 
@@ -124,10 +125,12 @@ public final class ReplayCache {
 	 * The outcome of a claim.
 	 *
 	 * @param kind what the request must do
-	 * @param answer for {@code REPEAT}: the first answer, completed when it is known ({@code null} if abandoned)
+	 * @param answer for {@code REPEAT}: the first answer, completed when it is known
+	 * ({@code null} if abandoned)
 	 * @param ticket for {@code FIRST}: where the answer goes
 	 */
-	public record Claim(Kind kind, @Nullable CompletableFuture<@Nullable StoredAnswer> answer, @Nullable Ticket ticket) {
+	public record Claim(Kind kind, @Nullable CompletableFuture<@Nullable StoredAnswer> answer,
+			@Nullable Ticket ticket) {
 
 		/** What the request must do. */
 		public enum Kind {
@@ -165,7 +168,9 @@ public final class ReplayCache {
 			this.cache.store(this.id, this.slot, answer);
 		}
 
-		/** Forgets the id (the request failed on the server): the next attempt runs again. */
+		/**
+		 * Forgets the id (the request failed on the server): the next attempt runs again.
+		 */
 		public void abandon() {
 			this.cache.abandon(this.id, this.slot);
 		}

@@ -25,13 +25,15 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 
 import tech.onceonly.server.auth.Caller;
 import tech.onceonly.server.web.ErrorBodies;
+import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
- * Answers a repeated {@code X-Request-Id} on a POST with the first answer (status, headers, body) for the window,
- * per tenant and path, so a client may retry a request whose response was lost without turning its own first
- * request into a duplicate. Repeats add {@value #REPLAYED_HEADER}{@code : true}. A repeat with another body is
- * refused (422); a repeat while the first is in flight waits for it; a first request that failed with a 5xx is
- * forgotten, so its retry runs again.
+ * Answers a repeated {@code X-Request-Id} on a POST with the first answer (status,
+ * headers, body) for the window, per tenant and path, so a client may retry a request
+ * whose response was lost without turning its own first request into a duplicate. Repeats
+ * add {@value #REPLAYED_HEADER}{@code : true}. A repeat with another body is refused
+ * (422); a repeat while the first is in flight waits for it; a first request that failed
+ * with a 5xx is forgotten, so its retry runs again.
  */
 public final class RequestIdReplayFilter extends OncePerRequestFilter {
 
@@ -79,17 +81,17 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
-		byte[] body = request.getInputStream().readAllBytes();
-		HttpServletRequest cached = new CachedBodyRequest(request, body);
+		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, Long.MAX_VALUE);
+		byte[] body = cached.cachedBody();
 		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(REQUEST_ID_HEADER);
 		byte[] digest = sha256(body);
 		for (int attempt = 0; attempt < 3; attempt++) {
 			ReplayCache.Claim claim = this.cache.claim(id, digest);
 			switch (claim.kind()) {
 				case MISMATCH -> {
-					this.errors.validation(response, List.of(ErrorBodies.item("value_error",
-							List.of("header", REQUEST_ID_HEADER),
-							"X-Request-Id was already used with a different request body", null)));
+					this.errors.validation(response,
+							List.of(ErrorBodies.item("value_error", List.of("header", REQUEST_ID_HEADER),
+									"X-Request-Id was already used with a different request body", null)));
 					return;
 				}
 				case FIRST -> {

@@ -3,7 +3,10 @@ package tech.onceonly.server.security;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** An IPv4 or IPv6 address range in CIDR notation ({@code 10.0.0.0/8}, {@code fd00::/8}, or a single address). */
+/**
+ * An IPv4 or IPv6 address range in CIDR notation ({@code 10.0.0.0/8}, {@code fd00::/8},
+ * or a single address).
+ */
 public final class CidrRange {
 
 	private final byte[] network;
@@ -17,7 +20,8 @@ public final class CidrRange {
 
 	/**
 	 * Parses a literal range; never resolves host names.
-	 * @throws IllegalArgumentException when {@code text} is not an address or a CIDR range
+	 * @throws IllegalArgumentException when {@code text} is not an address or a CIDR
+	 * range
 	 */
 	public static CidrRange parse(String text) {
 		String value = text.trim();
@@ -48,7 +52,9 @@ public final class CidrRange {
 		return new CidrRange(bytes, prefix);
 	}
 
-	/** Whether {@code text} is an IPv4 or IPv6 literal (so parsing it does no DNS lookup). */
+	/**
+	 * Whether {@code text} is an IPv4 or IPv6 literal (so parsing it does no DNS lookup).
+	 */
 	static boolean isLiteral(String text) {
 		if (text.isEmpty()) {
 			return false;
@@ -59,7 +65,10 @@ public final class CidrRange {
 		return text.chars().allMatch((c) -> (c >= '0' && c <= '9') || c == '.') && text.split("\\.", -1).length == 4;
 	}
 
-	/** Whether {@code address} is in this range (an IPv4 address is never in an IPv6 range and the reverse). */
+	/**
+	 * Whether {@code address} is in this range (an IPv4 address is never in an IPv6 range
+	 * and the reverse).
+	 */
 	public boolean contains(InetAddress address) {
 		byte[] bytes = address.getAddress();
 		if (bytes.length != this.network.length) {

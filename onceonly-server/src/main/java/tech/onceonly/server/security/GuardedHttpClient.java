@@ -16,9 +16,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * An {@link HttpClient} for calling registered tools that checks every request's URL with the
- * {@link ToolUrlGuard} right before sending it (so a host that now resolves to an internal address is refused) and
- * never follows redirects. A refused request fails with an {@link IOException} naming the reason and is never sent.
+ * An {@link HttpClient} for calling registered tools that checks every request's URL with
+ * the {@link ToolUrlGuard} right before sending it (so a host that now resolves to an
+ * internal address is refused) and never follows redirects. A refused request fails with
+ * an {@link IOException} naming the reason and is never sent.
  */
 public final class GuardedHttpClient extends HttpClient {
 
@@ -64,8 +65,7 @@ public final class GuardedHttpClient extends HttpClient {
 	}
 
 	@Override
-	public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
-			HttpResponse.BodyHandler<T> handler) {
+	public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
 		try {
 			check(request);
 		}

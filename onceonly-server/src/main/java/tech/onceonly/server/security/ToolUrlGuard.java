@@ -14,17 +14,19 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Refuses tool URLs that would let a caller reach the server's own network (server-side request forgery): only
- * {@code http} and {@code https}, and every address the host resolves to must be public. Loopback, private
- * (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), link-local (169.254/16, fe80::/10), unspecified, multicast,
- * broadcast and cloud-metadata addresses and names are refused unless the host name or a CIDR range containing the
- * address is on the allow-list. IPv4 addresses embedded in IPv6 (mapped, compatible, NAT64, 6to4) are judged as
- * IPv4. Tool calls must not follow redirects, or a public URL could redirect to a refused one.
+ * Refuses tool URLs that would let a caller reach the server's own network (server-side
+ * request forgery): only {@code http} and {@code https}, and every address the host
+ * resolves to must be public. Loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10,
+ * fc00::/7), link-local (169.254/16, fe80::/10), unspecified, multicast, broadcast and
+ * cloud-metadata addresses and names are refused unless the host name or a CIDR range
+ * containing the address is on the allow-list. IPv4 addresses embedded in IPv6 (mapped,
+ * compatible, NAT64, 6to4) are judged as IPv4. Tool calls must not follow redirects, or a
+ * public URL could redirect to a refused one.
  */
 public final class ToolUrlGuard {
 
-	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog",
-			"metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
+	private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata.goog", "metadata",
+			"instance-data", "instance-data.ec2.internal", "metadata.azure.internal");
 
 	private static final List<Rule> RULES = List.of(new Rule("169.254.169.254/32", "a cloud metadata address"),
 			new Rule("fd00:ec2::254/128", "a cloud metadata address"),
@@ -45,10 +47,11 @@ public final class ToolUrlGuard {
 
 	/**
 	 * A guard.
-	 * @param allowList host names (exact, case-insensitive) and CIDR ranges that are allowed although refused by
-	 * the rules
+	 * @param allowList host names (exact, case-insensitive) and CIDR ranges that are
+	 * allowed although refused by the rules
 	 * @param resolver how host names are resolved
-	 * @throws IllegalArgumentException when an allow-list entry is neither a host name nor a range
+	 * @throws IllegalArgumentException when an allow-list entry is neither a host name
+	 * nor a range
 	 */
 	public ToolUrlGuard(List<String> allowList, HostResolver resolver) {
 		List<String> hosts = new ArrayList<>();
@@ -169,7 +172,10 @@ public final class ToolUrlGuard {
 		return null;
 	}
 
-	/** The IPv4 address inside an IPv4-compatible, NAT64 (64:ff9b::/96) or 6to4 (2002::/16) IPv6 address. */
+	/**
+	 * The IPv4 address inside an IPv4-compatible, NAT64 (64:ff9b::/96) or 6to4
+	 * (2002::/16) IPv6 address.
+	 */
 	private static @Nullable InetAddress embeddedIpv4(InetAddress address) {
 		if (!(address instanceof Inet6Address)) {
 			return null;

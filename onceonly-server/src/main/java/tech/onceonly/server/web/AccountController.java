@@ -22,16 +22,16 @@ import tech.onceonly.server.limits.UsageCounters;
 import tech.onceonly.server.limits.UsageKind;
 
 /**
- * The account endpoints: {@code /v1/me}, {@code /v1/me/notifications}, {@code /v1/usage} and
- * {@code /v1/usage/all}. Notification settings are kept per tenant for SDK compatibility; the server itself sends
- * no notifications.
+ * The account endpoints: {@code /v1/me}, {@code /v1/me/notifications}, {@code /v1/usage}
+ * and {@code /v1/usage/all}. Notification settings are kept per tenant for SDK
+ * compatibility; the server itself sends no notifications.
  */
 @RestController
 @RequestMapping("/v1")
 public class AccountController {
 
-	private static final List<String> FLAGS = List.of("email_notifications_enabled",
-			"tool_error_notifications_enabled", "run_failure_notifications_enabled");
+	private static final List<String> FLAGS = List.of("email_notifications_enabled", "tool_error_notifications_enabled",
+			"run_failure_notifications_enabled");
 
 	private final UsageCounters usage;
 
@@ -96,7 +96,10 @@ public class AccountController {
 		return this.usage.usage(caller.tenant(), caller.plan(), UsageKind.fromWire(kind));
 	}
 
-	/** This month's usage of every kind, with {@code X-OnceOnly-Plan} and {@code X-OnceOnly-Month}. */
+	/**
+	 * This month's usage of every kind, with {@code X-OnceOnly-Plan} and
+	 * {@code X-OnceOnly-Month}.
+	 */
 	@GetMapping("/usage/all")
 	public ResponseEntity<Map<String, Object>> usageAll(@RequestAttribute(Caller.ATTRIBUTE) Caller caller) {
 		Map<String, Object> answer = this.usage.usageAll(caller.tenant(), caller.plan());

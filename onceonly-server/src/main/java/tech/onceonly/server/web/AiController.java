@@ -26,9 +26,9 @@ import tech.onceonly.server.limits.UsageCounters;
 import tech.onceonly.server.limits.UsageKind;
 
 /**
- * The {@code /v1/ai/*} endpoints: leases (lease, extend, complete, fail, cancel, status, result) and
- * {@code /ai/run} in key mode (a keyed run) and tool mode (a governed tool call). Acquired leases and runs count
- * against the {@code ai} quota.
+ * The {@code /v1/ai/*} endpoints: leases (lease, extend, complete, fail, cancel, status,
+ * result) and {@code /ai/run} in key mode (a keyed run) and tool mode (a governed tool
+ * call). Acquired leases and runs count against the {@code ai} quota.
  */
 @RestController
 @RequestMapping("/v1/ai")

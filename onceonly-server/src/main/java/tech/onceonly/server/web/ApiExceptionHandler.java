@@ -22,15 +22,18 @@ import tech.onceonly.client.ValidationException;
 import tech.onceonly.server.limits.QuotaExceededException;
 import tech.onceonly.server.security.ToolUrlRefusedException;
 
-/** Maps every failure to the API's error shapes: {@code {"detail": …}}, with FastAPI-style lists for 422. */
+/**
+ * Maps every failure to the API's error shapes: {@code {"detail": …}}, with FastAPI-style
+ * lists for 422.
+ */
 @RestControllerAdvice
 public class ApiExceptionHandler {
 
 	private static final Log logger = LogFactory.getLog(ApiExceptionHandler.class);
 
 	private static final Set<String> FIELDS = Set.of("key", "ttl", "metadata", "lease_id", "error_code", "run_id",
-			"type", "agent_id", "tool", "args", "result", "name", "scope_id", "template", "period", "limit",
-			"offset", "url");
+			"type", "agent_id", "tool", "args", "result", "name", "scope_id", "template", "period", "limit", "offset",
+			"url");
 
 	/** A request that does not match the endpoint's schema. */
 	@ExceptionHandler(RequestValidationException.class)
@@ -62,8 +65,8 @@ public class ApiExceptionHandler {
 	@ExceptionHandler(ToolUrlRefusedException.class)
 	public ResponseEntity<Object> toolUrl(ToolUrlRefusedException ex) {
 		return ResponseEntity.status(422)
-			.body(Map.of("detail", List.of(ErrorBodies.item("value_error", List.of("body", "url"), ex.getMessage(),
-					null))));
+			.body(Map.of("detail",
+					List.of(ErrorBodies.item("value_error", List.of("body", "url"), ex.getMessage(), null))));
 	}
 
 	/** A monthly quota is used up. */
@@ -79,7 +82,10 @@ public class ApiExceptionHandler {
 		return ResponseEntity.status(402).body(Map.of("detail", detail));
 	}
 
-	/** An error answer of the engine with its status (409 stale_lease, 404 tool_not_found…). */
+	/**
+	 * An error answer of the engine with its status (409 stale_lease, 404
+	 * tool_not_found…).
+	 */
 	@ExceptionHandler(ApiException.class)
 	public ResponseEntity<Object> api(ApiException ex) {
 		Map<String, Object> detail = new LinkedHashMap<>(ex.getDetail());
@@ -102,17 +108,18 @@ public class ApiExceptionHandler {
 	@ExceptionHandler(MissingServletRequestParameterException.class)
 	public ResponseEntity<Object> missingParameter(MissingServletRequestParameterException ex) {
 		return ResponseEntity.status(422)
-			.body(Map.of("detail", List.of(ErrorBodies.item("missing", List.of("query", ex.getParameterName()),
-					"Field required", null))));
+			.body(Map.of("detail", List
+				.of(ErrorBodies.item("missing", List.of("query", ex.getParameterName()), "Field required", null))));
 	}
 
 	/** A query parameter of the wrong type. */
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	public ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
 		return ResponseEntity.status(422)
-			.body(Map.of("detail", List.of(ErrorBodies.item("int_parsing", List.of("query", ex.getName()),
-					"Input should be a valid integer, unable to parse string as an integer",
-					String.valueOf(ex.getValue())))));
+			.body(Map.of("detail",
+					List.of(ErrorBodies.item("int_parsing", List.of("query", ex.getName()),
+							"Input should be a valid integer, unable to parse string as an integer",
+							String.valueOf(ex.getValue())))));
 	}
 
 	/** An unknown path. */

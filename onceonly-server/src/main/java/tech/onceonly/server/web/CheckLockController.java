@@ -23,8 +23,9 @@ import tech.onceonly.server.limits.UsageCounters;
 import tech.onceonly.server.limits.UsageKind;
 
 /**
- * {@code POST /v1/check-lock}: locked or duplicate, with {@code X-OnceOnly-Status} and {@code X-Request-Id}; a
- * duplicate is a 200 or, when configured, a 409 {@code "Duplicate blocked"}.
+ * {@code POST /v1/check-lock}: locked or duplicate, with {@code X-OnceOnly-Status} and
+ * {@code X-Request-Id}; a duplicate is a 200 or, when configured, a 409
+ * {@code "Duplicate blocked"}.
  */
 @RestController
 @RequestMapping("/v1")

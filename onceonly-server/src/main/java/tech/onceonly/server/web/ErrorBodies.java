@@ -10,7 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes the API's error bodies ({@code {"detail": …}}) from filters, outside Spring MVC. */
+/**
+ * Writes the API's error bodies ({@code {"detail": …}}) from filters, outside Spring MVC.
+ */
 public final class ErrorBodies {
 
 	private final JsonMapper json;
@@ -20,7 +22,9 @@ public final class ErrorBodies {
 		this.json = json;
 	}
 
-	/** One FastAPI-style validation error item: {@code {"type", "loc", "msg", "input"}}. */
+	/**
+	 * One FastAPI-style validation error item: {@code {"type", "loc", "msg", "input"}}.
+	 */
 	public static Map<String, Object> item(String type, List<Object> loc, String msg, @Nullable Object input) {
 		Map<String, Object> item = new LinkedHashMap<>();
 		item.put("type", type);

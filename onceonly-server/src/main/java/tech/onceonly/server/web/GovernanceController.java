@@ -23,9 +23,10 @@ import tech.onceonly.server.auth.Caller;
 import tech.onceonly.server.security.ToolUrlGuard;
 
 /**
- * Governance endpoints: policies ({@code /v1/policies}), the kill switch, audit logs and metrics
- * ({@code /v1/agents/{agent_id}/…}) and the tools registry ({@code /v1/tools}), each on the caller's tenant.
- * Registered tool URLs pass the {@link ToolUrlGuard} before they are stored.
+ * Governance endpoints: policies ({@code /v1/policies}), the kill switch, audit logs and
+ * metrics ({@code /v1/agents/{agent_id}/…}) and the tools registry ({@code /v1/tools}),
+ * each on the caller's tenant. Registered tool URLs pass the {@link ToolUrlGuard} before
+ * they are stored.
  */
 @RestController
 @RequestMapping("/v1")
@@ -148,8 +149,7 @@ public class GovernanceController {
 	/** Enables or disables a tool. */
 	@PostMapping("/tools/{name}/toggle")
 	public Map<String, Object> toggleTool(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
-			@PathVariable("name") String name,
-			@RequestParam(name = "scope_id", defaultValue = "global") String scopeId,
+			@PathVariable("name") String name, @RequestParam(name = "scope_id", defaultValue = "global") String scopeId,
 			@RequestBody(required = false) byte @Nullable [] body) {
 		RequestFields fields = this.bodies.fields(body);
 		Boolean enabled = fields.requiredBoolean("enabled");

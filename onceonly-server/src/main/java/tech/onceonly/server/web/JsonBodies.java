@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Parses request bodies itself, so any content type is accepted and bad JSON gets the API's 422 shape. */
+/**
+ * Parses request bodies itself, so any content type is accepted and bad JSON gets the
+ * API's 422 shape.
+ */
 final class JsonBodies {
 
 	private final JsonMapper json;
@@ -37,8 +40,8 @@ final class JsonBodies {
 			return this.json.readValue(body, Object.class);
 		}
 		catch (JacksonException ex) {
-			throw new RequestValidationException(List.of(ErrorBodies.item("json_invalid", List.of("body", 0),
-					"JSON decode error", null)));
+			throw new RequestValidationException(
+					List.of(ErrorBodies.item("json_invalid", List.of("body", 0), "JSON decode error", null)));
 		}
 	}
 

@@ -10,10 +10,11 @@ final class QueryChecks {
 
 	static void range(String name, int value, int min, int max) {
 		if (value < min || value > max) {
-			throw new RequestValidationException(List.of(ErrorBodies.item((value < min) ? "greater_than_equal"
-					: "less_than_equal", List.of("query", name),
-					"Input should be " + ((value < min) ? "greater than or equal to " + min
-							: "less than or equal to " + max), String.valueOf(value))));
+			throw new RequestValidationException(List
+				.of(ErrorBodies.item((value < min) ? "greater_than_equal" : "less_than_equal", List.of("query", name),
+						"Input should be "
+								+ ((value < min) ? "greater than or equal to " + min : "less than or equal to " + max),
+						String.valueOf(value))));
 		}
 	}
 

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads typed fields of a JSON request body and collects every problem as a FastAPI-style item, so a request is
- * rejected once with all its errors ({@link #validate()}). JSON {@code null} counts as absent, as the SDKs never
- * send it.
+ * Reads typed fields of a JSON request body and collects every problem as a FastAPI-style
+ * item, so a request is rejected once with all its errors ({@link #validate()}). JSON
+ * {@code null} counts as absent, as the SDKs never send it.
  */
 final class RequestFields {
 
@@ -71,7 +71,10 @@ final class RequestFields {
 		return null;
 	}
 
-	/** An optional integer of seconds, as a duration (0 and negatives are passed on for the engine to refuse). */
+	/**
+	 * An optional integer of seconds, as a duration (0 and negatives are passed on for
+	 * the engine to refuse).
+	 */
 	@Nullable Duration optionalSeconds(String name) {
 		Long seconds = optionalLong(name);
 		return (seconds != null) ? Duration.ofSeconds(seconds) : null;

@@ -20,13 +20,16 @@ import tech.onceonly.client.RunEvent;
 import tech.onceonly.server.TenantEngines;
 import tech.onceonly.server.auth.Caller;
 
-/** Events, daily metrics and run timelines: {@code /v1/events}, {@code /v1/metrics}, {@code /v1/runs/{run_id}}. */
+/**
+ * Events, daily metrics and run timelines: {@code /v1/events}, {@code /v1/metrics},
+ * {@code /v1/runs/{run_id}}.
+ */
 @RestController
 @RequestMapping("/v1")
 public class RunsController {
 
-	private static final Set<String> STANDARD = Set.of("run_id", "type", "ts", "status", "duration_ms", "step",
-			"tool", "req_id", "lease_id", "agent_id", "message", "data");
+	private static final Set<String> STANDARD = Set.of("run_id", "type", "ts", "status", "duration_ms", "step", "tool",
+			"req_id", "lease_id", "agent_id", "message", "data");
 
 	private final TenantEngines engines;
 
@@ -88,8 +91,8 @@ public class RunsController {
 		QueryChecks.range("limit", limit, 1, 2000);
 		QueryChecks.range("offset", offset, 0, Integer.MAX_VALUE);
 		if (runId.isBlank()) {
-			throw new RequestValidationException(List.of(ErrorBodies.item("value_error", List.of("path", "run_id"),
-					"run_id must not be empty", runId)));
+			throw new RequestValidationException(List
+				.of(ErrorBodies.item("value_error", List.of("path", "run_id"), "run_id must not be empty", runId)));
 		}
 		return this.engines.forTenant(caller.tenant()).getRunTimeline(runId, limit, offset);
 	}

@@ -9,7 +9,10 @@ import tech.onceonly.server.OnceOnlyServerProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Keys are kept hashed and found by their hash; bad configuration fails at startup naming the entry. */
+/**
+ * Keys are kept hashed and found by their hash; bad configuration fails at startup naming
+ * the entry.
+ */
 class ApiKeyRegistryTests {
 
 	private static OnceOnlyServerProperties.ApiKey key(String plain, String hash, String tenant, boolean enabled) {

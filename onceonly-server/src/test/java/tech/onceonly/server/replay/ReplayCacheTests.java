@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The replay cache: first claim runs, repeats get its answer, bounded in time, count and bytes. */
+/**
+ * The replay cache: first claim runs, repeats get its answer, bounded in time, count and
+ * bytes.
+ */
 class ReplayCacheTests {
 
 	private final AtomicLong now = new AtomicLong();

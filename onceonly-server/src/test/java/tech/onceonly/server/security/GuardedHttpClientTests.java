@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The tool HTTP client checks each URL right before sending and never follows redirects. */
+/**
+ * The tool HTTP client checks each URL right before sending and never follows redirects.
+ */
 class GuardedHttpClientTests {
 
 	private HttpServer server;

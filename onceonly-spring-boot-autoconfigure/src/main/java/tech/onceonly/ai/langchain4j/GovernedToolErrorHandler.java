@@ -10,10 +10,12 @@ import tech.onceonly.ai.MissingAgentIdException;
 import tech.onceonly.client.AgentDisabledException;
 
 /**
- * A LangChain4j {@link ToolExecutionErrorHandler} that rethrows {@link AgentDisabledException} (kill switch) and
- * {@link MissingAgentIdException}, so they abort the {@code AiServices} call instead of becoming a message the model
- * could route around, and hands every other tool error to a delegate (by default, the error's message for the
- * model, as LangChain4j does). Register it with {@code AiServices.builder(…).toolExecutionErrorHandler(…)}.
+ * A LangChain4j {@link ToolExecutionErrorHandler} that rethrows
+ * {@link AgentDisabledException} (kill switch) and {@link MissingAgentIdException}, so
+ * they abort the {@code AiServices} call instead of becoming a message the model could
+ * route around, and hands every other tool error to a delegate (by default, the error's
+ * message for the model, as LangChain4j does). Register it with
+ * {@code AiServices.builder(…).toolExecutionErrorHandler(…)}.
  */
 public final class GovernedToolErrorHandler implements ToolExecutionErrorHandler {
 

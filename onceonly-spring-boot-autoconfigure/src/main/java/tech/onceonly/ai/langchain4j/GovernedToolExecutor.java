@@ -15,12 +15,14 @@ import tech.onceonly.ai.AgentCallContext;
 import tech.onceonly.ai.AgentToolGovernance;
 
 /**
- * A LangChain4j {@link ToolExecutor} that runs its delegate only when governance allows the call. Both entry points
- * are governed: {@code executeWithContext} (what {@code AiServices} 1.x calls; the agent comes from the
- * {@code InvocationParameters} key {@code onceonly.agent_id} or the memory id) and {@code execute(request, memoryId)}.
- * Blocked calls answer a short message, duplicates the first result. A disabled agent throws
- * {@link tech.onceonly.client.AgentDisabledException}; because {@code AiServices} turns tool exceptions into
- * messages for the model by default, register {@link GovernedToolErrorHandler} so that it aborts the service call.
+ * A LangChain4j {@link ToolExecutor} that runs its delegate only when governance allows
+ * the call. Both entry points are governed: {@code executeWithContext} (what
+ * {@code AiServices} 1.x calls; the agent comes from the {@code InvocationParameters} key
+ * {@code onceonly.agent_id} or the memory id) and {@code execute(request, memoryId)}.
+ * Blocked calls answer a short message, duplicates the first result. A disabled agent
+ * throws {@link tech.onceonly.client.AgentDisabledException}; because {@code AiServices}
+ * turns tool exceptions into messages for the model by default, register
+ * {@link GovernedToolErrorHandler} so that it aborts the service call.
  */
 public final class GovernedToolExecutor implements ToolExecutor {
 
@@ -80,7 +82,10 @@ public final class GovernedToolExecutor implements ToolExecutor {
 		return new AgentCallContext(request.name(), attributes, context.chatMemoryId());
 	}
 
-	/** Carries a delegate's error result through governance, so the call counts as failed and may run again. */
+	/**
+	 * Carries a delegate's error result through governance, so the call counts as failed
+	 * and may run again.
+	 */
 	private static final class ErrorResult extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;

@@ -11,7 +11,9 @@ import dev.langchain4j.service.tool.ToolService;
 import tech.onceonly.ai.AgentToolGovernance;
 import tech.onceonly.ai.IdempotentToolCalls;
 
-/** Wraps LangChain4j tools and executors so every call is governed (or made idempotent). */
+/**
+ * Wraps LangChain4j tools and executors so every call is governed (or made idempotent).
+ */
 public final class GovernedToolExecutors {
 
 	private GovernedToolExecutors() {
@@ -44,7 +46,10 @@ public final class GovernedToolExecutors {
 		return (executor instanceof GovernedToolExecutor) ? executor : new GovernedToolExecutor(executor, governance);
 	}
 
-	/** Idempotent ({@code make_idempotent_tool}) executors for the {@code @Tool} methods of {@code toolObjects}. */
+	/**
+	 * Idempotent ({@code make_idempotent_tool}) executors for the {@code @Tool} methods
+	 * of {@code toolObjects}.
+	 */
 	public static Map<ToolSpecification, ToolExecutor> idempotent(IdempotentToolCalls calls, Object... toolObjects) {
 		Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
 		for (Object toolObject : toolObjects) {

@@ -9,7 +9,10 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 
 import tech.onceonly.ai.AgentToolGovernance;
 
-/** A LangChain4j {@link ToolProvider} whose tools are {@code delegate}'s, each executor governed. */
+/**
+ * A LangChain4j {@link ToolProvider} whose tools are {@code delegate}'s, each executor
+ * governed.
+ */
 public final class GovernedToolProvider implements ToolProvider {
 
 	private final ToolProvider delegate;

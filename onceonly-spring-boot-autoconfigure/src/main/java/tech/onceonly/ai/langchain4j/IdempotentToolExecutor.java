@@ -12,9 +12,10 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.ai.IdempotentToolCalls;
 
 /**
- * A LangChain4j {@link ToolExecutor} with the SDK's {@code make_idempotent_tool} behaviour (see
- * {@link IdempotentToolCalls}): a duplicate input within the ttl answers
- * {@code Action '<name>' skipped (idempotency key duplicate).} without running the delegate.
+ * A LangChain4j {@link ToolExecutor} with the SDK's {@code make_idempotent_tool}
+ * behaviour (see {@link IdempotentToolCalls}): a duplicate input within the ttl answers
+ * {@code Action '<name>' skipped (idempotency key duplicate).} without running the
+ * delegate.
  */
 public final class IdempotentToolExecutor implements ToolExecutor {
 

@@ -11,10 +11,12 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
 import tech.onceonly.ai.AgentToolGovernance;
 
 /**
- * A Spring AI {@link ToolCallback} that runs its delegate only when governance allows the call: same definition and
- * metadata, and the {@link ToolContext} passed on unchanged. Blocked calls answer a short message, duplicates the
- * first result; a disabled agent throws {@link tech.onceonly.client.AgentDisabledException}, which Spring AI's
- * {@code DefaultToolCallingManager} does not catch, so the chat call fails instead of continuing.
+ * A Spring AI {@link ToolCallback} that runs its delegate only when governance allows the
+ * call: same definition and metadata, and the {@link ToolContext} passed on unchanged.
+ * Blocked calls answer a short message, duplicates the first result; a disabled agent
+ * throws {@link tech.onceonly.client.AgentDisabledException}, which Spring AI's
+ * {@code DefaultToolCallingManager} does not catch, so the chat call fails instead of
+ * continuing.
  */
 public final class GovernedToolCallback implements ToolCallback {
 
@@ -59,9 +61,8 @@ public final class GovernedToolCallback implements ToolCallback {
 
 	private String govern(String toolInput, @Nullable ToolContext toolContext) {
 		String name = getToolDefinition().name();
-		return this.governance.call(toolInput, SpringAiCallContexts.of(name, toolContext),
-				() -> (toolContext != null) ? this.delegate.call(toolInput, toolContext)
-						: this.delegate.call(toolInput));
+		return this.governance.call(toolInput, SpringAiCallContexts.of(name, toolContext), () -> (toolContext != null)
+				? this.delegate.call(toolInput, toolContext) : this.delegate.call(toolInput));
 	}
 
 	@Override

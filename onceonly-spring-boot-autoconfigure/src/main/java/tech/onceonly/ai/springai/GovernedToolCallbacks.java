@@ -10,7 +10,10 @@ import org.springframework.ai.tool.ToolCallbackProvider;
 import tech.onceonly.ai.AgentToolGovernance;
 import tech.onceonly.ai.IdempotentToolCalls;
 
-/** Wraps Spring AI tools, callbacks and providers so every call is governed (or made idempotent). */
+/**
+ * Wraps Spring AI tools, callbacks and providers so every call is governed (or made
+ * idempotent).
+ */
 public final class GovernedToolCallbacks {
 
 	private GovernedToolCallbacks() {
@@ -36,12 +39,18 @@ public final class GovernedToolCallbacks {
 		return (callback instanceof GovernedToolCallback) ? callback : new GovernedToolCallback(callback, governance);
 	}
 
-	/** A provider whose callbacks are {@code provider}'s, governed; asked again on every call. */
+	/**
+	 * A provider whose callbacks are {@code provider}'s, governed; asked again on every
+	 * call.
+	 */
 	public static ToolCallbackProvider wrap(AgentToolGovernance governance, ToolCallbackProvider provider) {
 		return () -> wrap(governance, provider.getToolCallbacks());
 	}
 
-	/** Idempotent ({@code make_idempotent_tool}) callbacks for the {@code @Tool} methods of {@code toolObjects}. */
+	/**
+	 * Idempotent ({@code make_idempotent_tool}) callbacks for the {@code @Tool} methods
+	 * of {@code toolObjects}.
+	 */
 	public static ToolCallback[] idempotent(IdempotentToolCalls calls, Object... toolObjects) {
 		return Arrays.stream(ToolCallbacks.from(toolObjects))
 			.map((callback) -> new IdempotentToolCallback(callback, calls))

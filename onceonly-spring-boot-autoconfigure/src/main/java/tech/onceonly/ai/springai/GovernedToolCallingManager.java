@@ -15,10 +15,11 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 import tech.onceonly.ai.AgentToolGovernance;
 
 /**
- * A {@link ToolCallingManager} that governs every tool callback carried in the prompt's options
- * ({@code ChatClient}'s {@code tools(…)}, {@code toolCallbacks(…)} and their defaults) before its delegate executes
- * them. Callbacks the delegate resolves by name through a {@code ToolCallbackResolver} are governed only when that
- * resolver is wrapped too ({@link GovernedToolCallbackResolver}); the auto-configuration wraps both.
+ * A {@link ToolCallingManager} that governs every tool callback carried in the prompt's
+ * options ({@code ChatClient}'s {@code tools(…)}, {@code toolCallbacks(…)} and their
+ * defaults) before its delegate executes them. Callbacks the delegate resolves by name
+ * through a {@code ToolCallbackResolver} are governed only when that resolver is wrapped
+ * too ({@link GovernedToolCallbackResolver}); the auto-configuration wraps both.
  */
 public final class GovernedToolCallingManager implements ToolCallingManager {
 

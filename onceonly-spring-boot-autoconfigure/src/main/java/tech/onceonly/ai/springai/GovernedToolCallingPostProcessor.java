@@ -10,9 +10,10 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import tech.onceonly.ai.AgentToolGovernance;
 
 /**
- * Decorates every {@link ToolCallingManager} bean with {@link GovernedToolCallingManager} and every
- * {@link ToolCallbackResolver} bean with {@link GovernedToolCallbackResolver}, so the tool calls they execute are
- * governed. The governance front is looked up when the first such bean is decorated.
+ * Decorates every {@link ToolCallingManager} bean with {@link GovernedToolCallingManager}
+ * and every {@link ToolCallbackResolver} bean with {@link GovernedToolCallbackResolver},
+ * so the tool calls they execute are governed. The governance front is looked up when the
+ * first such bean is decorated.
  */
 public final class GovernedToolCallingPostProcessor implements BeanPostProcessor {
 

@@ -11,9 +11,10 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
 import tech.onceonly.ai.IdempotentToolCalls;
 
 /**
- * A Spring AI {@link ToolCallback} with the SDK's {@code make_idempotent_tool} behaviour (see
- * {@link IdempotentToolCalls}): a duplicate input within the ttl answers
- * {@code Action '<name>' skipped (idempotency key duplicate).} without running the delegate.
+ * A Spring AI {@link ToolCallback} with the SDK's {@code make_idempotent_tool} behaviour
+ * (see {@link IdempotentToolCalls}): a duplicate input within the ttl answers
+ * {@code Action '<name>' skipped (idempotency key duplicate).} without running the
+ * delegate.
  */
 public final class IdempotentToolCallback implements ToolCallback {
 
@@ -48,9 +49,8 @@ public final class IdempotentToolCallback implements ToolCallback {
 
 	@Override
 	public String call(String toolInput, @Nullable ToolContext toolContext) {
-		return this.calls.call(getToolDefinition().name(), toolInput,
-				() -> (toolContext != null) ? this.delegate.call(toolInput, toolContext)
-						: this.delegate.call(toolInput));
+		return this.calls.call(getToolDefinition().name(), toolInput, () -> (toolContext != null)
+				? this.delegate.call(toolInput, toolContext) : this.delegate.call(toolInput));
 	}
 
 }

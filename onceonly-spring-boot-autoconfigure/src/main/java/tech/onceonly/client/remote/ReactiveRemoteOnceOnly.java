@@ -23,9 +23,10 @@ import tech.onceonly.client.ReactiveOnceOnlyGov;
 import tech.onceonly.client.RunEvent;
 
 /**
- * The OnceOnly client API over HTTP with {@code Mono} results, wire-compatible with the official SDKs. Nothing is sent
- * until a {@code Mono} is subscribed; client-side argument errors ({@link IllegalArgumentException}) are signalled
- * through the {@code Mono} as well. Obtain it from {@link RemoteOnceOnly#reactive()}.
+ * The OnceOnly client API over HTTP with {@code Mono} results, wire-compatible with the
+ * official SDKs. Nothing is sent until a {@code Mono} is subscribed; client-side argument
+ * errors ({@link IllegalArgumentException}) are signalled through the {@code Mono} as
+ * well. Obtain it from {@link RemoteOnceOnly#reactive()}.
  */
 public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 
@@ -52,9 +53,10 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * With fail-open on, a timeout, a transport error or a 5xx answer (after retries) gives a fabricated
-	 * {@code locked} result with {@code request_id} {@code fail-open} and {@code raw.fail_open = true}; 401, 402, 403,
-	 * 422, 429 and other 4xx answers are always raised.
+	 * With fail-open on, a timeout, a transport error or a 5xx answer (after retries)
+	 * gives a fabricated {@code locked} result with {@code request_id} {@code fail-open}
+	 * and {@code raw.fail_open = true}; 401, 402, 403, 422, 429 and other 4xx answers are
+	 * always raised.
 	 */
 	@Override
 	public Mono<CheckLockResult> checkLock(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
@@ -83,7 +85,10 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 		return new CheckLockResult(true, false, key, (ttl != null) ? ttl : 0, null, "fail-open", 0, raw);
 	}
 
-	/** The fail-open reason of an error, or {@code null} when it must be raised (wire reference §3.2). */
+	/**
+	 * The fail-open reason of an error, or {@code null} when it must be raised (wire
+	 * reference §3.2).
+	 */
 	static @Nullable String failOpenReason(Throwable ex) {
 		if (ex instanceof OnceOnlyTimeoutException) {
 			return "timeout";
@@ -98,8 +103,8 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 	}
 
 	/**
-	 * The caller's metadata as a JSON object, or {@code {"value": "<text>"}} when it cannot be converted (as the SDKs
-	 * do).
+	 * The caller's metadata as a JSON object, or {@code {"value": "<text>"}} when it
+	 * cannot be converted (as the SDKs do).
 	 */
 	@SuppressWarnings("unchecked")
 	static @Nullable Map<String, Object> metadata(JsonMapper jsonMapper, @Nullable Map<String, ?> metadata) {
@@ -180,7 +185,10 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 		});
 	}
 
-	/** The trimmed value, or an {@link IllegalArgumentException} "{@code <name>} must not be empty". */
+	/**
+	 * The trimmed value, or an {@link IllegalArgumentException} "{@code <name>} must not
+	 * be empty".
+	 */
 	static String requireText(@Nullable String value, String name) {
 		String trimmed = (value != null) ? value.strip() : "";
 		if (trimmed.isEmpty()) {

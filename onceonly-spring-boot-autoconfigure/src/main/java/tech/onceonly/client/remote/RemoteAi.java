@@ -26,7 +26,10 @@ import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
 
-/** Leases, keyed runs, governed tool calls and the SDK flows ({@code wait}, {@code runAndWait}, {@code runFn}). */
+/**
+ * Leases, keyed runs, governed tool calls and the SDK flows ({@code wait},
+ * {@code runAndWait}, {@code runFn}).
+ */
 final class RemoteAi implements ReactiveOnceOnlyAi {
 
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
@@ -47,8 +50,9 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * A blank key fails with "ai.run requires key=... OR agent_id=... and tool=..."; a blank {@code runId} with
-	 * "run_id must not be empty". A given run id is trimmed and sent as {@code metadata.run_id}.
+	 * A blank key fails with "ai.run requires key=... OR agent_id=... and tool=..."; a
+	 * blank {@code runId} with "run_id must not be empty". A given run id is trimmed and
+	 * sent as {@code metadata.run_id}.
 	 */
 	@Override
 	public Mono<AiRunOutcome> run(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
@@ -74,9 +78,10 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * A blank agent id or tool fails with "ai.run requires key=... OR agent_id=... and tool=..."; a blank run id with
-	 * "run_id must not be empty". {@code args} (with {@code run_id} added) is sent only when it is not empty. An
-	 * answer without {@code allowed}/{@code decision} is mapped as a tool result all the same.
+	 * A blank agent id or tool fails with "ai.run requires key=... OR agent_id=... and
+	 * tool=..."; a blank run id with "run_id must not be empty". {@code args} (with
+	 * {@code run_id} added) is sent only when it is not empty. An answer without
+	 * {@code allowed}/{@code decision} is mapped as a tool result all the same.
 	 */
 	@Override
 	public Mono<AiToolResult> runTool(ToolCallRequest call) {
@@ -159,10 +164,12 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Each round reads the status (at least once, even with a zero timeout), returns the result once it is terminal,
-	 * gives up with a synthetic {@code failed/timeout} result after the timeout, extends {@code leaseId} when due (the
-	 * first round extends at once; errors are ignored), then sleeps the status's {@code retry_after_sec} clamped to
-	 * [pollMin, pollMax] (pollMin wins when it is larger). Errors of status and result calls are raised.
+	 * Each round reads the status (at least once, even with a zero timeout), returns the
+	 * result once it is terminal, gives up with a synthetic {@code failed/timeout} result
+	 * after the timeout, extends {@code leaseId} when due (the first round extends at
+	 * once; errors are ignored), then sleeps the status's {@code retry_after_sec} clamped
+	 * to [pollMin, pollMax] (pollMin wins when it is larger). Errors of status and result
+	 * calls are raised.
 	 */
 	@Override
 	public Mono<AiResult> waitFor(String key, WaitOptions options) {
@@ -170,8 +177,9 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	}
 
 	/**
-	 * One polling round; with {@code takeOver}, a status saying the key is free again ({@code released},
-	 * {@code expired}, {@code not_found}) ends the wait empty so the caller can lease the key itself.
+	 * One polling round; with {@code takeOver}, a status saying the key is free again
+	 * ({@code released}, {@code expired}, {@code not_found}) ends the wait empty so the
+	 * caller can lease the key itself.
 	 */
 	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend,
 			boolean takeOver) {
@@ -216,8 +224,8 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Starts (or joins) the run, then waits for it; the run's {@code lease_id} and {@code ttl} are heartbeated while
-	 * waiting when {@code autoExtend} is on.
+	 * Starts (or joins) the run, then waits for it; the run's {@code lease_id} and
+	 * {@code ttl} are heartbeated while waiting when {@code autoExtend} is on.
 	 */
 	@Override
 	public Mono<AiResult> runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
@@ -232,17 +240,20 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The flow: lease; when acquired (and the answer has a {@code lease_id}, else a synthetic
-	 * {@code failed/missing_lease_id} result) extend at once and then every {@code max(1 s, extendEvery)} until the
-	 * work ends (errors ignored), subscribe {@code fn}, complete with its converted result, and return the stored
-	 * result. When {@code fn} or complete fails, the lease is failed with {@code errorCode} when
-	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode}); errors of that call are
-	 * ignored and the original error is raised. The return value is converted with {@link ResultObjects}.
-	 * {@code completed}/{@code failed} return the stored result; any other status waits (without heartbeats,
-	 * bounded by the wait timeout counted from the start of the call) when {@code waitOnConflict} is on, else
-	 * gives a synthetic {@code not_acquired} result. A waiter that sees the key free again ({@code released},
-	 * {@code expired}, {@code not_found}: the holder cancelled or stopped heartbeating) leases it itself after
-	 * {@code pollMin}, like the local engine.
+	 * The flow: lease; when acquired (and the answer has a {@code lease_id}, else a
+	 * synthetic {@code failed/missing_lease_id} result) extend at once and then every
+	 * {@code max(1 s, extendEvery)} until the work ends (errors ignored), subscribe
+	 * {@code fn}, complete with its converted result, and return the stored result. When
+	 * {@code fn} or complete fails, the lease is failed with {@code errorCode} when
+	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode});
+	 * errors of that call are ignored and the original error is raised. The return value
+	 * is converted with {@link ResultObjects}. {@code completed}/{@code failed} return
+	 * the stored result; any other status waits (without heartbeats, bounded by the wait
+	 * timeout counted from the start of the call) when {@code waitOnConflict} is on, else
+	 * gives a synthetic {@code not_acquired} result. A waiter that sees the key free
+	 * again ({@code released}, {@code expired}, {@code not_found}: the holder cancelled
+	 * or stopped heartbeating) leases it itself after {@code pollMin}, like the local
+	 * engine.
 	 */
 	@Override
 	public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
@@ -267,8 +278,8 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				return poll(key, wait, start, null, true)
 					.switchIfEmpty(Mono.delay(wait.pollMin()).then(Mono.defer(() -> attempt(key, fn, options, start))));
 			}
-			return Mono.just(AiResult.synthetic(run.status().isEmpty() ? "in_progress" : run.status(), key,
-					"not_acquired"));
+			return Mono
+				.just(AiResult.synthetic(run.status().isEmpty() ? "in_progress" : run.status(), key, "not_acquired"));
 		});
 	}
 

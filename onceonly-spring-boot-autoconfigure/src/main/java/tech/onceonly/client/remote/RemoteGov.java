@@ -15,7 +15,10 @@ import tech.onceonly.client.Policy;
 import tech.onceonly.client.ReactiveOnceOnlyGov;
 import tech.onceonly.client.WireMaps;
 
-/** Governance over HTTP: policies, the kill switch, audit logs, metrics and the tools registry. */
+/**
+ * Governance over HTTP: policies, the kill switch, audit logs, metrics and the tools
+ * registry.
+ */
 final class RemoteGov implements ReactiveOnceOnlyGov {
 
 	private final RemoteHttp http;
@@ -27,9 +30,9 @@ final class RemoteGov implements ReactiveOnceOnlyGov {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The agent id is {@code agentId}, else {@code policy.agent_id}; when both are blank the {@code Mono} fails with
-	 * {@link IllegalArgumentException} "upsert_policy requires agent_id". The body is the policy with {@code agent_id}
-	 * set to that id.
+	 * The agent id is {@code agentId}, else {@code policy.agent_id}; when both are blank
+	 * the {@code Mono} fails with {@link IllegalArgumentException} "upsert_policy
+	 * requires agent_id". The body is the policy with {@code agent_id} set to that id.
 	 */
 	@Override
 	public Mono<Policy> upsertPolicy(@Nullable String agentId, Map<String, ?> policy) {
@@ -85,31 +88,35 @@ final class RemoteGov implements ReactiveOnceOnlyGov {
 	}
 
 	private Mono<AgentStatus> switchAgent(String agentId, String action, @Nullable String reason) {
-		return Mono.defer(() -> this.http
-			.call(HttpMethod.POST, UriEncoding.path("/agents/", agentId, action),
-					new WireBody().putText("reason", reason).build())
-			.map((raw) -> AgentStatus.fromRaw(raw, agentId)));
+		return Mono
+			.defer(() -> this.http
+				.call(HttpMethod.POST, UriEncoding.path("/agents/", agentId, action),
+						new WireBody().putText("reason", reason).build())
+				.map((raw) -> AgentStatus.fromRaw(raw, agentId)));
 	}
 
 	@Override
 	public Mono<List<AgentLogItem>> agentLogs(String agentId, int limit) {
-		return Mono.defer(() -> this.http
-			.call(HttpMethod.GET,
-					UriEncoding.path("/agents/", agentId, "/logs") + UriEncoding.query(Map.of("limit", "" + limit)),
-					null)
+		return Mono.defer(() -> this.http.call(HttpMethod.GET,
+				UriEncoding.path("/agents/", agentId, "/logs") + UriEncoding.query(Map.of("limit", "" + limit)), null)
 			.map((raw) -> WireMaps.rows(raw).stream().map((row) -> AgentLogItem.fromRaw(row, agentId)).toList()));
 	}
 
 	@Override
 	public Mono<AgentMetrics> agentMetrics(String agentId, String period) {
-		return Mono.defer(() -> this.http
-			.call(HttpMethod.GET,
-					UriEncoding.path("/agents/", agentId, "/metrics") + UriEncoding.query(Map.of("period", period)),
-					null)
-			.map((raw) -> AgentMetrics.fromRaw(raw, agentId, period)));
+		return Mono.defer(
+				() -> this.http
+					.call(HttpMethod.GET,
+							UriEncoding.path("/agents/", agentId, "/metrics")
+									+ UriEncoding.query(Map.of("period", period)),
+							null)
+					.map((raw) -> AgentMetrics.fromRaw(raw, agentId, period)));
 	}
 
-	/** {@inheritDoc} The tool object is sent as given (without null fields); the server validates it. */
+	/**
+	 * {@inheritDoc} The tool object is sent as given (without null fields); the server
+	 * validates it.
+	 */
 	@Override
 	public Mono<Map<String, Object>> createTool(Map<String, ?> tool) {
 		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/tools", WireMaps.withoutNulls(tool)));

@@ -21,9 +21,9 @@ import tech.onceonly.client.OnceOnlyTimeoutException;
 import tech.onceonly.client.OnceOnlyTransportException;
 
 /**
- * Sends one logical API call: builds the URI and headers, bounds each attempt by the timeout, retries 429, 500, 502,
- * 503, 504 and transport errors with {@link RetryDelays} (never blocking a thread), and keeps one
- * {@code X-Request-Id} across the attempts.
+ * Sends one logical API call: builds the URI and headers, bounds each attempt by the
+ * timeout, retries 429, 500, 502, 503, 504 and transport errors with {@link RetryDelays}
+ * (never blocking a thread), and keeps one {@code X-Request-Id} across the attempts.
  */
 final class RemoteHttp {
 
@@ -57,10 +57,11 @@ final class RemoteHttp {
 	}
 
 	/**
-	 * Calls the endpoint, retrying as configured, and gives the last answer (a retryable status included once the
-	 * retries are used up).
+	 * Calls the endpoint, retrying as configured, and gives the last answer (a retryable
+	 * status included once the retries are used up).
 	 * @param path the encoded path and query, relative to the base URL
-	 * @param requestId the {@code X-Request-Id} of the call, or {@code null} to generate one
+	 * @param requestId the {@code X-Request-Id} of the call, or {@code null} to generate
+	 * one
 	 */
 	Mono<RemoteResponse> exchange(HttpMethod method, String path, @Nullable Map<String, ?> body,
 			@Nullable String requestId) {
@@ -115,7 +116,10 @@ final class RemoteHttp {
 		return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 	}
 
-	/** A transport failure as {@link OnceOnlyTimeoutException} or {@link OnceOnlyTransportException}. */
+	/**
+	 * A transport failure as {@link OnceOnlyTimeoutException} or
+	 * {@link OnceOnlyTransportException}.
+	 */
 	static OnceOnlyTransportException transportError(HttpMethod method, String path, Duration timeout, Throwable ex) {
 		String endpoint = method.name() + " " + stripQuery(path);
 		if (isTimeout(ex)) {

@@ -22,10 +22,12 @@ import tech.onceonly.client.ReactiveOnceOnlyBlockingAdapter;
 import tech.onceonly.client.RunEvent;
 
 /**
- * The OnceOnly client for the hosted API or a self-hosted {@code onceonly-server}, over Spring {@code WebClient} on
- * reactor-netty with pooled connections. {@link #reactive()} is the non-blocking client; the methods of this class
- * are its blocking form (do not call them on an event-loop thread). Answers, errors, fail-open and retries follow the
- * official SDKs; see {@code docs/remote-client.md}. Close it to release its connection pool.
+ * The OnceOnly client for the hosted API or a self-hosted {@code onceonly-server}, over
+ * Spring {@code WebClient} on reactor-netty with pooled connections. {@link #reactive()}
+ * is the non-blocking client; the methods of this class are its blocking form (do not
+ * call them on an event-loop thread). Answers, errors, fail-open and retries follow the
+ * official SDKs; see {@code docs/remote-client.md}. Close it to release its connection
+ * pool.
  */
 public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 
@@ -40,8 +42,9 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	private final OnceOnly blocking;
 
 	/**
-	 * Creates a client. The builder is cloned and given this client's own reactor-netty connector (connection pool,
-	 * connect and response timeouts); its other customisations (filters, observation) are kept.
+	 * Creates a client. The builder is cloned and given this client's own reactor-netty
+	 * connector (connection pool, connect and response timeouts); its other
+	 * customisations (filters, observation) are kept.
 	 * @param settings where and how to reach the API
 	 * @param webClientBuilder the builder to start from
 	 * @param jsonMapper the mapper for request and answer bodies
@@ -73,7 +76,10 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper);
 	}
 
-	/** A client with the given settings, a plain {@code WebClient.Builder} and a default {@code JsonMapper}. */
+	/**
+	 * A client with the given settings, a plain {@code WebClient.Builder} and a default
+	 * {@code JsonMapper}.
+	 */
 	public static RemoteOnceOnly create(RemoteOnceOnlySettings settings) {
 		return new RemoteOnceOnly(settings, WebClient.builder(), JsonMapper.builder().build());
 	}

@@ -8,20 +8,25 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How {@link RemoteOnceOnly} reaches the OnceOnly API: where, with which key, how long it waits, whether check-lock
- * fails open, and how it retries. Immutable; {@link #toString()} never shows the API key.
+ * How {@link RemoteOnceOnly} reaches the OnceOnly API: where, with which key, how long it
+ * waits, whether check-lock fails open, and how it retries. Immutable;
+ * {@link #toString()} never shows the API key.
  *
- * @param baseUrl the API base URL, normalised as the SDKs do (see {@link #normalizeBaseUrl(String)})
+ * @param baseUrl the API base URL, normalised as the SDKs do (see
+ * {@link #normalizeBaseUrl(String)})
  * @param apiKey the API key, sent as {@code Authorization: Bearer <key>}; never logged
  * @param timeout the longest wait for one attempt's answer (headers and body)
  * @param connectTimeout the longest wait to open a connection
- * @param failOpen whether check-lock answers "locked" when the API cannot be reached or answers 5xx
- * @param maxRetries extra attempts after a 429, 500, 502, 503, 504 or a transport error (0 disables retries)
- * @param retryBackoff the first backoff; attempt {@code n} waits {@code retryBackoff × 2^n} before jitter
+ * @param failOpen whether check-lock answers "locked" when the API cannot be reached or
+ * answers 5xx
+ * @param maxRetries extra attempts after a 429, 500, 502, 503, 504 or a transport error
+ * (0 disables retries)
+ * @param retryBackoff the first backoff; attempt {@code n} waits
+ * {@code retryBackoff × 2^n} before jitter
  * @param retryMaxBackoff the longest computed backoff
  * @param retryAfterCap the longest wait honoured from a server's {@code Retry-After}
- * @param jitter the jitter factor in [0, 1]: a computed backoff {@code d} becomes {@code d × (1 − jitter × r)} with
- * {@code r} uniform in [0, 1); 0 disables jitter
+ * @param jitter the jitter factor in [0, 1]: a computed backoff {@code d} becomes
+ * {@code d × (1 − jitter × r)} with {@code r} uniform in [0, 1); 0 disables jitter
  * @param userAgent the {@code User-Agent} header
  */
 public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration timeout, Duration connectTimeout,
@@ -80,8 +85,9 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 	}
 
 	/**
-	 * Normalises a base URL the way the SDKs do: surrounding blanks and trailing slashes are removed, and a URL whose
-	 * path is then empty gets {@code /v1}; any other path is kept exactly as given. A blank value gives the hosted API.
+	 * Normalises a base URL the way the SDKs do: surrounding blanks and trailing slashes
+	 * are removed, and a URL whose path is then empty gets {@code /v1}; any other path is
+	 * kept exactly as given. A blank value gives the hosted API.
 	 * @param url the configured URL
 	 * @return the base every endpoint path is appended to
 	 */
@@ -163,7 +169,10 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 			this.apiKey = apiKey;
 		}
 
-		/** The API base URL (default {@value RemoteOnceOnlySettings#DEFAULT_BASE_URL}; blank for the default). */
+		/**
+		 * The API base URL (default {@value RemoteOnceOnlySettings#DEFAULT_BASE_URL};
+		 * blank for the default).
+		 */
 		public Builder baseUrl(@Nullable String value) {
 			this.baseUrl = value;
 			return this;
@@ -217,13 +226,19 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 			return this;
 		}
 
-		/** Jitter on ({@value RemoteOnceOnlySettings#DEFAULT_JITTER}) or off (0), as {@code onceonly.retry.jitter}. */
+		/**
+		 * Jitter on ({@value RemoteOnceOnlySettings#DEFAULT_JITTER}) or off (0), as
+		 * {@code onceonly.retry.jitter}.
+		 */
 		public Builder jitter(boolean enabled) {
 			this.jitter = enabled ? DEFAULT_JITTER : 0;
 			return this;
 		}
 
-		/** The {@code User-Agent} header; {@code null} or blank for {@code onceonly-java-sdk/<version>}. */
+		/**
+		 * The {@code User-Agent} header; {@code null} or blank for
+		 * {@code onceonly-java-sdk/<version>}.
+		 */
 		public Builder userAgent(@Nullable String value) {
 			this.userAgent = value;
 			return this;

@@ -23,8 +23,8 @@ import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.WireMaps;
 
 /**
- * Turns API answers into JSON objects or typed errors: the SDKs' generic parser (wire reference §3.1, with the 403
- * rule of DESIGN §7) and check-lock's own mapping (§2.1).
+ * Turns API answers into JSON objects or typed errors: the SDKs' generic parser (wire
+ * reference §3.1, with the 403 rule of DESIGN §7) and check-lock's own mapping (§2.1).
  */
 final class ResponseParser {
 
@@ -54,8 +54,8 @@ final class ResponseParser {
 	}
 
 	/**
-	 * A 2xx answer as a JSON object (a non-object value as {@code {"data": value}}, an empty or unparseable body as
-	 * {@code {}}); any other answer as its typed error.
+	 * A 2xx answer as a JSON object (a non-object value as {@code {"data": value}}, an
+	 * empty or unparseable body as {@code {}}); any other answer as its typed error.
 	 */
 	Map<String, Object> parse(RemoteResponse response) {
 		if (!response.isSuccess()) {
@@ -99,9 +99,10 @@ final class ResponseParser {
 	}
 
 	/**
-	 * Maps a check-lock answer (wire reference §2.1): 401/403 unauthorized, 402/422/429 typed errors, 409 duplicate,
-	 * other non-2xx through the generic parser, and for 2xx the body {@code status}, then the
-	 * {@code X-OnceOnly-Status} header, then {@code success} decide.
+	 * Maps a check-lock answer (wire reference §2.1): 401/403 unauthorized, 402/422/429
+	 * typed errors, 409 duplicate, other non-2xx through the generic parser, and for 2xx
+	 * the body {@code status}, then the {@code X-OnceOnly-Status} header, then
+	 * {@code success} decide.
 	 */
 	CheckLockResult checkLock(RemoteResponse response, String sentKey, @Nullable Long sentTtl,
 			@Nullable Map<String, Object> sentMetadata) {
@@ -153,7 +154,10 @@ final class ResponseParser {
 				status, body);
 	}
 
-	/** A decoded value as a JSON object: objects as they are, other values as {@code {"data": value}}. */
+	/**
+	 * A decoded value as a JSON object: objects as they are, other values as
+	 * {@code {"data": value}}.
+	 */
 	static Map<String, Object> object(@Nullable Object json) {
 		if (json == null) {
 			return Map.of();
@@ -175,7 +179,10 @@ final class ResponseParser {
 		return json;
 	}
 
-	/** The error's text: {@code error}, else {@code message} of an object, or a non-blank string, else the default. */
+	/**
+	 * The error's text: {@code error}, else {@code message} of an object, or a non-blank
+	 * string, else the default.
+	 */
 	static String errorText(@Nullable Object detail, String defaultText) {
 		if (detail instanceof Map<?, ?> map) {
 			for (String field : new String[] { "error", "message" }) {
@@ -203,7 +210,10 @@ final class ResponseParser {
 		return false;
 	}
 
-	/** An {@link ApiException} detail, as the TypeScript SDK makes it: a string detail becomes {@code {"detail": s}}. */
+	/**
+	 * An {@link ApiException} detail, as the TypeScript SDK makes it: a string detail
+	 * becomes {@code {"detail": s}}.
+	 */
 	private static Map<String, Object> apiDetail(@Nullable Object detail) {
 		if (detail instanceof String text) {
 			return Map.of("detail", text);

@@ -9,11 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The waits between retries. Before retry {@code n} (0-based) the wait is:
  * <ul>
- * <li>after an answer carrying a parseable {@code Retry-After} (seconds, may be fractional): that value, clamped to
- * [0, {@code retryAfterCap}], without jitter;</li>
- * <li>otherwise {@code d × (1 − jitter × r)} where {@code d = min(retryMaxBackoff, retryBackoff × 2^n)} and
- * {@code r} is uniform in [0, 1), so the wait lies in ({@code d × (1 − jitter)}, {@code d}] and never exceeds
- * the cap.</li>
+ * <li>after an answer carrying a parseable {@code Retry-After} (seconds, may be
+ * fractional): that value, clamped to [0, {@code retryAfterCap}], without jitter;</li>
+ * <li>otherwise {@code d × (1 − jitter × r)} where
+ * {@code d = min(retryMaxBackoff, retryBackoff × 2^n)} and {@code r} is uniform in [0,
+ * 1), so the wait lies in ({@code d × (1 − jitter)}, {@code d}] and never exceeds the
+ * cap.</li>
  * </ul>
  */
 final class RetryDelays {
@@ -40,7 +41,10 @@ final class RetryDelays {
 		this.random = random;
 	}
 
-	/** The wait before retry {@code n} after a retryable answer with the given {@code Retry-After} header. */
+	/**
+	 * The wait before retry {@code n} after a retryable answer with the given
+	 * {@code Retry-After} header.
+	 */
 	Duration afterResponse(int n, @Nullable String retryAfter) {
 		Double seconds = parseRetryAfter(retryAfter);
 		if (seconds == null) {
@@ -59,8 +63,8 @@ final class RetryDelays {
 	}
 
 	/**
-	 * A {@code Retry-After} value as float seconds, or {@code null} when it is missing or not a number (an HTTP date
-	 * is not supported, as in the SDKs).
+	 * A {@code Retry-After} value as float seconds, or {@code null} when it is missing or
+	 * not a number (an HTTP date is not supported, as in the SDKs).
 	 */
 	static @Nullable Double parseRetryAfter(@Nullable String value) {
 		if (value == null || value.isBlank()) {

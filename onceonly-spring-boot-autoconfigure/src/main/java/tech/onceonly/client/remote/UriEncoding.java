@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Percent-encoding of path segments and query values as JavaScript's {@code encodeURIComponent} does: everything but
- * {@code A–Z a–z 0–9 - _ . ! ~ * ' ( )} is encoded from its UTF-8 bytes, so {@code run x/y} becomes
- * {@code run%20x%2Fy} and {@code :} becomes {@code %3A}.
+ * Percent-encoding of path segments and query values as JavaScript's
+ * {@code encodeURIComponent} does: everything but {@code A–Z a–z 0–9 - _ . ! ~ * ' ( )}
+ * is encoded from its UTF-8 bytes, so {@code run x/y} becomes {@code run%20x%2Fy} and
+ * {@code :} becomes {@code %3A}.
  */
 final class UriEncoding {
 
@@ -31,7 +32,10 @@ final class UriEncoding {
 		return out.toString();
 	}
 
-	/** A path from literal parts and encoded segments: {@code path("/tools/", name, "/toggle")}. */
+	/**
+	 * A path from literal parts and encoded segments:
+	 * {@code path("/tools/", name, "/toggle")}.
+	 */
 	static String path(String... parts) {
 		StringBuilder out = new StringBuilder();
 		for (int i = 0; i < parts.length; i++) {

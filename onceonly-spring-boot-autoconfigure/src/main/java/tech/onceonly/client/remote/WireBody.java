@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-/** A request body under construction: optional fields are left out, never sent as JSON {@code null}. */
+/**
+ * A request body under construction: optional fields are left out, never sent as JSON
+ * {@code null}.
+ */
 final class WireBody {
 
 	private final Map<String, Object> fields = new LinkedHashMap<>();
@@ -31,7 +34,10 @@ final class WireBody {
 		return this.fields;
 	}
 
-	/** A ttl in whole seconds (a fraction of a second is dropped, as in the local engine), or {@code null}. */
+	/**
+	 * A ttl in whole seconds (a fraction of a second is dropped, as in the local engine),
+	 * or {@code null}.
+	 */
 	static @Nullable Long seconds(@Nullable Duration ttl) {
 		return (ttl != null) ? ttl.getSeconds() : null;
 	}

@@ -21,9 +21,10 @@ import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
 
 /**
- * Agent governance on a {@link GovernanceStore}: the governance API ({@link #gov()}), the governed tool-call
- * pipeline ({@link #call}), server-side runs and run timelines. Every engine instance sharing a store sees the same
- * policies, kill switch, counters, audit log, tools and timelines at its next call.
+ * Agent governance on a {@link GovernanceStore}: the governance API ({@link #gov()}), the
+ * governed tool-call pipeline ({@link #call}), server-side runs and run timelines. Every
+ * engine instance sharing a store sees the same policies, kill switch, counters, audit
+ * log, tools and timelines at its next call.
  */
 public final class GovernanceEngine implements AutoCloseable {
 
@@ -47,7 +48,8 @@ public final class GovernanceEngine implements AutoCloseable {
 	 * @param localTools the local Java tools
 	 * @param settings the settings
 	 * @param json the mapper for tool results
-	 * @param httpClient the client for registered HTTP tools, or {@code null} for a default one
+	 * @param httpClient the client for registered HTTP tools, or {@code null} for a
+	 * default one
 	 * @param nanoTime the monotonic time for waits
 	 */
 	public GovernanceEngine(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
@@ -60,8 +62,7 @@ public final class GovernanceEngine implements AutoCloseable {
 			.build();
 		PolicyCache policies = new PolicyCache(store, canonical);
 		RegisteredTools registry = new RegisteredTools(store);
-		HttpToolInvoker http = new HttpToolInvoker(httpClient,
-				json, store::now, settings.httpRetryBackoff());
+		HttpToolInvoker http = new HttpToolInvoker(httpClient, json, store::now, settings.httpRetryBackoff());
 		this.gov = new LocalGovernance(store, policies, registry, canonical);
 		this.pipeline = new ToolCallPipeline(store, leases, namespace, localTools, registry, http, policies, json,
 				canonical, settings, nanoTime);
@@ -94,7 +95,10 @@ public final class GovernanceEngine implements AutoCloseable {
 		return this.pipeline.call(call);
 	}
 
-	/** Decides and, when allowed, executes a call with {@code handler} as the tool (a governed Java method). */
+	/**
+	 * Decides and, when allowed, executes a call with {@code handler} as the tool (a
+	 * governed Java method).
+	 */
 	public ToolCallOutcome call(ToolCallRequest call, ToolHandler handler, @Nullable String riskLevel) {
 		return this.pipeline.call(call, handler, riskLevel);
 	}
@@ -110,7 +114,10 @@ public final class GovernanceEngine implements AutoCloseable {
 		this.runs.close();
 	}
 
-	/** A clock that reads {@code store}'s time, for stores that share a lease store's clock. */
+	/**
+	 * A clock that reads {@code store}'s time, for stores that share a lease store's
+	 * clock.
+	 */
 	public static Clock clockOf(OnceOnlyStore store) {
 		return new StoreClock(store);
 	}

@@ -18,10 +18,11 @@ import tech.onceonly.client.ResultObjects;
 import tech.onceonly.store.ToolRecord;
 
 /**
- * Calls registered HTTP tools: a JSON {@code POST} signed as {@link ToolSignatures} describes, each attempt bounded
- * by the tool's {@code timeout_ms}, retried up to {@code max_retries} times after a transport error, a timeout, a
- * 429 or a 5xx (never after another 4xx), with a linear back-off. The secret is used only to sign and is never
- * logged or put into an exception.
+ * Calls registered HTTP tools: a JSON {@code POST} signed as {@link ToolSignatures}
+ * describes, each attempt bounded by the tool's {@code timeout_ms}, retried up to
+ * {@code max_retries} times after a transport error, a timeout, a 429 or a 5xx (never
+ * after another 4xx), with a linear back-off. The secret is used only to sign and is
+ * never logged or put into an exception.
  */
 public final class HttpToolInvoker {
 
@@ -37,7 +38,8 @@ public final class HttpToolInvoker {
 
 	/**
 	 * An invoker.
-	 * @param http the HTTP client, or {@code null} for a {@link #defaultClient()} created at the first call
+	 * @param http the HTTP client, or {@code null} for a {@link #defaultClient()} created
+	 * at the first call
 	 * @param json the mapper for bodies
 	 * @param clock the time for {@value ToolSignatures#TIMESTAMP_HEADER}
 	 * @param retryBackoff the pause before retry n is n times this

@@ -24,10 +24,10 @@ import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.PolicyRecord;
 
 /**
- * The governance API of the local engine: policies and templates, the kill switch, audit logs, metrics and the
- * tools registry, answering with the shapes of the OnceOnly API. Metrics cover a rolling period ending now
- * ({@code hour} = the last 60 minutes, {@code day} = 24 hours, {@code week} = 7 days), with the ten most-called
- * tools.
+ * The governance API of the local engine: policies and templates, the kill switch, audit
+ * logs, metrics and the tools registry, answering with the shapes of the OnceOnly API.
+ * Metrics cover a rolling period ending now ({@code hour} = the last 60 minutes,
+ * {@code day} = 24 hours, {@code week} = 7 days), with the ten most-called tools.
  */
 final class LocalGovernance implements OnceOnlyGov {
 
@@ -80,8 +80,9 @@ final class LocalGovernance implements OnceOnlyGov {
 	public List<Policy> listPolicies() {
 		List<Policy> list = new ArrayList<>();
 		for (PolicyRecord record : this.store.listPolicies()) {
-			list.add(Policy.fromRaw(policyAnswer(record.agentId(), this.policies.read(record.policyJson()),
-					record.updatedAt()), record.agentId(), null));
+			list.add(Policy.fromRaw(
+					policyAnswer(record.agentId(), this.policies.read(record.policyJson()), record.updatedAt()),
+					record.agentId(), null));
 		}
 		return List.copyOf(list);
 	}

@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The named local Java tools the governed pipeline can execute, each with its risk level. Thread-safe; a name
- * registered again replaces the earlier tool. Local tools take precedence over registered HTTP tools of the same
- * name.
+ * The named local Java tools the governed pipeline can execute, each with its risk level.
+ * Thread-safe; a name registered again replaces the earlier tool. Local tools take
+ * precedence over registered HTTP tools of the same name.
  */
 public final class LocalTools {
 
@@ -18,14 +18,17 @@ public final class LocalTools {
 
 	private final Map<String, Entry> tools = new ConcurrentHashMap<>();
 
-	/** Registers {@code handler} as {@code name} with the default risk level for its name. */
+	/**
+	 * Registers {@code handler} as {@code name} with the default risk level for its name.
+	 */
 	public LocalTools register(String name, ToolHandler handler) {
 		return register(name, null, handler);
 	}
 
 	/**
 	 * Registers {@code handler} as {@code name}.
-	 * @param riskLevel {@code low}, {@code medium} or {@code high}; {@code null} for the default
+	 * @param riskLevel {@code low}, {@code medium} or {@code high}; {@code null} for the
+	 * default
 	 * @return this registry
 	 */
 	public LocalTools register(String name, @Nullable String riskLevel, ToolHandler handler) {

@@ -5,7 +5,9 @@ import java.math.RoundingMode;
 
 import tech.onceonly.client.ValidationException;
 
-/** Exact money: US dollars as {@link BigDecimal} outside, integer micro-dollars inside. */
+/**
+ * Exact money: US dollars as {@link BigDecimal} outside, integer micro-dollars inside.
+ */
 final class Money {
 
 	private Money() {
@@ -20,8 +22,8 @@ final class Money {
 			return usd.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
 		}
 		catch (ArithmeticException ex) {
-			throw new ValidationException(field + " must be a dollar amount with at most 6 decimal places, was "
-					+ usd.toPlainString());
+			throw new ValidationException(
+					field + " must be a dollar amount with at most 6 decimal places, was " + usd.toPlainString());
 		}
 	}
 

@@ -10,8 +10,9 @@ import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.PolicyRecord;
 
 /**
- * Reads an agent's policy from the store on every call (so a change made through any engine sharing the store
- * applies at the next call) and parses its JSON only when it changed.
+ * Reads an agent's policy from the store on every call (so a change made through any
+ * engine sharing the store applies at the next call) and parses its JSON only when it
+ * changed.
  */
 final class PolicyCache {
 

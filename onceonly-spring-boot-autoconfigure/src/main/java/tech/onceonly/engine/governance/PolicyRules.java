@@ -13,15 +13,17 @@ import tech.onceonly.client.ValidationException;
 
 /**
  * A validated policy: the flat wire fields {@code allowed_tools}, {@code blocked_tools},
- * {@code max_actions_per_hour}, {@code max_spend_usd_per_day}, {@code max_calls_per_tool} and
- * {@code pricing_rules}; other fields are dropped and {@code null} means unset. Money is held in micro-dollars.
+ * {@code max_actions_per_hour}, {@code max_spend_usd_per_day}, {@code max_calls_per_tool}
+ * and {@code pricing_rules}; other fields are dropped and {@code null} means unset. Money
+ * is held in micro-dollars.
  *
  * @param allowedTools when non-empty, only these tools may run
  * @param blockedTools these tools never run
  * @param maxActionsPerHour actions per UTC calendar hour
  * @param maxSpendMicrosPerDay spend per UTC calendar day in micro-dollars
  * @param maxCallsPerTool per-tool calls per UTC calendar day
- * @param pricingRules per-tool prices in micro-dollars, in rule order ({@code *} matches any tool)
+ * @param pricingRules per-tool prices in micro-dollars, in rule order ({@code *} matches
+ * any tool)
  */
 public record PolicyRules(List<String> allowedTools, List<String> blockedTools, @Nullable Long maxActionsPerHour,
 		@Nullable Long maxSpendMicrosPerDay, Map<String, Long> maxCallsPerTool, List<PriceRule> pricingRules) {
@@ -76,7 +78,10 @@ public record PolicyRules(List<String> allowedTools, List<String> blockedTools, 
 		return wire;
 	}
 
-	/** The price of one call to {@code tool} from the first matching rule ({@code *} matches any), else null. */
+	/**
+	 * The price of one call to {@code tool} from the first matching rule ({@code *}
+	 * matches any), else null.
+	 */
 	public @Nullable Long priceMicros(String tool) {
 		Long wildcard = null;
 		for (PriceRule rule : this.pricingRules) {
@@ -169,9 +174,10 @@ public record PolicyRules(List<String> allowedTools, List<String> blockedTools, 
 		}
 		List<PriceRule> rules = new ArrayList<>();
 		for (int i = 0; i < list.size(); i++) {
-			if (!(list.get(i) instanceof Map<?, ?> rule) || !(rule.get("tool") instanceof String tool)
-					|| tool.isBlank() || rule.get("price_usd") == null) {
-				throw new ValidationException("pricing_rules[" + i + "] must be {\"tool\": <name>, \"price_usd\": <number>}");
+			if (!(list.get(i) instanceof Map<?, ?> rule) || !(rule.get("tool") instanceof String tool) || tool.isBlank()
+					|| rule.get("price_usd") == null) {
+				throw new ValidationException(
+						"pricing_rules[" + i + "] must be {\"tool\": <name>, \"price_usd\": <number>}");
 			}
 			String field = "pricing_rules[" + i + "].price_usd";
 			rules.add(new PriceRule(tool, Money.toMicros(number(rule.get("price_usd"), field), field)));

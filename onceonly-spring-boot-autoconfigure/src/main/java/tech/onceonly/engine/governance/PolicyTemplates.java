@@ -10,16 +10,48 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.client.ValidationException;
 
 /**
- * The policy templates and their exact values. A template is applied by merging the caller's overrides over it
- * field by field (an override replaces the whole field, lists and maps included).
+ * The policy templates and their exact values. A template is applied by merging the
+ * caller's overrides over it field by field (an override replaces the whole field, lists
+ * and maps included).
  * <table>
  * <caption>Templates</caption>
- * <tr><th>template</th><th>max_actions_per_hour</th><th>max_spend_usd_per_day</th><th>other fields</th></tr>
- * <tr><td>strict</td><td>20</td><td>5</td><td>{@code max_calls_per_tool} {@code {"*": 10}}: every tool at most 10 calls per day</td></tr>
- * <tr><td>moderate</td><td>100</td><td>50</td><td>—</td></tr>
- * <tr><td>permissive</td><td>1000</td><td>500</td><td>—</td></tr>
- * <tr><td>read_only</td><td>200</td><td>0</td><td>blocks the usual writing tools (see {@link #READ_ONLY_BLOCKED})</td></tr>
- * <tr><td>support_bot</td><td>300</td><td>25</td><td>allows only the support tools, caps emails and tickets</td></tr>
+ * <tr>
+ * <th>template</th>
+ * <th>max_actions_per_hour</th>
+ * <th>max_spend_usd_per_day</th>
+ * <th>other fields</th>
+ * </tr>
+ * <tr>
+ * <td>strict</td>
+ * <td>20</td>
+ * <td>5</td>
+ * <td>{@code max_calls_per_tool} {@code {"*": 10}}: every tool at most 10 calls per
+ * day</td>
+ * </tr>
+ * <tr>
+ * <td>moderate</td>
+ * <td>100</td>
+ * <td>50</td>
+ * <td>—</td>
+ * </tr>
+ * <tr>
+ * <td>permissive</td>
+ * <td>1000</td>
+ * <td>500</td>
+ * <td>—</td>
+ * </tr>
+ * <tr>
+ * <td>read_only</td>
+ * <td>200</td>
+ * <td>0</td>
+ * <td>blocks the usual writing tools (see {@link #READ_ONLY_BLOCKED})</td>
+ * </tr>
+ * <tr>
+ * <td>support_bot</td>
+ * <td>300</td>
+ * <td>25</td>
+ * <td>allows only the support tools, caps emails and tickets</td>
+ * </tr>
  * </table>
  */
 public final class PolicyTemplates {

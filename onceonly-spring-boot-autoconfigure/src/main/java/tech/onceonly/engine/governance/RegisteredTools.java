@@ -16,9 +16,10 @@ import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.ToolRecord;
 
 /**
- * The tools registry: validation of registrations and the answers of {@code /tools}. Secrets are kept in the store
- * for signing and never answered: an answer carries {@code has_secret}, {@code secret_id} (the first 12 hex digits
- * of the secret's SHA-256, to tell secrets apart) and {@code secret_mask} ({@code ****} plus the last two
+ * The tools registry: validation of registrations and the answers of {@code /tools}.
+ * Secrets are kept in the store for signing and never answered: an answer carries
+ * {@code has_secret}, {@code secret_id} (the first 12 hex digits of the secret's SHA-256,
+ * to tell secrets apart) and {@code secret_mask} ({@code ****} plus the last two
  * characters).
  */
 final class RegisteredTools {
@@ -38,7 +39,8 @@ final class RegisteredTools {
 		String scopeId = scope(tool.containsKey("scope_id") ? tool.get("scope_id") : GLOBAL);
 		String url = url(tool.get("url"));
 		if (!(tool.get("auth") instanceof Map<?, ?> auth)) {
-			throw new ValidationException("auth is required: {\"type\": \"hmac_sha256\", \"secret\": <at least 8 characters>}");
+			throw new ValidationException(
+					"auth is required: {\"type\": \"hmac_sha256\", \"secret\": <at least 8 characters>}");
 		}
 		if (!(auth.get("type") instanceof String type) || !ToolSignatures.ALGORITHM.equalsIgnoreCase(type.trim())) {
 			throw new ValidationException("auth.type must be \"hmac_sha256\"");
@@ -179,7 +181,8 @@ final class RegisteredTools {
 		}
 		if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < min
 				|| n.doubleValue() > max) {
-			throw new ValidationException(field + " must be a whole number from " + min + " to " + max + ", was " + value);
+			throw new ValidationException(
+					field + " must be a whole number from " + min + " to " + max + ", was " + value);
 		}
 		return n.intValue();
 	}

@@ -8,11 +8,12 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.client.ValidationException;
 
 /**
- * Risk levels: {@code low}, {@code medium}, {@code high}. A tool that declares none is {@code low} when the last
- * segment of its name (after the last {@code .} or {@code :}) starts with a read-only verb ({@code get}, {@code list},
- * {@code search}, {@code read}, {@code fetch}, {@code find}, {@code lookup}, {@code query}, {@code describe},
- * {@code view}, {@code show}, {@code count}, {@code check}), else {@code medium}. Nothing is {@code high} unless it
- * says so.
+ * Risk levels: {@code low}, {@code medium}, {@code high}. A tool that declares none is
+ * {@code low} when the last segment of its name (after the last {@code .} or {@code :})
+ * starts with a read-only verb ({@code get}, {@code list}, {@code search}, {@code read},
+ * {@code fetch}, {@code find}, {@code lookup}, {@code query}, {@code describe},
+ * {@code view}, {@code show}, {@code count}, {@code check}), else {@code medium}. Nothing
+ * is {@code high} unless it says so.
  */
 public final class RiskLevels {
 
@@ -37,7 +38,10 @@ public final class RiskLevels {
 		return "medium";
 	}
 
-	/** The declared level normalised, or the default for {@code tool} when none is declared. */
+	/**
+	 * The declared level normalised, or the default for {@code tool} when none is
+	 * declared.
+	 */
 	public static String resolve(@Nullable String declared, String tool) {
 		if (declared == null || declared.isBlank()) {
 			return defaultFor(tool);
@@ -45,7 +49,10 @@ public final class RiskLevels {
 		return validate(declared);
 	}
 
-	/** The level in lower case, or a {@link ValidationException} naming the allowed levels. */
+	/**
+	 * The level in lower case, or a {@link ValidationException} naming the allowed
+	 * levels.
+	 */
 	public static String validate(String level) {
 		String normalised = level.trim().toLowerCase(Locale.ROOT);
 		if (!LEVELS.contains(normalised)) {

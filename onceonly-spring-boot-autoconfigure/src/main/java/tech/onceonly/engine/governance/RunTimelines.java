@@ -14,9 +14,9 @@ import tech.onceonly.store.EventRecord;
 import tech.onceonly.store.GovernanceStore;
 
 /**
- * Run timelines: events posted by callers and written by the run worker, read back per run (oldest first) or across
- * runs (newest first). Each event answered carries its {@code id} and {@code ts} (epoch seconds, store time unless
- * the poster gave one).
+ * Run timelines: events posted by callers and written by the run worker, read back per
+ * run (oldest first) or across runs (newest first). Each event answered carries its
+ * {@code id} and {@code ts} (epoch seconds, store time unless the poster gave one).
  */
 public final class RunTimelines {
 
@@ -55,7 +55,8 @@ public final class RunTimelines {
 	}
 
 	/**
-	 * A run's timeline ({@code GET /runs/{run_id}}): {@code {"run_id", "total", "events": [...]}}, oldest first.
+	 * A run's timeline ({@code GET /runs/{run_id}}): {@code {"run_id", "total", "events":
+	 * [...]}}, oldest first.
 	 * @throws IllegalArgumentException when run_id is blank
 	 * @throws ValidationException when limit is outside 1–2000 or offset is negative
 	 */
@@ -75,7 +76,8 @@ public final class RunTimelines {
 	}
 
 	/**
-	 * The latest events of every run ({@code GET /events}), newest first, as {@code {"data": [...]}}.
+	 * The latest events of every run ({@code GET /events}), newest first, as
+	 * {@code {"data": [...]}}.
 	 * @throws ValidationException when limit is outside 1–500 or offset is negative
 	 */
 	public Map<String, Object> recent(int limit, int offset) {

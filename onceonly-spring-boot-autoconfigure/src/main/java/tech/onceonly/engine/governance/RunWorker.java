@@ -21,14 +21,17 @@ import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WireMaps;
 
 /**
- * Executes server-side runs (key-mode {@code ai.run}) on a bounded pool: the first {@code maxRunActions} of
- * {@code metadata.actions} (each {@code {tool, args, spend_usd?}}) go through the governed pipeline as
- * {@code metadata.agent_id}, one after another, writing {@code run_started}, {@code tool_call}, {@code tool_result}
- * and {@code run_finished} under {@code metadata.run_id} (default: the key). With {@code dry_run} the actions are
- * only recorded ({@code tool_result} status {@code dry_run}), not decided or executed. A blocked or failed action does
- * not stop the run; a disabled agent does: the run fails with {@code agent_disabled}. The run completes its lease
- * with a summary, or fails it ({@code missing_agent_id}, {@code agent_disabled}, {@code run_error}); a run refused by a
- * full queue fails with {@code worker_busy}.
+ * Executes server-side runs (key-mode {@code ai.run}) on a bounded pool: the first
+ * {@code maxRunActions} of {@code metadata.actions} (each {@code {tool, args,
+ * spend_usd?}}) go through the governed pipeline as {@code metadata.agent_id}, one after
+ * another, writing {@code run_started}, {@code tool_call}, {@code tool_result} and
+ * {@code run_finished} under {@code metadata.run_id} (default: the key). With
+ * {@code dry_run} the actions are only recorded ({@code tool_result} status
+ * {@code dry_run}), not decided or executed. A blocked or failed action does not stop the
+ * run; a disabled agent does: the run fails with {@code agent_disabled}. The run
+ * completes its lease with a summary, or fails it ({@code missing_agent_id},
+ * {@code agent_disabled}, {@code run_error}); a run refused by a full queue fails with
+ * {@code worker_busy}.
  */
 final class RunWorker implements AutoCloseable {
 
@@ -54,7 +57,10 @@ final class RunWorker implements AutoCloseable {
 		this.executor.allowCoreThreadTimeOut(true);
 	}
 
-	/** Queues the run whose lease {@code leaseId} was just acquired; fails the lease when the queue is full. */
+	/**
+	 * Queues the run whose lease {@code leaseId} was just acquired; fails the lease when
+	 * the queue is full.
+	 */
 	void start(OnceOnlyAi ai, String key, String leaseId, @Nullable Duration ttl, Map<String, Object> metadata) {
 		try {
 			this.executor.execute(() -> run(ai, key, leaseId, ttl, metadata));
@@ -72,8 +78,8 @@ final class RunWorker implements AutoCloseable {
 		List<Object> actions = (declared != null)
 				? declared.subList(0, Math.min(declared.size(), this.settings.maxRunActions())) : List.of();
 		try {
-			event(runId, "run_started", "started", null, null, agentId, leaseId, data("actions", actions.size(),
-					"dry_run", dryRun));
+			event(runId, "run_started", "started", null, null, agentId, leaseId,
+					data("actions", actions.size(), "dry_run", dryRun));
 			if (agentId == null && !actions.isEmpty()) {
 				finish(ai, key, leaseId, runId, agentId, "missing_agent_id", null);
 				return;
@@ -105,7 +111,8 @@ final class RunWorker implements AutoCloseable {
 			return true;
 		}
 		Map<String, Object> args = WireMaps.object(spec, "args");
-		event(runId, "tool_call", "started", stepId, tool, agentId, null, data("args", (args != null) ? args : Map.of()));
+		event(runId, "tool_call", "started", stepId, tool, agentId, null,
+				data("args", (args != null) ? args : Map.of()));
 		if (dryRun) {
 			event(runId, "tool_result", "dry_run", stepId, tool, agentId, null, null);
 			summary.add(stepId, tool, "dry_run", "dry_run", true);
@@ -154,8 +161,8 @@ final class RunWorker implements AutoCloseable {
 
 	private void event(String runId, String type, String status, @Nullable String step, @Nullable String tool,
 			@Nullable String agentId, @Nullable String leaseId, @Nullable Map<String, Object> data) {
-		this.timelines.post(new RunEvent(runId, type, null, status, null, step, tool, null, leaseId, agentId, null,
-				data, null));
+		this.timelines
+			.post(new RunEvent(runId, type, null, status, null, step, tool, null, leaseId, agentId, null, data, null));
 	}
 
 	private static Map<String, Object> data(Object... pairs) {

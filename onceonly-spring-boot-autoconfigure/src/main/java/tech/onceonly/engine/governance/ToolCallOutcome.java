@@ -8,7 +8,8 @@ import tech.onceonly.client.AiToolResult;
  * What the governed pipeline did with a call.
  *
  * @param result the answer, shaped as tool-mode {@code /ai/run}
- * @param executed true when this call executed the tool (and {@link #value()} is what it returned)
+ * @param executed true when this call executed the tool (and {@link #value()} is what it
+ * returned)
  * @param value the value the tool returned when this call executed it
  * @param error the tool's failure, for a {@code tool_error}
  */

@@ -30,15 +30,18 @@ import tech.onceonly.store.UsageLimits;
 import tech.onceonly.store.UsageRequest;
 
 /**
- * The governed tool-call pipeline, in this order: (1) a disabled agent is blocked with {@code agent_disabled};
- * (2) a tool outside a non-empty {@code allowed_tools} is blocked with {@code tool_not_in_allowed_list}, one in
- * {@code blocked_tools} with {@code tool_explicitly_blocked}; (3) the action and its spend are reserved atomically
- * against {@code max_actions_per_hour}, {@code max_calls_per_tool} and {@code max_spend_usd_per_day} (UTC calendar
- * hour and day), or blocked with the matching {@code …_exceeded}; (4) an identical call (same agent, tool and
- * canonical arguments, {@code run_id} included) within the dedup window is answered {@code dedup} /
- * {@code tool_idempotency} with the first execution's result, and a concurrent one waits for it; (5) the tool runs:
- * {@code executed} / {@code ok}, or {@code executed} / {@code tool_error} with {@code ok=false} when it fails, in which
- * case the reservation is given back and an identical call may run again. Every decision is one audit record,
+ * The governed tool-call pipeline, in this order: (1) a disabled agent is blocked with
+ * {@code agent_disabled}; (2) a tool outside a non-empty {@code allowed_tools} is blocked
+ * with {@code tool_not_in_allowed_list}, one in {@code blocked_tools} with
+ * {@code tool_explicitly_blocked}; (3) the action and its spend are reserved atomically
+ * against {@code max_actions_per_hour}, {@code max_calls_per_tool} and
+ * {@code max_spend_usd_per_day} (UTC calendar hour and day), or blocked with the matching
+ * {@code …_exceeded}; (4) an identical call (same agent, tool and canonical arguments,
+ * {@code run_id} included) within the dedup window is answered {@code dedup} /
+ * {@code tool_idempotency} with the first execution's result, and a concurrent one waits
+ * for it; (5) the tool runs: {@code executed} / {@code ok}, or {@code executed} /
+ * {@code tool_error} with {@code ok=false} when it fails, in which case the reservation
+ * is given back and an identical call may run again. Every decision is one audit record,
  * stamped with the store time at which the call was decided.
  */
 public final class ToolCallPipeline {
@@ -69,8 +72,8 @@ public final class ToolCallPipeline {
 	private final LongSupplier nanoTime;
 
 	ToolCallPipeline(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
-			RegisteredTools registry, HttpToolInvoker http, PolicyCache policies, JsonMapper json,
-			JsonMapper canonical, GovernanceSettings settings, LongSupplier nanoTime) {
+			RegisteredTools registry, HttpToolInvoker http, PolicyCache policies, JsonMapper json, JsonMapper canonical,
+			GovernanceSettings settings, LongSupplier nanoTime) {
 		this.store = store;
 		this.leases = leases;
 		this.namespace = namespace;
@@ -88,16 +91,18 @@ public final class ToolCallPipeline {
 	 * Decides and, when allowed, executes a call to a local or registered tool.
 	 * @throws IllegalArgumentException when the agent or tool is missing
 	 * @throws ValidationException when the spend is invalid
-	 * @throws tech.onceonly.client.ApiException {@code tool_not_found} when the tool is allowed but neither a local
-	 * tool nor an enabled registered tool
+	 * @throws tech.onceonly.client.ApiException {@code tool_not_found} when the tool is
+	 * allowed but neither a local tool nor an enabled registered tool
 	 */
 	public ToolCallOutcome call(ToolCallRequest call) {
 		return call(call, null, null);
 	}
 
 	/**
-	 * Decides and, when allowed, executes a call with {@code inline} as the tool (a governed Java method).
-	 * @param riskLevel the inline tool's risk level, {@code null} for the default of its name
+	 * Decides and, when allowed, executes a call with {@code inline} as the tool (a
+	 * governed Java method).
+	 * @param riskLevel the inline tool's risk level, {@code null} for the default of its
+	 * name
 	 */
 	public ToolCallOutcome call(ToolCallRequest call, @Nullable ToolHandler inline, @Nullable String riskLevel) {
 		Call c = prepare(call);
@@ -171,9 +176,10 @@ public final class ToolCallPipeline {
 		if (runId != null) {
 			digested.put("run_id", runId);
 		}
-		String argsHash = ToolSignatures.sha256(this.canonical.writeValueAsBytes(this.canonical.convertValue(digested, Object.class)));
-		String idempotencyKey = ToolSignatures.sha256(
-				(call.agentId() + '\u0000' + call.tool() + '\u0000' + argsHash).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		String argsHash = ToolSignatures
+			.sha256(this.canonical.writeValueAsBytes(this.canonical.convertValue(digested, Object.class)));
+		String idempotencyKey = ToolSignatures.sha256((call.agentId() + '\u0000' + call.tool() + '\u0000' + argsHash)
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		Long spend = (call.spendUsd() != null) ? Money.toMicros(call.spendUsd(), "spend_usd") : null;
 		return new Call(call.agentId(), call.tool(), args, runId, argsHash, idempotencyKey, spend);
 	}
@@ -208,7 +214,9 @@ public final class ToolCallPipeline {
 				new UsageLimits(rules.maxActionsPerHour(), perTool, rules.maxSpendMicrosPerDay()));
 	}
 
-	/** Takes the call's dedup lease, waiting while an identical call holds it (bounded). */
+	/**
+	 * Takes the call's dedup lease, waiting while an identical call holds it (bounded).
+	 */
 	private LeaseResult claim(String leaseKey) {
 		long deadline = this.nanoTime.getAsLong() + this.settings.dedupWaitTimeout().toNanos();
 		long pauseMillis = 1;
@@ -310,8 +318,8 @@ public final class ToolCallPipeline {
 	}
 
 	private void audit(Call c, Instant now, String decision, String reason, String risk, long spendMicros) {
-		this.store.appendAudit(new AuditRecord(now, c.agentId, c.tool, decision, reason, risk, c.argsHash, spendMicros,
-				c.runId));
+		this.store.appendAudit(
+				new AuditRecord(now, c.agentId, c.tool, decision, reason, risk, c.argsHash, spendMicros, c.runId));
 	}
 
 	private static Map<String, Object> answer(boolean ok, boolean allowed, String decision, String reason, String risk,
@@ -333,8 +341,8 @@ public final class ToolCallPipeline {
 		return raw;
 	}
 
-	private record Call(String agentId, String tool, Map<String, Object> args, @Nullable String runId,
-			String argsHash, String idempotencyKey, @Nullable Long spendMicros) {
+	private record Call(String agentId, String tool, Map<String, Object> args, @Nullable String runId, String argsHash,
+			String idempotencyKey, @Nullable Long spendMicros) {
 	}
 
 	private record Target(String riskLevel, @Nullable ToolHandler handler, @Nullable ToolRecord http) {

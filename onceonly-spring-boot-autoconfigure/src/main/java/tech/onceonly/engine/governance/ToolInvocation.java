@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param tool the tool name
  * @param args the arguments (without {@code run_id})
  * @param runId the run the call belongs to, if any
- * @param idempotencyKey a stable key of this call (agent, tool and canonical arguments) a tool can pass downstream
+ * @param idempotencyKey a stable key of this call (agent, tool and canonical arguments) a
+ * tool can pass downstream
  */
 public record ToolInvocation(String agentId, String tool, Map<String, Object> args, @Nullable String runId,
 		String idempotencyKey) {

@@ -10,10 +10,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signing of OnceOnly's calls to registered tools: {@value #SIGNATURE_HEADER} is the lowercase hex
- * HMAC-SHA256 of the raw body bytes keyed by the secret's UTF-8 bytes, {@value #ALGORITHM_HEADER} is
- * {@value #ALGORITHM}, and {@value #TIMESTAMP_HEADER} is the Unix time in seconds (not signed; checked against a
- * window by the receiver).
+ * The signing of OnceOnly's calls to registered tools: {@value #SIGNATURE_HEADER} is the
+ * lowercase hex HMAC-SHA256 of the raw body bytes keyed by the secret's UTF-8 bytes,
+ * {@value #ALGORITHM_HEADER} is {@value #ALGORITHM}, and {@value #TIMESTAMP_HEADER} is
+ * the Unix time in seconds (not signed; checked against a window by the receiver).
  */
 public final class ToolSignatures {
 
@@ -38,8 +38,8 @@ public final class ToolSignatures {
 	}
 
 	/**
-	 * True when {@code signatureHex} is the signature of {@code body} under {@code secret}, compared in constant
-	 * time; a malformed signature is false.
+	 * True when {@code signatureHex} is the signature of {@code body} under
+	 * {@code secret}, compared in constant time; a malformed signature is false.
 	 */
 	public static boolean matches(byte[] body, String secret, String signatureHex) {
 		byte[] given;

@@ -24,21 +24,24 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.store.LockRecord;
 
 /**
- * The {@code onceonly} actuator endpoint: reads the state of a lease, a check-lock key (local engine) and agents
- * (policy, enabled state, recent decisions); and, only when write operations are enabled, releases a stuck key or
- * switches an agent off and on. Answers never contain API keys, tool secrets, lease ids (fencing tokens), stored
+ * The {@code onceonly} actuator endpoint: reads the state of a lease, a check-lock key
+ * (local engine) and agents (policy, enabled state, recent decisions); and, only when
+ * write operations are enabled, releases a stuck key or switches an agent off and on.
+ * Answers never contain API keys, tool secrets, lease ids (fencing tokens), stored
  * metadata or tool arguments.
  * <ul>
  * <li>{@code GET /actuator/onceonly} — backend, store and whether writes are enabled</li>
  * <li>{@code GET /actuator/onceonly/agents} — every agent's policy and enabled state</li>
- * <li>{@code GET /actuator/onceonly/leases/{key}}, {@code /locks/{key}}, {@code /agents/{agentId}}</li>
- * <li>{@code DELETE /actuator/onceonly/leases/{key}}, {@code /locks/{key}} — release (writes enabled only)</li>
- * <li>{@code POST /actuator/onceonly/agents/{agentId}} with {@code {"enabled": false, "reason": "…"}} — the kill
- * switch (writes enabled only)</li>
+ * <li>{@code GET /actuator/onceonly/leases/{key}}, {@code /locks/{key}},
+ * {@code /agents/{agentId}}</li>
+ * <li>{@code DELETE /actuator/onceonly/leases/{key}}, {@code /locks/{key}} — release
+ * (writes enabled only)</li>
+ * <li>{@code POST /actuator/onceonly/agents/{agentId}} with {@code {"enabled": false,
+ * "reason": "…"}} — the kill switch (writes enabled only)</li>
  * </ul>
  */
 @Endpoint(id = "onceonly")
@@ -64,7 +67,8 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * An endpoint.
-	 * @param client the client (decorators are looked through only to find the local engine)
+	 * @param client the client (decorators are looked through only to find the local
+	 * engine)
 	 * @param writeEnabled whether write operations are allowed
 	 * @param decisionLimit how many recent decisions an agent read shows
 	 */
@@ -108,8 +112,8 @@ public class OnceOnlyEndpoint {
 			case LEASES -> LeaseView.of(validated(() -> this.client.ai().status(id)));
 			case LOCKS -> lock(id);
 			case AGENTS -> agent(id);
-			default -> throw new InvalidEndpointRequestException("Unknown section '" + section
-					+ "'; use leases, locks or agents", "Unknown section");
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown section '" + section + "'; use leases, locks or agents", "Unknown section");
 		};
 	}
 
@@ -140,7 +144,10 @@ public class OnceOnlyEndpoint {
 		}
 	}
 
-	/** Releases a stuck lease or check-lock key (local engine; write operations enabled only). */
+	/**
+	 * Releases a stuck lease or check-lock key (local engine; write operations enabled
+	 * only).
+	 */
 	@DeleteOperation
 	public WriteResult release(@Selector String section, @Selector String key) {
 		if (!this.writeEnabled) {
@@ -203,28 +210,32 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * The endpoint's summary.
+	 *
 	 * @param backend {@code local} or {@code remote}
 	 * @param store the local engine's store type
 	 * @param writeEnabled whether write operations are allowed
 	 */
-	public record Summary(String backend, @Nullable String store, boolean writeEnabled)
-			implements OperationResponseBody {
+	public record Summary(String backend, @Nullable String store,
+			boolean writeEnabled) implements OperationResponseBody {
 	}
 
 	/**
 	 * Every agent.
+	 *
 	 * @param supported false when the backend has no governance
 	 * @param message why the list is empty, when unsupported
 	 * @param agents the agents
 	 */
-	public record Agents(boolean supported, @Nullable String message, List<AgentView> agents)
-			implements OperationResponseBody {
+	public record Agents(boolean supported, @Nullable String message,
+			List<AgentView> agents) implements OperationResponseBody {
 	}
 
 	/**
 	 * An agent's policy and enabled state.
+	 *
 	 * @param agentId the agent
-	 * @param enabled whether it may act; {@code null} when the backend's policy answer does not say
+	 * @param enabled whether it may act; {@code null} when the backend's policy answer
+	 * does not say
 	 * @param policy the policy's limits and tool lists
 	 */
 	public record AgentView(String agentId, @Nullable Boolean enabled, PolicyView policy) {
@@ -239,6 +250,7 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * The limits and tool lists of a policy.
+	 *
 	 * @param maxActionsPerHour actions per UTC hour
 	 * @param maxSpendUsdPerDay spend per UTC day
 	 * @param allowedTools the allow list
@@ -258,6 +270,7 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * An agent with its recent decisions.
+	 *
 	 * @param supported false when the backend has no governance
 	 * @param message why, when unsupported
 	 * @param agent the agent
@@ -269,6 +282,7 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * One governance decision (no arguments, only their digest).
+	 *
 	 * @param ts when
 	 * @param tool the tool
 	 * @param decision executed, blocked or dedup
@@ -289,6 +303,7 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * A lease's state (never its lease id).
+	 *
 	 * @param key the key
 	 * @param status in_progress, completed, failed, expired, released or not_found
 	 * @param version acquisitions so far
@@ -298,8 +313,8 @@ public class OnceOnlyEndpoint {
 	 * @param errorCode the error code of failed work
 	 */
 	public record LeaseView(String key, String status, long version, @Nullable Long ttlLeft,
-			@Nullable String firstSeenAt, @Nullable String doneAt, @Nullable String errorCode)
-			implements OperationResponseBody {
+			@Nullable String firstSeenAt, @Nullable String doneAt,
+			@Nullable String errorCode) implements OperationResponseBody {
 
 		static LeaseView of(AiStatus status) {
 			return new LeaseView(status.key(), status.status(), status.version(), status.ttlLeft(),
@@ -310,19 +325,22 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * A check-lock key's state (never its metadata).
+	 *
 	 * @param key the key
 	 * @param held whether it is taken; {@code null} when this backend cannot tell
 	 * @param firstSeenAt when the holder took it
 	 * @param expiresAt when it becomes free
 	 * @param message why the state is unknown
 	 */
-	public record LockView(String key, @Nullable Boolean held, @Nullable String firstSeenAt,
-			@Nullable String expiresAt, @Nullable String message) implements OperationResponseBody {
+	public record LockView(String key, @Nullable Boolean held, @Nullable String firstSeenAt, @Nullable String expiresAt,
+			@Nullable String message) implements OperationResponseBody {
 	}
 
 	/**
 	 * The result of a write operation.
-	 * @param status {@code done}, {@code refused}, {@code unsupported} or {@code not_found}
+	 *
+	 * @param status {@code done}, {@code refused}, {@code unsupported} or
+	 * {@code not_found}
 	 * @param message what happened
 	 */
 	public record WriteResult(String status, String message) implements OperationResponseBody {

@@ -11,8 +11,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.WriteResult;
 
 /**
- * The HTTP form of the {@code onceonly} endpoint's write operations: a refused write (writes disabled) is answered
- * with 403, an unsupported one with 501 and a missing entry with 404.
+ * The HTTP form of the {@code onceonly} endpoint's write operations: a refused write
+ * (writes disabled) is answered with 403, an unsupported one with 501 and a missing entry
+ * with 404.
  */
 @EndpointWebExtension(endpoint = OnceOnlyEndpoint.class)
 public class OnceOnlyEndpointWebExtension {

@@ -1,6 +1,6 @@
 /**
- * The {@code onceonly} actuator endpoint: inspect leases, locks and agents, and (when enabled) release keys and
- * switch agents.
+ * The {@code onceonly} actuator endpoint: inspect leases, locks and agents, and (when
+ * enabled) release keys and switch agents.
  */
 @NullMarked
 package tech.onceonly.spring.actuate;

@@ -3,8 +3,8 @@ package tech.onceonly.spring.annotation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link Idempotent} method with {@code onDuplicate = THROW} was called again with a key taken within its ttl;
- * the method did not run.
+ * An {@link Idempotent} method with {@code onDuplicate = THROW} was called again with a
+ * key taken within its ttl; the method did not run.
  */
 public class DuplicateExecutionException extends IdempotencyException {
 

@@ -8,18 +8,22 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Makes a bean method a governed tool of an agent: each call goes through the governance pipeline (kill switch,
- * allow/block lists, hourly/daily limits and spend budget, dedup) and the method runs only when the call is
- * executed. A blocked call throws {@link tech.onceonly.client.ToolBlockedException}; a disabled agent throws
- * {@link tech.onceonly.client.AgentDisabledException}, which must abort the agent; a duplicate call within the dedup
- * window returns the first call's result converted to the method's return type, without running the method; an
- * exception of the method is recorded as {@code tool_error} and rethrown unchanged.
+ * Makes a bean method a governed tool of an agent: each call goes through the governance
+ * pipeline (kill switch, allow/block lists, hourly/daily limits and spend budget, dedup)
+ * and the method runs only when the call is executed. A blocked call throws
+ * {@link tech.onceonly.client.ToolBlockedException}; a disabled agent throws
+ * {@link tech.onceonly.client.AgentDisabledException}, which must abort the agent; a
+ * duplicate call within the dedup window returns the first call's result converted to the
+ * method's return type, without running the method; an exception of the method is
+ * recorded as {@code tool_error} and rethrown unchanged.
  * <p>
- * Every attribute is a SpEL template: plain text is used as is ({@code agent = "billing-agent"}) and
- * {@code #{…}} parts are evaluated against the call, with the method's parameters by name ({@code #{#order.agent}})
- * and as {@code #p0}/{@code #a0}, {@code #root.method}, {@code #root.args} and {@code #root.target}. Expressions are
- * parsed once per method. The method's arguments, by parameter name and converted to JSON, are the tool arguments
- * the dedup digest is computed over. On a class, every public method of the bean is governed.
+ * Every attribute is a SpEL template: plain text is used as is
+ * ({@code agent = "billing-agent"}) and {@code #{…}} parts are evaluated against the
+ * call, with the method's parameters by name ({@code #{#order.agent}}) and as
+ * {@code #p0}/{@code #a0}, {@code #root.method}, {@code #root.args} and
+ * {@code #root.target}. Expressions are parsed once per method. The method's arguments,
+ * by parameter name and converted to JSON, are the tool arguments the dedup digest is
+ * computed over. On a class, every public method of the bean is governed.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -33,13 +37,19 @@ public @interface GovernedTool {
 	/** The tool name; the method name when empty. */
 	String tool() default "";
 
-	/** The spend of the call in US dollars (a number, at most 6 decimals); the policy's pricing rules when empty. */
+	/**
+	 * The spend of the call in US dollars (a number, at most 6 decimals); the policy's
+	 * pricing rules when empty.
+	 */
 	String spend() default "";
 
 	/** The run the call belongs to; part of the dedup digest. None when empty. */
 	String runId() default "";
 
-	/** The risk level: {@code low}, {@code medium} or {@code high}; the default of the tool name when empty. */
+	/**
+	 * The risk level: {@code low}, {@code medium} or {@code high}; the default of the
+	 * tool name when empty.
+	 */
 	String riskLevel() default "";
 
 }

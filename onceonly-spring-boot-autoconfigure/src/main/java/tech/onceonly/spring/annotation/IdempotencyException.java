@@ -3,7 +3,8 @@ package tech.onceonly.spring.annotation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base type of the exceptions raised by the {@link Idempotent} and {@link IdempotentAi} interceptor.
+ * Base type of the exceptions raised by the {@link Idempotent} and {@link IdempotentAi}
+ * interceptor.
  */
 public abstract class IdempotencyException extends RuntimeException {
 

@@ -8,20 +8,24 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Runs the method exactly once per key and replays its result (OnceOnly {@code runFn} on a lease): the caller that
- * takes the lease runs the method and stores its return value; every other caller, sequential or concurrent,
- * receives that stored result converted to the method's declared (generic) return type, and concurrent callers wait
- * for it (see {@link #waitOnConflict()}).
+ * Runs the method exactly once per key and replays its result (OnceOnly {@code runFn} on
+ * a lease): the caller that takes the lease runs the method and stores its return value;
+ * every other caller, sequential or concurrent, receives that stored result converted to
+ * the method's declared (generic) return type, and concurrent callers wait for it (see
+ * {@link #waitOnConflict()}).
  * <p>
- * Exceptions: by default an exception thrown by the method releases the lease and is rethrown, so a retry runs the
- * method again; exception types listed in {@link #failOn()} are recorded as a terminal failure instead, and later
- * callers get {@link IdempotentExecutionFailedException}. A caller that waited longer than {@link #timeout()} gets
- * {@link IdempotentWaitTimeoutException}.
+ * Exceptions: by default an exception thrown by the method releases the lease and is
+ * rethrown, so a retry runs the method again; exception types listed in {@link #failOn()}
+ * are recorded as a terminal failure instead, and later callers get
+ * {@link IdempotentExecutionFailedException}. A caller that waited longer than
+ * {@link #timeout()} gets {@link IdempotentWaitTimeoutException}.
  * <p>
- * SpEL variables in {@link #key()} and {@link #metadata()}: every parameter by name ({@code #orderId}) and by
- * position ({@code #p0}, {@code #a0}); {@code #root.method}, {@code #root.methodName}, {@code #root.args},
- * {@code #root.target}, {@code #root.targetClass}; beans as {@code @beanName}. String attributes accept
- * {@code ${…}} placeholders. On a class, the annotation applies to every public method; one on a method wins.
+ * SpEL variables in {@link #key()} and {@link #metadata()}: every parameter by name
+ * ({@code #orderId}) and by position ({@code #p0}, {@code #a0}); {@code #root.method},
+ * {@code #root.methodName}, {@code #root.args}, {@code #root.target},
+ * {@code #root.targetClass}; beans as {@code @beanName}. String attributes accept
+ * {@code ${…}} placeholders. On a class, the annotation applies to every public method;
+ * one on a method wins.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,18 +34,24 @@ import java.lang.annotation.Target;
 public @interface IdempotentAi {
 
 	/**
-	 * SpEL expression for the key, used as it is (no prefix); required, as in the Python SDK, because the key of an
-	 * exactly-once operation must name the business operation ({@code "'charge:' + #order.id"}).
+	 * SpEL expression for the key, used as it is (no prefix); required, as in the Python
+	 * SDK, because the key of an exactly-once operation must name the business operation
+	 * ({@code "'charge:' + #order.id"}).
 	 */
 	String key();
 
-	/** Lease time: a holder that stops heartbeating loses the key after it; a duration or a number of seconds. */
+	/**
+	 * Lease time: a holder that stops heartbeating loses the key after it; a duration or
+	 * a number of seconds.
+	 */
 	String ttl() default "300s";
 
 	/** Heartbeat interval while the method runs (at least one second). */
 	String extendEvery() default "30s";
 
-	/** SpEL expression evaluating to a {@code Map} stored with the lease; empty for none. */
+	/**
+	 * SpEL expression evaluating to a {@code Map} stored with the lease; empty for none.
+	 */
 	String metadata() default "";
 
 	/** Whether a caller that finds the method running elsewhere waits for its result. */
@@ -50,7 +60,10 @@ public @interface IdempotentAi {
 	/** How long such a caller waits before {@link IdempotentWaitTimeoutException}. */
 	String timeout() default "60s";
 
-	/** Exception types recorded as a terminal failure (subclasses included); others release the lease. */
+	/**
+	 * Exception types recorded as a terminal failure (subclasses included); others
+	 * release the lease.
+	 */
 	Class<? extends Throwable>[] failOn() default {};
 
 	/** Error code recorded for a terminal failure. */

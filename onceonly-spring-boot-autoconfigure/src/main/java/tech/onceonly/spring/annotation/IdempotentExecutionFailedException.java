@@ -1,8 +1,9 @@
 package tech.onceonly.spring.annotation;
 
 /**
- * The first execution of an {@link IdempotentAi} key failed terminally (an exception listed in {@code failOn}), so
- * its outcome is the recorded failure; the method did not run again.
+ * The first execution of an {@link IdempotentAi} key failed terminally (an exception
+ * listed in {@code failOn}), so its outcome is the recorded failure; the method did not
+ * run again.
  */
 public class IdempotentExecutionFailedException extends IdempotencyException {
 

@@ -1,8 +1,8 @@
 package tech.onceonly.spring.annotation;
 
 /**
- * An {@link IdempotentAi} key is being executed by another caller, and this caller does not wait
- * ({@code waitOnConflict = false}); the method did not run.
+ * An {@link IdempotentAi} key is being executed by another caller, and this caller does
+ * not wait ({@code waitOnConflict = false}); the method did not run.
  */
 public class IdempotentInProgressException extends IdempotencyException {
 

@@ -1,8 +1,9 @@
 package tech.onceonly.spring.annotation;
 
 /**
- * The key (or metadata) expression of an {@link Idempotent} or {@link IdempotentAi} method evaluated to
- * {@code null}, a blank string or a value of the wrong type; the message names the method and the expression.
+ * The key (or metadata) expression of an {@link Idempotent} or {@link IdempotentAi}
+ * method evaluated to {@code null}, a blank string or a value of the wrong type; the
+ * message names the method and the expression.
  */
 public class IdempotentKeyException extends IdempotencyException {
 

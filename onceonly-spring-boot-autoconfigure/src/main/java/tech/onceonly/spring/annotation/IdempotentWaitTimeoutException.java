@@ -3,8 +3,9 @@ package tech.onceonly.spring.annotation;
 import java.time.Duration;
 
 /**
- * An {@link IdempotentAi} caller waited for another caller's execution of the same key longer than its
- * {@code timeout}; the method did not run here, and the other execution may still complete.
+ * An {@link IdempotentAi} caller waited for another caller's execution of the same key
+ * longer than its {@code timeout}; the method did not run here, and the other execution
+ * may still complete.
  */
 public class IdempotentWaitTimeoutException extends IdempotentInProgressException {
 

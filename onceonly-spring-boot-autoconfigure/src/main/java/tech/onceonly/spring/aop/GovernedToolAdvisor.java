@@ -10,9 +10,10 @@ import org.springframework.core.Ordered;
 import tech.onceonly.spring.annotation.GovernedTool;
 
 /**
- * The advisor that applies a {@link GovernedToolInterceptor} to methods annotated with {@link GovernedTool}, or
- * declared in a class annotated with it. Its order defaults to {@link Ordered#LOWEST_PRECEDENCE} minus 10, so it
- * runs outside {@code @Transactional} (whose default order is the lowest precedence): a blocked call never opens a
+ * The advisor that applies a {@link GovernedToolInterceptor} to methods annotated with
+ * {@link GovernedTool}, or declared in a class annotated with it. Its order defaults to
+ * {@link Ordered#LOWEST_PRECEDENCE} minus 10, so it runs outside {@code @Transactional}
+ * (whose default order is the lowest precedence): a blocked call never opens a
  * transaction.
  */
 public class GovernedToolAdvisor extends AbstractPointcutAdvisor {

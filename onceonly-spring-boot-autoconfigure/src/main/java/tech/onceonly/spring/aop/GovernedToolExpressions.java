@@ -16,9 +16,9 @@ import org.springframework.expression.ParserContext;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
- * Evaluates the SpEL templates of {@code @GovernedTool}: each distinct template is parsed once and cached; the
- * evaluation context exposes the method parameters by name and position, and {@code @beans} when a bean factory is
- * set.
+ * Evaluates the SpEL templates of {@code @GovernedTool}: each distinct template is parsed
+ * once and cached; the evaluation context exposes the method parameters by name and
+ * position, and {@code @beans} when a bean factory is set.
  */
 final class GovernedToolExpressions {
 
@@ -40,8 +40,9 @@ final class GovernedToolExpressions {
 				return this.parser.parseExpression(text, ParserContext.TEMPLATE_EXPRESSION);
 			}
 			catch (ParseException ex) {
-				throw new IllegalStateException("@GovernedTool on " + method + " has an invalid expression '" + text
-						+ "': " + ex.getMessage(), ex);
+				throw new IllegalStateException(
+						"@GovernedTool on " + method + " has an invalid expression '" + text + "': " + ex.getMessage(),
+						ex);
 			}
 		});
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(new Root(method, args, target), method,
@@ -53,12 +54,15 @@ final class GovernedToolExpressions {
 			return expression.getValue(context);
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("@GovernedTool on " + method + " could not evaluate '" + template + "': "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"@GovernedTool on " + method + " could not evaluate '" + template + "': " + ex.getMessage(), ex);
 		}
 	}
 
-	/** The parameter names of {@code method}, or {@code arg0…} when they were not compiled in. */
+	/**
+	 * The parameter names of {@code method}, or {@code arg0…} when they were not compiled
+	 * in.
+	 */
 	String[] parameterNames(Method method) {
 		String[] found = this.names.getParameterNames(method);
 		if (found != null) {

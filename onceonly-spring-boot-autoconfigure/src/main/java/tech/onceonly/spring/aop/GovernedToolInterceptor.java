@@ -27,10 +27,11 @@ import tech.onceonly.engine.governance.ToolCallOutcome;
 import tech.onceonly.spring.annotation.GovernedTool;
 
 /**
- * Runs {@link GovernedTool @GovernedTool} methods through the governed pipeline of a {@link GovernanceEngine}: the
- * method is the tool, executed only when the pipeline executes the call. See {@link GovernedTool} for the outcomes.
- * Blocking return types only (a {@code CompletionStage} or {@code Mono} would be governed when created, not when it
- * completes).
+ * Runs {@link GovernedTool @GovernedTool} methods through the governed pipeline of a
+ * {@link GovernanceEngine}: the method is the tool, executed only when the pipeline
+ * executes the call. See {@link GovernedTool} for the outcomes. Blocking return types
+ * only (a {@code CompletionStage} or {@code Mono} would be governed when created, not
+ * when it completes).
  */
 public class GovernedToolInterceptor implements MethodInterceptor {
 
@@ -54,8 +55,8 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * An interceptor that resolves its collaborators at the first governed call, so creating it early (as
-	 * auto-proxy creators do) initializes nothing else.
+	 * An interceptor that resolves its collaborators at the first governed call, so
+	 * creating it early (as auto-proxy creators do) initializes nothing else.
 	 * @param engine supplies the governance engine
 	 * @param json supplies the mapper that converts arguments and replayed results
 	 */
@@ -107,8 +108,9 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 		for (int i = 0; i < args.length; i++) {
 			toolArgs.put(spec.parameterNames[i], json().convertValue(args[i], Object.class));
 		}
-		ToolCallOutcome outcome = this.engine.get().call(new ToolCallRequest(agent, tool, toolArgs, spend,
-				(runId != null && !runId.isBlank()) ? runId : null), (call) -> proceed(invocation), risk);
+		ToolCallOutcome outcome = this.engine.get()
+			.call(new ToolCallRequest(agent, tool, toolArgs, spend, (runId != null && !runId.isBlank()) ? runId : null),
+					(call) -> proceed(invocation), risk);
 		if (outcome.error() != null) {
 			throw unwrap(outcome.error());
 		}
@@ -177,8 +179,8 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 			return new BigDecimal(value.toString().trim());
 		}
 		catch (NumberFormatException ex) {
-			throw new IllegalStateException("@GovernedTool on " + method + ": spend '" + template
-					+ "' is not a number: " + value);
+			throw new IllegalStateException(
+					"@GovernedTool on " + method + ": spend '" + template + "' is not a number: " + value);
 		}
 	}
 

@@ -21,10 +21,10 @@ import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
 
 /**
- * Warns at startup about {@link Idempotent} and {@link IdempotentAi} methods that a proxy cannot intercept, so
- * the annotation would silently do nothing: private, static and final methods, and final classes proxied by
- * subclassing. Self-invocation (a call from inside the same bean) cannot be detected here; see the annotations'
- * documentation.
+ * Warns at startup about {@link Idempotent} and {@link IdempotentAi} methods that a proxy
+ * cannot intercept, so the annotation would silently do nothing: private, static and
+ * final methods, and final classes proxied by subclassing. Self-invocation (a call from
+ * inside the same bean) cannot be detected here; see the annotations' documentation.
  */
 public final class IdempotentMethodValidator implements BeanPostProcessor {
 

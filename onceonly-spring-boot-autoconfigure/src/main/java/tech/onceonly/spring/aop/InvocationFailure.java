@@ -1,8 +1,8 @@
 package tech.onceonly.spring.aop;
 
 /**
- * Carries a checked exception thrown by an intercepted method through the client's {@code Supplier}; the
- * interceptor rethrows its cause unchanged.
+ * Carries a checked exception thrown by an intercepted method through the client's
+ * {@code Supplier}; the interceptor rethrows its cause unchanged.
  */
 final class InvocationFailure extends RuntimeException {
 

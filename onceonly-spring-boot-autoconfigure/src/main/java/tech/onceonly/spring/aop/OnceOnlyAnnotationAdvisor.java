@@ -20,9 +20,10 @@ import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
 
 /**
- * The advisor that applies {@link OnceOnlyMethodInterceptor} to methods annotated with {@link Idempotent} or
- * {@link IdempotentAi} (directly or through their class). Its {@link #getOrder() order} decides whether it runs
- * outside or inside other advisors on the same bean, such as {@code @Transactional}.
+ * The advisor that applies {@link OnceOnlyMethodInterceptor} to methods annotated with
+ * {@link Idempotent} or {@link IdempotentAi} (directly or through their class). Its
+ * {@link #getOrder() order} decides whether it runs outside or inside other advisors on
+ * the same bean, such as {@code @Transactional}.
  */
 public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 
@@ -40,14 +41,15 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 	/**
 	 * An advisor.
 	 * @param client the client, resolved at the first intercepted call
-	 * @param json the mapper for results and key digests, resolved at the first intercepted call
-	 * @param beanFactory resolves {@code ${…}} placeholders and {@code @bean} references, or {@code null}
+	 * @param json the mapper for results and key digests, resolved at the first
+	 * intercepted call
+	 * @param beanFactory resolves {@code ${…}} placeholders and {@code @bean} references,
+	 * or {@code null}
 	 */
 	public OnceOnlyAnnotationAdvisor(Supplier<OnceOnly> client, Supplier<JsonMapper> json,
 			@Nullable BeanFactory beanFactory) {
-		this.operations = new OnceOnlyOperationSource(
-				(beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable::resolveEmbeddedValue
-						: null);
+		this.operations = new OnceOnlyOperationSource((beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable::resolveEmbeddedValue : null);
 		this.interceptor = new OnceOnlyMethodInterceptor(client, json, this.operations, beanFactory);
 		this.pointcut = new AnnotatedMethodPointcut(this.operations);
 	}

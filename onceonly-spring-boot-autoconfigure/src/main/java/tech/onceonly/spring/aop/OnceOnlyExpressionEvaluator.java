@@ -17,8 +17,8 @@ import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 
 /**
- * Evaluates annotation expressions; each expression is parsed once per method and cached. Expressions come only
- * from annotations, never from request data.
+ * Evaluates annotation expressions; each expression is parsed once per method and cached.
+ * Expressions come only from annotations, never from request data.
  */
 final class OnceOnlyExpressionEvaluator extends CachedExpressionEvaluator {
 
@@ -33,7 +33,10 @@ final class OnceOnlyExpressionEvaluator extends CachedExpressionEvaluator {
 		this.beanResolver = (beanFactory != null) ? new BeanFactoryResolver(beanFactory) : null;
 	}
 
-	/** A context with the parameters by name and position, {@code #root}, and {@code @bean} references. */
+	/**
+	 * A context with the parameters by name and position, {@code #root}, and
+	 * {@code @bean} references.
+	 */
 	EvaluationContext createContext(Method method, Object[] args, Object target, Class<?> targetClass) {
 		IdempotentExpressionRoot root = new IdempotentExpressionRoot(method, args, target, targetClass);
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
@@ -49,8 +52,9 @@ final class OnceOnlyExpressionEvaluator extends CachedExpressionEvaluator {
 	}
 
 	/**
-	 * Parameter names discovered once per method: the default discoverer reflects on every call, which was a
-	 * measurable part of an annotated call's cost (see docs/benchmarks.md).
+	 * Parameter names discovered once per method: the default discoverer reflects on
+	 * every call, which was a measurable part of an annotated call's cost (see
+	 * docs/benchmarks.md).
 	 */
 	private static final class CachingParameterNameDiscoverer implements ParameterNameDiscoverer {
 

@@ -37,9 +37,11 @@ import tech.onceonly.spring.annotation.IdempotentWaitTimeoutException;
 import tech.onceonly.spring.annotation.OnDuplicate;
 
 /**
- * Intercepts {@link Idempotent} methods (check-lock, then run or answer the duplicate) and {@link IdempotentAi}
- * methods ({@code runFn}: run once, replay the stored result). Blocking methods call the blocking client on the
- * caller's thread; {@code CompletionStage} and {@code Mono} methods go through {@link OnceOnly#reactive()}.
+ * Intercepts {@link Idempotent} methods (check-lock, then run or answer the duplicate)
+ * and {@link IdempotentAi} methods ({@code runFn}: run once, replay the stored result).
+ * Blocking methods call the blocking client on the caller's thread;
+ * {@code CompletionStage} and {@code Mono} methods go through
+ * {@link OnceOnly#reactive()}.
  */
 public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 
@@ -58,9 +60,11 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 	/**
 	 * An interceptor.
 	 * @param client the client, resolved at the first intercepted call
-	 * @param json the mapper for results and key digests, resolved at the first intercepted call
+	 * @param json the mapper for results and key digests, resolved at the first
+	 * intercepted call
 	 * @param operations resolves the annotations
-	 * @param beanFactory resolves {@code @bean} references in expressions, or {@code null}
+	 * @param beanFactory resolves {@code @bean} references in expressions, or
+	 * {@code null}
 	 */
 	public OnceOnlyMethodInterceptor(Supplier<OnceOnly> client, Supplier<JsonMapper> json,
 			OnceOnlyOperationSource operations, @Nullable BeanFactory beanFactory) {
@@ -118,8 +122,8 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 		return (operation.method().getReturnType() == Optional.class) ? Optional.empty() : null;
 	}
 
-	private @Nullable Object lease(OnceOnlyOperation.Lease operation, String key, @Nullable Map<String, Object> metadata,
-			MethodInvocation invocation) throws Throwable {
+	private @Nullable Object lease(OnceOnlyOperation.Lease operation, String key,
+			@Nullable Map<String, Object> metadata, MethodInvocation invocation) throws Throwable {
 		Outcome outcome = new Outcome();
 		Supplier<@Nullable Object> body = () -> {
 			try {
@@ -155,9 +159,11 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 
 	/**
 	 * The first execution's outcome for a caller that did not run the method.
-	 * @throws IdempotentExecutionFailedException when the first execution failed terminally
+	 * @throws IdempotentExecutionFailedException when the first execution failed
+	 * terminally
 	 * @throws IdempotentWaitTimeoutException when waiting for it timed out
-	 * @throws IdempotentInProgressException when it is still running and the caller does not wait
+	 * @throws IdempotentInProgressException when it is still running and the caller does
+	 * not wait
 	 */
 	@Nullable Object replay(OnceOnlyOperation.Lease operation, String key, AiResult result) {
 		if (result.isCompleted()) {
@@ -173,8 +179,7 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 		throw new IdempotentInProgressException(key);
 	}
 
-	@Nullable Object invokeFallback(OnceOnlyOperation.CheckLock operation, MethodInvocation invocation)
-			throws Throwable {
+	@Nullable Object invokeFallback(OnceOnlyOperation.CheckLock operation, MethodInvocation invocation) throws Throwable {
 		Method fallback = Objects.requireNonNull(operation.fallback(), "fallback");
 		try {
 			return fallback.invoke(invocation.getThis(), invocation.getArguments());

@@ -11,11 +11,15 @@ import org.springframework.core.ResolvableType;
 import tech.onceonly.spring.annotation.OnDuplicate;
 
 /**
- * An annotated method, resolved once: its annotation's attributes with placeholders resolved and durations parsed.
+ * An annotated method, resolved once: its annotation's attributes with placeholders
+ * resolved and durations parsed.
  */
 sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnlyOperation.Lease {
 
-	/** The most specific method (on the target class), used for parameter names and in messages. */
+	/**
+	 * The most specific method (on the target class), used for parameter names and in
+	 * messages.
+	 */
 	Method method();
 
 	/** The cache key of this method's expressions. */
@@ -29,6 +33,7 @@ sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnly
 
 	/**
 	 * An {@code @Idempotent} method.
+	 *
 	 * @param keyExpression the key's SpEL, or {@code null} for the digest
 	 * @param fallback the fallback method for {@link OnDuplicate#FALLBACK}
 	 */
@@ -39,6 +44,7 @@ sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnly
 
 	/**
 	 * An {@code @IdempotentAi} method.
+	 *
 	 * @param valueType the declared result type, unwrapped from a future or Mono
 	 * @param metadataExpression the metadata's SpEL, or {@code null}
 	 */

@@ -28,10 +28,12 @@ import tech.onceonly.spring.annotation.IdempotentAi;
 import tech.onceonly.spring.annotation.OnDuplicate;
 
 /**
- * Finds the {@link Idempotent} or {@link IdempotentAi} annotation of a method (on the method, else on its class)
- * and resolves it once per method and target class: placeholders, durations, return type, fallback method.
- * Misuse (both annotations, a primitive return with {@code RETURN_NULL}, a missing fallback, an unsupported return
- * type, a bad duration) fails when the method is first resolved, which is when its bean is proxied at startup.
+ * Finds the {@link Idempotent} or {@link IdempotentAi} annotation of a method (on the
+ * method, else on its class) and resolves it once per method and target class:
+ * placeholders, durations, return type, fallback method. Misuse (both annotations, a
+ * primitive return with {@code RETURN_NULL}, a missing fallback, an unsupported return
+ * type, a bad duration) fails when the method is first resolved, which is when its bean
+ * is proxied at startup.
  */
 public final class OnceOnlyOperationSource {
 
@@ -49,7 +51,10 @@ public final class OnceOnlyOperationSource {
 		this.placeholders = placeholders;
 	}
 
-	/** Whether {@code method} invoked on {@code targetClass} is annotated (directly or through its class). */
+	/**
+	 * Whether {@code method} invoked on {@code targetClass} is annotated (directly or
+	 * through its class).
+	 */
 	public boolean isAnnotated(Method method, @Nullable Class<?> targetClass) {
 		return find(method, targetClass) != null;
 	}
@@ -80,7 +85,8 @@ public final class OnceOnlyOperationSource {
 			idempotent = findOnClass(specific, userClass, Idempotent.class);
 			idempotentAi = findOnClass(specific, userClass, IdempotentAi.class);
 			if (idempotent != null && idempotentAi != null) {
-				throw new IllegalStateException(userClass.getName() + " has both @Idempotent and @IdempotentAi; keep one");
+				throw new IllegalStateException(
+						userClass.getName() + " has both @Idempotent and @IdempotentAi; keep one");
 			}
 		}
 		if (idempotent == null && idempotentAi == null) {
@@ -133,13 +139,14 @@ public final class OnceOnlyOperationSource {
 	private Method fallback(Idempotent annotation, Method method, Class<?> userClass, String description) {
 		String name = resolve(annotation.fallbackMethod());
 		if (!StringUtils.hasText(name)) {
-			throw new IllegalStateException(
-					description + " uses onDuplicate = FALLBACK but names no fallbackMethod");
+			throw new IllegalStateException(description + " uses onDuplicate = FALLBACK but names no fallbackMethod");
 		}
 		Method fallback = ReflectionUtils.findMethod(userClass, name, method.getParameterTypes());
 		if (fallback == null) {
 			throw new IllegalStateException("Fallback method " + name + "("
-					+ Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", "))
+					+ Arrays.stream(method.getParameterTypes())
+						.map(Class::getSimpleName)
+						.collect(Collectors.joining(", "))
 					+ ") of " + description + " not found on " + userClass.getName());
 		}
 		if (!ClassUtils.isAssignable(method.getReturnType(), fallback.getReturnType())) {
@@ -168,8 +175,10 @@ public final class OnceOnlyOperationSource {
 			return duration;
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException("Invalid " + attribute + " '" + value + "' on " + description
-					+ ": use a positive duration such as \"24h\", \"30s\" or \"PT5M\", or a number of seconds", ex);
+			throw new IllegalStateException(
+					"Invalid " + attribute + " '" + value + "' on " + description
+							+ ": use a positive duration such as \"24h\", \"30s\" or \"PT5M\", or a number of seconds",
+					ex);
 		}
 	}
 

@@ -15,10 +15,12 @@ import tech.onceonly.spring.annotation.DuplicateExecutionException;
 import tech.onceonly.spring.annotation.OnDuplicate;
 
 /**
- * The {@code CompletionStage} and {@code Mono} paths of {@link OnceOnlyMethodInterceptor}: they go through
- * {@link tech.onceonly.client.OnceOnly#reactive()}, so the caller's thread is never blocked. The method itself is
- * invoked when the returned stage or Mono is subscribed (a {@code CompletionStage} is subscribed at once), on the
- * thread the reactive client completes on, and only after the key was taken.
+ * The {@code CompletionStage} and {@code Mono} paths of
+ * {@link OnceOnlyMethodInterceptor}: they go through
+ * {@link tech.onceonly.client.OnceOnly#reactive()}, so the caller's thread is never
+ * blocked. The method itself is invoked when the returned stage or Mono is subscribed (a
+ * {@code CompletionStage} is subscribed at once), on the thread the reactive client
+ * completes on, and only after the key was taken.
  */
 final class ReactiveInvocations {
 

@@ -14,12 +14,14 @@ import tools.jackson.databind.type.TypeFactory;
 import tech.onceonly.client.ResultObjects;
 
 /**
- * Turns a stored result object back into a method's declared type, generics included, with the application's
- * {@link JsonMapper} and without polymorphic typing: only the live declared type is ever instantiated.
+ * Turns a stored result object back into a method's declared type, generics included,
+ * with the application's {@link JsonMapper} and without polymorphic typing: only the live
+ * declared type is ever instantiated.
  * <p>
- * Types that serialise to a JSON object (records, beans, maps) are read from the stored object itself; every
- * other type (strings, numbers, booleans, enums, collections, arrays, {@code Object}) is read from its
- * {@code "value"} field, mirroring {@link ResultObjects#toResultObject}.
+ * Types that serialise to a JSON object (records, beans, maps) are read from the stored
+ * object itself; every other type (strings, numbers, booleans, enums, collections,
+ * arrays, {@code Object}) is read from its {@code "value"} field, mirroring
+ * {@link ResultObjects#toResultObject}.
  */
 final class ResultConverter {
 

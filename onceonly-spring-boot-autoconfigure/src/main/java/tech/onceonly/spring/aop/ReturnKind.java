@@ -28,8 +28,8 @@ enum ReturnKind {
 
 	/**
 	 * The kind of a method's return type.
-	 * @throws IllegalStateException for return types that cannot be handled (Flux, other publishers, subclasses of
-	 * CompletableFuture)
+	 * @throws IllegalStateException for return types that cannot be handled (Flux, other
+	 * publishers, subclasses of CompletableFuture)
 	 */
 	static ReturnKind of(Class<?> returnType, String method) {
 		if (returnType == void.class || returnType == Void.class) {
@@ -52,7 +52,10 @@ enum ReturnKind {
 		return VALUE;
 	}
 
-	/** The type the result is stored and replayed as: the declared type, unwrapped from its future or Mono. */
+	/**
+	 * The type the result is stored and replayed as: the declared type, unwrapped from
+	 * its future or Mono.
+	 */
 	ResolvableType valueType(ResolvableType returnType) {
 		return switch (this) {
 			case VOID -> ResolvableType.forClass(Void.class);

@@ -28,10 +28,11 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
 /**
- * Auto-configuration of the {@link OnceOnly} client from {@code onceonly.*} properties: the remote API when the
- * resolved mode is remote ({@code onceonly.mode=remote}, or {@code auto} with an api-key), otherwise the local
- * engine on the {@link OnceOnlyStore} bean (the in-memory store unless a JDBC or Redis store is configured).
- * Every bean backs off when the application defines its own.
+ * Auto-configuration of the {@link OnceOnly} client from {@code onceonly.*} properties:
+ * the remote API when the resolved mode is remote ({@code onceonly.mode=remote}, or
+ * {@code auto} with an api-key), otherwise the local engine on the {@link OnceOnlyStore}
+ * bean (the in-memory store unless a JDBC or Redis store is configured). Every bean backs
+ * off when the application defines its own.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
@@ -43,9 +44,10 @@ public final class OnceOnlyAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(OnceOnlyAutoConfiguration.class);
 
 	/**
-	 * The client for the resolved mode, passed through every {@link OnceOnlyClientCustomizer}.
-	 * @throws OnceOnlyConfigurationException when remote mode has no api-key or no remote client, or the chosen
-	 * store is missing
+	 * The client for the resolved mode, passed through every
+	 * {@link OnceOnlyClientCustomizer}.
+	 * @throws OnceOnlyConfigurationException when remote mode has no api-key or no remote
+	 * client, or the chosen store is missing
 	 */
 	@Bean
 	@ConditionalOnMissingBean
@@ -86,8 +88,7 @@ public final class OnceOnlyAutoConfiguration {
 
 	private static OnceOnly remoteClient(OnceOnlyProperties properties, @Nullable OnceOnlyRemoteClientFactory factory) {
 		if (!StringUtils.hasText(properties.getApiKey())) {
-			throw new OnceOnlyConfigurationException(
-					"onceonly.mode=remote requires an API key, and none is set.",
+			throw new OnceOnlyConfigurationException("onceonly.mode=remote requires an API key, and none is set.",
 					"Set the onceonly.api-key property (or the ONCEONLY_API_KEY environment variable), or set "
 							+ "onceonly.mode=local to use the in-process engine.");
 		}
@@ -107,7 +108,9 @@ public final class OnceOnlyAutoConfiguration {
 			.withNamespace(local.getNamespace());
 	}
 
-	/** The in-memory store, when the resolved mode is local and no other store was chosen. */
+	/**
+	 * The in-memory store, when the resolved mode is local and no other store was chosen.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(OnceOnlyMode.OnLocalMode.class)
 	static class MemoryStoreConfiguration {

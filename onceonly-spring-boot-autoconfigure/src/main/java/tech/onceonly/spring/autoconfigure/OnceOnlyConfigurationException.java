@@ -1,8 +1,8 @@
 package tech.onceonly.spring.autoconfigure;
 
 /**
- * OnceOnly cannot start with the current configuration; {@link #getAction()} says what to set.
- * {@link OnceOnlyFailureAnalyzer} turns it into a startup failure report.
+ * OnceOnly cannot start with the current configuration; {@link #getAction()} says what to
+ * set. {@link OnceOnlyFailureAnalyzer} turns it into a startup failure report.
  */
 public class OnceOnlyConfigurationException extends IllegalStateException {
 

@@ -4,7 +4,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link OnceOnlyConfigurationException} at startup with what is wrong and what to set.
+ * Reports an {@link OnceOnlyConfigurationException} at startup with what is wrong and
+ * what to set.
  */
 public final class OnceOnlyFailureAnalyzer extends AbstractFailureAnalyzer<OnceOnlyConfigurationException> {
 

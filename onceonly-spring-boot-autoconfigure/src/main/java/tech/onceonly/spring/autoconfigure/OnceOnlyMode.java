@@ -11,7 +11,8 @@ import org.springframework.util.StringUtils;
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties.Mode;
 
 /**
- * Resolves {@code onceonly.mode}: {@code auto} is remote when an api-key is set and local otherwise.
+ * Resolves {@code onceonly.mode}: {@code auto} is remote when an api-key is set and local
+ * otherwise.
  */
 final class OnceOnlyMode {
 
@@ -27,7 +28,10 @@ final class OnceOnlyMode {
 		};
 	}
 
-	/** Whether the bound environment resolves to remote mode (relaxed binding, so ONCEONLY_API_KEY counts). */
+	/**
+	 * Whether the bound environment resolves to remote mode (relaxed binding, so
+	 * ONCEONLY_API_KEY counts).
+	 */
 	static boolean isRemote(Binder binder) {
 		Mode mode = binder.bind("onceonly.mode", Mode.class).orElse(Mode.AUTO);
 		String apiKey = binder.bind("onceonly.api-key", String.class).orElse(null);

@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
 
 /**
- * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach the hosted API, and the
- * local engine's store and defaults.
+ * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach
+ * the hosted API, and the local engine's store and defaults.
  */
 @ConfigurationProperties("onceonly")
 public class OnceOnlyProperties {
@@ -17,15 +17,22 @@ public class OnceOnlyProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Which backend serves the client: "auto" uses the remote API when an api-key is set and the local engine
-	 * otherwise; "remote" always uses the API; "local" always uses the in-process engine.
+	 * Which backend serves the client: "auto" uses the remote API when an api-key is set
+	 * and the local engine otherwise; "remote" always uses the API; "local" always uses
+	 * the in-process engine.
 	 */
 	private Mode mode = Mode.AUTO;
 
-	/** API key of the OnceOnly API (Bearer token); never logged. Also read from ONCEONLY_API_KEY. */
+	/**
+	 * API key of the OnceOnly API (Bearer token); never logged. Also read from
+	 * ONCEONLY_API_KEY.
+	 */
 	private @Nullable String apiKey;
 
-	/** Base URL of the OnceOnly API; "/v1" is added when the URL has no path. Also read from ONCEONLY_BASE_URL. */
+	/**
+	 * Base URL of the OnceOnly API; "/v1" is added when the URL has no path. Also read
+	 * from ONCEONLY_BASE_URL.
+	 */
 	private String baseUrl = "https://api.onceonly.tech/v1";
 
 	/** Time limit of one HTTP request to the API (connect excluded). */
@@ -35,8 +42,9 @@ public class OnceOnlyProperties {
 	private Duration connectTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Whether check-lock lets the action proceed when the API cannot be reached (timeouts, connection errors, 5xx).
-	 * Errors such as 401, 402, 403, 422 and 429 never fail open.
+	 * Whether check-lock lets the action proceed when the API cannot be reached
+	 * (timeouts, connection errors, 5xx). Errors such as 401, 402, 403, 422 and 429 never
+	 * fail open.
 	 */
 	private boolean failOpen = true;
 
@@ -219,8 +227,9 @@ public class OnceOnlyProperties {
 	public static class Store {
 
 		/**
-		 * Which store backs the local engine. When unset: the in-memory store (a JDBC or Redis store is used only
-		 * when chosen here, so adding a DataSource to an app never silently moves its keys).
+		 * Which store backs the local engine. When unset: the in-memory store (a JDBC or
+		 * Redis store is used only when chosen here, so adding a DataSource to an app
+		 * never silently moves its keys).
 		 */
 		private StoreType type = StoreType.MEMORY;
 
@@ -253,15 +262,21 @@ public class OnceOnlyProperties {
 			return this.redis;
 		}
 
-		/** The JDBC store: two tables in the application's DataSource (PostgreSQL or H2). */
+		/**
+		 * The JDBC store: two tables in the application's DataSource (PostgreSQL or H2).
+		 */
 		public static class Jdbc {
 
-			/** Prefix of the two table names ("locks" and "leases" follow it); may name a schema, as in "app.onceonly_". */
+			/**
+			 * Prefix of the two table names ("locks" and "leases" follow it); may name a
+			 * schema, as in "app.onceonly_".
+			 */
 			private String tablePrefix = "onceonly_";
 
 			/**
-			 * When the tables are created at startup (if missing): "embedded" only for an embedded database such as
-			 * in-memory H2, "always", or "never" (create them with the scripts in docs/stores.md, e.g. via Flyway).
+			 * When the tables are created at startup (if missing): "embedded" only for an
+			 * embedded database such as in-memory H2, "always", or "never" (create them
+			 * with the scripts in docs/stores.md, e.g. via Flyway).
 			 */
 			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
@@ -321,10 +336,15 @@ public class OnceOnlyProperties {
 		/** In-process, bounded; state is lost on restart and not shared between JVMs. */
 		MEMORY,
 
-		/** A relational database through the application's DataSource (PostgreSQL, H2). */
+		/**
+		 * A relational database through the application's DataSource (PostgreSQL, H2).
+		 */
 		JDBC,
 
-		/** Redis through the application's RedisConnectionFactory (standalone, sentinel or cluster). */
+		/**
+		 * Redis through the application's RedisConnectionFactory (standalone, sentinel or
+		 * cluster).
+		 */
 		REDIS
 
 	}
@@ -332,7 +352,10 @@ public class OnceOnlyProperties {
 	/** The in-memory store. */
 	public static class Memory {
 
-		/** Most live entries (locks and leases) held; new keys are refused beyond it rather than live ones forgotten. */
+		/**
+		 * Most live entries (locks and leases) held; new keys are refused beyond it
+		 * rather than live ones forgotten.
+		 */
 		private int maxEntries = 1_000_000;
 
 		public int getMaxEntries() {
@@ -351,7 +374,10 @@ public class OnceOnlyProperties {
 		/** Check-lock ttl when a call gives none. */
 		private Duration defaultLockTtl = Duration.ofHours(1);
 
-		/** Lease time when a call gives none; a holder that stops heartbeating loses the key after it. */
+		/**
+		 * Lease time when a call gives none; a holder that stops heartbeating loses the
+		 * key after it.
+		 */
 		private Duration defaultLeaseTtl = Duration.ofMinutes(5);
 
 		/** Longest ttl accepted for locks and leases. */
@@ -408,19 +434,22 @@ public class OnceOnlyProperties {
 	/** The @Idempotent and @IdempotentAi annotations. */
 	public static class Annotations {
 
-		/** Whether methods annotated with @Idempotent or @IdempotentAi are intercepted. */
+		/**
+		 * Whether methods annotated with @Idempotent or @IdempotentAi are intercepted.
+		 */
 		private boolean enabled = true;
 
 		/**
-		 * Order of the OnceOnly advisor among other advisors on the same bean; lower runs first (outside). The
-		 * default runs outside @Transactional and @Cacheable (which default to the lowest precedence), so the
-		 * lock or lease is taken before a transaction starts and the result is stored only after it committed.
+		 * Order of the OnceOnly advisor among other advisors on the same bean; lower runs
+		 * first (outside). The default runs outside @Transactional and @Cacheable (which
+		 * default to the lowest precedence), so the lock or lease is taken before a
+		 * transaction starts and the result is stored only after it committed.
 		 */
 		private int order = Ordered.LOWEST_PRECEDENCE - 100;
 
 		/**
-		 * Whether a warning is logged at startup for annotated methods a proxy cannot intercept (private, final or
-		 * static methods, final classes).
+		 * Whether a warning is logged at startup for annotated methods a proxy cannot
+		 * intercept (private, final or static methods, final classes).
 		 */
 		private boolean validate = true;
 

@@ -3,9 +3,11 @@ package tech.onceonly.spring.autoconfigure;
 import tech.onceonly.client.OnceOnly;
 
 /**
- * Builds the remote client (the hosted OnceOnly API or a self-hosted server) from {@code onceonly.*} properties.
- * The remote client's own auto-configuration provides one when its classes (and {@code WebClient}) are on the
- * classpath; {@link OnceOnlyAutoConfiguration} asks it for the client when the resolved mode is remote.
+ * Builds the remote client (the hosted OnceOnly API or a self-hosted server) from
+ * {@code onceonly.*} properties. The remote client's own auto-configuration provides one
+ * when its classes (and {@code WebClient}) are on the classpath;
+ * {@link OnceOnlyAutoConfiguration} asks it for the client when the resolved mode is
+ * remote.
  */
 @FunctionalInterface
 public interface OnceOnlyRemoteClientFactory {

@@ -15,9 +15,10 @@ import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
 /**
- * The remote client's factory, when the resolved mode is remote and {@code WebClient} with reactor-netty is on the
- * classpath. It starts from the application's {@link WebClient.Builder} (so its customizations, such as
- * observation, apply) and the application's {@link JsonMapper}.
+ * The remote client's factory, when the resolved mode is remote and {@code WebClient}
+ * with reactor-netty is on the classpath. It starts from the application's
+ * {@link WebClient.Builder} (so its customizations, such as observation, apply) and the
+ * application's {@link JsonMapper}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = { "tech.onceonly.client.remote.RemoteOnceOnly",
@@ -29,7 +30,8 @@ class OnceOnlyRemoteConfiguration {
 	@ConditionalOnMissingBean
 	OnceOnlyRemoteClientFactory onceOnlyRemoteClientFactory(ObjectProvider<WebClient.Builder> webClientBuilder,
 			ObjectProvider<JsonMapper> jsonMapper) {
-		return (properties) -> new RemoteOnceOnly(settings(properties), webClientBuilder.getIfAvailable(WebClient::builder),
+		return (properties) -> new RemoteOnceOnly(settings(properties),
+				webClientBuilder.getIfAvailable(WebClient::builder),
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 	}
 

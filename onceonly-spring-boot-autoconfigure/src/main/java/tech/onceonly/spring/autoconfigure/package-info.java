@@ -1,5 +1,6 @@
 /**
- * Auto-configuration of the OnceOnly client, engine and stores from {@code onceonly.*} properties.
+ * Auto-configuration of the OnceOnly client, engine and stores from {@code onceonly.*}
+ * properties.
  */
 @NullMarked
 package tech.onceonly.spring.autoconfigure;

@@ -15,15 +15,16 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.store.OnceOnlyStore;
 
 /**
- * The {@code onceonly} health indicator. For the local engine it makes one store round trip (the store's clock and
- * a read of a probe key) and reports {@code backend=local} and the store type. For a remote client it makes one
- * cheap authenticated call ({@code GET /me}) and reports the API host (never the URL's credentials) and the plan.
- * Every check is bounded by a timeout; a failure is {@code DOWN} with the error type only, never its message, so
- * keys and credentials cannot leak into the health output.
+ * The {@code onceonly} health indicator. For the local engine it makes one store round
+ * trip (the store's clock and a read of a probe key) and reports {@code backend=local}
+ * and the store type. For a remote client it makes one cheap authenticated call
+ * ({@code GET /me}) and reports the API host (never the URL's credentials) and the plan.
+ * Every check is bounded by a timeout; a failure is {@code DOWN} with the error type
+ * only, never its message, so keys and credentials cannot leak into the health output.
  */
 public class OnceOnlyHealthIndicator implements HealthIndicator {
 
@@ -40,7 +41,8 @@ public class OnceOnlyHealthIndicator implements HealthIndicator {
 	 * A health indicator.
 	 * @param client the client (decorators are looked through)
 	 * @param timeout the longest a check may take
-	 * @param baseUrl the remote API's base URL, reported as its host only; {@code null} when unknown
+	 * @param baseUrl the remote API's base URL, reported as its host only; {@code null}
+	 * when unknown
 	 */
 	public OnceOnlyHealthIndicator(OnceOnly client, Duration timeout, @Nullable String baseUrl) {
 		this.client = client;
@@ -107,7 +109,10 @@ public class OnceOnlyHealthIndicator implements HealthIndicator {
 		return name.isEmpty() ? error.getClass().getName() : name;
 	}
 
-	/** The host (and port, when explicit) of a URL, without user info, path or query; null when unparseable. */
+	/**
+	 * The host (and port, when explicit) of a URL, without user info, path or query; null
+	 * when unparseable.
+	 */
 	static @Nullable String hostOf(@Nullable String baseUrl) {
 		if (baseUrl == null || baseUrl.isBlank()) {
 			return null;

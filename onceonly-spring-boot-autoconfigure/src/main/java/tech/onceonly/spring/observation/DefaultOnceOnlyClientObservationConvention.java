@@ -5,8 +5,9 @@ import io.micrometer.common.KeyValues;
 import tech.onceonly.spring.observation.OnceOnlyObservationDocumentation.ClientLowCardinalityKeyNames;
 
 /**
- * The default convention of the {@code onceonly.client} observation: the name {@code onceonly.client} and the
- * low-cardinality key values operation, outcome, backend and exception.
+ * The default convention of the {@code onceonly.client} observation: the name
+ * {@code onceonly.client} and the low-cardinality key values operation, outcome, backend
+ * and exception.
  */
 public class DefaultOnceOnlyClientObservationConvention implements OnceOnlyClientObservationConvention {
 
@@ -14,8 +15,7 @@ public class DefaultOnceOnlyClientObservationConvention implements OnceOnlyClien
 	public static final String NAME = "onceonly.client";
 
 	/** A shared instance. */
-	public static final DefaultOnceOnlyClientObservationConvention INSTANCE =
-			new DefaultOnceOnlyClientObservationConvention();
+	public static final DefaultOnceOnlyClientObservationConvention INSTANCE = new DefaultOnceOnlyClientObservationConvention();
 
 	@Override
 	public String getName() {

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.AgentLogItem;
 import tech.onceonly.client.AgentMetrics;
 import tech.onceonly.client.AgentStatus;
@@ -39,11 +40,12 @@ import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.LocalOnceOnly;
 
 /**
- * A client that records every operation of another client as an {@code onceonly.client} observation (blocking and
- * {@code Mono} forms alike), and counts fail-open check-locks and governance decisions. Answers, exceptions and
- * timing of the decorated client are passed through unchanged: a failing observation handler or meter registry is
- * logged at debug level and never reaches the caller. Closing it closes the decorated client, so a decorated bean is
- * still shut down with its context.
+ * A client that records every operation of another client as an {@code onceonly.client}
+ * observation (blocking and {@code Mono} forms alike), and counts fail-open check-locks
+ * and governance decisions. Answers, exceptions and timing of the decorated client are
+ * passed through unchanged: a failing observation handler or meter registry is logged at
+ * debug level and never reaches the caller. Closing it closes the decorated client, so a
+ * decorated bean is still shut down with its context.
  */
 public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable {
 
@@ -81,7 +83,8 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 	 * Observes {@code delegate}.
 	 * @param delegate the client to observe
 	 * @param registry the observation registry
-	 * @param convention a custom convention, or {@code null} for {@link DefaultOnceOnlyClientObservationConvention}
+	 * @param convention a custom convention, or {@code null} for
+	 * {@link DefaultOnceOnlyClientObservationConvention}
 	 * @param meters the counters, or {@code null} for none
 	 */
 	public ObservedOnceOnly(OnceOnly delegate, ObservationRegistry registry,
@@ -172,12 +175,15 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 				.doOnError((ex) -> probe.stopWithError(errorOutcome, ex))
 				.doOnCancel(probe::stopCancelled);
 			Observation observation = probe.observation;
-			return (observation != null) ? observed.contextWrite((context) -> context.put(OBSERVATION_CONTEXT_KEY,
-					observation)) : observed;
+			return (observation != null)
+					? observed.contextWrite((context) -> context.put(OBSERVATION_CONTEXT_KEY, observation)) : observed;
 		});
 	}
 
-	/** Rethrows {@code ex} as it is, checked exceptions thrown sneakily by a function included. */
+	/**
+	 * Rethrows {@code ex} as it is, checked exceptions thrown sneakily by a function
+	 * included.
+	 */
 	@SuppressWarnings("unchecked")
 	private static <E extends Throwable> RuntimeException rethrow(Throwable ex) throws E {
 		throw (E) ex;
@@ -187,7 +193,9 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 		return (value) -> Outcomes.SUCCESS;
 	}
 
-	/** One started observation (or none, when starting it failed), stopped at most once. */
+	/**
+	 * One started observation (or none, when starting it failed), stopped at most once.
+	 */
 	private final class Probe {
 
 		private final OnceOnlyClientContext context;
@@ -433,8 +441,7 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 		@Override
 		public AiResult runAndWait(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
 				@Nullable String runId, WaitOptions options) {
-			return observe("run_and_wait", () -> target().runAndWait(key, ttl, metadata, runId, options),
-					Outcomes::of);
+			return observe("run_and_wait", () -> target().runAndWait(key, ttl, metadata, runId, options), Outcomes::of);
 		}
 
 		@Override
@@ -658,7 +665,8 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 
 		@Override
 		public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-			// one flag per subscription: a re-subscribed Mono is a new call that may replay
+			// one flag per subscription: a re-subscribed Mono is a new call that may
+			// replay
 			return Mono.defer(() -> {
 				RanFlag flag = new RanFlag();
 				Supplier<? extends Mono<?>> wrapped = flag.wrap(fn);

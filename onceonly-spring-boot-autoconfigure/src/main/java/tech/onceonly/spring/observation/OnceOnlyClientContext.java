@@ -3,8 +3,9 @@ package tech.onceonly.spring.observation;
 import io.micrometer.observation.Observation;
 
 /**
- * The context of one observed OnceOnly client operation: which operation, on which backend, and (once it is over)
- * its outcome. It deliberately holds no key, agent id or argument.
+ * The context of one observed OnceOnly client operation: which operation, on which
+ * backend, and (once it is over) its outcome. It deliberately holds no key, agent id or
+ * argument.
  */
 public class OnceOnlyClientContext extends Observation.Context {
 

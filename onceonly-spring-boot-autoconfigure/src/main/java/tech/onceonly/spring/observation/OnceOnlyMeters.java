@@ -13,13 +13,16 @@ import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.CheckLockResult;
 
 /**
- * The OnceOnly counters: {@code onceonly.fail.open} (operation, reason) and {@code onceonly.governance.decisions}
- * (decision, reason, and agent when enabled, bounded to a maximum number of distinct agents). Recording never
- * throws.
+ * The OnceOnly counters: {@code onceonly.fail.open} (operation, reason) and
+ * {@code onceonly.governance.decisions} (decision, reason, and agent when enabled,
+ * bounded to a maximum number of distinct agents). Recording never throws.
  */
 public final class OnceOnlyMeters {
 
-	/** Counts check-locks that let the action proceed because the backend could not be reached. */
+	/**
+	 * Counts check-locks that let the action proceed because the backend could not be
+	 * reached.
+	 */
 	public static final String FAIL_OPEN = "onceonly.fail.open";
 
 	/** Counts governance decisions of governed tool calls. */
@@ -42,7 +45,8 @@ public final class OnceOnlyMeters {
 	 * Counters on {@code registry}.
 	 * @param registry the registry
 	 * @param agentTag whether governance decisions carry the agent id
-	 * @param maxAgents the most distinct agent ids used as tag values; later agents are reported as {@code other}
+	 * @param maxAgents the most distinct agent ids used as tag values; later agents are
+	 * reported as {@code other}
 	 */
 	public OnceOnlyMeters(MeterRegistry registry, boolean agentTag, int maxAgents) {
 		this.registry = registry;

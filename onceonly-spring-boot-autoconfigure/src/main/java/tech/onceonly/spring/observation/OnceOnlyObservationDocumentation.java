@@ -6,12 +6,15 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations OnceOnly records, with their names and low-cardinality keys. Keys, agent ids and tool arguments
- * are never key values.
+ * The observations OnceOnly records, with their names and low-cardinality keys. Keys,
+ * agent ids and tool arguments are never key values.
  */
 public enum OnceOnlyObservationDocumentation implements ObservationDocumentation {
 
-	/** One OnceOnly client operation ({@code check_lock}, {@code run_fn}, {@code run_tool}, …). */
+	/**
+	 * One OnceOnly client operation ({@code check_lock}, {@code run_fn},
+	 * {@code run_tool}, …).
+	 */
 	CLIENT {
 
 		@Override
@@ -29,7 +32,10 @@ public enum OnceOnlyObservationDocumentation implements ObservationDocumentation
 	/** The low-cardinality keys of {@link #CLIENT}. */
 	public enum ClientLowCardinalityKeyNames implements KeyName {
 
-		/** The client operation, e.g. {@code check_lock}, {@code lease}, {@code run_fn}, {@code run_tool}. */
+		/**
+		 * The client operation, e.g. {@code check_lock}, {@code lease}, {@code run_fn},
+		 * {@code run_tool}.
+		 */
 		OPERATION {
 			@Override
 			public String asString() {
@@ -38,8 +44,9 @@ public enum OnceOnlyObservationDocumentation implements ObservationDocumentation
 		},
 
 		/**
-		 * What happened: {@code executed}, {@code duplicate}, {@code replayed}, {@code in_progress}, {@code failed},
-		 * {@code fail_open}, {@code blocked}, {@code dedup}, {@code success}, {@code error} or {@code cancelled}.
+		 * What happened: {@code executed}, {@code duplicate}, {@code replayed},
+		 * {@code in_progress}, {@code failed}, {@code fail_open}, {@code blocked},
+		 * {@code dedup}, {@code success}, {@code error} or {@code cancelled}.
 		 */
 		OUTCOME {
 			@Override

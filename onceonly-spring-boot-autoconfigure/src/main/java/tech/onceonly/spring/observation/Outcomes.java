@@ -12,10 +12,16 @@ import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.CheckLockResult;
 
-/** The outcome values of the {@code onceonly.client} observation and how results map to them. */
+/**
+ * The outcome values of the {@code onceonly.client} observation and how results map to
+ * them.
+ */
 public final class Outcomes {
 
-	/** This caller did the work: it took the lock, acquired the lease, ran the function or the tool. */
+	/**
+	 * This caller did the work: it took the lock, acquired the lease, ran the function or
+	 * the tool.
+	 */
 	public static final String EXECUTED = "executed";
 
 	/** check-lock found the key taken. */
@@ -74,7 +80,10 @@ public final class Outcomes {
 		return of((AiRun) outcome);
 	}
 
-	/** The outcome of a lease answer: acquired is executed, a terminal answer is replayed or failed. */
+	/**
+	 * The outcome of a lease answer: acquired is executed, a terminal answer is replayed
+	 * or failed.
+	 */
 	public static String of(AiRun run) {
 		return switch (lower(run.status())) {
 			case "acquired" -> EXECUTED;
@@ -125,7 +134,10 @@ public final class Outcomes {
 		return tagValue(result.decision(), "unknown");
 	}
 
-	/** A reason code as a tag value: lower-case codes pass, anything else is {@code other}. */
+	/**
+	 * A reason code as a tag value: lower-case codes pass, anything else is
+	 * {@code other}.
+	 */
 	public static String tagValue(@Nullable String value, String whenAbsent) {
 		if (value == null || value.isBlank()) {
 			return whenAbsent;

@@ -16,9 +16,10 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request whose body can be read twice: nothing is read until {@link #cachedBody()} is called (by a OnceOnly
- * interceptor, before the handler), after which the handler reads the same bytes again. Requests nobody asks about
- * stream as usual, so wrapping costs nothing for handlers that are not guarded.
+ * A request whose body can be read twice: nothing is read until {@link #cachedBody()} is
+ * called (by a OnceOnly interceptor, before the handler), after which the handler reads
+ * the same bytes again. Requests nobody asks about stream as usual, so wrapping costs
+ * nothing for handlers that are not guarded.
  */
 public final class CachedBodyRequestWrapper extends HttpServletRequestWrapper {
 

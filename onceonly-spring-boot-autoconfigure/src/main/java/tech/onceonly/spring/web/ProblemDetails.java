@@ -6,8 +6,9 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * RFC 9457 problem details bodies ({@code application/problem+json}) with {@code type}, {@code title},
- * {@code status} and {@code detail} members, plus extension members. Bodies never echo request data.
+ * RFC 9457 problem details bodies ({@code application/problem+json}) with {@code type},
+ * {@code title}, {@code status} and {@code detail} members, plus extension members.
+ * Bodies never echo request data.
  */
 public final class ProblemDetails {
 
@@ -24,7 +25,8 @@ public final class ProblemDetails {
 
 	/**
 	 * The JSON bytes of a problem.
-	 * @param type the last segment of the problem type URI, for example {@code idempotency-key-missing}
+	 * @param type the last segment of the problem type URI, for example
+	 * {@code idempotency-key-missing}
 	 * @param title a short, fixed summary of the problem type
 	 * @param status the HTTP status
 	 * @param detail what happened and what to do about it
@@ -41,7 +43,10 @@ public final class ProblemDetails {
 		return JSON.writeValueAsBytes(body);
 	}
 
-	/** The JSON bytes of a small object, for answers that are not problems (a duplicate webhook delivery). */
+	/**
+	 * The JSON bytes of a small object, for answers that are not problems (a duplicate
+	 * webhook delivery).
+	 */
 	public static byte[] object(Map<String, ?> members) {
 		return JSON.writeValueAsBytes(members);
 	}

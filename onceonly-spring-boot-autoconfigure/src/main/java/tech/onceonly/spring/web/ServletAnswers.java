@@ -15,7 +15,10 @@ import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
-/** Writing answers and reading request parts on the Servlet API, for the OnceOnly interceptors and filters. */
+/**
+ * Writing answers and reading request parts on the Servlet API, for the OnceOnly
+ * interceptors and filters.
+ */
 public final class ServletAnswers {
 
 	private ServletAnswers() {

@@ -7,15 +7,18 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One observed web request of a OnceOnly feature, with low-cardinality key values only (never keys or ids).
- * Instrumentation never throws into the caller: any failure of a handler or registry is swallowed.
+ * One observed web request of a OnceOnly feature, with low-cardinality key values only
+ * (never keys or ids). Instrumentation never throws into the caller: any failure of a
+ * handler or registry is swallowed.
  */
 public final class WebObservation {
 
 	/** The observation of one webhook delivery. */
 	public static final String WEBHOOK = "onceonly.webhook";
 
-	/** The observation of one request carrying, or required to carry, an Idempotency-Key. */
+	/**
+	 * The observation of one request carrying, or required to carry, an Idempotency-Key.
+	 */
 	public static final String IDEMPOTENCY_KEY = "onceonly.idempotency.key";
 
 	private static final WebObservation NOOP = new WebObservation(null);
@@ -33,10 +36,10 @@ public final class WebObservation {
 	 * @param registry the registry, or {@code null} for none
 	 * @param name {@link #WEBHOOK} or {@link #IDEMPOTENCY_KEY}
 	 * @param provider the {@code provider} key value, or {@code null} to leave it out
-	 * @return the started observation, or a no-op one when there is no registry or it failed
+	 * @return the started observation, or a no-op one when there is no registry or it
+	 * failed
 	 */
-	public static WebObservation start(@Nullable ObservationRegistry registry, String name,
-			@Nullable String provider) {
+	public static WebObservation start(@Nullable ObservationRegistry registry, String name, @Nullable String provider) {
 		if (registry == null || registry.isNoop()) {
 			return NOOP;
 		}

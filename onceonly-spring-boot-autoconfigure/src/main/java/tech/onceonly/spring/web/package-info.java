@@ -1,6 +1,6 @@
 /**
- * Web support shared by the webhook and Idempotency-Key features of Spring MVC and WebFlux: problem details,
- * observations, a re-readable request body and digests.
+ * Web support shared by the webhook and Idempotency-Key features of Spring MVC and
+ * WebFlux: problem details, observations, a re-readable request body and digests.
  */
 @NullMarked
 package tech.onceonly.spring.web;

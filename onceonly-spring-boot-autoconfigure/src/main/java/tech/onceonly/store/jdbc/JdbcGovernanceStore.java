@@ -44,14 +44,17 @@ import tech.onceonly.store.UsageRequest;
 import tech.onceonly.store.UsageSnapshot;
 
 /**
- * A governance store in a relational database (PostgreSQL or H2) shared by every JVM that uses the same tables
- * (the {@code onceonly_gov_*} tables of the JDBC store's schema script). Time is the database clock plus an optional
- * shift ({@link #setTimeOffset(Duration)}), as for {@link JdbcStore}.
+ * A governance store in a relational database (PostgreSQL or H2) shared by every JVM that
+ * uses the same tables (the {@code onceonly_gov_*} tables of the JDBC store's schema
+ * script). Time is the database clock plus an optional shift
+ * ({@link #setTimeOffset(Duration)}), as for {@link JdbcStore}.
  * <p>
- * A reservation is one short transaction that locks the agent's row ({@code SELECT … FOR UPDATE}), reads its three
- * counters, and updates them only when every limit holds, so concurrent reservations of one agent are serialised
- * in the database and can never overspend together, across JVMs. Audit rows and events are kept for the retention
- * period and purged as writes go by. Statements run on their own connections, outside any transaction of the caller.
+ * A reservation is one short transaction that locks the agent's row
+ * ({@code SELECT … FOR UPDATE}), reads its three counters, and updates them only when
+ * every limit holds, so concurrent reservations of one agent are serialised in the
+ * database and can never overspend together, across JVMs. Audit rows and events are kept
+ * for the retention period and purged as writes go by. Statements run on their own
+ * connections, outside any transaction of the caller.
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
 
@@ -81,7 +84,9 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	private volatile long timeOffsetMillis;
 
-	/** A store on {@code dataSource} with the default table prefix and a 7-day retention. */
+	/**
+	 * A store on {@code dataSource} with the default table prefix and a 7-day retention.
+	 */
 	public JdbcGovernanceStore(DataSource dataSource) {
 		this(dataSource, JdbcStore.DEFAULT_TABLE_PREFIX, null, Duration.ofDays(7));
 	}
@@ -112,7 +117,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(own));
 	}
 
-	/** Shifts the store's clock by {@code offset} on top of the database clock (tests move time this way). */
+	/**
+	 * Shifts the store's clock by {@code offset} on top of the database clock (tests move
+	 * time this way).
+	 */
 	public void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
@@ -122,7 +130,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 
-	/** Creates the JDBC store's tables, the governance tables included, when they do not exist. */
+	/**
+	 * Creates the JDBC store's tables, the governance tables included, when they do not
+	 * exist.
+	 */
 	public void initializeSchema() {
 		String script = JdbcStore.schemaScript(this.platform, this.prefix);
 		try {
@@ -131,8 +142,9 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 				.execute(this.dataSource);
 		}
 		catch (DataAccessException ex) {
-			throw new StoreException("Could not create the OnceOnly governance tables (" + this.prefix + "gov_*): "
-					+ ex.getMessage(), ex);
+			throw new StoreException(
+					"Could not create the OnceOnly governance tables (" + this.prefix + "gov_*): " + ex.getMessage(),
+					ex);
 		}
 	}
 
@@ -168,7 +180,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		}
 	}
 
-	/** Inserts, or updates when the row exists (an insert that loses a race becomes the update). */
+	/**
+	 * Inserts, or updates when the row exists (an insert that loses a race becomes the
+	 * update).
+	 */
 	private void upsert(String update, Object[] updateArgs, String insert, Object[] insertArgs) {
 		if (this.jdbc.update(update, updateArgs) > 0) {
 			return;
@@ -198,14 +213,18 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	@Override
 	public @Nullable PolicyRecord getPolicy(String agentId) {
-		return run("read the policy", () -> first(this.jdbc.query("SELECT agent_id, policy, updated_at FROM "
-				+ table("policies") + " WHERE agent_id = ?", JdbcGovernanceStore::policy, agentId)));
+		return run("read the policy",
+				() -> first(this.jdbc.query(
+						"SELECT agent_id, policy, updated_at FROM " + table("policies") + " WHERE agent_id = ?",
+						JdbcGovernanceStore::policy, agentId)));
 	}
 
 	@Override
 	public List<PolicyRecord> listPolicies() {
-		return run("list the policies", () -> this.jdbc.query("SELECT agent_id, policy, updated_at FROM "
-				+ table("policies") + " ORDER BY agent_id", JdbcGovernanceStore::policy));
+		return run("list the policies",
+				() -> this.jdbc.query(
+						"SELECT agent_id, policy, updated_at FROM " + table("policies") + " ORDER BY agent_id",
+						JdbcGovernanceStore::policy));
 	}
 
 	private static PolicyRecord policy(ResultSet rs, int row) throws SQLException {
@@ -291,7 +310,8 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	}
 
 	private void lockAgent(String agentId) {
-		List<Boolean> found = this.jdbc.query("SELECT enabled FROM " + table("agents") + " WHERE agent_id = ? FOR UPDATE",
+		List<Boolean> found = this.jdbc.query(
+				"SELECT enabled FROM " + table("agents") + " WHERE agent_id = ? FOR UPDATE",
 				(rs, row) -> rs.getBoolean(1), agentId);
 		if (!found.isEmpty()) {
 			return;
@@ -307,7 +327,8 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 						true);
 			}
 			catch (DuplicateKeyException ex) {
-				// another reservation created the row first; locking it below waits for that transaction
+				// another reservation created the row first; locking it below waits for
+				// that transaction
 			}
 		}
 		this.jdbc.query("SELECT enabled FROM " + table("agents") + " WHERE agent_id = ? FOR UPDATE",
@@ -317,8 +338,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	private Map<String, Long> counters(UsageRequest request) {
 		Map<String, Long> values = new HashMap<>();
 		this.jdbc.query("SELECT counter_key, counter_value FROM " + table("counters")
-				+ " WHERE agent_id = ? AND counter_key IN (?, ?, ?)",
-				(rs) -> {
+				+ " WHERE agent_id = ? AND counter_key IN (?, ?, ?)", (rs) -> {
 					values.put(rs.getString(1), rs.getLong(2));
 				}, request.agentId(), hourKey(request), toolKey(request), spendKey(request));
 		return values;
@@ -338,9 +358,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			lockAgent(request.agentId());
 			for (Object[] change : new Object[][] { { hourKey(request), 1L }, { toolKey(request), 1L },
 					{ spendKey(request), request.spendMicros() } }) {
-				this.jdbc.update("UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
-						+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?", change[1],
-						change[1], request.agentId(), change[0]);
+				this.jdbc.update(
+						"UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
+								+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?",
+						change[1], change[1], request.agentId(), change[0]);
 			}
 			return null;
 		}));
@@ -349,27 +370,33 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	@Override
 	public UsageSnapshot usage(UsageRequest request) {
 		Map<String, Long> values = run("read usage", () -> counters(request));
-		return new UsageSnapshot(values.getOrDefault(hourKey(request), 0L),
-				values.getOrDefault(toolKey(request), 0L), values.getOrDefault(spendKey(request), 0L));
+		return new UsageSnapshot(values.getOrDefault(hourKey(request), 0L), values.getOrDefault(toolKey(request), 0L),
+				values.getOrDefault(spendKey(request), 0L));
 	}
 
-	/** Deletes counters of past windows and audit rows and events past retention; returns how many rows went. */
+	/**
+	 * Deletes counters of past windows and audit rows and events past retention; returns
+	 * how many rows went.
+	 */
 	public int purge() {
 		long now = nowMillis();
 		long oldest = now - this.retention.toMillis();
-		return run("purge old rows", () -> this.jdbc.update("DELETE FROM " + table("counters") + " WHERE expires_at < ?",
-				now) + this.jdbc.update("DELETE FROM " + table("audit") + " WHERE ts < ?", oldest)
-				+ this.jdbc.update("DELETE FROM " + table("events") + " WHERE ts < ?", oldest));
+		return run("purge old rows",
+				() -> this.jdbc.update("DELETE FROM " + table("counters") + " WHERE expires_at < ?", now)
+						+ this.jdbc.update("DELETE FROM " + table("audit") + " WHERE ts < ?", oldest)
+						+ this.jdbc.update("DELETE FROM " + table("events") + " WHERE ts < ?", oldest));
 	}
 
 	// ---- audit
 
 	@Override
 	public void appendAudit(AuditRecord record) {
-		run("append to the audit log", () -> this.jdbc.update("INSERT INTO " + table("audit") + " (" + AUDIT_COLUMNS
-				+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", record.ts().toEpochMilli(), record.agentId(), record.tool(),
-				record.decision(), record.policyReason(), record.riskLevel(), record.argsHash(), record.spendMicros(),
-				record.runId()));
+		run("append to the audit log",
+				() -> this.jdbc.update(
+						"INSERT INTO " + table("audit") + " (" + AUDIT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+						record.ts().toEpochMilli(), record.agentId(), record.tool(), record.decision(),
+						record.policyReason(), record.riskLevel(), record.argsHash(), record.spendMicros(),
+						record.runId()));
 		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
 			purge();
 		}
@@ -378,9 +405,11 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	@Override
 	public List<AuditRecord> listAudit(String agentId, int limit) {
 		long oldest = nowMillis() - this.retention.toMillis();
-		return run("read the audit log", () -> this.jdbc.query("SELECT " + AUDIT_COLUMNS + " FROM " + table("audit")
-				+ " WHERE agent_id = ? AND ts >= ? ORDER BY id DESC LIMIT ?", JdbcGovernanceStore::audit, agentId,
-				oldest, limit));
+		return run("read the audit log",
+				() -> this.jdbc.query(
+						"SELECT " + AUDIT_COLUMNS + " FROM " + table("audit")
+								+ " WHERE agent_id = ? AND ts >= ? ORDER BY id DESC LIMIT ?",
+						JdbcGovernanceStore::audit, agentId, oldest, limit));
 	}
 
 	private static AuditRecord audit(ResultSet rs, int row) throws SQLException {
@@ -394,9 +423,10 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		long start = Math.max(from.toEpochMilli(), nowMillis() - this.retention.toMillis());
 		long end = to.toEpochMilli() + ((to.getNano() % 1_000_000 != 0) ? 1 : 0);
 		return run("summarize the audit log", () -> {
-			long[] totals = this.jdbc.queryForObject("SELECT COUNT(*), COALESCE(SUM(CASE WHEN decision = 'blocked' "
-					+ "THEN 1 ELSE 0 END), 0), COALESCE(SUM(spend_micros), 0) FROM " + table("audit")
-					+ " WHERE agent_id = ? AND ts >= ? AND ts < ?",
+			long[] totals = this.jdbc.queryForObject(
+					"SELECT COUNT(*), COALESCE(SUM(CASE WHEN decision = 'blocked' "
+							+ "THEN 1 ELSE 0 END), 0), COALESCE(SUM(spend_micros), 0) FROM " + table("audit")
+							+ " WHERE agent_id = ? AND ts >= ? AND ts < ?",
 					(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) }, agentId, start, end);
 			List<AuditSummary.ToolCount> top = this.jdbc.query("SELECT tool, COUNT(*) AS calls FROM " + table("audit")
 					+ " WHERE agent_id = ? AND ts >= ? AND ts < ? GROUP BY tool ORDER BY calls DESC, tool LIMIT ?",
@@ -417,7 +447,8 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 					+ "WHERE scope_id = ? AND name = ?",
 					new Object[] { tool.url(), tool.authType(), tool.secret(), tool.timeoutMs(), tool.maxRetries(),
 							tool.enabled(), tool.description(), tool.riskLevel(), now, tool.scopeId(), tool.name() },
-					"INSERT INTO " + table("tools") + " (" + TOOL_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					"INSERT INTO " + table("tools") + " (" + TOOL_COLUMNS
+							+ ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 					new Object[] { tool.scopeId(), tool.name(), tool.url(), tool.authType(), tool.secret(),
 							tool.timeoutMs(), tool.maxRetries(), tool.enabled(), tool.description(), tool.riskLevel(),
 							now, now });
@@ -428,28 +459,34 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	@Override
 	public @Nullable ToolRecord getTool(String scopeId, String name) {
-		return run("read the tool", () -> first(this.jdbc.query("SELECT " + TOOL_COLUMNS + " FROM " + table("tools")
-				+ " WHERE scope_id = ? AND name = ?", JdbcGovernanceStore::tool, scopeId, name)));
+		return run("read the tool",
+				() -> first(this.jdbc.query(
+						"SELECT " + TOOL_COLUMNS + " FROM " + table("tools") + " WHERE scope_id = ? AND name = ?",
+						JdbcGovernanceStore::tool, scopeId, name)));
 	}
 
 	@Override
 	public List<ToolRecord> listTools(String scopeId) {
-		return run("list the tools", () -> this.jdbc.query("SELECT " + TOOL_COLUMNS + " FROM " + table("tools")
-				+ " WHERE scope_id = ? ORDER BY name", JdbcGovernanceStore::tool, scopeId));
+		return run("list the tools",
+				() -> this.jdbc.query(
+						"SELECT " + TOOL_COLUMNS + " FROM " + table("tools") + " WHERE scope_id = ? ORDER BY name",
+						JdbcGovernanceStore::tool, scopeId));
 	}
 
 	@Override
 	public @Nullable ToolRecord setToolEnabled(String scopeId, String name, boolean enabled) {
 		long now = nowMillis();
-		int updated = run("toggle the tool", () -> this.jdbc.update("UPDATE " + table("tools")
-				+ " SET enabled = ?, updated_at = ? WHERE scope_id = ? AND name = ?", enabled, now, scopeId, name));
+		int updated = run("toggle the tool",
+				() -> this.jdbc.update(
+						"UPDATE " + table("tools") + " SET enabled = ?, updated_at = ? WHERE scope_id = ? AND name = ?",
+						enabled, now, scopeId, name));
 		return (updated > 0) ? getTool(scopeId, name) : null;
 	}
 
 	@Override
 	public boolean deleteTool(String scopeId, String name) {
-		return run("delete the tool", () -> this.jdbc.update("DELETE FROM " + table("tools")
-				+ " WHERE scope_id = ? AND name = ?", scopeId, name) > 0);
+		return run("delete the tool", () -> this.jdbc
+			.update("DELETE FROM " + table("tools") + " WHERE scope_id = ? AND name = ?", scopeId, name) > 0);
 	}
 
 	private static ToolRecord tool(ResultSet rs, int row) throws SQLException {
@@ -483,25 +520,31 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	@Override
 	public List<EventRecord> listRunEvents(String runId, int limit, int offset) {
 		long oldest = nowMillis() - this.retention.toMillis();
-		return run("read the timeline", () -> this.jdbc.query("SELECT id, run_id, ts, event FROM " + table("events")
-				+ " WHERE run_id = ? AND ts >= ? ORDER BY id LIMIT ? OFFSET ?", JdbcGovernanceStore::event, runId,
-				oldest, limit, offset));
+		return run("read the timeline",
+				() -> this.jdbc.query(
+						"SELECT id, run_id, ts, event FROM " + table("events")
+								+ " WHERE run_id = ? AND ts >= ? ORDER BY id LIMIT ? OFFSET ?",
+						JdbcGovernanceStore::event, runId, oldest, limit, offset));
 	}
 
 	@Override
 	public long countRunEvents(String runId) {
 		long oldest = nowMillis() - this.retention.toMillis();
-		Long count = run("count the timeline", () -> this.jdbc.queryForObject("SELECT COUNT(*) FROM "
-				+ table("events") + " WHERE run_id = ? AND ts >= ?", Long.class, runId, oldest));
+		Long count = run("count the timeline",
+				() -> this.jdbc.queryForObject(
+						"SELECT COUNT(*) FROM " + table("events") + " WHERE run_id = ? AND ts >= ?", Long.class, runId,
+						oldest));
 		return (count != null) ? count : 0;
 	}
 
 	@Override
 	public List<EventRecord> listRecentEvents(int limit, int offset) {
 		long oldest = nowMillis() - this.retention.toMillis();
-		return run("read the events", () -> this.jdbc.query("SELECT id, run_id, ts, event FROM " + table("events")
-				+ " WHERE ts >= ? ORDER BY id DESC LIMIT ? OFFSET ?", JdbcGovernanceStore::event, oldest, limit,
-				offset));
+		return run("read the events",
+				() -> this.jdbc.query(
+						"SELECT id, run_id, ts, event FROM " + table("events")
+								+ " WHERE ts >= ? ORDER BY id DESC LIMIT ? OFFSET ?",
+						JdbcGovernanceStore::event, oldest, limit, offset));
 	}
 
 	private static EventRecord event(ResultSet rs, int row) throws SQLException {

@@ -34,18 +34,22 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.StoreException;
 
 /**
- * A store in a relational database (PostgreSQL or H2) shared by every JVM that uses the same tables. Each operation
- * is one atomic SQL statement whose conditions (expiry, fencing by lease id, terminal states) are evaluated by the
- * database against the database clock; the JVM clock is never consulted.
+ * A store in a relational database (PostgreSQL or H2) shared by every JVM that uses the
+ * same tables. Each operation is one atomic SQL statement whose conditions (expiry,
+ * fencing by lease id, terminal states) are evaluated by the database against the
+ * database clock; the JVM clock is never consulted.
  * <p>
- * On PostgreSQL acquisitions are one {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING} statement.
- * H2 has no such upsert, so an acquisition there is a short sequence of conditional statements (insert, else update
- * where expired, else read), each atomic on its own and retried when a concurrent writer slipped in between; it
- * never decides in Java on a value it read earlier.
+ * On PostgreSQL acquisitions are one
+ * {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING} statement. H2 has
+ * no such upsert, so an acquisition there is a short sequence of conditional statements
+ * (insert, else update where expired, else read), each atomic on its own and retried when
+ * a concurrent writer slipped in between; it never decides in Java on a value it read
+ * earlier.
  * <p>
- * Statements run on their own auto-commit connections, outside any transaction of the caller, so a lease is visible
- * to other JVMs at once and a completion survives a rollback of the caller's transaction (the side effect it records
- * has already happened). The pool therefore needs a connection to spare beside those held by open transactions.
+ * Statements run on their own auto-commit connections, outside any transaction of the
+ * caller, so a lease is visible to other JVMs at once and a completion survives a
+ * rollback of the caller's transaction (the side effect it records has already happened).
+ * The pool therefore needs a connection to spare beside those held by open transactions.
  */
 public final class JdbcStore implements OnceOnlyStore {
 
@@ -74,7 +78,8 @@ public final class JdbcStore implements OnceOnlyStore {
 	private volatile long timeOffsetMillis;
 
 	/**
-	 * A store on {@code dataSource} with the default table prefix, its platform detected from the connection.
+	 * A store on {@code dataSource} with the default table prefix, its platform detected
+	 * from the connection.
 	 * @param dataSource the database
 	 */
 	public JdbcStore(DataSource dataSource) {
@@ -84,9 +89,10 @@ public final class JdbcStore implements OnceOnlyStore {
 	/**
 	 * A store on {@code dataSource}.
 	 * @param dataSource the database
-	 * @param tablePrefix the prefix of the two table names (letters, digits, underscores, optionally
-	 * {@code schema.prefix})
-	 * @param platform the database platform, or {@code null} to detect it from the connection
+	 * @param tablePrefix the prefix of the two table names (letters, digits, underscores,
+	 * optionally {@code schema.prefix})
+	 * @param platform the database platform, or {@code null} to detect it from the
+	 * connection
 	 */
 	public JdbcStore(DataSource dataSource, String tablePrefix, @Nullable Platform platform) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -116,27 +122,32 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Shifts the store's clock by {@code offset} on top of the database clock. For tests (which move time instead of
-	 * sleeping) and for operators draining expired leases on purpose; never needed in normal operation.
+	 * Shifts the store's clock by {@code offset} on top of the database clock. For tests
+	 * (which move time instead of sleeping) and for operators draining expired leases on
+	 * purpose; never needed in normal operation.
 	 * @param offset the shift, added to the database time in every expiry decision
 	 */
 	public void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
-	/** The current shift of the store's clock (zero unless {@link #setTimeOffset(Duration)} was used). */
+	/**
+	 * The current shift of the store's clock (zero unless
+	 * {@link #setTimeOffset(Duration)} was used).
+	 */
 	public Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 
 	/**
-	 * Creates the two tables and their indexes when they do not exist, from this platform's script
-	 * ({@code tech/onceonly/store/jdbc/schema-<platform>.sql}) with the table prefix applied.
+	 * Creates the two tables and their indexes when they do not exist, from this
+	 * platform's script ({@code tech/onceonly/store/jdbc/schema-<platform>.sql}) with the
+	 * table prefix applied.
 	 */
 	public void initializeSchema() {
 		String script = schemaScript(this.platform, this.tablePrefix);
-		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(
-				new ByteArrayResource(script.getBytes(StandardCharsets.UTF_8), "OnceOnly " + this.platform + " schema"));
+		ResourceDatabasePopulator populator = new ResourceDatabasePopulator(new ByteArrayResource(
+				script.getBytes(StandardCharsets.UTF_8), "OnceOnly " + this.platform + " schema"));
 		try {
 			populator.execute(this.dataSource);
 		}
@@ -146,7 +157,10 @@ public final class JdbcStore implements OnceOnlyStore {
 		}
 	}
 
-	/** The schema script of {@code platform} with {@code tablePrefix} applied, as {@link #initializeSchema()} runs it. */
+	/**
+	 * The schema script of {@code platform} with {@code tablePrefix} applied, as
+	 * {@link #initializeSchema()} runs it.
+	 */
 	public static String schemaScript(Platform platform, String tablePrefix) {
 		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
 			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix + "'");
@@ -168,7 +182,8 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	@Override
 	public Instant now() {
-		Long now = run("read the clock", () -> this.jdbc.queryForObject(this.sql.now(), Long.class, this.timeOffsetMillis));
+		Long now = run("read the clock",
+				() -> this.jdbc.queryForObject(this.sql.now(), Long.class, this.timeOffsetMillis));
 		return Instant.ofEpochMilli(Objects.requireNonNull(now));
 	}
 
@@ -176,8 +191,10 @@ public final class JdbcStore implements OnceOnlyStore {
 	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
 		return run("take the lock", () -> {
 			for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-				LockResult result = this.sql.tryLock(this.jdbc, key, ttl.toMillis(), metadataJson, this.timeOffsetMillis);
-				if (result != null && (result.acquired() || result.record().expiresAt().isAfter(result.record().now()))) {
+				LockResult result = this.sql.tryLock(this.jdbc, key, ttl.toMillis(), metadataJson,
+						this.timeOffsetMillis);
+				if (result != null
+						&& (result.acquired() || result.record().expiresAt().isAfter(result.record().now()))) {
 					return result;
 				}
 			}
@@ -187,8 +204,8 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	@Override
 	public @Nullable LockRecord getLock(String key) {
-		return run("read the lock", () -> first(this.jdbc.query(this.sql.getLock(), JdbcStore::lockRecord,
-				this.timeOffsetMillis, key)));
+		return run("read the lock",
+				() -> first(this.jdbc.query(this.sql.getLock(), JdbcStore::lockRecord, this.timeOffsetMillis, key)));
 	}
 
 	@Override
@@ -211,7 +228,10 @@ public final class JdbcStore implements OnceOnlyStore {
 		});
 	}
 
-	/** A lost race reads a row that the statement would have taken: try again rather than report it. */
+	/**
+	 * A lost race reads a row that the statement would have taken: try again rather than
+	 * report it.
+	 */
 	private static boolean consistent(LeaseResult result) {
 		LeaseRecord record = result.record();
 		return switch (result.outcome()) {
@@ -223,8 +243,8 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	@Override
 	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
-		return run("extend the lease", () -> this.sql.extend(this.jdbc, key, leaseId, ttl.toMillis(),
-				this.timeOffsetMillis));
+		return run("extend the lease",
+				() -> this.sql.extend(this.jdbc, key, leaseId, ttl.toMillis(), this.timeOffsetMillis));
 	}
 
 	@Override
@@ -243,13 +263,14 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	@Override
 	public boolean cancelLease(String key, String leaseId) {
-		return run("cancel the lease", () -> this.jdbc.update(this.sql.cancel(), this.timeOffsetMillis, key, leaseId) > 0);
+		return run("cancel the lease",
+				() -> this.jdbc.update(this.sql.cancel(), this.timeOffsetMillis, key, leaseId) > 0);
 	}
 
 	@Override
 	public @Nullable LeaseRecord getLease(String key) {
-		return run("read the lease", () -> first(this.jdbc.query(this.sql.getLease(), JdbcStore::leaseRecord,
-				this.timeOffsetMillis, key)));
+		return run("read the lease",
+				() -> first(this.jdbc.query(this.sql.getLease(), JdbcStore::leaseRecord, this.timeOffsetMillis, key)));
 	}
 
 	@Override
@@ -259,9 +280,10 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Deletes the rows that no longer matter: locks past their ttl, terminal leases past their retention, released
-	 * leases, and leases whose holder stopped heartbeating more than ten minutes ago. Call it from a scheduled job;
-	 * correctness never depends on it, only the table size does.
+	 * Deletes the rows that no longer matter: locks past their ttl, terminal leases past
+	 * their retention, released leases, and leases whose holder stopped heartbeating more
+	 * than ten minutes ago. Call it from a scheduled job; correctness never depends on
+	 * it, only the table size does.
 	 * @return how many rows were deleted
 	 */
 	public int purgeExpired() {
@@ -331,7 +353,8 @@ public final class JdbcStore implements OnceOnlyStore {
 				product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
 			}
 			catch (MetaDataAccessException ex) {
-				throw new StoreException("Cannot detect the database of the OnceOnly JDBC store: " + ex.getMessage(), ex);
+				throw new StoreException("Cannot detect the database of the OnceOnly JDBC store: " + ex.getMessage(),
+						ex);
 			}
 			String name = product.toLowerCase(Locale.ROOT);
 			if (name.contains("postgresql")) {
@@ -346,7 +369,10 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	}
 
-	/** Hands JdbcTemplate fresh connections instead of the one bound to the caller's transaction. */
+	/**
+	 * Hands JdbcTemplate fresh connections instead of the one bound to the caller's
+	 * transaction.
+	 */
 	private static final class OwnConnections extends DelegatingDataSource {
 
 		OwnConnections(DataSource target) {
@@ -373,7 +399,10 @@ public final class JdbcStore implements OnceOnlyStore {
 		/** A query of the unexpired lock as a lock record; parameters: offset, key. */
 		abstract String getLock();
 
-		/** A query of the lease as a lease record unless terminal past retention; parameters: offset, key. */
+		/**
+		 * A query of the lease as a lease record unless terminal past retention;
+		 * parameters: offset, key.
+		 */
 		abstract String getLease();
 
 		/** An update releasing a held lease; parameters: offset, key, lease id. */
@@ -410,7 +439,8 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * PostgreSQL: every operation is one statement; {@code clock_timestamp()} is read once per statement in a CTE.
+	 * PostgreSQL: every operation is one statement; {@code clock_timestamp()} is read
+	 * once per statement in a CTE.
 	 */
 	private static final class PostgresSql extends Sql {
 
@@ -442,9 +472,9 @@ public final class JdbcStore implements OnceOnlyStore {
 					+ "first_seen_at = CASE WHEN t.state IN ('COMPLETED', 'FAILED') THEN EXCLUDED.first_seen_at "
 					+ "ELSE t.first_seen_at END, expires_at = EXCLUDED.expires_at, done_at = NULL, result = NULL, "
 					+ "result_hash = NULL, error_code = NULL, metadata = EXCLUDED.metadata "
-					+ "WHERE t.state = 'RELEASED' OR t.expires_at <= EXCLUDED.first_seen_at RETURNING "
-					+ columns("t") + ") SELECT true AS acquired, " + columns("w") + ", c.now FROM w, c UNION ALL "
-					+ "SELECT false, " + columns("t") + ", c.now FROM " + this.leases
+					+ "WHERE t.state = 'RELEASED' OR t.expires_at <= EXCLUDED.first_seen_at RETURNING " + columns("t")
+					+ ") SELECT true AS acquired, " + columns("w") + ", c.now FROM w, c UNION ALL " + "SELECT false, "
+					+ columns("t") + ", c.now FROM " + this.leases
 					+ " t, c WHERE t.lease_key = ? AND NOT EXISTS (SELECT 1 FROM w)";
 			this.extend = CLOCK + "UPDATE " + this.leases + " t SET expires_at = c.now + ?::bigint FROM c "
 					+ "WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ? RETURNING " + columns("t")
@@ -466,7 +496,8 @@ public final class JdbcStore implements OnceOnlyStore {
 
 		@Override
 		String getLock() {
-			return CLOCK + "SELECT t.*, c.now FROM " + this.locks + " t, c WHERE t.lock_key = ? AND t.expires_at > c.now";
+			return CLOCK + "SELECT t.*, c.now FROM " + this.locks
+					+ " t, c WHERE t.lock_key = ? AND t.expires_at > c.now";
 		}
 
 		@Override
@@ -488,14 +519,16 @@ public final class JdbcStore implements OnceOnlyStore {
 
 		@Override
 		String purgeLeases() {
-			return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
+			return CLOCK + "DELETE FROM " + this.leases
+					+ " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
 					+ "OR (t.state = 'HELD' AND t.expires_at + ?::bigint <= c.now)";
 		}
 
 		@Override
 		@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
-			return first(jdbc.query(this.tryLock, (rs, row) -> new LockResult(rs.getBoolean("acquired"),
-					lockRecord(rs, row)), offset, key, ttl, metadata, key));
+			return first(jdbc.query(this.tryLock,
+					(rs, row) -> new LockResult(rs.getBoolean("acquired"), lockRecord(rs, row)), offset, key, ttl,
+					metadata, key));
 		}
 
 		@Override
@@ -503,8 +536,8 @@ public final class JdbcStore implements OnceOnlyStore {
 				long offset) {
 			return first(jdbc.query(this.acquire, (rs, row) -> {
 				LeaseRecord record = leaseRecord(rs, row);
-				return new LeaseResult(rs.getBoolean("acquired") ? LeaseResult.Outcome.ACQUIRED
-						: outcomeOf(record.state()), record);
+				return new LeaseResult(
+						rs.getBoolean("acquired") ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()), record);
 			}, offset, key, leaseId, ttl, metadata, key));
 		}
 
@@ -514,9 +547,8 @@ public final class JdbcStore implements OnceOnlyStore {
 		}
 
 		@Override
-		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state,
-				@Nullable String result, @Nullable String resultHash, @Nullable String errorCode, long retention,
-				long offset) {
+		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state, @Nullable String result,
+				@Nullable String resultHash, @Nullable String errorCode, long retention, long offset) {
 			List<Long> done = jdbc.query(this.finish, (rs, row) -> rs.getLong(1), offset, state.name(), retention,
 					result, resultHash, errorCode, key, leaseId);
 			return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
@@ -525,9 +557,11 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * H2: updates return their rows through {@code FINAL TABLE}; acquisitions are an insert where absent, else an
-	 * update where expired, else a read, each one atomic statement (the caller retries when a concurrent writer got in between).
-	 * {@code CURRENT_TIMESTAMP} is fixed for the duration of a statement, so repeating it reads one time.
+	 * H2: updates return their rows through {@code FINAL TABLE}; acquisitions are an
+	 * insert where absent, else an update where expired, else a read, each one atomic
+	 * statement (the caller retries when a concurrent writer got in between).
+	 * {@code CURRENT_TIMESTAMP} is fixed for the duration of a statement, so repeating it
+	 * reads one time.
 	 */
 	private static final class H2Sql extends Sql {
 
@@ -576,10 +610,12 @@ public final class JdbcStore implements OnceOnlyStore {
 		@Override
 		@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
 			try {
-				LockRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
-						+ this.locks + " (lock_key, first_seen_at, expires_at, metadata) SELECT ?, " + NOW + ", " + NOW
-						+ " + ?, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM " + this.locks
-						+ " WHERE lock_key = ?)) t", JdbcStore::lockRecord, key, offset, offset, ttl, metadata, key));
+				LockRecord inserted = first(jdbc.query(
+						"SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO " + this.locks
+								+ " (lock_key, first_seen_at, expires_at, metadata) SELECT ?, " + NOW + ", " + NOW
+								+ " + ?, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM " + this.locks
+								+ " WHERE lock_key = ?)) t",
+						JdbcStore::lockRecord, key, offset, offset, ttl, metadata, key));
 				if (inserted != null) {
 					return new LockResult(true, inserted);
 				}
@@ -587,10 +623,11 @@ public final class JdbcStore implements OnceOnlyStore {
 			catch (DuplicateKeyException ex) {
 				// a concurrent insert won: take the key over below if it already expired
 			}
-			LockRecord taken = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (UPDATE "
-					+ this.locks + " SET first_seen_at = " + NOW + ", expires_at = " + NOW + " + ?, metadata = ? "
-					+ "WHERE lock_key = ? AND expires_at <= " + NOW + ") t", JdbcStore::lockRecord, offset, offset, ttl,
-					metadata, key, offset));
+			LockRecord taken = first(jdbc.query(
+					"SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (UPDATE " + this.locks
+							+ " SET first_seen_at = " + NOW + ", expires_at = " + NOW + " + ?, metadata = ? "
+							+ "WHERE lock_key = ? AND expires_at <= " + NOW + ") t",
+					JdbcStore::lockRecord, offset, offset, ttl, metadata, key, offset));
 			if (taken != null) {
 				return new LockResult(true, taken);
 			}
@@ -602,25 +639,28 @@ public final class JdbcStore implements OnceOnlyStore {
 		@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
 				long offset) {
 			try {
-				LeaseRecord inserted = first(jdbc.query("SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO "
-						+ this.leases + " (" + LEASE_COLUMNS + ") SELECT ?, 'HELD', ?, 1, " + NOW + ", " + NOW
-						+ " + ?, NULL, NULL, NULL, NULL, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM "
-						+ this.leases + " WHERE lease_key = ?)) t", JdbcStore::leaseRecord, key, leaseId, offset, offset,
-						ttl, metadata, key));
+				LeaseRecord inserted = first(jdbc.query(
+						"SELECT t.*, t.first_seen_at AS now FROM FINAL TABLE (INSERT INTO " + this.leases + " ("
+								+ LEASE_COLUMNS + ") SELECT ?, 'HELD', ?, 1, " + NOW + ", " + NOW
+								+ " + ?, NULL, NULL, NULL, NULL, ? FROM (VALUES (0)) v WHERE NOT EXISTS (SELECT 1 FROM "
+								+ this.leases + " WHERE lease_key = ?)) t",
+						JdbcStore::leaseRecord, key, leaseId, offset, offset, ttl, metadata, key));
 				if (inserted != null) {
 					return new LeaseResult(LeaseResult.Outcome.ACQUIRED, inserted);
 				}
 			}
 			catch (DuplicateKeyException ex) {
-				// a concurrent insert won: take the lease over below if it is already free
+				// a concurrent insert won: take the lease over below if it is already
+				// free
 			}
-			LeaseRecord taken = first(jdbc.query("SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE "
-					+ this.leases + " SET state = 'HELD', lease_id = ?, "
-					+ "version = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN 1 ELSE version + 1 END, "
-					+ "first_seen_at = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN " + NOW
-					+ " ELSE first_seen_at END, expires_at = " + NOW + " + ?, done_at = NULL, result = NULL, "
-					+ "result_hash = NULL, error_code = NULL, metadata = ? "
-					+ "WHERE lease_key = ? AND (state = 'RELEASED' OR expires_at <= " + NOW + ")) t",
+			LeaseRecord taken = first(jdbc.query(
+					"SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE " + this.leases
+							+ " SET state = 'HELD', lease_id = ?, "
+							+ "version = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN 1 ELSE version + 1 END, "
+							+ "first_seen_at = CASE WHEN state IN ('COMPLETED', 'FAILED') THEN " + NOW
+							+ " ELSE first_seen_at END, expires_at = " + NOW + " + ?, done_at = NULL, result = NULL, "
+							+ "result_hash = NULL, error_code = NULL, metadata = ? "
+							+ "WHERE lease_key = ? AND (state = 'RELEASED' OR expires_at <= " + NOW + ")) t",
 					JdbcStore::leaseRecord, ttl, leaseId, offset, offset, ttl, metadata, key, offset));
 			if (taken != null) {
 				return new LeaseResult(LeaseResult.Outcome.ACQUIRED, taken);
@@ -631,20 +671,22 @@ public final class JdbcStore implements OnceOnlyStore {
 
 		@Override
 		@Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset) {
-			return first(jdbc.query("SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE " + this.leases
-					+ " SET expires_at = " + NOW + " + ? WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?) t",
+			return first(jdbc.query(
+					"SELECT t.*, t.expires_at - ? AS now FROM FINAL TABLE (UPDATE " + this.leases + " SET expires_at = "
+							+ NOW + " + ? WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?) t",
 					JdbcStore::leaseRecord, ttl, offset, ttl, key, leaseId));
 		}
 
 		@Override
-		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state,
-				@Nullable String result, @Nullable String resultHash, @Nullable String errorCode, long retention,
-				long offset) {
-			List<Long> done = jdbc.query("SELECT done_at FROM FINAL TABLE (UPDATE " + this.leases
-					+ " SET state = ?, lease_id = NULL, expires_at = " + NOW + " + ?, done_at = " + NOW
-					+ ", result = ?, result_hash = ?, error_code = ? WHERE lease_key = ? AND state = 'HELD' "
-					+ "AND lease_id = ?) t", (rs, row) -> rs.getLong(1), state.name(), offset, retention, offset,
-					result, resultHash, errorCode, key, leaseId);
+		@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state, @Nullable String result,
+				@Nullable String resultHash, @Nullable String errorCode, long retention, long offset) {
+			List<Long> done = jdbc.query(
+					"SELECT done_at FROM FINAL TABLE (UPDATE " + this.leases
+							+ " SET state = ?, lease_id = NULL, expires_at = " + NOW + " + ?, done_at = " + NOW
+							+ ", result = ?, result_hash = ?, error_code = ? WHERE lease_key = ? AND state = 'HELD' "
+							+ "AND lease_id = ?) t",
+					(rs, row) -> rs.getLong(1), state.name(), offset, retention, offset, result, resultHash, errorCode,
+					key, leaseId);
 			return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
 		}
 

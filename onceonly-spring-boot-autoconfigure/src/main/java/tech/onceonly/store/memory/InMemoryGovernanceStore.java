@@ -29,9 +29,10 @@ import tech.onceonly.store.UsageRequest;
 import tech.onceonly.store.UsageSnapshot;
 
 /**
- * An in-process governance store: atomic per agent (counters under the agent's monitor), time from an injected
- * {@link Clock}, and bounded: audit rows and events are kept for {@code retention} and up to a row bound (oldest
- * evicted first), counters only for the windows that can still matter (two days).
+ * An in-process governance store: atomic per agent (counters under the agent's monitor),
+ * time from an injected {@link Clock}, and bounded: audit rows and events are kept for
+ * {@code retention} and up to a row bound (oldest evicted first), counters only for the
+ * windows that can still matter (two days).
  */
 public final class InMemoryGovernanceStore implements GovernanceStore {
 
@@ -163,8 +164,7 @@ public final class InMemoryGovernanceStore implements GovernanceStore {
 			}
 			long spent = agent.spendPerDay.getOrDefault(request.day(), 0L);
 			long spend = request.spendMicros();
-			if (limits.maxSpendMicrosPerDay() != null && spend > 0
-					&& spent + spend > limits.maxSpendMicrosPerDay()) {
+			if (limits.maxSpendMicrosPerDay() != null && spend > 0 && spent + spend > limits.maxSpendMicrosPerDay()) {
 				return ReserveOutcome.MAX_SPEND_USD_PER_DAY_EXCEEDED;
 			}
 			agent.actionsPerHour.put(request.hour(), actions + 1);

@@ -17,10 +17,11 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.StoreException;
 
 /**
- * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time from an injected
- * {@link Clock}, and expired entries swept as writes go by, so memory stays flat under millions of keys. When the
- * store holds {@code maxEntries} live entries it refuses new keys with a {@link StoreException} rather than forget
- * a live one (which would break the exactly-once guarantee).
+ * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time
+ * from an injected {@link Clock}, and expired entries swept as writes go by, so memory
+ * stays flat under millions of keys. When the store holds {@code maxEntries} live entries
+ * it refuses new keys with a {@link StoreException} rather than forget a live one (which
+ * would break the exactly-once guarantee).
  */
 public final class InMemoryStore implements OnceOnlyStore {
 
@@ -47,8 +48,8 @@ public final class InMemoryStore implements OnceOnlyStore {
 	private volatile long nextSweepAt = SWEEP_EVERY_WRITES;
 
 	/**
-	 * A lower bound of every entry's expiry: before it nothing can be swept, so no sweep runs (a sweep that could
-	 * remove nothing would still visit every entry).
+	 * A lower bound of every entry's expiry: before it nothing can be swept, so no sweep
+	 * runs (a sweep that could remove nothing would still visit every entry).
 	 */
 	private final AtomicLong earliestExpiry = new AtomicLong(Long.MAX_VALUE);
 
@@ -239,7 +240,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 	}
 
-	/** Removes every entry whose lock, lease or retention has ended; returns how many were removed. */
+	/**
+	 * Removes every entry whose lock, lease or retention has ended; returns how many were
+	 * removed.
+	 */
 	public int sweep() {
 		return sweep(this.clock.millis());
 	}
@@ -248,7 +252,8 @@ public final class InMemoryStore implements OnceOnlyStore {
 		this.sweeping = true;
 		try {
 			int before = size();
-			// writes during the sweep lower the bound again themselves; the scan finds the rest
+			// writes during the sweep lower the bound again themselves; the scan finds
+			// the rest
 			this.earliestExpiry.set(Long.MAX_VALUE);
 			long[] earliest = { Long.MAX_VALUE };
 			this.locks.entrySet().removeIf((e) -> {
@@ -262,7 +267,8 @@ public final class InMemoryStore implements OnceOnlyStore {
 			});
 			noteExpiry(earliest[0]);
 			int after = size();
-			// a sweep visits every entry: space them by a quarter of the size so a write pays O(1) on average
+			// a sweep visits every entry: space them by a quarter of the size so a write
+			// pays O(1) on average
 			this.nextSweepAt = this.writes.get() + Math.max(SWEEP_EVERY_WRITES, after / 4);
 			return before - after;
 		}
@@ -339,8 +345,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 
 		/**
-		 * Nothing worth keeping: terminal past retention, released, or expired while held for longer than a grace
-		 * period (during which the late holder may still finish if nobody took over).
+		 * Nothing worth keeping: terminal past retention, released, or expired while held
+		 * for longer than a grace period (during which the late holder may still finish
+		 * if nobody took over).
 		 */
 		boolean isGone(long now) {
 			long end = (this.state == LeaseState.HELD) ? this.expiresAt + EXPIRED_HOLDER_GRACE_MILLIS : this.expiresAt;

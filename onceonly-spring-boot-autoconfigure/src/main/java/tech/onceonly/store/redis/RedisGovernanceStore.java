@@ -36,15 +36,19 @@ import tech.onceonly.store.UsageRequest;
 import tech.onceonly.store.UsageSnapshot;
 
 /**
- * A governance store in Redis shared by every JVM that uses the same Redis and key prefix. Time is the Redis clock
- * ({@code TIME}) plus an optional shift ({@link #setTimeOffset(Duration)}), as for {@link RedisStore}.
+ * A governance store in Redis shared by every JVM that uses the same Redis and key
+ * prefix. Time is the Redis clock ({@code TIME}) plus an optional shift
+ * ({@link #setTimeOffset(Duration)}), as for {@link RedisStore}.
  * <p>
- * An agent's state, policy, counters and audit log share the hash tag {@code {a:<agent>}}, so a reservation is one
- * Lua script over the agent's three counters (one slot, Redis Cluster safe) that increments them only when every
- * limit holds: concurrent reservations cannot overspend, across JVMs. Counters expire three days after their day;
- * the audit log is a list trimmed to {@code maxAuditPerAgent} rows and read back only within the retention; a run's
- * events are a list under {@code {r:<run>}} plus a shared list of recent events trimmed to {@code maxEvents}, both
- * expiring a retention after their last write. Tools are one hash per scope. Listing policies reads an index set.
+ * An agent's state, policy, counters and audit log share the hash tag
+ * {@code {a:<agent>}}, so a reservation is one Lua script over the agent's three counters
+ * (one slot, Redis Cluster safe) that increments them only when every limit holds:
+ * concurrent reservations cannot overspend, across JVMs. Counters expire three days after
+ * their day; the audit log is a list trimmed to {@code maxAuditPerAgent} rows and read
+ * back only within the retention; a run's events are a list under {@code {r:<run>}} plus
+ * a shared list of recent events trimmed to {@code maxEvents}, both expiring a retention
+ * after their last write. Tools are one hash per scope. Listing policies reads an index
+ * set.
  */
 public final class RedisGovernanceStore implements GovernanceStore {
 
@@ -56,8 +60,9 @@ public final class RedisGovernanceStore implements GovernanceStore {
 	private static final RedisScript<Long> NOW = new DefaultRedisScript<>(NOW_PRELUDE + "return now", Long.class);
 
 	/**
-	 * KEYS: hour, tool, spend counters. ARGV: offset, max actions, max calls, max spend (-1 = none), spend, expiry
-	 * (store time; turned into a relative expiry so that a shifted clock never expires a counter early).
+	 * KEYS: hour, tool, spend counters. ARGV: offset, max actions, max calls, max spend
+	 * (-1 = none), spend, expiry (store time; turned into a relative expiry so that a
+	 * shifted clock never expires a counter early).
 	 */
 	private static final RedisScript<Long> RESERVE = new DefaultRedisScript<>(NOW_PRELUDE + """
 			local actions = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -74,7 +79,9 @@ public final class RedisGovernanceStore implements GovernanceStore {
 			return 0
 			""", Long.class);
 
-	/** KEYS: hour, tool, spend counters. ARGV: offset (unused), spend. Never below zero. */
+	/**
+	 * KEYS: hour, tool, spend counters. ARGV: offset (unused), spend. Never below zero.
+	 */
 	private static final RedisScript<Long> RELEASE = new DefaultRedisScript<>("""
 			local amounts = { 1, 1, tonumber(ARGV[2]) }
 			for i = 1, 3 do
@@ -84,16 +91,22 @@ public final class RedisGovernanceStore implements GovernanceStore {
 			return 0
 			""", Long.class);
 
-	/** KEYS: tools hash. ARGV: offset, name, record JSON, now. Keeps the stored created_at. */
-	private static final RedisScript<String> PUT_TOOL = new DefaultRedisScript<>(NOW_PRELUDE + """
-			local record = cjson.decode(ARGV[3])
-			local old = redis.call('HGET', KEYS[1], ARGV[2])
-			record['updated_at'] = tostring(now)
-			if old then record['created_at'] = cjson.decode(old)['created_at'] else record['created_at'] = tostring(now) end
-			local text = cjson.encode(record)
-			redis.call('HSET', KEYS[1], ARGV[2], text)
-			return text
-			""", String.class);
+	/**
+	 * KEYS: tools hash. ARGV: offset, name, record JSON, now. Keeps the stored
+	 * created_at.
+	 */
+	private static final RedisScript<String> PUT_TOOL = new DefaultRedisScript<>(
+			NOW_PRELUDE
+					+ """
+							local record = cjson.decode(ARGV[3])
+							local old = redis.call('HGET', KEYS[1], ARGV[2])
+							record['updated_at'] = tostring(now)
+							if old then record['created_at'] = cjson.decode(old)['created_at'] else record['created_at'] = tostring(now) end
+							local text = cjson.encode(record)
+							redis.call('HSET', KEYS[1], ARGV[2], text)
+							return text
+							""",
+			String.class);
 
 	/** KEYS: tools hash. ARGV: offset, name, enabled ("1"/"0"). */
 	private static final RedisScript<String> TOGGLE_TOOL = new DefaultRedisScript<>(NOW_PRELUDE + """
@@ -124,8 +137,10 @@ public final class RedisGovernanceStore implements GovernanceStore {
 
 	private volatile long timeOffsetMillis;
 
-	/** A store with the default key prefix ({@code onceonly:gov:}), a 7-day retention, 10 000 audit rows per agent
-	 * and 100 000 recent events. */
+	/**
+	 * A store with the default key prefix ({@code onceonly:gov:}), a 7-day retention, 10
+	 * 000 audit rows per agent and 100 000 recent events.
+	 */
 	public RedisGovernanceStore(RedisConnectionFactory connectionFactory) {
 		this(new StringRedisTemplate(connectionFactory), RedisStore.DEFAULT_KEY_PREFIX + "gov:", Duration.ofDays(7),
 				10_000, 100_000);
@@ -156,7 +171,10 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		return this.prefix;
 	}
 
-	/** Shifts the store's clock by {@code offset} on top of the Redis clock (tests move time this way). */
+	/**
+	 * Shifts the store's clock by {@code offset} on top of the Redis clock (tests move
+	 * time this way).
+	 */
 	public void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
@@ -180,8 +198,8 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		}
 		catch (DataAccessException ex) {
 			Throwable cause = (ex.getMostSpecificCause() != null) ? ex.getMostSpecificCause() : ex;
-			throw new StoreException("The OnceOnly Redis governance store could not " + what + " (keys "
-					+ this.prefix + "*): " + cause.getMessage(), ex);
+			throw new StoreException("The OnceOnly Redis governance store could not " + what + " (keys " + this.prefix
+					+ "*): " + cause.getMessage(), ex);
 		}
 	}
 
@@ -263,7 +281,8 @@ public final class RedisGovernanceStore implements GovernanceStore {
 			}
 			return null;
 		});
-		return enabled ? AgentState.enabled(agentId) : new AgentState(agentId, false, reason, Instant.ofEpochMilli(now));
+		return enabled ? AgentState.enabled(agentId)
+				: new AgentState(agentId, false, reason, Instant.ofEpochMilli(now));
 	}
 
 	@Override
@@ -293,9 +312,10 @@ public final class RedisGovernanceStore implements GovernanceStore {
 	public ReserveOutcome reserve(UsageRequest request) {
 		UsageLimits limits = request.limits();
 		long expiry = request.day().plusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-		Long code = run("reserve usage", () -> this.redis.execute(RESERVE, counterKeys(request), offset(),
-				limit(limits.maxActionsPerHour()), limit(limits.maxCallsPerToolPerDay()),
-				limit(limits.maxSpendMicrosPerDay()), Long.toString(request.spendMicros()), Long.toString(expiry)));
+		Long code = run("reserve usage",
+				() -> this.redis.execute(RESERVE, counterKeys(request), offset(), limit(limits.maxActionsPerHour()),
+						limit(limits.maxCallsPerToolPerDay()), limit(limits.maxSpendMicrosPerDay()),
+						Long.toString(request.spendMicros()), Long.toString(expiry)));
 		return switch (Objects.requireNonNull(code).intValue()) {
 			case 0 -> ReserveOutcome.RESERVED;
 			case 1 -> ReserveOutcome.MAX_ACTIONS_PER_HOUR_EXCEEDED;
@@ -442,8 +462,8 @@ public final class RedisGovernanceStore implements GovernanceStore {
 
 	@Override
 	public @Nullable ToolRecord setToolEnabled(String scopeId, String name, boolean enabled) {
-		String stored = run("toggle the tool", () -> this.redis.execute(TOGGLE_TOOL, List.of(toolsKey(scopeId)),
-				offset(), name, enabled ? "1" : "0"));
+		String stored = run("toggle the tool",
+				() -> this.redis.execute(TOGGLE_TOOL, List.of(toolsKey(scopeId)), offset(), name, enabled ? "1" : "0"));
 		return (stored == null || stored.isEmpty()) ? null : tool(scopeId, name, stored);
 	}
 

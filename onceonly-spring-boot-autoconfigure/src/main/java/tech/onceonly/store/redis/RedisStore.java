@@ -22,17 +22,21 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.StoreException;
 
 /**
- * A store in Redis shared by every JVM that uses the same Redis and key prefix. Every operation that reads and
- * writes is one Lua script (sent by SHA, loaded once), so the decision (expiry, fencing by lease id, terminal states)
- * is made atomically inside Redis against the Redis clock ({@code TIME}); the JVM clock is never consulted.
+ * A store in Redis shared by every JVM that uses the same Redis and key prefix. Every
+ * operation that reads and writes is one Lua script (sent by SHA, loaded once), so the
+ * decision (expiry, fencing by lease id, terminal states) is made atomically inside Redis
+ * against the Redis clock ({@code TIME}); the JVM clock is never consulted.
  * <p>
- * Each logical key lives in one hash per kind, {@code <prefix>{<key>}:lock} and {@code <prefix>{<key>}:lease}:
- * the hash tag keeps both in one slot, and every script touches a single key, so the store works on Redis Cluster.
- * Keys carry a Redis expiry ({@code PEXPIRE}) past their logical end (lock ttl; lease ttl plus ten minutes, so a
- * late holder can still finish; retention for results), which bounds memory without deciding anything.
+ * Each logical key lives in one hash per kind, {@code <prefix>{<key>}:lock} and
+ * {@code <prefix>{<key>}:lease}: the hash tag keeps both in one slot, and every script
+ * touches a single key, so the store works on Redis Cluster. Keys carry a Redis expiry
+ * ({@code PEXPIRE}) past their logical end (lock ttl; lease ttl plus ten minutes, so a
+ * late holder can still finish; retention for results), which bounds memory without
+ * deciding anything.
  * <p>
- * Durability is Redis's: without AOF persistence ({@code appendfsync everysec} or {@code always}) a restart or
- * failover can lose leases and results, and work can then run again.
+ * Durability is Redis's: without AOF persistence ({@code appendfsync everysec} or
+ * {@code always}) a restart or failover can lose leases and results, and work can then
+ * run again.
  */
 public final class RedisStore implements OnceOnlyStore {
 
@@ -41,7 +45,10 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
 
-	/** Common start of every script: the Redis time in milliseconds plus the offset in ARGV[1], and helpers. */
+	/**
+	 * Common start of every script: the Redis time in milliseconds plus the offset in
+	 * ARGV[1], and helpers.
+	 */
 	private static final String PRELUDE = """
 			if redis.replicate_commands then redis.replicate_commands() end
 			local t = redis.call('TIME')
@@ -157,7 +164,8 @@ public final class RedisStore implements OnceOnlyStore {
 	/**
 	 * A store on {@code connectionFactory}.
 	 * @param connectionFactory the Redis connections (standalone, sentinel or cluster)
-	 * @param keyPrefix the prefix of every key written; must not contain braces (they would change the hash tag)
+	 * @param keyPrefix the prefix of every key written; must not contain braces (they
+	 * would change the hash tag)
 	 */
 	public RedisStore(RedisConnectionFactory connectionFactory, String keyPrefix) {
 		this(new StringRedisTemplate(Objects.requireNonNull(connectionFactory, "connectionFactory")), keyPrefix);
@@ -166,7 +174,8 @@ public final class RedisStore implements OnceOnlyStore {
 	/**
 	 * A store on {@code redis}.
 	 * @param redis a template with string serializers for keys, values and script results
-	 * @param keyPrefix the prefix of every key written; must not contain braces (they would change the hash tag)
+	 * @param keyPrefix the prefix of every key written; must not contain braces (they
+	 * would change the hash tag)
 	 */
 	public RedisStore(StringRedisTemplate redis, String keyPrefix) {
 		this.redis = Objects.requireNonNull(redis, "redis");
@@ -192,16 +201,20 @@ public final class RedisStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Shifts the store's clock by {@code offset} on top of the Redis clock. For tests (which move time instead of
-	 * sleeping) and for operators draining expired leases on purpose; never needed in normal operation. Redis's own
-	 * key expiry ignores the offset, so moving time forward never loses an entry early.
+	 * Shifts the store's clock by {@code offset} on top of the Redis clock. For tests
+	 * (which move time instead of sleeping) and for operators draining expired leases on
+	 * purpose; never needed in normal operation. Redis's own key expiry ignores the
+	 * offset, so moving time forward never loses an entry early.
 	 * @param offset the shift, added to the Redis time in every expiry decision
 	 */
 	public void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
-	/** The current shift of the store's clock (zero unless {@link #setTimeOffset(Duration)} was used). */
+	/**
+	 * The current shift of the store's clock (zero unless
+	 * {@link #setTimeOffset(Duration)} was used).
+	 */
 	public Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
@@ -213,8 +226,8 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public Instant now() {
-		String now = run("read the clock", () -> this.redis.execute(NOW, List.of(this.keyPrefix + "{clock}"),
-				offset()));
+		String now = run("read the clock",
+				() -> this.redis.execute(NOW, List.of(this.keyPrefix + "{clock}"), offset()));
 		return Instant.ofEpochMilli(Long.parseLong(Objects.requireNonNull(now)));
 	}
 
@@ -238,9 +251,9 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
-		List<?> reply = run("acquire the lease", () -> this.redis.execute(ACQUIRE, List.of(leaseKey(key)), offset(),
-				Long.toString(ttl.toMillis()), newLeaseId, text(metadataJson),
-				Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
+		List<?> reply = run("acquire the lease",
+				() -> this.redis.execute(ACQUIRE, List.of(leaseKey(key)), offset(), Long.toString(ttl.toMillis()),
+						newLeaseId, text(metadataJson), Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
 		String outcome = (String) reply.get(0);
 		LeaseResult.Outcome value = switch (outcome) {
 			case "ACQUIRED" -> LeaseResult.Outcome.ACQUIRED;
@@ -273,9 +286,9 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private @Nullable Instant finish(String what, String key, String leaseId, LeaseState state,
 			@Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode, Duration retention) {
-		String doneAt = run(what, () -> this.redis.execute(FINISH, List.of(leaseKey(key)), offset(), leaseId,
-				state.name(), Long.toString(retention.toMillis()), text(resultJson), text(resultHash),
-				text(errorCode)));
+		String doneAt = run(what,
+				() -> this.redis.execute(FINISH, List.of(leaseKey(key)), offset(), leaseId, state.name(),
+						Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
 		return (doneAt != null) ? Instant.ofEpochMilli(Long.parseLong(doneAt)) : null;
 	}
 
@@ -324,7 +337,10 @@ public final class RedisStore implements OnceOnlyStore {
 				instant(reply.get(4)));
 	}
 
-	/** Reply layout: outcome, state, lease_id, version, first_seen_at, expires_at, done_at, result, hash, error, metadata, now. */
+	/**
+	 * Reply layout: outcome, state, lease_id, version, first_seen_at, expires_at,
+	 * done_at, result, hash, error, metadata, now.
+	 */
 	private static LeaseRecord leaseRecord(String key, List<?> reply) {
 		String doneAt = nullable(reply.get(6));
 		return new LeaseRecord(key, LeaseState.valueOf((String) reply.get(1)), nullable(reply.get(2)),

@@ -1,5 +1,6 @@
 /**
- * The Redis stores: locks, leases and governance state in Redis, decided by Lua scripts against the Redis clock.
+ * The Redis stores: locks, leases and governance state in Redis, decided by Lua scripts
+ * against the Redis clock.
  */
 @NullMarked
 package tech.onceonly.store.redis;

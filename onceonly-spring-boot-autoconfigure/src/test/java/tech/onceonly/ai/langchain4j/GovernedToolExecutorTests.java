@@ -137,7 +137,10 @@ class GovernedToolExecutorTests {
 
 	@Test
 	void legacyExecuteShouldBeGovernedWithTheMemoryIdAsAgent() {
-		ToolExecutor executor = GovernedToolExecutors.from(this.fixture.governance, this.tools).values().iterator().next();
+		ToolExecutor executor = GovernedToolExecutors.from(this.fixture.governance, this.tools)
+			.values()
+			.iterator()
+			.next();
 		ToolExecutionRequest request = ToolExecutionRequest.builder()
 			.id("x")
 			.name("charge")

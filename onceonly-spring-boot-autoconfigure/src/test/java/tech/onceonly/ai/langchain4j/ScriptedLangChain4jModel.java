@@ -11,7 +11,10 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 
-/** A LangChain4j chat model that plays a script and records every tool result it is sent. No network. */
+/**
+ * A LangChain4j chat model that plays a script and records every tool result it is sent.
+ * No network.
+ */
 class ScriptedLangChain4jModel implements ChatModel {
 
 	private final List<AiMessage> turns = new ArrayList<>();

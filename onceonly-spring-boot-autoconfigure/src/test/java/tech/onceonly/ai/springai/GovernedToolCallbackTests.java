@@ -39,7 +39,8 @@ class GovernedToolCallbackTests {
 
 	@Test
 	void repeatedToolCallWithNewCallIdsShouldRunOnceAndReplayTheResult() {
-		ScriptedChatModel model = new ScriptedChatModel().toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
+		ScriptedChatModel model = new ScriptedChatModel()
+			.toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.toolCall("call-2", "charge", "{\"amount\":5,\"orderId\":\"o-1\"}")
 			.toolCall("call-3", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.answer("done");
@@ -56,7 +57,8 @@ class GovernedToolCallbackTests {
 	@Test
 	void blockedToolShouldAnswerTheModelWithTheReasonCode() {
 		this.fixture.once.gov().upsertPolicy("billing-bot", Map.of("blocked_tools", List.of("charge")));
-		ScriptedChatModel model = new ScriptedChatModel().toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
+		ScriptedChatModel model = new ScriptedChatModel()
+			.toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.answer("could not charge");
 
 		String answer = chat(model, GovernedToolCallbacks.from(this.fixture.governance, this.tools));
@@ -69,7 +71,8 @@ class GovernedToolCallbackTests {
 	@Test
 	void killSwitchSetByTheToolShouldAbortTheLoop() {
 		this.tools.disableAfterCharge = true;
-		ScriptedChatModel model = new ScriptedChatModel().toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
+		ScriptedChatModel model = new ScriptedChatModel()
+			.toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.toolCall("call-2", "charge", "{\"orderId\":\"o-2\",\"amount\":7}")
 			.answer("never reached");
 
@@ -85,7 +88,8 @@ class GovernedToolCallbackTests {
 		this.fixture.once.gov()
 			.upsertPolicy("billing-bot", Map.of("max_spend_usd_per_day", 1, "pricing_rules",
 					List.of(Map.of("tool", "charge", "price_usd", 0.4))));
-		ScriptedChatModel model = new ScriptedChatModel().toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":1}")
+		ScriptedChatModel model = new ScriptedChatModel()
+			.toolCall("call-1", "charge", "{\"orderId\":\"o-1\",\"amount\":1}")
 			.toolCall("call-2", "charge", "{\"orderId\":\"o-2\",\"amount\":2}")
 			.toolCall("call-3", "charge", "{\"orderId\":\"o-3\",\"amount\":3}")
 			.answer("done");
@@ -104,8 +108,9 @@ class GovernedToolCallbackTests {
 		ScriptedChatModel model = new ScriptedChatModel().toolCall("a", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.toolCall("b", "charge", "{\"orderId\":\"o-1\",\"amount\":5}")
 			.answer("done");
-		ChatClient client = ChatClient.builder(model, ObservationRegistry.NOOP, null, null,
-				ToolCallingAdvisor.builder().toolCallingManager(manager))
+		ChatClient client = ChatClient
+			.builder(model, ObservationRegistry.NOOP, null, null,
+					ToolCallingAdvisor.builder().toolCallingManager(manager))
 			.build();
 
 		String answer = client.prompt("charge").tools(this.tools).toolContext(AGENT).call().content();

@@ -15,8 +15,9 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 
 /**
- * A chat model that plays a script: each turn answers with the next scripted message (tool calls or text), and every
- * tool response the loop sends back is recorded. No network.
+ * A chat model that plays a script: each turn answers with the next scripted message
+ * (tool calls or text), and every tool response the loop sends back is recorded. No
+ * network.
  */
 class ScriptedChatModel implements ChatModel {
 

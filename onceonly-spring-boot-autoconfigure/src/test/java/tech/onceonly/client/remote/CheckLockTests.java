@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Check-lock answer mapping (wire reference §2.1): the Python {@code test_parsing.py} and TypeScript
- * {@code parsing.test} cases, plus the rules the suites do not cover. Fail-open is off unless a test needs it.
+ * Check-lock answer mapping (wire reference §2.1): the Python {@code test_parsing.py} and
+ * TypeScript {@code parsing.test} cases, plus the rules the suites do not cover.
+ * Fail-open is off unless a test needs it.
  */
 class CheckLockTests extends RemoteClientTestSupport {
 
@@ -90,7 +91,8 @@ class CheckLockTests extends RemoteClientTestSupport {
 
 	@Test
 	void overLimit402() {
-		answer(402, "{\"detail\":{\"error\":\"Free plan limit reached\",\"plan\":\"free\",\"limit\":1000,\"usage\":1001}}");
+		answer(402,
+				"{\"detail\":{\"error\":\"Free plan limit reached\",\"plan\":\"free\",\"limit\":1000,\"usage\":1001}}");
 		assertThatExceptionOfType(OverLimitException.class).isThrownBy(this::checkLock).satisfies((ex) -> {
 			assertThat(ex.getMessage()).isEqualTo("Usage limit reached. Please upgrade your plan.");
 			assertThat(ex.getDetail()).containsEntry("plan", "free").containsEntry("limit", 1000);

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * Account, notifications, events and run timelines (the Python 3.0.4/3.0.5 and TypeScript
- * {@code run-debug-methods.test} / {@code client-behavior.test} cases), and the generic answer parser.
+ * {@code run-debug-methods.test} / {@code client-behavior.test} cases), and the generic
+ * answer parser.
  */
 class RemoteAccountAndRunsTests extends RemoteClientTestSupport {
 

@@ -35,17 +35,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Leases, keyed runs, tool calls, {@code wait} and {@code runAndWait}: the Python {@code test_ai_lease.py},
- * {@code test_ai_run_and_wait.py}, {@code test_ai_run_id.py} and TypeScript {@code ai-run-id.test} cases.
+ * Leases, keyed runs, tool calls, {@code wait} and {@code runAndWait}: the Python
+ * {@code test_ai_lease.py}, {@code test_ai_run_and_wait.py}, {@code test_ai_run_id.py}
+ * and TypeScript {@code ai-run-id.test} cases.
  */
 class RemoteAiTests extends RemoteClientTestSupport {
 
-	static final WaitOptions FAST = WaitOptions.defaults().withTimeout(Duration.ofSeconds(1))
+	static final WaitOptions FAST = WaitOptions.defaults()
+		.withTimeout(Duration.ofSeconds(1))
 		.withPoll(Duration.ZERO, Duration.ZERO);
 
 	@Test
 	void leaseAcquiredReturnsTheAnswer() {
-		stub(post(urlEqualTo("/v1/ai/lease")).willReturn(json(200, "{\"status\":\"acquired\",\"lease_id\":\"lease_123\"}")));
+		stub(post(urlEqualTo("/v1/ai/lease"))
+			.willReturn(json(200, "{\"status\":\"acquired\",\"lease_id\":\"lease_123\"}")));
 		AiRun run = client().ai().lease("ai:test:1", Duration.ofSeconds(60), Map.of("agent", "demo"));
 		assertThat(run.status()).isEqualTo("acquired");
 		assertThat(run.acquired()).isTrue();
@@ -101,16 +104,15 @@ class RemoteAiTests extends RemoteClientTestSupport {
 	@Test
 	void other409IsAPlainApiException() {
 		stub(post(urlEqualTo("/v1/ai/complete")).willReturn(json(409, "{\"detail\":{\"error\":\"conflict\"}}")));
-		assertThatExceptionOfType(ApiException.class)
-			.isThrownBy(() -> client().ai().complete("k", "l", null, null))
+		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> client().ai().complete("k", "l", null, null))
 			.isNotInstanceOf(StaleLeaseException.class)
 			.withMessage("conflict");
 	}
 
 	@Test
 	void runKeyModeInjectsRunIdIntoMetadata() {
-		stub(post(urlEqualTo("/v1/ai/run")).willReturn(
-				json(200, "{\"ok\":true,\"status\":\"acquired\",\"key\":\"ai:k\",\"lease_id\":\"lease_1\",\"version\":1}")));
+		stub(post(urlEqualTo("/v1/ai/run")).willReturn(json(200,
+				"{\"ok\":true,\"status\":\"acquired\",\"key\":\"ai:k\",\"lease_id\":\"lease_1\",\"version\":1}")));
 		AiRunOutcome outcome = client().ai().run("ai:k", null, Map.of("agent_id", "billing-agent"), "run_123");
 		assertThat(outcome).isInstanceOfSatisfying(AiRun.class, (run) -> {
 			assertThat(run.leaseId()).isEqualTo("lease_1");
@@ -122,8 +124,8 @@ class RemoteAiTests extends RemoteClientTestSupport {
 
 	@Test
 	void runToolModeInjectsRunIdIntoArgs() {
-		stub(post(urlEqualTo("/v1/ai/run"))
-			.willReturn(json(200, "{\"ok\":true,\"allowed\":true,\"decision\":\"executed\",\"result\":{\"ok\":true}}")));
+		stub(post(urlEqualTo("/v1/ai/run")).willReturn(
+				json(200, "{\"ok\":true,\"allowed\":true,\"decision\":\"executed\",\"result\":{\"ok\":true}}")));
 		AiToolResult result = client().ai()
 			.runTool(ToolCallRequest.of("billing-agent", "stripe.charge", Map.of("amount", 9999))
 				.withRunId("run_tool_1"));
@@ -189,8 +191,8 @@ class RemoteAiTests extends RemoteClientTestSupport {
 	void waitTimesOutWithASyntheticFailedResult() {
 		stub(get(urlPathEqualTo("/v1/ai/status")).willReturn(json(200, "{\"status\":\"in_progress\"}")));
 		AiResult result = client().ai()
-			.waitFor("ai:k", FAST.withTimeout(Duration.ofMillis(150)).withPoll(Duration.ofMillis(30),
-					Duration.ofMillis(30)));
+			.waitFor("ai:k",
+					FAST.withTimeout(Duration.ofMillis(150)).withPoll(Duration.ofMillis(30), Duration.ofMillis(30)));
 		assertThat(result.status()).isEqualTo("failed");
 		assertThat(result.errorCode()).isEqualTo("timeout");
 		assertThat(result.ok()).isFalse();
@@ -207,7 +209,8 @@ class RemoteAiTests extends RemoteClientTestSupport {
 
 	@Test
 	void waitSleepsTheServerHintClampedToPollMax() {
-		stub(get(urlPathEqualTo("/v1/ai/status")).willReturn(json(200, "{\"status\":\"in_progress\",\"retry_after_sec\":30}")));
+		stub(get(urlPathEqualTo("/v1/ai/status"))
+			.willReturn(json(200, "{\"status\":\"in_progress\",\"retry_after_sec\":30}")));
 		long start = System.nanoTime();
 		AiResult result = client().ai()
 			.waitFor("k", FAST.withTimeout(Duration.ofMillis(100)).withPoll(Duration.ZERO, Duration.ofMillis(150)));
@@ -222,7 +225,8 @@ class RemoteAiTests extends RemoteClientTestSupport {
 		sequence(() -> get(urlPathEqualTo("/v1/ai/status")), json(200, "{\"status\":\"in_progress\"}"),
 				json(200, "{\"status\":\"failed\"}"));
 		stub(post(urlEqualTo("/v1/ai/extend")).willReturn(json(500, "{\"detail\":\"boom\"}")));
-		stub(get(urlPathEqualTo("/v1/ai/result")).willReturn(json(200, "{\"status\":\"failed\",\"error_code\":\"x\"}")));
+		stub(get(urlPathEqualTo("/v1/ai/result"))
+			.willReturn(json(200, "{\"status\":\"failed\",\"error_code\":\"x\"}")));
 		AiResult result = client().ai().waitFor("k", FAST.withLease("l1", Duration.ofSeconds(30)));
 		assertThat(result.isFailed()).isTrue();
 		assertThat(result.errorCode()).isEqualTo("x");

@@ -30,7 +30,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
-/** A WireMock server per test class and remote clients with tiny timeouts and backoffs, closed after each test. */
+/**
+ * A WireMock server per test class and remote clients with tiny timeouts and backoffs,
+ * closed after each test.
+ */
 abstract class RemoteClientTestSupport {
 
 	static final String API_KEY = "once_live_S3CR3T_do_not_log_4242";
@@ -48,7 +51,10 @@ abstract class RemoteClientTestSupport {
 		warmUp();
 	}
 
-	/** One request before the tests, so a cold server on a busy machine does not time out a test's first call. */
+	/**
+	 * One request before the tests, so a cold server on a busy machine does not time out
+	 * a test's first call.
+	 */
 	private static void warmUp() {
 		try (RemoteOnceOnly client = new RemoteOnceOnly(settings().timeout(Duration.ofSeconds(30)).build(),
 				WebClient.builder(), JSON)) {
@@ -79,7 +85,10 @@ abstract class RemoteClientTestSupport {
 		return "http://127.0.0.1:" + server.port() + "/v1";
 	}
 
-	/** Settings as in the SDK suites (no retries, fail-open on) with small timeouts and backoffs. */
+	/**
+	 * Settings as in the SDK suites (no retries, fail-open on) with small timeouts and
+	 * backoffs.
+	 */
 	static RemoteOnceOnlySettings.Builder settings() {
 		return RemoteOnceOnlySettings.builder(API_KEY)
 			.baseUrl(baseUrl())

@@ -19,7 +19,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One test per endpoint: method, path, query and the exact JSON body (strict), as the SDKs send them. */
+/**
+ * One test per endpoint: method, path, query and the exact JSON body (strict), as the
+ * SDKs send them.
+ */
 class RemoteEndpointsTests extends RemoteClientTestSupport {
 
 	private static void answer(String body) {

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Governance and the tools registry: the Python {@code test_governance.py} and {@code test_tools_registry.py} and
- * TypeScript {@code governance.test} cases, the 403 decision of DESIGN §7, list wrappers and agent-log defaults.
+ * Governance and the tools registry: the Python {@code test_governance.py} and
+ * {@code test_tools_registry.py} and TypeScript {@code governance.test} cases, the 403
+ * decision of DESIGN §7, list wrappers and agent-log defaults.
  */
 class RemoteGovTests extends RemoteClientTestSupport {
 
@@ -38,8 +39,9 @@ class RemoteGovTests extends RemoteClientTestSupport {
 
 	@Test
 	void upsertPolicyMapsTheNestedPolicy() {
-		answer(200, "{\"agent_id\":\"billing-agent\",\"policy\":{\"max_actions_per_hour\":200,\"max_spend_usd_per_day\":50,"
-				+ "\"allowed_tools\":[\"stripe.charge\"],\"blocked_tools\":[\"delete_user\"],\"max_calls_per_tool\":{\"stripe.charge\":3}}}");
+		answer(200,
+				"{\"agent_id\":\"billing-agent\",\"policy\":{\"max_actions_per_hour\":200,\"max_spend_usd_per_day\":50,"
+						+ "\"allowed_tools\":[\"stripe.charge\"],\"blocked_tools\":[\"delete_user\"],\"max_calls_per_tool\":{\"stripe.charge\":3}}}");
 		Policy policy = client().gov()
 			.upsertPolicy("billing-agent", Map.of("agent_id", "billing-agent", "max_actions_per_hour", 200));
 		assertThat(policy.agentId()).isEqualTo("billing-agent");
@@ -170,13 +172,14 @@ class RemoteGovTests extends RemoteClientTestSupport {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "401|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.UnauthorizedException",
-			"403|\"Forbidden\"|tech.onceonly.client.UnauthorizedException",
-			"403|{\"detail\":\"api key disabled\"}|tech.onceonly.client.UnauthorizedException",
-			"403|{\"detail\":{\"error\":\"invalid_api_key\"}}|tech.onceonly.client.UnauthorizedException",
-			"403|{\"detail\":{\"message\":\"Invalid API key\"}}|tech.onceonly.client.UnauthorizedException",
-			"402|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.OverLimitException",
-			"500|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.ApiException" })
+	@CsvSource(delimiter = '|',
+			value = { "401|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.UnauthorizedException",
+					"403|\"Forbidden\"|tech.onceonly.client.UnauthorizedException",
+					"403|{\"detail\":\"api key disabled\"}|tech.onceonly.client.UnauthorizedException",
+					"403|{\"detail\":{\"error\":\"invalid_api_key\"}}|tech.onceonly.client.UnauthorizedException",
+					"403|{\"detail\":{\"message\":\"Invalid API key\"}}|tech.onceonly.client.UnauthorizedException",
+					"402|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.OverLimitException",
+					"500|{\"detail\":{\"error\":\"x\"}}|tech.onceonly.client.ApiException" })
 	void upsertPolicyErrorsRaiseTyped(int status, String body, Class<? extends OnceOnlyException> type) {
 		answer(status, body);
 		assertThatExceptionOfType(type).isThrownBy(() -> client().gov().upsertPolicy("a", Map.of()));
@@ -201,8 +204,8 @@ class RemoteGovTests extends RemoteClientTestSupport {
 		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> client.gov().disableAgent("a", null))
 			.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(403));
 		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> client.gov().listTools("global"));
-		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> client.ai().runTool(
-				tech.onceonly.client.ToolCallRequest.of("a", "t", null)));
+		assertThatExceptionOfType(ApiException.class)
+			.isThrownBy(() -> client.ai().runTool(tech.onceonly.client.ToolCallRequest.of("a", "t", null)));
 	}
 
 	@Test
@@ -260,8 +263,8 @@ class RemoteGovTests extends RemoteClientTestSupport {
 		answer(200, "{\"items\":[{\"name\":\"a\"},{\"name\":\"b\"}]}");
 		assertThat(client.reactive().gov().listTools("global").block()).hasSize(2);
 		answer(200, "{\"name\":\"send_email\",\"enabled\":true}");
-		assertThat(client.reactive().gov().toggleTool("send_email", true, "global").block())
-			.containsEntry("enabled", true);
+		assertThat(client.reactive().gov().toggleTool("send_email", true, "global").block()).containsEntry("enabled",
+				true);
 		assertThat(body(requests().get(1))).isEqualTo(Map.of("enabled", true));
 	}
 

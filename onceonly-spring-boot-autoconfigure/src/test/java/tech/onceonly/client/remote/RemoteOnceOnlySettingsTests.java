@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-/** Settings: the documented defaults, base-URL normalisation, validation and a {@code toString()} without the key. */
+/**
+ * Settings: the documented defaults, base-URL normalisation, validation and a
+ * {@code toString()} without the key.
+ */
 class RemoteOnceOnlySettingsTests {
 
 	private static final String KEY = "once_live_abcdef123456";
@@ -36,8 +39,7 @@ class RemoteOnceOnlySettingsTests {
 			"'  https://api.onceonly.tech/v1/  ', https://api.onceonly.tech/v1",
 			"http://localhost:8080///, http://localhost:8080/v1",
 			"https://proxy.example.com/onceonly, https://proxy.example.com/onceonly",
-			"https://proxy.example.com/custom/v2/, https://proxy.example.com/custom/v2",
-			"'not a url//', not a url" })
+			"https://proxy.example.com/custom/v2/, https://proxy.example.com/custom/v2", "'not a url//', not a url" })
 	void baseUrlIsNormalisedAsTheSdksDo(String given, String expected) {
 		assertThat(RemoteOnceOnlySettings.normalizeBaseUrl(given)).isEqualTo(expected);
 		assertThat(RemoteOnceOnlySettings.builder(KEY).baseUrl(given).build().baseUrl()).isEqualTo(expected);
@@ -60,7 +62,8 @@ class RemoteOnceOnlySettingsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RemoteOnceOnlySettings.builder(KEY).timeout(Duration.ZERO).build())
 			.withMessageContaining("timeout");
-		assertThatIllegalArgumentException().isThrownBy(() -> RemoteOnceOnlySettings.builder(KEY).maxRetries(-1).build())
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RemoteOnceOnlySettings.builder(KEY).maxRetries(-1).build())
 			.withMessageContaining("maxRetries");
 		assertThatIllegalArgumentException().isThrownBy(() -> RemoteOnceOnlySettings.builder(KEY).jitter(1.5).build())
 			.withMessageContaining("jitter");

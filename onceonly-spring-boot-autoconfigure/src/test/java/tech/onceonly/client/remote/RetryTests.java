@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Retries (wire reference §3.3 with the DESIGN §7 defaults): retryable statuses and transport errors, the attempt
- * budget, {@code Retry-After} used verbatim up to its cap, exponential backoff with jitter, and one
- * {@code X-Request-Id} per logical call.
+ * Retries (wire reference §3.3 with the DESIGN §7 defaults): retryable statuses and
+ * transport errors, the attempt budget, {@code Retry-After} used verbatim up to its cap,
+ * exponential backoff with jitter, and one {@code X-Request-Id} per logical call.
  */
 class RetryTests extends RemoteClientTestSupport {
 
@@ -43,7 +43,8 @@ class RetryTests extends RemoteClientTestSupport {
 	@ParameterizedTest
 	@ValueSource(ints = { 429, 500, 502, 503, 504 })
 	void retryableStatusIsRetriedUntilSuccess(int status) {
-		sequence(() -> get(urlEqualTo("/v1/me")), json(status, "{\"detail\":\"again\"}"), json(200, "{\"plan\":\"pro\"}"));
+		sequence(() -> get(urlEqualTo("/v1/me")), json(status, "{\"detail\":\"again\"}"),
+				json(200, "{\"plan\":\"pro\"}"));
 		assertThat(retrying().me()).containsEntry("plan", "pro");
 		assertThat(requests()).hasSize(2);
 	}
@@ -110,8 +111,7 @@ class RetryTests extends RemoteClientTestSupport {
 
 	@Test
 	void retryAfterIsUsedVerbatimBelowItsCap() {
-		sequence(() -> get(urlEqualTo("/v1/me")), json(429, "{}").withHeader("Retry-After", "0.25"),
-				json(200, "{}"));
+		sequence(() -> get(urlEqualTo("/v1/me")), json(429, "{}").withHeader("Retry-After", "0.25"), json(200, "{}"));
 		long start = System.nanoTime();
 		client((s) -> s.maxRetries(1).retryAfterCap(Duration.ofSeconds(5)).retryBackoff(Duration.ZERO)).me();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));

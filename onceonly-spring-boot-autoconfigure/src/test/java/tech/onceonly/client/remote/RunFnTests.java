@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * {@code runFn} (wire reference §4.3): acquired, missing lease id, completed, failed, not acquired, wait on conflict,
- * failure recording or release, the heartbeat, and the conversion of return values; blocking and {@code Mono} forms.
+ * {@code runFn} (wire reference §4.3): acquired, missing lease id, completed, failed, not
+ * acquired, wait on conflict, failure recording or release, the heartbeat, and the
+ * conversion of return values; blocking and {@code Mono} forms.
  */
 class RunFnTests extends RemoteClientTestSupport {
 
@@ -221,7 +222,8 @@ class RunFnTests extends RemoteClientTestSupport {
 	@Test
 	void completeFailureMarksTheLeaseFailedAndRethrows() {
 		acquiredFlow();
-		stub(post(urlEqualTo("/v1/ai/complete")).willReturn(json(400, "{\"detail\":{\"error\":\"result_too_large\"}}")));
+		stub(post(urlEqualTo("/v1/ai/complete"))
+			.willReturn(json(400, "{\"detail\":{\"error\":\"result_too_large\"}}")));
 		assertThatExceptionOfType(ApiException.class)
 			.isThrownBy(() -> client().ai().runFn("ai:k", () -> Map.of("a", 1), OPTIONS))
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("result_too_large"));
@@ -281,15 +283,18 @@ class RunFnTests extends RemoteClientTestSupport {
 		AtomicInteger subscriptions = new AtomicInteger();
 		Mono<AiResult> run = client().reactive()
 			.ai()
-			.runFn("ai:k", () -> Mono.delay(Duration.ofMillis(100))
-				.doOnSubscribe((s) -> subscriptions.incrementAndGet())
-				.thenReturn(Map.of("ok", true)), OPTIONS);
+			.runFn("ai:k",
+					() -> Mono.delay(Duration.ofMillis(100))
+						.doOnSubscribe((s) -> subscriptions.incrementAndGet())
+						.thenReturn(Map.of("ok", true)),
+					OPTIONS);
 		assertThat(subscriptions).hasValue(0);
 		AiResult result = run.block();
 		assertThat(result).isNotNull();
 		assertThat(result.result()).isEqualTo(Map.of("stored", true));
 		assertThat(subscriptions).hasValue(1);
-		assertThat(bodies("/v1/ai/complete")).extracting((body) -> body.get("result")).containsExactly(Map.of("ok", true));
+		assertThat(bodies("/v1/ai/complete")).extracting((body) -> body.get("result"))
+			.containsExactly(Map.of("ok", true));
 	}
 
 	@Test

@@ -24,6 +24,8 @@ import tech.onceonly.client.ApiException;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.ValidationException;
+import tech.onceonly.client.RunEvent;
+import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
@@ -33,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The governed pipeline, the governance API and the tools registry of the local engine, run on a governance store
- * that each subclass provides.
+ * The governed pipeline, the governance API and the tools registry of the local engine,
+ * run on a governance store that each subclass provides.
  */
 public abstract class AbstractGovernanceEngineTests {
 
@@ -56,8 +58,8 @@ public abstract class AbstractGovernanceEngineTests {
 	protected abstract GovernanceStore createGovernanceStore(GovernanceTestClock clock);
 
 	/**
-	 * Another store instance on the same data as {@link #store} (another JVM's view); the same instance for stores
-	 * that live in one JVM.
+	 * Another store instance on the same data as {@link #store} (another JVM's view); the
+	 * same instance for stores that live in one JVM.
 	 */
 	protected GovernanceStore sameDataFromAnotherInstance() {
 		return this.store;
@@ -76,6 +78,14 @@ public abstract class AbstractGovernanceEngineTests {
 	}
 
 	protected LocalOnceOnly newEngine(GovernanceStore governanceStore) {
+		return newEngine(governanceStore, "");
+	}
+
+	/**
+	 * An engine in {@code namespace} (a tenant) on {@code governanceStore} and the shared
+	 * lease store.
+	 */
+	protected LocalOnceOnly newEngine(GovernanceStore governanceStore, String namespace) {
 		LocalTools tools = new LocalTools().register("send_email", (call) -> {
 			this.emails.incrementAndGet();
 			return Map.of("sent_to", call.args().get("to"));
@@ -86,6 +96,7 @@ public abstract class AbstractGovernanceEngineTests {
 			return Map.of("ok", true);
 		}).register("wire_transfer", "high", (call) -> Map.of("done", true));
 		return LocalOnceOnly.builder(this.leases)
+			.settings(EngineSettings.defaults().withNamespace(namespace))
 			.governanceStore(governanceStore)
 			.localTools(tools)
 			.governanceSettings(GovernanceSettings.defaults().withHttpRetryBackoff(Duration.ZERO))
@@ -121,17 +132,15 @@ public abstract class AbstractGovernanceEngineTests {
 
 	@Test
 	void unknownToolShouldBeToolNotFound() {
-		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> call("a", "nope", Map.of()))
-			.satisfies((ex) -> {
-				assertThat(ex.getStatusCode()).isEqualTo(404);
-				assertThat(ex.getErrorCode()).isEqualTo("tool_not_found");
-			});
+		assertThatExceptionOfType(ApiException.class).isThrownBy(() -> call("a", "nope", Map.of())).satisfies((ex) -> {
+			assertThat(ex.getStatusCode()).isEqualTo(404);
+			assertThat(ex.getErrorCode()).isEqualTo("tool_not_found");
+		});
 	}
 
 	@Test
 	void missingAgentOrToolShouldBeAnArgumentError() {
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> call("", "send_email", Map.of()))
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> call("", "send_email", Map.of()))
 			.withMessage("ai.run requires key=... OR agent_id=... and tool=...");
 	}
 
@@ -236,11 +245,13 @@ public abstract class AbstractGovernanceEngineTests {
 
 	@Test
 	void spendWithMoreThanSixDecimalsOrNegativeShouldBeRejected() {
-		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("0.0000001"))))
+		assertThatExceptionOfType(ValidationException.class)
+			.isThrownBy(() -> this.engine.ai()
+				.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("0.0000001"))))
 			.withMessageContaining("at most 6 decimal places");
-		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("-1"))))
+		assertThatExceptionOfType(ValidationException.class)
+			.isThrownBy(() -> this.engine.ai()
+				.runTool(ToolCallRequest.of("a", "send_email", Map.of()).withSpend(new BigDecimal("-1"))))
 			.withMessageContaining("must not be negative");
 	}
 
@@ -380,7 +391,9 @@ public abstract class AbstractGovernanceEngineTests {
 		email("a", "x");
 		this.clock.advance(Duration.ofSeconds(1));
 		this.engine.ai()
-			.runTool(ToolCallRequest.of("a", "wire_transfer", Map.of()).withSpend(new BigDecimal("2.5")).withRunId("r1"));
+			.runTool(ToolCallRequest.of("a", "wire_transfer", Map.of())
+				.withSpend(new BigDecimal("2.5"))
+				.withRunId("r1"));
 		List<AgentLogItem> logs = this.engine.gov().agentLogs("a", 100);
 		assertThat(logs).extracting(AgentLogItem::decision).containsExactly("blocked", "dedup", "executed");
 		assertThat(logs).extracting(AgentLogItem::policyReason)
@@ -422,9 +435,10 @@ public abstract class AbstractGovernanceEngineTests {
 	@Test
 	void policiesShouldRoundTripAndList() {
 		Policy policy = this.engine.gov()
-			.upsertPolicy("billing-agent", Map.of("agent_id", "ignored", "max_actions_per_hour", 200,
-					"max_spend_usd_per_day", 50, "allowed_tools", List.of("stripe.charge"), "blocked_tools",
-					List.of("delete_user"), "max_calls_per_tool", Map.of("stripe.charge", 3), "unknown", "dropped"));
+			.upsertPolicy("billing-agent",
+					Map.of("agent_id", "ignored", "max_actions_per_hour", 200, "max_spend_usd_per_day", 50,
+							"allowed_tools", List.of("stripe.charge"), "blocked_tools", List.of("delete_user"),
+							"max_calls_per_tool", Map.of("stripe.charge", 3), "unknown", "dropped"));
 		assertThat(policy.agentId()).isEqualTo("billing-agent");
 		assertThat(policy.maxActionsPerHour()).isEqualTo(200);
 		assertThat(policy.maxSpendUsdPerDay()).isEqualByComparingTo("50");
@@ -453,8 +467,8 @@ public abstract class AbstractGovernanceEngineTests {
 			.isThrownBy(() -> this.engine.gov().upsertPolicy("a", Map.of("allowed_tools", "send_email")))
 			.withMessageContaining("allowed_tools");
 		assertThatExceptionOfType(ValidationException.class)
-			.isThrownBy(() -> this.engine.gov()
-				.upsertPolicy("a", Map.of("pricing_rules", List.of(Map.of("tool", "x")))))
+			.isThrownBy(
+					() -> this.engine.gov().upsertPolicy("a", Map.of("pricing_rules", List.of(Map.of("tool", "x")))))
 			.withMessageContaining("pricing_rules[0]");
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.engine.gov().upsertPolicy(" ", Map.of()))
@@ -554,15 +568,111 @@ public abstract class AbstractGovernanceEngineTests {
 		assertInvalid(Map.of("name", "t", "url", "https://x", "auth", auth, "max_retries", 11), "max_retries");
 		assertInvalid(Map.of("name", "t", "url", "https://x", "auth", auth, "description", "d".repeat(513)),
 				"description");
-		assertThat(this.engine.gov()
-			.createTool(Map.of("name", "t", "url", "https://x", "auth", auth, "scope_id", "agent:a", "timeout_ms", 250,
-					"max_retries", 0, "description", "d".repeat(512))))
+		assertThat(
+				this.engine.gov()
+					.createTool(Map.of("name", "t", "url", "https://x", "auth", auth, "scope_id", "agent:a",
+							"timeout_ms", 250, "max_retries", 0, "description", "d".repeat(512))))
 			.containsEntry("scope_id", "agent:a");
 	}
 
 	private void assertInvalid(Map<String, Object> tool, String message) {
 		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.gov().createTool(tool))
 			.withMessageContaining(message);
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldNeverSeeEachOthersPoliciesOrKillSwitch() {
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			a.gov().upsertPolicy("agent", Map.of("blocked_tools", List.of("get_weather")));
+			assertThat(a.gov().getPolicy("agent").agentId()).isEqualTo("agent");
+			assertThat(a.gov().listPolicies()).extracting(Policy::agentId).containsExactly("agent");
+			assertThat(b.gov().listPolicies()).isEmpty();
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().getPolicy("agent"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThat(a.gov().disableAgent("agent", "incident").enabled()).isFalse();
+			assertThat(b.gov().disableAgent("other", null).agentId()).isEqualTo("other");
+			assertThat(runIn(a, "agent", "send_email").policyReason()).isEqualTo("agent_disabled");
+			assertThat(runIn(b, "agent", "get_weather").decision()).isEqualTo("executed");
+			assertThat(email("agent", "z").decision()).isEqualTo("executed");
+			a.gov().enableAgent("agent", null);
+			assertThat(runIn(a, "agent", "get_weather").policyReason()).isEqualTo("tool_explicitly_blocked");
+			assertThat(runIn(a, "other", "get_weather").decision()).isEqualTo("executed");
+			assertThat(runIn(b, "other", "get_weather").policyReason()).isEqualTo("agent_disabled");
+		}
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldHaveTheirOwnLogsMetricsAndCounters() {
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			a.gov().upsertPolicy("agent", Map.of("max_actions_per_hour", 1));
+			b.gov().upsertPolicy("agent", Map.of("max_actions_per_hour", 1));
+			assertThat(runIn(a, "agent", "get_weather").policyReason()).isEqualTo("ok");
+			assertThat(runIn(a, "agent", "wire_transfer").policyReason()).isEqualTo("max_actions_per_hour_exceeded");
+			assertThat(runIn(b, "agent", "wire_transfer").policyReason()).isEqualTo("ok");
+			List<AgentLogItem> logsA = a.gov().agentLogs("agent", 10);
+			assertThat(logsA).extracting(AgentLogItem::decision).containsExactly("blocked", "executed");
+			assertThat(logsA).extracting(AgentLogItem::agentId).containsOnly("agent");
+			assertThat(b.gov().agentLogs("agent", 10)).extracting(AgentLogItem::tool).containsExactly("wire_transfer");
+			assertThat(this.engine.gov().agentLogs("agent", 10)).isEmpty();
+			AgentMetrics metricsA = a.gov().agentMetrics("agent", "day");
+			assertThat(metricsA.totalActions()).isEqualTo(2);
+			assertThat(metricsA.blockedActions()).isEqualTo(1);
+			assertThat(b.gov().agentMetrics("agent", "day").totalActions()).isEqualTo(1);
+			assertThat(b.gov().agentMetrics("agent", "day").blockedActions()).isZero();
+		}
+	}
+
+	@Test
+	void tenantsSharingOneStoreShouldHaveTheirOwnToolsAndEvents() {
+		Map<String, Object> auth = Map.of("type", "hmac_sha256", "secret", "long-enough");
+		try (LocalOnceOnly a = newEngine(this.store, "t:a:");
+				LocalOnceOnly b = newEngine(sameDataFromAnotherInstance(), "t:b:")) {
+			assertThat(a.gov().createTool(Map.of("name", "crm", "url", "https://a.example.com", "auth", auth)))
+				.containsEntry("scope_id", "global");
+			a.gov()
+				.createTool(Map.of("name", "crm", "url", "https://a.example.com/own", "auth", auth, "scope_id",
+						"agent:agent"));
+			assertThat(a.gov().listTools("global")).extracting((tool) -> tool.get("scope_id"))
+				.containsExactly("global");
+			assertThat(a.gov().getTool("crm", "agent:agent")).containsEntry("scope_id", "agent:agent");
+			assertThat(b.gov().listTools("global")).isEmpty();
+			assertThat(b.gov().listTools("agent:agent")).isEmpty();
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().getTool("crm", "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().toggleTool("crm", false, "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> b.gov().deleteTool("crm", "global"))
+				.satisfies((ex) -> assertThat(ex.getStatusCode()).isEqualTo(404));
+			assertThatExceptionOfType(ApiException.class).isThrownBy(() -> runIn(b, "agent", "crm"))
+				.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("tool_not_found"));
+			assertThat(a.gov().getTool("crm", "global")).containsEntry("enabled", true);
+
+			assertThat(a.postEvent(RunEvent.of("run-1", "step"))).containsEntry("run_id", "run-1");
+			b.postEvent(RunEvent.of("run-1", "other"));
+			b.postEvent(RunEvent.of("run-2", "other"));
+			Map<String, Object> timelineA = a.getRunTimeline("run-1", 10, 0);
+			assertThat(timelineA).containsEntry("run_id", "run-1").containsEntry("total", 1L);
+			assertThat(events(timelineA.get("events"))).extracting((event) -> event.get("type"))
+				.containsExactly("step");
+			assertThat(b.getRunTimeline("run-1", 10, 0)).containsEntry("total", 1L);
+			assertThat(events(a.events(10, 0).get("data"))).extracting((event) -> event.get("run_id"))
+				.containsExactly("run-1");
+			assertThat(events(b.events(10, 0).get("data"))).extracting((event) -> event.get("run_id"))
+				.containsExactly("run-2", "run-1");
+			assertThat(events(b.events(10, 1).get("data"))).extracting((event) -> event.get("type"))
+				.containsExactly("other");
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> events(Object events) {
+		return (List<Map<String, Object>>) events;
+	}
+
+	private static AiToolResult runIn(LocalOnceOnly engine, String agent, String tool) {
+		return engine.ai().runTool(ToolCallRequest.of(agent, tool, Map.of()));
 	}
 
 }

@@ -121,7 +121,8 @@ class HttpToolCallTests {
 
 	@Test
 	void agentScopedToolShouldWinOverTheGlobalOne() {
-		this.server.stubFor(post(urlEqualTo("/tools/global")).willReturn(aResponse().withBody("{\"from\":\"global\"}")));
+		this.server
+			.stubFor(post(urlEqualTo("/tools/global")).willReturn(aResponse().withBody("{\"from\":\"global\"}")));
 		this.server.stubFor(post(urlEqualTo("/tools/own")).willReturn(aResponse().withBody("{\"from\":\"own\"}")));
 		this.engine.gov()
 			.createTool(Map.of("name", "lookup", "url", this.server.baseUrl() + "/tools/global", "auth",
@@ -129,10 +130,10 @@ class HttpToolCallTests {
 		this.engine.gov()
 			.createTool(Map.of("name", "lookup", "scope_id", "agent:a", "url", this.server.baseUrl() + "/tools/own",
 					"auth", Map.of("type", "HMAC_SHA256", "secret", SECRET)));
-		assertThat(this.engine.ai().runTool(ToolCallRequest.of("a", "lookup", Map.of())).result())
-			.containsEntry("from", "own");
-		assertThat(this.engine.ai().runTool(ToolCallRequest.of("b", "lookup", Map.of())).result())
-			.containsEntry("from", "global");
+		assertThat(this.engine.ai().runTool(ToolCallRequest.of("a", "lookup", Map.of())).result()).containsEntry("from",
+				"own");
+		assertThat(this.engine.ai().runTool(ToolCallRequest.of("b", "lookup", Map.of())).result()).containsEntry("from",
+				"global");
 	}
 
 }

@@ -9,7 +9,10 @@ import tech.onceonly.store.GovernanceTestClock;
 import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 import tech.onceonly.store.jdbc.JdbcGovernanceTestSupport;
 
-/** The governance engine on the JDBC governance store on PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}). */
+/**
+ * The governance engine on the JDBC governance store on PostgreSQL
+ * ({@code ONCEONLY_TEST_POSTGRES_URL}).
+ */
 class PostgresGovernanceEngineTests extends AbstractGovernanceEngineTests {
 
 	private static HikariDataSource dataSource;

@@ -9,7 +9,9 @@ import tech.onceonly.store.GovernanceTestClock;
 import tech.onceonly.store.redis.RedisGovernanceStore;
 import tech.onceonly.store.redis.RedisGovernanceTestSupport;
 
-/** The governance engine on the Redis governance store ({@code ONCEONLY_TEST_REDIS_URL}). */
+/**
+ * The governance engine on the Redis governance store ({@code ONCEONLY_TEST_REDIS_URL}).
+ */
 class RedisGovernanceEngineTests extends AbstractGovernanceEngineTests {
 
 	private static LettuceConnectionFactory factory;

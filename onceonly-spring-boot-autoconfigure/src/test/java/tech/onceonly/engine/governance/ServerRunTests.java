@@ -54,8 +54,9 @@ class ServerRunTests {
 	}
 
 	private static WaitOptions quickWait() {
-		return WaitOptions.defaults().withTimeout(Duration.ofSeconds(20)).withPoll(Duration.ofMillis(5),
-				Duration.ofMillis(20));
+		return WaitOptions.defaults()
+			.withTimeout(Duration.ofSeconds(20))
+			.withPoll(Duration.ofMillis(5), Duration.ofMillis(20));
 	}
 
 	private static Map<String, Object> action(String tool, Map<String, Object> args) {
@@ -91,13 +92,14 @@ class ServerRunTests {
 		assertThat(events).allSatisfy((e) -> assertThat(e).containsKeys("id", "ts", "run_id"));
 		assertThat(this.engine.getRunTimeline("run-1", 2, 7)).extracting((t) -> ((List<?>) t.get("events")).size())
 			.isEqualTo(2);
-		assertThat(this.engine.gov().agentLogs("bot", 10)).allSatisfy((log) -> assertThat(log.raw())
-			.containsEntry("run_id", "run-1"));
+		assertThat(this.engine.gov().agentLogs("bot", 10))
+			.allSatisfy((log) -> assertThat(log.raw()).containsEntry("run_id", "run-1"));
 	}
 
 	@Test
 	void runShouldBeStartedOnceAndJoinedAfterwards() {
-		Map<String, Object> metadata = Map.of("agent_id", "bot", "actions", List.of(action("send_email", Map.of("to", "b"))));
+		Map<String, Object> metadata = Map.of("agent_id", "bot", "actions",
+				List.of(action("send_email", Map.of("to", "b"))));
 		AiRun first = (AiRun) this.engine.ai().run("job:2", null, metadata, null);
 		assertThat(first.status()).isEqualTo("acquired");
 		AiResult done = this.engine.ai().waitFor("job:2", quickWait());
@@ -186,8 +188,7 @@ class ServerRunTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.engine.getRunTimeline("  ", 10, 0))
 			.withMessage("run_id must not be empty");
-		assertThatExceptionOfType(ValidationException.class)
-			.isThrownBy(() -> this.engine.getRunTimeline("r", 2001, 0));
+		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.getRunTimeline("r", 2001, 0));
 		assertThat(this.engine.getRunTimeline("unknown", 10, 0)).containsEntry("total", 0L);
 	}
 
@@ -206,7 +207,8 @@ class ServerRunTests {
 		Map<String, Object> all = this.engine.usageAll();
 		assertThat(WireMaps.object(all, "ai")).containsEntry("usage", 1L).containsEntry("polling_total_month", 1L);
 		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> this.engine.usage("other"));
-		assertThat(this.engine.me()).containsEntry("plan", "local").containsEntry("store", "memory")
+		assertThat(this.engine.me()).containsEntry("plan", "local")
+			.containsEntry("store", "memory")
 			.containsEntry("tool_error_notifications_enabled", false);
 		Map<String, Object> updated = this.engine.updateNotifications(new NotificationPreferences(null, true, null));
 		assertThat(updated).containsEntry("tool_error_notifications_enabled", true)

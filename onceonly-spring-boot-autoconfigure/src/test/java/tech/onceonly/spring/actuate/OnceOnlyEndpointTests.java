@@ -17,6 +17,7 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.Policy;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.AgentDetail;
+import tech.onceonly.spring.actuate.OnceOnlyEndpoint.AgentView;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.Agents;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.LeaseView;
 import tech.onceonly.spring.actuate.OnceOnlyEndpoint.LockView;
@@ -27,7 +28,9 @@ import tech.onceonly.store.memory.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The onceonly endpoint's reads, its refused and allowed writes, and what it never shows. */
+/**
+ * The onceonly endpoint's reads, its refused and allowed writes, and what it never shows.
+ */
 class OnceOnlyEndpointTests {
 
 	private final LocalOnceOnly engine = new LocalOnceOnly(new InMemoryStore());
@@ -68,21 +71,23 @@ class OnceOnlyEndpointTests {
 	}
 
 	@Test
-	void governanceReadsOnTheLocalEngineShouldSayUnsupported() {
+	void governanceReadsOnTheLocalEngineShouldShowItsAgents() {
+		this.engine.gov().upsertPolicy("bot", Map.of("blocked_tools", List.of("refund")));
 		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, false, 20);
 		Agents agents = endpoint.section("agents");
-		assertThat(agents.supported()).isFalse();
-		assertThat(agents.message()).contains("not supported");
-		assertThat(endpoint.entry("agents", "bot")).isInstanceOfSatisfying(AgentDetail.class,
-				(agent) -> assertThat(agent.supported()).isFalse());
+		assertThat(agents.supported()).isTrue();
+		assertThat(agents.agents()).extracting(AgentView::agentId).containsExactly("bot");
+		assertThat(endpoint.entry("agents", "bot")).isInstanceOfSatisfying(AgentDetail.class, (agent) -> {
+			assertThat(agent.supported()).isTrue();
+			assertThat(agent.agent().agentId()).isEqualTo("bot");
+		});
 	}
 
 	@Test
 	void unknownSectionShouldBeABadRequest() {
 		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, true, 20);
 		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.section("keys"));
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
-			.isThrownBy(() -> endpoint.entry("keys", "x"));
+		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.entry("keys", "x"));
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> endpoint.release("agents", "x"));
 	}
@@ -126,7 +131,8 @@ class OnceOnlyEndpointTests {
 		assertThat(web.release("locks", "stuck-again").getStatus()).isEqualTo(404);
 		assertThat(this.engine.checkLock("stuck").shouldProceed()).isTrue();
 		assertThat(this.engine.ai().lease("stuck-lease", null, null).acquired()).isTrue();
-		assertThat(web.agentState("agents", "bot", false, null).getStatus()).isEqualTo(501);
+		assertThat(web.agentState("agents", "bot", false, null).getStatus()).isEqualTo(200);
+		assertThat(this.engine.gov().enableAgent("bot", null).isEnabled()).isTrue();
 	}
 
 	@Test
@@ -149,9 +155,9 @@ class OnceOnlyEndpointTests {
 			assertThat(agent.policy().blockedTools()).containsExactly("refund");
 		});
 		Object detail = endpoint.entry("agents", "bot");
-		assertThat(detail).isInstanceOfSatisfying(AgentDetail.class, (agent) -> assertThat(agent.decisions())
-			.singleElement()
-			.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("tool_explicitly_blocked")));
+		assertThat(detail).isInstanceOfSatisfying(AgentDetail.class,
+				(agent) -> assertThat(agent.decisions()).singleElement()
+					.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("tool_explicitly_blocked")));
 		assertThat(this.json.writeValueAsString(detail)).doesNotContain("4111-secret");
 		assertThat(endpoint.agentState("agents", "bot", false, "runaway").status()).isEqualTo(WriteResult.DONE);
 		assertThat(endpoint.summary().backend()).isEqualTo("remote");

@@ -16,8 +16,8 @@ final class FailOpenClient {
 	}
 
 	static OnceOnly create() {
-		return (OnceOnly) Proxy.newProxyInstance(FailOpenClient.class.getClassLoader(), new Class<?>[] { OnceOnly.class },
-				(proxy, method, args) -> {
+		return (OnceOnly) Proxy.newProxyInstance(FailOpenClient.class.getClassLoader(),
+				new Class<?>[] { OnceOnly.class }, (proxy, method, args) -> {
 					if (method.getName().equals("checkLock")) {
 						return new CheckLockResult(true, false, (String) args[0], 0, null, "fail-open", 0,
 								Map.of("fail_open", true));

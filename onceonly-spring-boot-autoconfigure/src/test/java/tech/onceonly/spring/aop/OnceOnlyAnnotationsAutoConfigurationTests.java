@@ -73,8 +73,9 @@ class OnceOnlyAnnotationsAutoConfigurationTests {
 	@Test
 	void withoutSpringAopShouldBackOffAndKeepTheClient() {
 		this.runner.withClassLoader(new FilteredClassLoader(Advisor.class)).run((context) -> {
-			assertThat(context).hasNotFailed().hasSingleBean(OnceOnly.class).doesNotHaveBean(
-					OnceOnlyAnnotationAdvisor.class);
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(OnceOnly.class)
+				.doesNotHaveBean(OnceOnlyAnnotationAdvisor.class);
 		});
 	}
 

@@ -104,8 +104,9 @@ class OnceOnlyMethodInterceptorTests {
 				List.of("alice@example.com", "Welcome"), Map.of());
 		assertThat(this.client.checkLock(expected).isDuplicate()).isTrue();
 		digests.charge("c_1");
-		assertThat(this.client.checkLock("func:" + new KeyDerivation().functionDigest("v1", "billing.charge",
-				List.of("c_1"), Map.of())).isDuplicate()).isTrue();
+		assertThat(this.client
+			.checkLock("func:" + new KeyDerivation().functionDigest("v1", "billing.charge", List.of("c_1"), Map.of()))
+			.isDuplicate()).isTrue();
 		assertThat(digestsTarget.calls).hasValue(2);
 	}
 

@@ -25,7 +25,10 @@ import tech.onceonly.store.memory.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** By default OnceOnly runs outside {@code @Transactional}: the lease before begin, the result after commit. */
+/**
+ * By default OnceOnly runs outside {@code @Transactional}: the lease before begin, the
+ * result after commit.
+ */
 class TransactionOrderingTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -137,13 +137,14 @@ class OnceOnlyAutoConfigurationTests {
 			.withPropertyValues("onceonly.mode=remote", "onceonly.api-key=sk_live_secret",
 					"onceonly.base-url=http://127.0.0.1:9/", "onceonly.timeout=2s", "onceonly.connect-timeout=1s",
 					"onceonly.fail-open=false", "onceonly.user-agent=my-agent/1", "onceonly.retry.max-retries=5",
-					"onceonly.retry.backoff=100ms", "onceonly.retry.max-backoff=3s", "onceonly.retry.retry-after-cap=7s",
-					"onceonly.retry.jitter=false")
+					"onceonly.retry.backoff=100ms", "onceonly.retry.max-backoff=3s",
+					"onceonly.retry.retry-after-cap=7s", "onceonly.retry.jitter=false")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(OnceOnly.class).doesNotHaveBean(OnceOnlyStore.class);
 				RemoteOnceOnlySettings settings = context.getBean(RemoteOnceOnly.class).settings();
 				assertThat(settings.apiKey()).isEqualTo("sk_live_secret");
-				assertThat(settings.baseUrl()).isEqualTo(RemoteOnceOnlySettings.normalizeBaseUrl("http://127.0.0.1:9/"));
+				assertThat(settings.baseUrl())
+					.isEqualTo(RemoteOnceOnlySettings.normalizeBaseUrl("http://127.0.0.1:9/"));
 				assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
 				assertThat(settings.failOpen()).isFalse();
@@ -180,12 +181,13 @@ class OnceOnlyAutoConfigurationTests {
 	@Test
 	void environmentVariablesShouldBindWithRelaxedNames() {
 		this.runner.withUserConfiguration(FakeRemoteConfiguration.class)
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new SystemEnvironmentPropertySource(
-						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-						Map.of("ONCEONLY_API_KEY", "sk_env", "ONCEONLY_BASE_URL", "https://env.test/v1",
-								"ONCEONLY_FAIL_OPEN", "false"))))
+			.withInitializer(
+					(context) -> context.getEnvironment()
+						.getPropertySources()
+						.addFirst(new SystemEnvironmentPropertySource(
+								StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								Map.of("ONCEONLY_API_KEY", "sk_env", "ONCEONLY_BASE_URL", "https://env.test/v1",
+										"ONCEONLY_FAIL_OPEN", "false"))))
 			.run((context) -> {
 				OnceOnlyProperties properties = context.getBean(OnceOnlyProperties.class);
 				assertThat(properties.getApiKey()).isEqualTo("sk_env");

@@ -33,8 +33,8 @@ class OnceOnlyHealthIndicatorTests {
 		try (LocalOnceOnly engine = new LocalOnceOnly(new InMemoryStore())) {
 			Health health = new OnceOnlyHealthIndicator(engine, Duration.ofSeconds(2), null).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsExactlyInAnyOrderEntriesOf(
-					Map.of("backend", "local", "store", "memory"));
+			assertThat(health.getDetails())
+				.containsExactlyInAnyOrderEntriesOf(Map.of("backend", "local", "store", "memory"));
 		}
 	}
 

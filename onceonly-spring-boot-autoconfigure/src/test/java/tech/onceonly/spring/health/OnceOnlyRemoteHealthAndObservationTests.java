@@ -26,12 +26,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The health indicator and the observation decorator around the real remote client, against WireMock. */
+/**
+ * The health indicator and the observation decorator around the real remote client,
+ * against WireMock.
+ */
 class OnceOnlyRemoteHealthAndObservationTests {
 
 	private static final String API_KEY = "once_live_wiremock_secret";
 
-	/** The first call of a cold WebClient can take seconds on a busy machine; the timeout is tested elsewhere. */
+	/**
+	 * The first call of a cold WebClient can take seconds on a busy machine; the timeout
+	 * is tested elsewhere.
+	 */
 	private static final Duration GENEROUS = Duration.ofSeconds(15);
 
 	private final WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
@@ -41,11 +47,8 @@ class OnceOnlyRemoteHealthAndObservationTests {
 	@BeforeEach
 	void start() {
 		this.server.start();
-		this.remote = RemoteOnceOnly.create(RemoteOnceOnlySettings.builder(API_KEY)
-			.baseUrl(baseUrl())
-			.maxRetries(0)
-			.timeout(GENEROUS)
-			.build());
+		this.remote = RemoteOnceOnly
+			.create(RemoteOnceOnlySettings.builder(API_KEY).baseUrl(baseUrl()).maxRetries(0).timeout(GENEROUS).build());
 	}
 
 	@AfterEach

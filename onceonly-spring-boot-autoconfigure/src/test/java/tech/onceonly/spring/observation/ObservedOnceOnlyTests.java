@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiToolResult;
@@ -31,6 +32,7 @@ import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.LocalOnceOnly;
@@ -39,7 +41,10 @@ import tech.onceonly.store.memory.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The onceonly.client observation and the OnceOnly counters around a real local engine and a stub remote. */
+/**
+ * The onceonly.client observation and the OnceOnly counters around a real local engine
+ * and a stub remote.
+ */
 class ObservedOnceOnlyTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -91,8 +96,8 @@ class ObservedOnceOnlyTests {
 		OnceOnly client = observe(this.engine);
 		AtomicInteger runs = new AtomicInteger();
 		for (int i = 0; i < 3; i++) {
-			AiResult result = client.ai().runFn("report:q3", () -> Map.of("n", runs.incrementAndGet()),
-					RunFnOptions.defaults());
+			AiResult result = client.ai()
+				.runFn("report:q3", () -> Map.of("n", runs.incrementAndGet()), RunFnOptions.defaults());
 			assertThat(result.result()).containsEntry("n", 1);
 		}
 		assertThat(count("run_fn", "executed")).isEqualTo(1);
@@ -102,10 +107,9 @@ class ObservedOnceOnlyTests {
 	@Test
 	void runFnWhoseFunctionThrowsShouldBeFailedWithTheExceptionName() {
 		OnceOnly client = observe(this.engine);
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> client.ai()
-			.runFn("boom", () -> {
-				throw new IllegalStateException("no");
-			}, RunFnOptions.defaults()));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> client.ai().runFn("boom", () -> {
+			throw new IllegalStateException("no");
+		}, RunFnOptions.defaults()));
 		assertThat(this.meters.get("onceonly.client")
 			.tags("operation", "run_fn", "outcome", "failed", "exception", "IllegalStateException")
 			.timer()
@@ -162,13 +166,13 @@ class ObservedOnceOnlyTests {
 		OnceOnly client = observe(this.engine);
 		assertThatExceptionOfType(StaleLeaseException.class)
 			.isThrownBy(() -> client.ai().extend("nobody", "lease-x", null));
-		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> client.gov().listPolicies());
+		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> client.checkLock(""));
 		assertThat(this.meters.get("onceonly.client")
 			.tags("operation", "extend", "outcome", "error", "exception", "StaleLeaseException")
 			.timer()
 			.count()).isEqualTo(1);
 		assertThat(this.meters.get("onceonly.client")
-			.tags("operation", "policy", "outcome", "error", "exception", "UnsupportedOperationException")
+			.tags("operation", "check_lock", "outcome", "error", "exception", "ValidationException")
 			.timer()
 			.count()).isEqualTo(1);
 	}
@@ -187,7 +191,8 @@ class ObservedOnceOnlyTests {
 			.tags("operation", "check_lock", "outcome", "fail_open", "backend", "remote")
 			.timer()
 			.count()).isEqualTo(1);
-		assertThat(this.meters.get("onceonly.fail.open").tags("operation", "check_lock", "reason", "timeout")
+		assertThat(this.meters.get("onceonly.fail.open")
+			.tags("operation", "check_lock", "reason", "timeout")
 			.counter()
 			.count()).isEqualTo(1.0);
 	}
@@ -203,7 +208,8 @@ class ObservedOnceOnlyTests {
 			.tags("decision", "blocked", "reason", "tool_explicitly_blocked")
 			.counter();
 		assertThat(blocked.getId().getTag("agent")).isNull();
-		assertThat(this.meters.get("onceonly.governance.decisions").tags("decision", "executed", "reason", "ok")
+		assertThat(this.meters.get("onceonly.governance.decisions")
+			.tags("decision", "executed", "reason", "ok")
 			.counter()
 			.count()).isEqualTo(1.0);
 	}
@@ -353,15 +359,12 @@ class ObservedOnceOnlyTests {
 		}
 
 		@Override
-		protected Timer newTimer(Meter.Id id,
-				DistributionStatisticConfig config,
-				PauseDetector pauseDetector) {
+		protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
 			throw new IllegalStateException("timer");
 		}
 
 		@Override
-		protected LongTaskTimer newLongTaskTimer(Meter.Id id,
-				DistributionStatisticConfig config) {
+		protected LongTaskTimer newLongTaskTimer(Meter.Id id, DistributionStatisticConfig config) {
 			throw new IllegalStateException("long task timer");
 		}
 

@@ -14,8 +14,8 @@ import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ReactiveOnceOnly;
 
 /**
- * A stand-in for a remote client in tests: answers are registered per method name; every other method throws
- * {@link UnsupportedOperationException}.
+ * A stand-in for a remote client in tests: answers are registered per method name; every
+ * other method throws {@link UnsupportedOperationException}.
  */
 public final class StubOnceOnly {
 
@@ -29,7 +29,10 @@ public final class StubOnceOnly {
 		return this;
 	}
 
-	/** Uses {@code reactive} as the client's reactive form instead of the blocking adapter. */
+	/**
+	 * Uses {@code reactive} as the client's reactive form instead of the blocking
+	 * adapter.
+	 */
 	public StubOnceOnly reactive(ReactiveOnceOnly reactive) {
 		this.reactive = reactive;
 		return this;

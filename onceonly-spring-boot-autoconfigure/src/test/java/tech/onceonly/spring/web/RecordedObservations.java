@@ -7,7 +7,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 
-/** An observation registry that records every stopped observation's name and key values, for assertions. */
+/**
+ * An observation registry that records every stopped observation's name and key values,
+ * for assertions.
+ */
 public final class RecordedObservations {
 
 	private final ObservationRegistry registry = ObservationRegistry.create();
@@ -40,7 +43,10 @@ public final class RecordedObservations {
 		return this.stopped;
 	}
 
-	/** {@code <key>=<value>} of every low-cardinality key value of each stopped observation, joined by commas. */
+	/**
+	 * {@code <key>=<value>} of every low-cardinality key value of each stopped
+	 * observation, joined by commas.
+	 */
 	public List<String> summaries() {
 		return this.stopped.stream().map(RecordedObservations::summary).toList();
 	}

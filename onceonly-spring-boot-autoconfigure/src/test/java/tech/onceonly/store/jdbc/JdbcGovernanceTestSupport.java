@@ -10,7 +10,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tech.onceonly.store.GovernanceTestClock;
 import tech.onceonly.store.TestServices;
 
-/** Pools, empty governance tables, and a JDBC governance store whose clock follows a test clock. */
+/**
+ * Pools, empty governance tables, and a JDBC governance store whose clock follows a test
+ * clock.
+ */
 public final class JdbcGovernanceTestSupport {
 
 	private static final String[] TABLES = { "policies", "agents", "counters", "audit", "tools", "events" };
@@ -26,7 +29,10 @@ public final class JdbcGovernanceTestSupport {
 		return dataSource;
 	}
 
-	/** A pool on the test PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}); skips or fails as TestServices says. */
+	/**
+	 * A pool on the test PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}); skips or fails
+	 * as TestServices says.
+	 */
 	public static HikariDataSource postgres() {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(TestServices.postgresUrl());
@@ -36,7 +42,10 @@ public final class JdbcGovernanceTestSupport {
 		return dataSource;
 	}
 
-	/** Another store instance on the tables of {@code store}, on the same clock shift (another JVM's view). */
+	/**
+	 * Another store instance on the tables of {@code store}, on the same clock shift
+	 * (another JVM's view).
+	 */
 	public static JdbcGovernanceStore sameData(DataSource dataSource, JdbcGovernanceStore store) {
 		JdbcGovernanceStore other = new JdbcGovernanceStore(dataSource);
 		other.setTimeOffset(store.getTimeOffset());
@@ -44,8 +53,9 @@ public final class JdbcGovernanceTestSupport {
 	}
 
 	/**
-	 * A store on {@code dataSource} with its tables created and emptied, its clock shifted to {@code clock} and kept
-	 * there whenever the test moves the clock (the database clock still runs on in between).
+	 * A store on {@code dataSource} with its tables created and emptied, its clock
+	 * shifted to {@code clock} and kept there whenever the test moves the clock (the
+	 * database clock still runs on in between).
 	 */
 	public static JdbcGovernanceStore store(DataSource dataSource, GovernanceTestClock clock) {
 		JdbcGovernanceStore store = new JdbcGovernanceStore(dataSource);

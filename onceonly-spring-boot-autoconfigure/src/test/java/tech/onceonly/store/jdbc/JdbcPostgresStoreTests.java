@@ -14,7 +14,9 @@ import tech.onceonly.store.TestServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The store contract and fuzz on a real PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}). */
+/**
+ * The store contract and fuzz on a real PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}).
+ */
 class JdbcPostgresStoreTests extends AbstractJdbcStoreTests {
 
 	private static HikariDataSource dataSource;

@@ -10,7 +10,10 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.contract.AbstractOnceOnlyContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
 
-/** The backend contract on the local engine with the JDBC store on PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}). */
+/**
+ * The backend contract on the local engine with the JDBC store on PostgreSQL
+ * ({@code ONCEONLY_TEST_POSTGRES_URL}).
+ */
 class PostgresContractTests extends AbstractOnceOnlyContractTests {
 
 	private static HikariDataSource dataSource;

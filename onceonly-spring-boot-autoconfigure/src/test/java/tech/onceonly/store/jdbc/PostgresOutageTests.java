@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * PostgreSQL stopped in the middle of a test: calls fail with a clear {@link StoreException}; after the restart every
- * completed lease is still there and duplicates are still refused.
+ * PostgreSQL stopped in the middle of a test: calls fail with a clear
+ * {@link StoreException}; after the restart every completed lease is still there and
+ * duplicates are still refused.
  */
 class PostgresOutageTests {
 
@@ -32,7 +33,8 @@ class PostgresOutageTests {
 			ServiceControl.run("onceonly_postgres_stop");
 			try {
 				assertThatExceptionOfType(StoreException.class)
-					.isThrownBy(() -> store.acquireLease(key, Duration.ofMinutes(1), UUID.randomUUID().toString(), null))
+					.isThrownBy(
+							() -> store.acquireLease(key, Duration.ofMinutes(1), UUID.randomUUID().toString(), null))
 					.withMessageStartingWith("The OnceOnly JDBC store could not acquire the lease (POSTGRESQL, tables "
 							+ "onceonly_locks/onceonly_leases)");
 			}
@@ -46,7 +48,10 @@ class PostgresOutageTests {
 		}
 	}
 
-	/** The pool may hand out one connection broken by the restart; the next call gets a fresh one. */
+	/**
+	 * The pool may hand out one connection broken by the restart; the next call gets a
+	 * fresh one.
+	 */
 	private static <T> T afterRecovery(Supplier<T> call) {
 		StoreException last = null;
 		for (int attempt = 0; attempt < 5; attempt++) {

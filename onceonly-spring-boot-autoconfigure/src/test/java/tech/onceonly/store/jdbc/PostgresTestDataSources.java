@@ -10,7 +10,10 @@ final class PostgresTestDataSources {
 	private PostgresTestDataSources() {
 	}
 
-	/** A pool of at most {@code size} connections as user postgres (trust auth), failing fast when the server is down. */
+	/**
+	 * A pool of at most {@code size} connections as user postgres (trust auth), failing
+	 * fast when the server is down.
+	 */
 	static HikariDataSource create(int size) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(TestServices.postgresUrl());

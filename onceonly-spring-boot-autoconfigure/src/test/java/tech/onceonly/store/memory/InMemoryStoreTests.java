@@ -11,7 +11,9 @@ import tech.onceonly.store.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What the in-memory store adds to the contract: its bound, its sweeping and its clock. */
+/**
+ * What the in-memory store adds to the contract: its bound, its sweeping and its clock.
+ */
 class InMemoryStoreTests {
 
 	private final MutableClock clock = MutableClock.startingAt2026();

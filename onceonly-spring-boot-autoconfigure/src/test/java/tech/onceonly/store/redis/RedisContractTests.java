@@ -10,7 +10,10 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.contract.AbstractOnceOnlyContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
 
-/** The backend contract on the local engine with the Redis store ({@code ONCEONLY_TEST_REDIS_URL}). */
+/**
+ * The backend contract on the local engine with the Redis store
+ * ({@code ONCEONLY_TEST_REDIS_URL}).
+ */
 class RedisContractTests extends AbstractOnceOnlyContractTests {
 
 	private static LettuceConnectionFactory connectionFactory;

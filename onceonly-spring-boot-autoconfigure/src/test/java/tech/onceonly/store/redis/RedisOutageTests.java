@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Redis shut down in the middle of a test: calls fail with a clear {@link StoreException}, and the store works again
- * once Redis is back. The test Redis runs without persistence, so its restart loses every key (as documented in
+ * Redis shut down in the middle of a test: calls fail with a clear
+ * {@link StoreException}, and the store works again once Redis is back. The test Redis
+ * runs without persistence, so its restart loses every key (as documented in
  * docs/stores.md): production Redis for OnceOnly needs AOF persistence.
  */
 class RedisOutageTests {
@@ -32,7 +33,8 @@ class RedisOutageTests {
 			try {
 				assertThatExceptionOfType(StoreException.class)
 					.isThrownBy(() -> store.completeLease(key, leaseId, "{}", null, Duration.ofDays(7)))
-					.withMessageStartingWith("The OnceOnly Redis store could not complete the lease (key prefix 'onceonly:')");
+					.withMessageStartingWith(
+							"The OnceOnly Redis store could not complete the lease (key prefix 'onceonly:')");
 			}
 			finally {
 				ServiceControl.run("onceonly_redis_start");

@@ -19,9 +19,10 @@ import tech.onceonly.client.AgentDisabledException;
 import tech.onceonly.client.OnceOnly;
 
 /**
- * The agent endpoint: {@code POST /agent/chat} runs Spring AI's ChatClient with governed tools, so repeated charges
- * run once, the refund is blocked by policy, the budget caps spend, and {@code POST /agent/{id}/disable} (the kill
- * switch) aborts the next chat with 423.
+ * The agent endpoint: {@code POST /agent/chat} runs Spring AI's ChatClient with governed
+ * tools, so repeated charges run once, the refund is blocked by policy, the budget caps
+ * spend, and {@code POST /agent/{id}/disable} (the kill switch) aborts the next chat with
+ * 423.
  */
 @RestController
 public class AgentController {

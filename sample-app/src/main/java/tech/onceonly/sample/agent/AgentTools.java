@@ -6,7 +6,9 @@ import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 import org.springframework.stereotype.Component;
 
-/** The agent's tools: a charge that must never run twice, and a refund the policy forbids. */
+/**
+ * The agent's tools: a charge that must never run twice, and a refund the policy forbids.
+ */
 @Component
 public class AgentTools {
 

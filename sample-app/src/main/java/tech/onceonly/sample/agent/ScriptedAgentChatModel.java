@@ -15,9 +15,10 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 
 /**
- * A stand-in for a real model, so the demo runs without network or API key: each line of the user's message,
- * {@code <tool> <arguments JSON>}, becomes one tool call (a fresh tool-call id each time, as real models do), and
- * the final answer lists the tool results the model received. Replace it with a provider starter's model.
+ * A stand-in for a real model, so the demo runs without network or API key: each line of
+ * the user's message, {@code <tool> <arguments JSON>}, becomes one tool call (a fresh
+ * tool-call id each time, as real models do), and the final answer lists the tool results
+ * the model received. Replace it with a provider starter's model.
  */
 public class ScriptedAgentChatModel implements ChatModel {
 
@@ -42,8 +43,8 @@ public class ScriptedAgentChatModel implements ChatModel {
 			String arguments = (space < 0) ? "{}" : line.substring(space + 1);
 			AssistantMessage call = AssistantMessage.builder()
 				.content("")
-				.toolCalls(List.of(new AssistantMessage.ToolCall("call-" + System.nanoTime(), "function", tool,
-						arguments)))
+				.toolCalls(List
+					.of(new AssistantMessage.ToolCall("call-" + System.nanoTime(), "function", tool, arguments)))
 				.build();
 			return new ChatResponse(List.of(new Generation(call)));
 		}

@@ -28,13 +28,13 @@ class AgentControllerTests {
 	@Test
 	void repeatedChargeShouldRunOnceAndRefundShouldBeBlocked() throws Exception {
 		int before = this.tools.charges();
-		chat("support-agent", "charge {\"orderId\":\"o-1\",\"amount\":500}\\ncharge {\"amount\":500,\"orderId\":\"o-1\"}"
-				+ "\\ncharge {\"orderId\":\"o-1\",\"amount\":500}\\nrefund {\"orderId\":\"o-1\"}")
+		chat("support-agent",
+				"charge {\"orderId\":\"o-1\",\"amount\":500}\\ncharge {\"amount\":500,\"orderId\":\"o-1\"}"
+						+ "\\ncharge {\"orderId\":\"o-1\",\"amount\":500}\\nrefund {\"orderId\":\"o-1\"}")
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.answer").value("\"charged o-1 500 (charge #" + (before + 1) + ")\"\n"
-					+ "\"charged o-1 500 (charge #" + (before + 1) + ")\"\n"
-					+ "\"charged o-1 500 (charge #" + (before + 1) + ")\"\n"
-					+ "Tool 'refund' was blocked by policy: tool_explicitly_blocked"));
+					+ "\"charged o-1 500 (charge #" + (before + 1) + ")\"\n" + "\"charged o-1 500 (charge #"
+					+ (before + 1) + ")\"\n" + "Tool 'refund' was blocked by policy: tool_explicitly_blocked"));
 		assertThat(this.tools.charges()).isEqualTo(before + 1);
 	}
 

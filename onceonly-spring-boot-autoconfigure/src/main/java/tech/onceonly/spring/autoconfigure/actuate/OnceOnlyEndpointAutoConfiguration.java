@@ -14,8 +14,9 @@ import tech.onceonly.spring.actuate.OnceOnlyEndpoint;
 import tech.onceonly.spring.actuate.OnceOnlyEndpointWebExtension;
 
 /**
- * Auto-configuration of the {@code onceonly} actuator endpoint, when it is available (enabled and exposed). Its
- * write operations stay refused unless {@code onceonly.endpoint.write-enabled=true}.
+ * Auto-configuration of the {@code onceonly} actuator endpoint, when it is available
+ * (enabled and exposed). Its write operations stay refused unless
+ * {@code onceonly.endpoint.write-enabled=true}.
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })

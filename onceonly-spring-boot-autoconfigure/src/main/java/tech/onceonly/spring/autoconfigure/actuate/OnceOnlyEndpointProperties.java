@@ -2,13 +2,17 @@ package tech.onceonly.spring.autoconfigure.actuate;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Configuration of the {@code onceonly} actuator endpoint under {@code onceonly.endpoint.*}. */
+/**
+ * Configuration of the {@code onceonly} actuator endpoint under
+ * {@code onceonly.endpoint.*}.
+ */
 @ConfigurationProperties("onceonly.endpoint")
 public class OnceOnlyEndpointProperties {
 
 	/**
-	 * Whether the endpoint's write operations (releasing a lock or lease, disabling or enabling an agent) are
-	 * allowed. Off by default; the endpoint must also be exposed, and the application must secure it.
+	 * Whether the endpoint's write operations (releasing a lock or lease, disabling or
+	 * enabling an agent) are allowed. Off by default; the endpoint must also be exposed,
+	 * and the application must secure it.
 	 */
 	private boolean writeEnabled = false;
 

@@ -19,12 +19,14 @@ import tech.onceonly.ai.IdempotentToolCalls;
 import tech.onceonly.ai.LocalAgentToolGovernor;
 import tech.onceonly.ai.RemoteAgentToolGovernor;
 import tech.onceonly.ai.ToolArguments;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 
 /**
- * Auto-configuration of the framework-neutral agent tool governance: the {@link AgentToolGovernor} (the local
- * engine's pipeline, or the remote client), agent identity, and the {@code make_idempotent_tool} helper.
+ * Auto-configuration of the framework-neutral agent tool governance: the
+ * {@link AgentToolGovernor} (the local engine's pipeline, or the remote client), agent
+ * identity, and the {@code make_idempotent_tool} helper.
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnBean(OnceOnly.class)
@@ -48,7 +50,7 @@ public final class OnceOnlyAiAutoConfiguration {
 	@ConditionalOnMissingBean
 	AgentToolGovernor onceOnlyAgentToolGovernor(OnceOnly onceOnly, ToolArguments arguments,
 			OnceOnlyAiProperties properties) {
-		if (onceOnly instanceof LocalOnceOnly local) {
+		if (DelegatingOnceOnly.unwrap(onceOnly) instanceof LocalOnceOnly local) {
 			return new LocalAgentToolGovernor(local.governance(), arguments);
 		}
 		return new RemoteAgentToolGovernor(onceOnly, arguments,

@@ -14,21 +14,28 @@ public class OnceOnlyAiProperties {
 	/** Whether AI agent tool governance is auto-configured. */
 	private boolean enabled = true;
 
-	/** Agent id of tool calls whose context names no agent (no "onceonly.agent_id" entry and no memory id). */
+	/**
+	 * Agent id of tool calls whose context names no agent (no "onceonly.agent_id" entry
+	 * and no memory id).
+	 */
 	private @Nullable String defaultAgentId;
 
 	/**
-	 * Whether a tool call without an agent id is refused with MissingAgentIdException (fail-closed); when false it
-	 * runs ungoverned.
+	 * Whether a tool call without an agent id is refused with MissingAgentIdException
+	 * (fail-closed); when false it runs ungoverned.
 	 */
 	private boolean requireAgentId = true;
 
-	/** Whether a conversation (LangChain4j memory) id names the agent when the context has no "onceonly.agent_id". */
+	/**
+	 * Whether a conversation (LangChain4j memory) id names the agent when the context has
+	 * no "onceonly.agent_id".
+	 */
 	private boolean agentIdFromMemoryId = true;
 
 	/**
-	 * Whether the conversation id scopes dedup when the context has no "onceonly.run_id": the same call in another
-	 * conversation then runs again. Off: identical calls of one agent are deduplicated across conversations.
+	 * Whether the conversation id scopes dedup when the context has no "onceonly.run_id":
+	 * the same call in another conversation then runs again. Off: identical calls of one
+	 * agent are deduplicated across conversations.
 	 */
 	private boolean dedupByRun = false;
 
@@ -97,8 +104,9 @@ public class OnceOnlyAiProperties {
 	public static class Remote {
 
 		/**
-		 * Tools registered on the OnceOnly server: their calls go to ai.runTool and the server applies the whole
-		 * pipeline. Other tools run in-process, exactly once, with only the policy's allow/block lists checked.
+		 * Tools registered on the OnceOnly server: their calls go to ai.runTool and the
+		 * server applies the whole pipeline. Other tools run in-process, exactly once,
+		 * with only the policy's allow/block lists checked.
 		 */
 		private List<String> registeredTools = new ArrayList<>();
 
@@ -154,8 +162,8 @@ public class OnceOnlyAiProperties {
 	public static class SpringAi {
 
 		/**
-		 * Whether ToolCallingManager and ToolCallbackResolver beans are decorated so every tool callback they execute
-		 * is governed.
+		 * Whether ToolCallingManager and ToolCallbackResolver beans are decorated so
+		 * every tool callback they execute is governed.
 		 */
 		private boolean governToolCallingManager = true;
 

@@ -10,8 +10,8 @@ import tech.onceonly.ai.AgentToolGovernance;
 import tech.onceonly.ai.langchain4j.GovernedToolErrorHandler;
 
 /**
- * Auto-configuration of LangChain4j tool governance: a {@link GovernedToolErrorHandler} bean, to register on
- * {@code AiServices} so the kill switch aborts the service call.
+ * Auto-configuration of LangChain4j tool governance: a {@link GovernedToolErrorHandler}
+ * bean, to register on {@code AiServices} so the kill switch aborts the service call.
  */
 @AutoConfiguration(after = OnceOnlyAiAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.langchain4j.service.tool.ToolExecutor")

@@ -11,8 +11,9 @@ import tech.onceonly.ai.AgentToolGovernance;
 import tech.onceonly.ai.springai.GovernedToolCallingPostProcessor;
 
 /**
- * Auto-configuration of Spring AI tool governance: decorates the {@code ToolCallingManager} and
- * {@code ToolCallbackResolver} beans so every tool callback they execute is governed.
+ * Auto-configuration of Spring AI tool governance: decorates the
+ * {@code ToolCallingManager} and {@code ToolCallbackResolver} beans so every tool
+ * callback they execute is governed.
  */
 @AutoConfiguration(after = OnceOnlyAiAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.ai.model.tool.ToolCallingManager")

@@ -27,9 +27,10 @@ import tech.onceonly.spring.aop.OnceOnlyAnnotationAdvisor;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 
 /**
- * Auto-configuration of {@code @Idempotent} and {@code @IdempotentAi}: the advisor (ordered by
- * {@code onceonly.annotations.order}), an auto-proxy creator when the application has none, and the startup check
- * for annotated methods a proxy cannot intercept. Needs Spring AOP and an {@link OnceOnly} bean.
+ * Auto-configuration of {@code @Idempotent} and {@code @IdempotentAi}: the advisor
+ * (ordered by {@code onceonly.annotations.order}), an auto-proxy creator when the
+ * application has none, and the startup check for annotated methods a proxy cannot
+ * intercept. Needs Spring AOP and an {@link OnceOnly} bean.
  */
 @AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
 		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
@@ -39,12 +40,15 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 @Import(OnceOnlyAnnotationsAutoConfiguration.AutoProxyRegistrar.class)
 public final class OnceOnlyAnnotationsAutoConfiguration {
 
-	/** The advisor's order when {@code onceonly.annotations.order} is not set: outside {@code @Transactional}. */
+	/**
+	 * The advisor's order when {@code onceonly.annotations.order} is not set: outside
+	 * {@code @Transactional}.
+	 */
 	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	/**
-	 * The advisor; static and resolving the client and the mapper lazily, so creating it early (as auto-proxy
-	 * creators do) initializes nothing else.
+	 * The advisor; static and resolving the client and the mapper lazily, so creating it
+	 * early (as auto-proxy creators do) initializes nothing else.
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -54,11 +58,14 @@ public final class OnceOnlyAnnotationsAutoConfiguration {
 			Environment environment) {
 		OnceOnlyAnnotationAdvisor advisor = new OnceOnlyAnnotationAdvisor(client::getObject,
 				() -> jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), beanFactory);
-		advisor.setOrder(Binder.get(environment).bind("onceonly.annotations.order", Integer.class).orElse(DEFAULT_ORDER));
+		advisor
+			.setOrder(Binder.get(environment).bind("onceonly.annotations.order", Integer.class).orElse(DEFAULT_ORDER));
 		return advisor;
 	}
 
-	/** Warns about annotated methods a proxy cannot intercept (private, static, final). */
+	/**
+	 * Warns about annotated methods a proxy cannot intercept (private, static, final).
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "onceonly.annotations.validate", matchIfMissing = true)
 	@ConditionalOnMissingBean
@@ -66,7 +73,10 @@ public final class OnceOnlyAnnotationsAutoConfiguration {
 		return new IdempotentMethodValidator();
 	}
 
-	/** Registers Spring's infrastructure auto-proxy creator unless a (more capable) one is registered already. */
+	/**
+	 * Registers Spring's infrastructure auto-proxy creator unless a (more capable) one is
+	 * registered already.
+	 */
 	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
 
 		@Override

@@ -28,6 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.engine.governance.GovernanceEngine;
@@ -41,11 +42,13 @@ import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.redis.RedisGovernanceStore;
 
 /**
- * Auto-configuration of agent governance: the governance store that matches {@code onceonly.store.type} (JDBC or
- * Redis, so policies, the kill switch, budgets and the audit log are shared by every JVM; in memory otherwise), and
- * the {@code @GovernedTool} advisor (switched with {@code onceonly.annotations.enabled}, like the other OnceOnly
- * annotations) with an auto-proxy creator when the application has none. Governed methods run in the local engine's
- * governance pipeline; with the remote client a governed call fails, saying so, because the hosted API executes only
+ * Auto-configuration of agent governance: the governance store that matches
+ * {@code onceonly.store.type} (JDBC or Redis, so policies, the kill switch, budgets and
+ * the audit log are shared by every JVM; in memory otherwise), and the
+ * {@code @GovernedTool} advisor (switched with {@code onceonly.annotations.enabled}, like
+ * the other OnceOnly annotations) with an auto-proxy creator when the application has
+ * none. Governed methods run in the local engine's governance pipeline; with the remote
+ * client a governed call fails, saying so, because the hosted API executes only
  * registered HTTP tools.
  */
 @AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
@@ -62,7 +65,10 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 	@Import(AutoProxyRegistrar.class)
 	static class GovernedToolConfiguration {
 
-		/** The advisor; static and resolving the client and the mapper at the first governed call. */
+		/**
+		 * The advisor; static and resolving the client and the mapper at the first
+		 * governed call.
+		 */
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		@ConditionalOnMissingBean
@@ -76,7 +82,10 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 
 	}
 
-	/** The JDBC governance store beside the JDBC lease store, with the same tables prefix and schema policy. */
+	/**
+	 * The JDBC governance store beside the JDBC lease store, with the same tables prefix
+	 * and schema policy.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ JdbcTemplate.class, EmbeddedDatabaseConnection.class })
 	@ConditionalOnProperty(prefix = "onceonly.store", name = "type", havingValue = "jdbc")
@@ -121,7 +130,7 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 	}
 
 	private static GovernanceEngine governance(OnceOnly client) {
-		if (client instanceof LocalOnceOnly local) {
+		if (DelegatingOnceOnly.unwrap(client) instanceof LocalOnceOnly local) {
 			return local.governance();
 		}
 		throw new IllegalStateException("@GovernedTool needs the local engine (onceonly.mode=local), but the OnceOnly "
@@ -129,7 +138,10 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 				+ "(gov().createTool) and call it with ai().runTool");
 	}
 
-	/** Registers Spring's infrastructure auto-proxy creator unless a (more capable) one is registered already. */
+	/**
+	 * Registers Spring's infrastructure auto-proxy creator unless a (more capable) one is
+	 * registered already.
+	 */
 	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
 
 		@Override

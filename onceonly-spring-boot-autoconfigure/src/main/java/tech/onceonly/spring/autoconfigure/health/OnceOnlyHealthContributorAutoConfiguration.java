@@ -14,8 +14,8 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
 
 /**
- * Auto-configuration of the {@code onceonly} health indicator; {@code management.health.onceonly.enabled=false}
- * turns it off.
+ * Auto-configuration of the {@code onceonly} health indicator;
+ * {@code management.health.onceonly.enabled=false} turns it off.
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
@@ -24,7 +24,10 @@ import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
 @EnableConfigurationProperties(OnceOnlyHealthProperties.class)
 public final class OnceOnlyHealthContributorAutoConfiguration {
 
-	/** The default base URL of the OnceOnly API, used for the host detail when none is configured. */
+	/**
+	 * The default base URL of the OnceOnly API, used for the host detail when none is
+	 * configured.
+	 */
 	static final String DEFAULT_BASE_URL = "https://api.onceonly.tech/v1";
 
 	@Bean

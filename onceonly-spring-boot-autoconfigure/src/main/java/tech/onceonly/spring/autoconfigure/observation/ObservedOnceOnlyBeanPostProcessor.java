@@ -12,9 +12,10 @@ import tech.onceonly.spring.observation.OnceOnlyClientObservationConvention;
 import tech.onceonly.spring.observation.OnceOnlyMeters;
 
 /**
- * Wraps every {@link OnceOnly} bean in an {@link ObservedOnceOnly} when an {@link ObservationRegistry} is available.
- * Collaborators are looked up lazily, when the client bean is created, so that this post-processor does not make
- * them initialize early.
+ * Wraps every {@link OnceOnly} bean in an {@link ObservedOnceOnly} when an
+ * {@link ObservationRegistry} is available. Collaborators are looked up lazily, when the
+ * client bean is created, so that this post-processor does not make them initialize
+ * early.
  */
 final class ObservedOnceOnlyBeanPostProcessor implements BeanPostProcessor {
 
@@ -44,11 +45,11 @@ final class ObservedOnceOnlyBeanPostProcessor implements BeanPostProcessor {
 		if (registry == null) {
 			return bean;
 		}
-		OnceOnlyObservabilityProperties settings = this.properties
-			.getIfAvailable(OnceOnlyObservabilityProperties::new);
+		OnceOnlyObservabilityProperties settings = this.properties.getIfAvailable(OnceOnlyObservabilityProperties::new);
 		MeterRegistry meters = this.meterRegistry.getIfUnique();
-		OnceOnlyMeters counters = (meters != null) ? new OnceOnlyMeters(meters,
-				settings.getAgentTag().isEnabled(), settings.getAgentTag().getMaxAgents()) : null;
+		OnceOnlyMeters counters = (meters != null)
+				? new OnceOnlyMeters(meters, settings.getAgentTag().isEnabled(), settings.getAgentTag().getMaxAgents())
+				: null;
 		return new ObservedOnceOnly(client, registry, this.convention.getIfUnique(), counters);
 	}
 

@@ -2,13 +2,17 @@ package tech.onceonly.spring.autoconfigure.observation;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Configuration of OnceOnly's observations and meters under {@code onceonly.observability.*}. */
+/**
+ * Configuration of OnceOnly's observations and meters under
+ * {@code onceonly.observability.*}.
+ */
 @ConfigurationProperties("onceonly.observability")
 public class OnceOnlyObservabilityProperties {
 
 	/**
-	 * Whether OnceOnly client calls are recorded as "onceonly.client" observations (and the fail-open and
-	 * governance-decision counters kept) when an ObservationRegistry is present.
+	 * Whether OnceOnly client calls are recorded as "onceonly.client" observations (and
+	 * the fail-open and governance-decision counters kept) when an ObservationRegistry is
+	 * present.
 	 */
 	private boolean enabled = true;
 
@@ -31,12 +35,16 @@ public class OnceOnlyObservabilityProperties {
 	public static class AgentTag {
 
 		/**
-		 * Whether "onceonly.governance.decisions" carries the agent id as the "agent" tag. Off by default: agent ids
-		 * can be many, and every value is a new time series.
+		 * Whether "onceonly.governance.decisions" carries the agent id as the "agent"
+		 * tag. Off by default: agent ids can be many, and every value is a new time
+		 * series.
 		 */
 		private boolean enabled = false;
 
-		/** Most distinct agent ids used as tag values; decisions of further agents are tagged "other". */
+		/**
+		 * Most distinct agent ids used as tag values; decisions of further agents are
+		 * tagged "other".
+		 */
 		private int maxAgents = 100;
 
 		public boolean isEnabled() {

@@ -15,9 +15,11 @@ import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.spring.observation.OnceOnlyClientObservationConvention;
 
 /**
- * Auto-configuration that observes the {@link OnceOnly} client with Micrometer: the client bean is decorated with
- * {@link ObservedOnceOnly} when an {@link ObservationRegistry} bean exists and {@code onceonly.observability.enabled}
- * is not false. A {@link OnceOnlyClientObservationConvention} bean replaces the default convention.
+ * Auto-configuration that observes the {@link OnceOnly} client with Micrometer: the
+ * client bean is decorated with {@link ObservedOnceOnly} when an
+ * {@link ObservationRegistry} bean exists and {@code onceonly.observability.enabled} is
+ * not false. A {@link OnceOnlyClientObservationConvention} bean replaces the default
+ * convention.
  */
 @AutoConfiguration(afterName = { "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration",
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",

@@ -19,9 +19,9 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.jdbc.JdbcStore;
 
 /**
- * Auto-configuration of the {@link JdbcStore} on the application's {@link DataSource} when
- * {@code onceonly.store.type=jdbc}, creating its tables at startup as {@code onceonly.store.jdbc.initialize-schema}
- * says.
+ * Auto-configuration of the {@link JdbcStore} on the application's {@link DataSource}
+ * when {@code onceonly.store.type=jdbc}, creating its tables at startup as
+ * {@code onceonly.store.jdbc.initialize-schema} says.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		beforeName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")

@@ -16,8 +16,9 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * Auto-configuration of the {@link RedisStore} on the application's {@link RedisConnectionFactory} (standalone,
- * sentinel or cluster) when {@code onceonly.store.type=redis}.
+ * Auto-configuration of the {@link RedisStore} on the application's
+ * {@link RedisConnectionFactory} (standalone, sentinel or cluster) when
+ * {@code onceonly.store.type=redis}.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		beforeName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")

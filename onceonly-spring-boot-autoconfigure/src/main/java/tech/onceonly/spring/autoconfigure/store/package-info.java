@@ -1,5 +1,6 @@
 /**
- * Auto-configuration of the durable stores (JDBC and Redis), each chosen with {@code onceonly.store.type}.
+ * Auto-configuration of the durable stores (JDBC and Redis), each chosen with
+ * {@code onceonly.store.type}.
  */
 @NullMarked
 package tech.onceonly.spring.autoconfigure.store;

@@ -15,16 +15,25 @@ import tech.onceonly.spring.web.idempotency.IdempotencyKeySettings;
 @ConfigurationProperties("onceonly.idempotency-key")
 public class OnceOnlyIdempotencyKeyProperties {
 
-	/** Whether Idempotency-Key support is on (for @IdempotencyKey handlers and the configured paths). */
+	/**
+	 * Whether Idempotency-Key support is on (for @IdempotencyKey handlers and the
+	 * configured paths).
+	 */
 	private boolean enabled = true;
 
-	/** Path patterns (such as /api/payments/**) guarded without an annotation, for the configured methods. */
+	/**
+	 * Path patterns (such as /api/payments/**) guarded without an annotation, for the
+	 * configured methods.
+	 */
 	private List<String> paths = new ArrayList<>();
 
 	/** HTTP methods the path patterns apply to. */
 	private List<String> methods = new ArrayList<>(List.of("POST", "PATCH"));
 
-	/** Whether a request to a configured path without an Idempotency-Key is refused with 400. */
+	/**
+	 * Whether a request to a configured path without an Idempotency-Key is refused with
+	 * 400.
+	 */
 	private boolean required = true;
 
 	/** How long a request being processed keeps its key; retries meanwhile get 409. */
@@ -33,31 +42,43 @@ public class OnceOnlyIdempotencyKeyProperties {
 	/** The longest Idempotency-Key accepted. */
 	private int maxKeyLength = 255;
 
-	/** Whether unquoted keys (Idempotency-Key: abc) are accepted besides RFC 8941 strings ("abc"). */
+	/**
+	 * Whether unquoted keys (Idempotency-Key: abc) are accepted besides RFC 8941 strings
+	 * ("abc").
+	 */
 	private boolean allowBareTokens = true;
 
 	/** The largest request body fingerprinted; larger keyed requests get 413. */
 	private DataSize maxRequestBodySize = DataSize.ofMegabytes(1);
 
 	/**
-	 * The largest response body stored for replay; a larger body is not stored, and replays carry the status and
-	 * headers only.
+	 * The largest response body stored for replay; a larger body is not stored, and
+	 * replays carry the status and headers only.
 	 */
 	private DataSize maxStoredBodySize = DataSize.ofKilobytes(64);
 
 	/** Response headers stored and replayed besides the status and body. */
 	private List<String> replayHeaders = new ArrayList<>(List.of("Content-Type", "Location"));
 
-	/** Whether 4xx answers (except 408, 409, 425 and 429) are stored and replayed rather than released. */
+	/**
+	 * Whether 4xx answers (except 408, 409, 425 and 429) are stored and replayed rather
+	 * than released.
+	 */
 	private boolean replayClientErrors = true;
 
-	/** Whether 5xx answers are stored and replayed rather than released (exceptions are always released). */
+	/**
+	 * Whether 5xx answers are stored and replayed rather than released (exceptions are
+	 * always released).
+	 */
 	private boolean replayServerErrors = false;
 
 	/** The Retry-After sent with 409 (and 503) when the backend gives no hint. */
 	private Duration retryAfter = Duration.ofSeconds(1);
 
-	/** A header naming the caller's tenant, set by a trusted gateway, that scopes keys besides the principal. */
+	/**
+	 * A header naming the caller's tenant, set by a trusted gateway, that scopes keys
+	 * besides the principal.
+	 */
 	private @Nullable String tenantHeader;
 
 	public boolean isEnabled() {
@@ -172,12 +193,15 @@ public class OnceOnlyIdempotencyKeyProperties {
 		this.tenantHeader = tenantHeader;
 	}
 
-	/** The settings these properties describe; fails naming the property when one is out of range. */
+	/**
+	 * The settings these properties describe; fails naming the property when one is out
+	 * of range.
+	 */
 	public IdempotencyKeySettings toSettings() {
 		return new IdempotencyKeySettings(this.paths, new LinkedHashSet<>(this.methods), this.required, this.leaseTtl,
 				this.maxKeyLength, this.allowBareTokens, this.maxRequestBodySize.toBytes(),
-				this.maxStoredBodySize.toBytes(), this.replayHeaders, this.replayClientErrors,
-				this.replayServerErrors, this.retryAfter,
+				this.maxStoredBodySize.toBytes(), this.replayHeaders, this.replayClientErrors, this.replayServerErrors,
+				this.retryAfter,
 				(this.tenantHeader != null && !this.tenantHeader.isBlank()) ? this.tenantHeader.trim() : null);
 	}
 

@@ -23,9 +23,10 @@ import tech.onceonly.spring.web.reactive.ReactiveIdempotencyKeyScopeResolver;
 import tech.onceonly.spring.web.reactive.ReactiveWebhookFilter;
 
 /**
- * {@code @IdempotentWebhook} and Idempotency-Key support for WebFlux applications that have an {@link OnceOnly}
- * bean: two {@link WebFilter}s on the reactive client, which find annotated handlers through WebFlux's
- * {@code requestMappingHandlerMapping}. Each feature has its own {@code enabled} flag.
+ * {@code @IdempotentWebhook} and Idempotency-Key support for WebFlux applications that
+ * have an {@link OnceOnly} bean: two {@link WebFilter}s on the reactive client, which
+ * find annotated handlers through WebFlux's {@code requestMappingHandlerMapping}. Each
+ * feature has its own {@code enabled} flag.
  */
 @AutoConfiguration(afterName = { "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration",
 		"org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration" })

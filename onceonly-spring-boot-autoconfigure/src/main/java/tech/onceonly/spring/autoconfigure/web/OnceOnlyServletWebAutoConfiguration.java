@@ -25,9 +25,10 @@ import tech.onceonly.spring.web.webhook.WebhookBodyCachingFilter;
 import tech.onceonly.spring.web.webhook.WebhookIdempotencyInterceptor;
 
 /**
- * {@code @IdempotentWebhook} and Idempotency-Key support for Spring MVC applications that have an {@link OnceOnly}
- * bean (from the OnceOnly auto-configuration or their own): the servlet filters that make bodies re-readable and
- * capture responses, and the interceptors that guard handlers. Each feature has its own {@code enabled} flag.
+ * {@code @IdempotentWebhook} and Idempotency-Key support for Spring MVC applications that
+ * have an {@link OnceOnly} bean (from the OnceOnly auto-configuration or their own): the
+ * servlet filters that make bodies re-readable and capture responses, and the
+ * interceptors that guard handlers. Each feature has its own {@code enabled} flag.
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -15,15 +15,22 @@ public class OnceOnlyWebhookProperties {
 	private boolean enabled = true;
 
 	/**
-	 * How long a delivery being handled keeps its key when the annotation sets no lease time; a handler that runs
-	 * longer may be run again by a retry, and a crashed handler's key frees after it.
+	 * How long a delivery being handled keeps its key when the annotation sets no lease
+	 * time; a handler that runs longer may be run again by a retry, and a crashed
+	 * handler's key frees after it.
 	 */
 	private Duration leaseTtl = Duration.ofMinutes(5);
 
-	/** The 2xx status answered to a delivery that was already handled (so the provider stops retrying). */
+	/**
+	 * The 2xx status answered to a delivery that was already handled (so the provider
+	 * stops retrying).
+	 */
 	private int duplicateStatus = 200;
 
-	/** The largest body read to find a delivery id; larger deliveries to guarded handlers get 413. */
+	/**
+	 * The largest body read to find a delivery id; larger deliveries to guarded handlers
+	 * get 413.
+	 */
 	private DataSize maxBodySize = DataSize.ofMegabytes(1);
 
 	/** The Retry-After sent with 409 (and 503) when the backend gives no hint. */
@@ -69,7 +76,10 @@ public class OnceOnlyWebhookProperties {
 		this.retryAfter = retryAfter;
 	}
 
-	/** The settings these properties describe; fails naming the property when one is out of range. */
+	/**
+	 * The settings these properties describe; fails naming the property when one is out
+	 * of range.
+	 */
 	public WebhookSettings toSettings() {
 		return new WebhookSettings(this.leaseTtl, this.duplicateStatus, this.maxBodySize.toBytes(), this.retryAfter);
 	}

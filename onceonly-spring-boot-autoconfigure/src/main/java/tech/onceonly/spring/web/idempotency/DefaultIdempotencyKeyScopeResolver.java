@@ -6,9 +6,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Scopes keys by {@link HttpServletRequest#getUserPrincipal()} (set by Spring Security or the container) and, when
- * configured, by a tenant header. The tenant header must be set by a trusted gateway: a client could otherwise name
- * another tenant. Requests with neither share the {@code anonymous} scope.
+ * Scopes keys by {@link HttpServletRequest#getUserPrincipal()} (set by Spring Security or
+ * the container) and, when configured, by a tenant header. The tenant header must be set
+ * by a trusted gateway: a client could otherwise name another tenant. Requests with
+ * neither share the {@code anonymous} scope.
  */
 public final class DefaultIdempotencyKeyScopeResolver implements IdempotencyKeyScopeResolver {
 

@@ -21,10 +21,12 @@ import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
- * The servlet half of Idempotency-Key support: wraps each request that carries an {@code Idempotency-Key} header so
- * {@link IdempotencyKeyInterceptor} can fingerprint its body and this filter can capture the response; once the
- * handler has answered, stores the response with the lease's completion (or releases the key, following
- * {@link IdempotencyKeyRules}) and only then sends it. Requests without the header pass untouched.
+ * The servlet half of Idempotency-Key support: wraps each request that carries an
+ * {@code Idempotency-Key} header so {@link IdempotencyKeyInterceptor} can fingerprint its
+ * body and this filter can capture the response; once the handler has answered, stores
+ * the response with the lease's completion (or releases the key, following
+ * {@link IdempotencyKeyRules}) and only then sends it. Requests without the header pass
+ * untouched.
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordered {
 
@@ -105,8 +107,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 						this.rules.storedHeaders((name) -> headerValues(response, name)),
 						response.getContentAsByteArray(), pending.fingerprint());
 				try {
-					this.onceOnly.ai().complete(pending.key(), pending.leaseId(), stored.toResult(),
-							pending.fingerprint());
+					this.onceOnly.ai()
+						.complete(pending.key(), pending.leaseId(), stored.toResult(), pending.fingerprint());
 					pending.observation().stop(IdempotencyKeyRules.EXECUTED, null);
 				}
 				catch (RuntimeException ex) {

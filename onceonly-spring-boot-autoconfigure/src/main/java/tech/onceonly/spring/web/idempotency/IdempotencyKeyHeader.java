@@ -5,9 +5,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses the {@code Idempotency-Key} header as an RFC 8941 Item whose value is a String ({@code "8e03…"}), with any
- * parameters ignored. Bare values made only of token characters ({@code 8e03…} without quotes) are accepted too when
- * leniency is on, because many clients send them; their value is the text as sent. Keys must be 1 to
+ * Parses the {@code Idempotency-Key} header as an RFC 8941 Item whose value is a String
+ * ({@code "8e03…"}), with any parameters ignored. Bare values made only of token
+ * characters ({@code 8e03…} without quotes) are accepted too when leniency is on, because
+ * many clients send them; their value is the text as sent. Keys must be 1 to
  * {@code maxLength} printable ASCII characters.
  */
 public final class IdempotencyKeyHeader {
@@ -93,8 +94,8 @@ public final class IdempotencyKeyHeader {
 			return Parsed.invalid("The Idempotency-Key is empty");
 		}
 		if (value.length() > maxLength) {
-			return Parsed.invalid("The Idempotency-Key is " + value.length() + " characters long; at most "
-					+ maxLength + " are allowed");
+			return Parsed.invalid("The Idempotency-Key is " + value.length() + " characters long; at most " + maxLength
+					+ " are allowed");
 		}
 		return new Parsed(value, null);
 	}

@@ -36,12 +36,14 @@ import tech.onceonly.spring.web.ServletAnswers;
 import tech.onceonly.spring.web.WebObservation;
 
 /**
- * The Spring MVC half of Idempotency-Key support: for handlers annotated with {@link IdempotencyKey}, or requests
- * matching {@code onceonly.idempotency-key.paths}, it checks the header (400 when missing or invalid), fingerprints
- * the request, and leases the key scoped by caller, method and route before the handler runs. A retry of a finished
- * request gets the stored response replayed with {@code Idempotent-Replayed: true} (or 422 when its payload differs),
- * a retry while the first is running gets 409 with {@code Retry-After}. {@link IdempotencyKeyFilter} stores the
- * first response afterwards.
+ * The Spring MVC half of Idempotency-Key support: for handlers annotated with
+ * {@link IdempotencyKey}, or requests matching {@code onceonly.idempotency-key.paths}, it
+ * checks the header (400 when missing or invalid), fingerprints the request, and leases
+ * the key scoped by caller, method and route before the handler runs. A retry of a
+ * finished request gets the stored response replayed with
+ * {@code Idempotent-Replayed: true} (or 422 when its payload differs), a retry while the
+ * first is running gets 409 with {@code Retry-After}. {@link IdempotencyKeyFilter} stores
+ * the first response afterwards.
  */
 public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 
@@ -66,7 +68,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings (shared with the filter)
 	 * @param scopeResolver names the caller
-	 * @param observationRegistry the registry observations go to, or {@code null} for none
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
 	 */
 	public IdempotencyKeyInterceptor(OnceOnly onceOnly, IdempotencyKeySettings settings,
 			IdempotencyKeyScopeResolver scopeResolver, @Nullable ObservationRegistry observationRegistry) {
@@ -114,8 +117,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 		String fingerprint;
 		try {
-			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(),
-					request.getContentType(), body.cachedBody());
+			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(), request.getContentType(),
+					body.cachedBody());
 		}
 		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
 			ServletAnswers.write(response, 413, ProblemDetails.MEDIA_TYPE,

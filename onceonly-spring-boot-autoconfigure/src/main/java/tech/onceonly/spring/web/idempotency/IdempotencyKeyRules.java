@@ -12,14 +12,15 @@ import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
 
 /**
- * The Idempotency-Key rules shared by Spring MVC and WebFlux: the stored key, which answers are stored, and the
- * problem details of every refusal.
+ * The Idempotency-Key rules shared by Spring MVC and WebFlux: the stored key, which
+ * answers are stored, and the problem details of every refusal.
  * <p>
- * Storage policy: 2xx and 3xx answers are stored and replayed; 4xx answers are stored too (same key and same
- * payload give the same answer) unless {@code replayClientErrors} is off, except 408, 409, 425 and 429, which say
- * "try again" and release the key; 5xx answers and exceptions release the key so the client may retry, unless
- * {@code replayServerErrors} is on, in which case 5xx answers (not exceptions) are stored and replayed as the IETF
- * draft suggests.
+ * Storage policy: 2xx and 3xx answers are stored and replayed; 4xx answers are stored too
+ * (same key and same payload give the same answer) unless {@code replayClientErrors} is
+ * off, except 408, 409, 425 and 429, which say "try again" and release the key; 5xx
+ * answers and exceptions release the key so the client may retry, unless
+ * {@code replayServerErrors} is on, in which case 5xx answers (not exceptions) are stored
+ * and replayed as the IETF draft suggests.
  */
 public final class IdempotencyKeyRules {
 
@@ -29,7 +30,9 @@ public final class IdempotencyKeyRules {
 	/** The outcome of a retry answered with the stored response. */
 	public static final String REPLAYED = "replayed";
 
-	/** The outcome of a retry that arrived while the first request was being processed. */
+	/**
+	 * The outcome of a retry that arrived while the first request was being processed.
+	 */
 	public static final String IN_PROGRESS = "in_progress";
 
 	/** The outcome of a key reused with another payload. */
@@ -38,7 +41,10 @@ public final class IdempotencyKeyRules {
 	/** The outcome of a request without a required key (or with an invalid one). */
 	public static final String MISSING_KEY = "missing_key";
 
-	/** The outcome of a request whose answer was not stored (5xx, exception) or that could not be guarded. */
+	/**
+	 * The outcome of a request whose answer was not stored (5xx, exception) or that could
+	 * not be guarded.
+	 */
 	public static final String FAILED = "failed";
 
 	/** The header marking a replayed response. */
@@ -60,15 +66,17 @@ public final class IdempotencyKeyRules {
 	}
 
 	/**
-	 * The key a request is leased under: the SHA-256 of the caller's scope, the method, the route and the client's
-	 * key, so keys of different callers or routes never meet and no client key reaches the store in clear.
+	 * The key a request is leased under: the SHA-256 of the caller's scope, the method,
+	 * the route and the client's key, so keys of different callers or routes never meet
+	 * and no client key reaches the store in clear.
 	 */
 	public String storageKey(String scope, String method, String route, String clientKey) {
 		return "idempotency-key:" + Digests.sha256Hex(scope + "\n" + method + "\n" + route + "\n" + clientKey);
 	}
 
 	/**
-	 * The scope of a caller: its principal name (or {@code anonymous}) and, when known, its tenant.
+	 * The scope of a caller: its principal name (or {@code anonymous}) and, when known,
+	 * its tenant.
 	 * @param tenant the tenant, or {@code null}
 	 * @param principal the principal name, or {@code null}
 	 * @return the scope
@@ -78,7 +86,10 @@ public final class IdempotencyKeyRules {
 		return (tenant != null && !tenant.isEmpty()) ? "tenant:" + tenant + "|" + who : who;
 	}
 
-	/** Whether an answer with {@code status} is stored and replayed (else the key is released). */
+	/**
+	 * Whether an answer with {@code status} is stored and replayed (else the key is
+	 * released).
+	 */
 	public boolean stores(int status) {
 		if (status >= 500) {
 			return this.settings.replayServerErrors();
@@ -158,7 +169,10 @@ public final class IdempotencyKeyRules {
 				"The Idempotency-Key could not be checked right now; retry with the same key later.", Map.of());
 	}
 
-	/** The problem answered when a key's first request ended in a state that holds no response. */
+	/**
+	 * The problem answered when a key's first request ended in a state that holds no
+	 * response.
+	 */
 	public static byte[] unusableProblem() {
 		return ProblemDetails.json("idempotency-key-unusable", "Idempotency-Key unusable", 422,
 				"The first request with this Idempotency-Key left no response to replay; use a new key.", Map.of());

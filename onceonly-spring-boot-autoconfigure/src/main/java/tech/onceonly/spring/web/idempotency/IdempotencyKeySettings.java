@@ -13,18 +13,25 @@ import org.jspecify.annotations.Nullable;
  *
  * @param paths path patterns guarded without an annotation, for the {@code methods} only
  * @param methods the HTTP methods {@code paths} apply to (upper case)
- * @param required whether a request to a {@code paths} route without a key is refused with 400
+ * @param required whether a request to a {@code paths} route without a key is refused
+ * with 400
  * @param leaseTtl how long a request being processed keeps its key
  * @param maxKeyLength the longest key accepted
- * @param allowBareTokens whether unquoted keys are accepted besides structured-field strings
- * @param maxRequestBodyBytes the largest request body fingerprinted; larger requests get 413
- * @param maxStoredBodyBytes the largest response body stored for replay; larger bodies are not stored and replays
- * carry the status and headers only
- * @param replayHeaders the response headers stored and replayed (besides the status and body)
- * @param replayClientErrors whether 4xx answers (except 408, 409, 425 and 429) are stored and replayed
- * @param replayServerErrors whether 5xx answers are stored and replayed instead of releasing the key
+ * @param allowBareTokens whether unquoted keys are accepted besides structured-field
+ * strings
+ * @param maxRequestBodyBytes the largest request body fingerprinted; larger requests get
+ * 413
+ * @param maxStoredBodyBytes the largest response body stored for replay; larger bodies
+ * are not stored and replays carry the status and headers only
+ * @param replayHeaders the response headers stored and replayed (besides the status and
+ * body)
+ * @param replayClientErrors whether 4xx answers (except 408, 409, 425 and 429) are stored
+ * and replayed
+ * @param replayServerErrors whether 5xx answers are stored and replayed instead of
+ * releasing the key
  * @param retryAfter the {@code Retry-After} sent with 409 when the backend gives no hint
- * @param tenantHeader a header naming the caller's tenant, set by a trusted gateway, or {@code null}
+ * @param tenantHeader a header naming the caller's tenant, set by a trusted gateway, or
+ * {@code null}
  */
 public record IdempotencyKeySettings(List<String> paths, Set<String> methods, boolean required, Duration leaseTtl,
 		int maxKeyLength, boolean allowBareTokens, long maxRequestBodyBytes, long maxStoredBodyBytes,
@@ -49,14 +56,14 @@ public record IdempotencyKeySettings(List<String> paths, Set<String> methods, bo
 	}
 
 	/**
-	 * No paths, POST and PATCH, key required, five minute leases, keys up to 255 characters, bare tokens accepted,
-	 * request bodies up to 1 MB, stored response bodies up to 64 KB, {@code Content-Type} and {@code Location}
-	 * replayed, 4xx replayed, 5xx released.
+	 * No paths, POST and PATCH, key required, five minute leases, keys up to 255
+	 * characters, bare tokens accepted, request bodies up to 1 MB, stored response bodies
+	 * up to 64 KB, {@code Content-Type} and {@code Location} replayed, 4xx replayed, 5xx
+	 * released.
 	 */
 	public static IdempotencyKeySettings defaults() {
 		return new IdempotencyKeySettings(List.of(), Set.of("POST", "PATCH"), true, Duration.ofMinutes(5), 255, true,
-				1024 * 1024, 64 * 1024, List.of("Content-Type", "Location"), true, false, Duration.ofSeconds(1),
-				null);
+				1024 * 1024, 64 * 1024, List.of("Content-Type", "Location"), true, false, Duration.ofSeconds(1), null);
 	}
 
 	/** These settings with other path patterns. */

@@ -5,7 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 import tech.onceonly.spring.web.WebObservation;
 
-/** A keyed request whose lease this request holds, handed from the interceptor to the filter. */
+/**
+ * A keyed request whose lease this request holds, handed from the interceptor to the
+ * filter.
+ */
 record PendingRequest(String key, String leaseId, String fingerprint, WebObservation observation) {
 
 	private static final String ATTRIBUTE = PendingRequest.class.getName();

@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.spring.web.Digests;
 
 /**
- * The fingerprint of a request's payload: SHA-256 over the method, the path and the body, where a JSON body is
- * first made canonical (object keys sorted, insignificant whitespace dropped, numbers compared by value), so a
- * retry that re-serialises the same JSON differently still matches. Other bodies are hashed as raw bytes.
+ * The fingerprint of a request's payload: SHA-256 over the method, the path and the body,
+ * where a JSON body is first made canonical (object keys sorted, insignificant whitespace
+ * dropped, numbers compared by value), so a retry that re-serialises the same JSON
+ * differently still matches. Other bodies are hashed as raw bytes.
  */
 public final class RequestFingerprint {
 

@@ -9,17 +9,22 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The first response to a keyed request, as stored with the lease's completion and replayed to retries.
+ * The first response to a keyed request, as stored with the lease's completion and
+ * replayed to retries.
  *
  * @param status the HTTP status
- * @param headers the stored headers (only those configured for replay), in their original case
- * @param body the body bytes, or {@code null} when it was larger than the storage limit and not stored
+ * @param headers the stored headers (only those configured for replay), in their original
+ * case
+ * @param body the body bytes, or {@code null} when it was larger than the storage limit
+ * and not stored
  * @param fingerprint the request fingerprint the response belongs to
  */
 public record StoredResponse(int status, Map<String, List<String>> headers, byte @Nullable [] body,
 		String fingerprint) {
 
-	/** The result object passed to {@code complete}: JSON-safe, the body base64-encoded. */
+	/**
+	 * The result object passed to {@code complete}: JSON-safe, the body base64-encoded.
+	 */
 	public Map<String, Object> toResult() {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("kind", "http_response");

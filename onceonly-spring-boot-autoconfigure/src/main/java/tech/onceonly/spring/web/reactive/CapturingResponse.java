@@ -12,8 +12,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A response that collects the handler's whole body, hands it to {@code onBody} once (to store it) and only then
- * writes it. Streaming bodies are collected too, so they are sent at the end.
+ * A response that collects the handler's whole body, hands it to {@code onBody} once (to
+ * store it) and only then writes it. Streaming bodies are collected too, so they are sent
+ * at the end.
  */
 final class CapturingResponse extends ServerHttpResponseDecorator {
 

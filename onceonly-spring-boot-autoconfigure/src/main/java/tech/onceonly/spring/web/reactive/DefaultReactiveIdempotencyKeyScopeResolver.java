@@ -10,8 +10,9 @@ import reactor.core.publisher.Mono;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyRules;
 
 /**
- * Scopes keys by {@link ServerWebExchange#getPrincipal()} and, when configured, by a tenant header set by a trusted
- * gateway; requests with neither share the {@code anonymous} scope.
+ * Scopes keys by {@link ServerWebExchange#getPrincipal()} and, when configured, by a
+ * tenant header set by a trusted gateway; requests with neither share the
+ * {@code anonymous} scope.
  */
 public final class DefaultReactiveIdempotencyKeyScopeResolver implements ReactiveIdempotencyKeyScopeResolver {
 

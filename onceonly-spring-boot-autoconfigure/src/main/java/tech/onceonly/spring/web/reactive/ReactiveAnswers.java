@@ -16,7 +16,9 @@ import org.springframework.web.util.pattern.PathPattern;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Writing answers, reading bodies and route details on WebFlux, for the OnceOnly filters. */
+/**
+ * Writing answers, reading bodies and route details on WebFlux, for the OnceOnly filters.
+ */
 final class ReactiveAnswers {
 
 	static final byte[] NO_BODY = new byte[0];
@@ -33,8 +35,8 @@ final class ReactiveAnswers {
 	}
 
 	/**
-	 * The whole request body, or {@link BodyTooLarge} when it exceeds {@code maxBytes}; empty bodies give an empty
-	 * array.
+	 * The whole request body, or {@link BodyTooLarge} when it exceeds {@code maxBytes};
+	 * empty bodies give an empty array.
 	 */
 	static Mono<byte[]> readBody(ServerHttpRequest request, long maxBytes) {
 		int limit = (int) Math.min(Integer.MAX_VALUE, maxBytes);
@@ -55,7 +57,10 @@ final class ReactiveAnswers {
 		}
 	}
 
-	/** The exchange with a request whose body is {@code body}, readable as often as needed. */
+	/**
+	 * The exchange with a request whose body is {@code body}, readable as often as
+	 * needed.
+	 */
 	static ServerWebExchange withBody(ServerWebExchange exchange, byte[] body) {
 		ServerHttpRequest request = new ServerHttpRequestDecorator(exchange.getRequest()) {
 

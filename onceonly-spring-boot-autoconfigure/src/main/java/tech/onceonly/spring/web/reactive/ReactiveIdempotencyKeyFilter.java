@@ -41,10 +41,11 @@ import tech.onceonly.spring.web.idempotency.RequestFingerprint;
 import tech.onceonly.spring.web.idempotency.StoredResponse;
 
 /**
- * Idempotency-Key support for WebFlux, with the same answers as the Spring MVC filter and interceptor: for
- * handlers annotated with {@link IdempotencyKey} (POST, PUT, PATCH and DELETE requests) or requests matching
- * {@code onceonly.idempotency-key.paths}, the first request with a key is processed and its response stored,
- * retries get it replayed with {@code Idempotent-Replayed: true}, another payload gets 422, a retry in flight gets
+ * Idempotency-Key support for WebFlux, with the same answers as the Spring MVC filter and
+ * interceptor: for handlers annotated with {@link IdempotencyKey} (POST, PUT, PATCH and
+ * DELETE requests) or requests matching {@code onceonly.idempotency-key.paths}, the first
+ * request with a key is processed and its response stored, retries get it replayed with
+ * {@code Idempotent-Replayed: true}, another payload gets 422, a retry in flight gets
  * 409, a missing key 400. Uses {@link OnceOnly#reactive()}.
  */
 public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
@@ -75,9 +76,11 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 	 * A filter.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
-	 * @param handlerMapping the mapping of annotated controllers (WebFlux's {@code RequestMappingHandlerMapping})
+	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
+	 * {@code RequestMappingHandlerMapping})
 	 * @param scopeResolver names the caller
-	 * @param observationRegistry the registry observations go to, or {@code null} for none
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
 	 */
 	public ReactiveIdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings,
 			HandlerMapping handlerMapping, ReactiveIdempotencyKeyScopeResolver scopeResolver,
@@ -107,7 +110,8 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		if (!pathMatch && !ANNOTATED_METHODS.contains(method)) {
 			return chain.filter(exchange);
 		}
-		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler to answer
+		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
+		// to answer
 		return this.handlerMapping.getHandler(exchange)
 			.onErrorResume((ex) -> Mono.empty())
 			.map((handler) -> (handler instanceof HandlerMethod handlerMethod) ? annotation(handlerMethod) : NONE)
@@ -204,8 +208,8 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		}
 	}
 
-	private Mono<Void> replayOrRefuse(ServerWebExchange exchange, @Nullable StoredResponse stored,
-			String fingerprint, WebObservation observation) {
+	private Mono<Void> replayOrRefuse(ServerWebExchange exchange, @Nullable StoredResponse stored, String fingerprint,
+			WebObservation observation) {
 		if (stored == null) {
 			observation.stop(IdempotencyKeyRules.FAILED, null);
 			return ReactiveAnswers.write(exchange, 422, ProblemDetails.MEDIA_TYPE,
@@ -226,8 +230,8 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
 
-	private Mono<Void> settle(ServerHttpResponse response, String key, String leaseId, String fingerprint,
-			byte[] body, WebObservation observation) {
+	private Mono<Void> settle(ServerHttpResponse response, String key, String leaseId, String fingerprint, byte[] body,
+			WebObservation observation) {
 		HttpStatusCode code = response.getStatusCode();
 		int status = (code != null) ? code.value() : 200;
 		if (!this.rules.stores(status)) {
@@ -240,8 +244,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 			.complete(key, leaseId, stored.toResult(), fingerprint)
 			.doOnSuccess((done) -> observation.stop(IdempotencyKeyRules.EXECUTED, null))
 			.onErrorResume((ex) -> {
-				logger.warn("Could not store an Idempotency-Key response; the key is freed when its lease expires",
-						ex);
+				logger.warn("Could not store an Idempotency-Key response; the key is freed when its lease expires", ex);
 				observation.stop(IdempotencyKeyRules.EXECUTED, ex);
 				return Mono.empty();
 			})

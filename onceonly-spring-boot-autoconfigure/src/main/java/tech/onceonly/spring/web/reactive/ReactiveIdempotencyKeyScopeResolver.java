@@ -4,8 +4,9 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Names the caller a WebFlux request comes from, so two callers that pick the same Idempotency-Key never see each
- * other's responses. Declare a bean to replace {@link DefaultReactiveIdempotencyKeyScopeResolver}.
+ * Names the caller a WebFlux request comes from, so two callers that pick the same
+ * Idempotency-Key never see each other's responses. Declare a bean to replace
+ * {@link DefaultReactiveIdempotencyKeyScopeResolver}.
  */
 @FunctionalInterface
 public interface ReactiveIdempotencyKeyScopeResolver {

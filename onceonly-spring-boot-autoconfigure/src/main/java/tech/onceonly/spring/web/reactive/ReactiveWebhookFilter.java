@@ -33,11 +33,13 @@ import tech.onceonly.spring.web.webhook.WebhookRequest;
 import tech.onceonly.spring.web.webhook.WebhookSettings;
 
 /**
- * Enforces {@link IdempotentWebhook} in WebFlux before the handler runs, with the same answers as the Spring MVC
- * interceptor: duplicates get the configured 2xx without running the handler, deliveries in flight get 409 with
- * {@code Retry-After}, a 2xx answer completes the key and anything else (an error, a non-2xx status, a cancelled
- * request) releases it. The handler of POST, PUT and PATCH requests is looked up in the given handler mapping to
- * find the annotation; the body is read once and handed to the handler again. Uses {@link OnceOnly#reactive()}.
+ * Enforces {@link IdempotentWebhook} in WebFlux before the handler runs, with the same
+ * answers as the Spring MVC interceptor: duplicates get the configured 2xx without
+ * running the handler, deliveries in flight get 409 with {@code Retry-After}, a 2xx
+ * answer completes the key and anything else (an error, a non-2xx status, a cancelled
+ * request) releases it. The handler of POST, PUT and PATCH requests is looked up in the
+ * given handler mapping to find the annotation; the body is read once and handed to the
+ * handler again. Uses {@link OnceOnly#reactive()}.
  */
 public class ReactiveWebhookFilter implements WebFilter, Ordered {
 
@@ -61,8 +63,10 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	 * A filter.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
-	 * @param handlerMapping the mapping of annotated controllers (WebFlux's {@code RequestMappingHandlerMapping})
-	 * @param observationRegistry the registry observations go to, or {@code null} for none
+	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
+	 * {@code RequestMappingHandlerMapping})
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
 	 */
 	public ReactiveWebhookFilter(OnceOnly onceOnly, WebhookSettings settings, HandlerMapping handlerMapping,
 			@Nullable ObservationRegistry observationRegistry) {
@@ -87,7 +91,8 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 		if (!METHODS.contains(exchange.getRequest().getMethod().name())) {
 			return chain.filter(exchange);
 		}
-		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler to answer
+		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
+		// to answer
 		return this.handlerMapping.getHandler(exchange)
 			.onErrorResume((ex) -> Mono.empty())
 			.flatMap((handler) -> (handler instanceof HandlerMethod method)

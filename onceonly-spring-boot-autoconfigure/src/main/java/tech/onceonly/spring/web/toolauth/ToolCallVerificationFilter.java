@@ -1,31 +1,26 @@
 package tech.onceonly.spring.web.toolauth;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import tech.onceonly.engine.governance.ToolSignatures;
+import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
- * A servlet filter that lets through only genuine signed calls from OnceOnly (see {@link ToolCallVerifier}) and
- * answers anything else with {@code 401} and an RFC 9457 problem body saying what was wrong (missing, tampered or
- * stale). The body is read once, verified, and replayed, so the handler reads it as usual. Register it for the tool
- * paths only, e.g. with a {@code FilterRegistrationBean} and URL patterns, or give it a request predicate.
- * <pre>{@code
- * @Bean
+ * A servlet filter that lets through only genuine signed calls from OnceOnly (see
+ * {@link ToolCallVerifier}) and answers anything else with {@code 401} and an RFC 9457
+ * problem body saying what was wrong (missing, tampered or stale). The body is read once,
+ * verified, and replayed, so the handler reads it as usual. Register it for the tool
+ * paths only, e.g. with a {@code FilterRegistrationBean} and URL patterns, or give it a
+ * request predicate. <pre>{@code
+ * &#64;Bean
  * FilterRegistrationBean<ToolCallVerificationFilter> toolAuth(@Value("${tools.secret}") String secret) {
  *     var registration = new FilterRegistrationBean<>(new ToolCallVerificationFilter(new ToolCallVerifier(secret)));
  *     registration.addUrlPatterns("/tools/*");
@@ -71,14 +66,18 @@ public class ToolCallVerificationFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > this.maxBodyBytes) {
-			problem(response, request, 413, "Payload Too Large", "request body is larger than " + this.maxBodyBytes
-					+ " bytes");
+			problem(response, request, 413, "Payload Too Large",
+					"request body is larger than " + this.maxBodyBytes + " bytes");
 			return;
 		}
-		byte[] body = request.getInputStream().readNBytes(this.maxBodyBytes + 1);
-		if (body.length > this.maxBodyBytes) {
-			problem(response, request, 413, "Payload Too Large", "request body is larger than " + this.maxBodyBytes
-					+ " bytes");
+		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, this.maxBodyBytes);
+		byte[] body;
+		try {
+			body = cached.cachedBody();
+		}
+		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
+			problem(response, request, 413, "Payload Too Large",
+					"request body is larger than " + this.maxBodyBytes + " bytes");
 			return;
 		}
 		ToolCallVerifier.Failure failure = this.verifier.verify(body,
@@ -88,7 +87,7 @@ public class ToolCallVerificationFilter extends OncePerRequestFilter {
 			problem(response, request, 401, "Unauthorized", failure.detail());
 			return;
 		}
-		chain.doFilter(new CachedBodyRequest(request, body), response);
+		chain.doFilter(cached, response);
 	}
 
 	private static void problem(HttpServletResponse response, HttpServletRequest request, int status, String title,
@@ -115,68 +114,6 @@ public class ToolCallVerificationFilter extends OncePerRequestFilter {
 			}
 		}
 		return out.toString();
-	}
-
-	/** The request with its already-read body replayed. */
-	private static final class CachedBodyRequest extends HttpServletRequestWrapper {
-
-		private final byte[] body;
-
-		CachedBodyRequest(HttpServletRequest request, byte[] body) {
-			super(request);
-			this.body = body;
-		}
-
-		@Override
-		public ServletInputStream getInputStream() {
-			ByteArrayInputStream in = new ByteArrayInputStream(this.body);
-			return new ServletInputStream() {
-
-				@Override
-				public int read() {
-					return in.read();
-				}
-
-				@Override
-				public int read(byte[] b, int off, int len) {
-					return in.read(b, off, len);
-				}
-
-				@Override
-				public boolean isFinished() {
-					return in.available() == 0;
-				}
-
-				@Override
-				public boolean isReady() {
-					return true;
-				}
-
-				@Override
-				public void setReadListener(ReadListener listener) {
-					throw new UnsupportedOperationException("the body is already buffered");
-				}
-
-			};
-		}
-
-		@Override
-		public BufferedReader getReader() {
-			String encoding = getCharacterEncoding();
-			Charset charset = (encoding != null) ? Charset.forName(encoding) : StandardCharsets.UTF_8;
-			return new BufferedReader(new InputStreamReader(getInputStream(), charset));
-		}
-
-		@Override
-		public int getContentLength() {
-			return this.body.length;
-		}
-
-		@Override
-		public long getContentLengthLong() {
-			return this.body.length;
-		}
-
 	}
 
 }

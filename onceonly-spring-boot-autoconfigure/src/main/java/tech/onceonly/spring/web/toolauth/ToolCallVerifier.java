@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.engine.governance.ToolSignatures;
 
 /**
- * Verifies one signed tool call (no servlet types): the signature and timestamp headers must be present, an
- * algorithm header, when present, must be {@code hmac_sha256} (any case), the timestamp must lie within
- * {@code tolerance} of the clock, and the signature must be the HMAC-SHA256 of the raw body under one of the
- * secrets (several allow rotation), compared in constant time.
+ * Verifies one signed tool call (no servlet types): the signature and timestamp headers
+ * must be present, an algorithm header, when present, must be {@code hmac_sha256} (any
+ * case), the timestamp must lie within {@code tolerance} of the clock, and the signature
+ * must be the HMAC-SHA256 of the raw body under one of the secrets (several allow
+ * rotation), compared in constant time.
  */
 public final class ToolCallVerifier {
 
@@ -39,7 +40,8 @@ public final class ToolCallVerifier {
 	 */
 	public ToolCallVerifier(List<String> secrets, Duration tolerance, Clock clock) {
 		if (secrets.isEmpty() || secrets.stream().anyMatch((s) -> s == null || s.length() < 8)) {
-			throw new IllegalArgumentException("at least one secret is required and each must be at least 8 characters");
+			throw new IllegalArgumentException(
+					"at least one secret is required and each must be at least 8 characters");
 		}
 		if (tolerance.isNegative()) {
 			throw new IllegalArgumentException("tolerance must not be negative, was " + tolerance);

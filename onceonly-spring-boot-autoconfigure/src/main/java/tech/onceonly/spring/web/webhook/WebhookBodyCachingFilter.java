@@ -13,13 +13,17 @@ import org.springframework.web.util.WebUtils;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
- * Makes request bodies re-readable for {@link WebhookIdempotencyInterceptor}: POST, PUT and PATCH requests are
- * wrapped in a {@link CachedBodyRequestWrapper}, which reads nothing unless the interceptor asks for the body of an
- * {@code @IdempotentWebhook} handler, so other handlers stream their bodies as before.
+ * Makes request bodies re-readable for {@link WebhookIdempotencyInterceptor}: POST, PUT
+ * and PATCH requests are wrapped in a {@link CachedBodyRequestWrapper}, which reads
+ * nothing unless the interceptor asks for the body of an {@code @IdempotentWebhook}
+ * handler, so other handlers stream their bodies as before.
  */
 public class WebhookBodyCachingFilter extends OncePerRequestFilter implements Ordered {
 
-	/** The default order: early, so the wrapper is in place before filters that read bodies. */
+	/**
+	 * The default order: early, so the wrapper is in place before filters that read
+	 * bodies.
+	 */
 	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	private final long maxBodyBytes;

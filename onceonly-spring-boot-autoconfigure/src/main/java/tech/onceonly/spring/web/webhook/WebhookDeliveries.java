@@ -20,8 +20,9 @@ import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
 
 /**
- * The webhook rules shared by Spring MVC and WebFlux: how a delivery id is found, which key it is stored under,
- * what a lease answer means, and the bodies of every answer given instead of the handler's.
+ * The webhook rules shared by Spring MVC and WebFlux: how a delivery id is found, which
+ * key it is stored under, what a lease answer means, and the bodies of every answer given
+ * instead of the handler's.
  */
 public final class WebhookDeliveries {
 
@@ -34,7 +35,10 @@ public final class WebhookDeliveries {
 	/** The outcome of a delivery that arrived while the same one was being handled. */
 	public static final String IN_PROGRESS = "in_progress";
 
-	/** The outcome of a delivery whose handler failed, or that could not be guarded; its key was released. */
+	/**
+	 * The outcome of a delivery whose handler failed, or that could not be guarded; its
+	 * key was released.
+	 */
 	public static final String FAILED = "failed";
 
 	/** The outcome of a delivery refused before its handler (no id, body too large). */
@@ -102,15 +106,16 @@ public final class WebhookDeliveries {
 			return IdResolution.missing("The webhook delivery id is empty");
 		}
 		if (id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
-			return IdResolution.missing("The webhook delivery id must be 1-" + MAX_ID_LENGTH
-					+ " characters without control characters");
+			return IdResolution.missing(
+					"The webhook delivery id must be 1-" + MAX_ID_LENGTH + " characters without control characters");
 		}
 		return IdResolution.of(id);
 	}
 
 	/**
-	 * The key a delivery is leased under: {@code webhook:<scope>:<id>}, with the id (or scope and id) replaced by
-	 * its SHA-256 when the key would be longer than 256 characters.
+	 * The key a delivery is leased under: {@code webhook:<scope>:<id>}, with the id (or
+	 * scope and id) replaced by its SHA-256 when the key would be longer than 256
+	 * characters.
 	 * @param endpoint the handler's settings
 	 * @param route the route pattern, the scope when the endpoint names none
 	 * @param id the delivery id
@@ -162,7 +167,10 @@ public final class WebhookDeliveries {
 				"The body is larger than the " + limit + " bytes read to find the delivery id.", Map.of());
 	}
 
-	/** The problem answered when the OnceOnly backend could not be asked; the provider should retry. */
+	/**
+	 * The problem answered when the OnceOnly backend could not be asked; the provider
+	 * should retry.
+	 */
 	public static byte[] unavailableProblem() {
 		return ProblemDetails.json("webhook-unavailable", "Deduplication unavailable", 503,
 				"The delivery could not be checked for duplicates right now; retry later.", Map.of());

@@ -17,8 +17,9 @@ import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.annotation.WebhookProvider;
 
 /**
- * Finds the {@link IdempotentWebhook} of handler methods (on the method, else on its class) and resolves it once per
- * method: the annotation is read and its key expression parsed on first use, then served from a cache.
+ * Finds the {@link IdempotentWebhook} of handler methods (on the method, else on its
+ * class) and resolves it once per method: the annotation is read and its key expression
+ * parsed on first use, then served from a cache.
  */
 public final class WebhookEndpoints {
 
@@ -33,7 +34,8 @@ public final class WebhookEndpoints {
 	 * @param method the handler method
 	 * @param beanType the controller class
 	 * @return the settings, or {@code null} when the method is not annotated
-	 * @throws IllegalStateException when the annotation is misconfigured (names the method and the problem)
+	 * @throws IllegalStateException when the annotation is misconfigured (names the
+	 * method and the problem)
 	 */
 	public @Nullable WebhookEndpoint find(Method method, Class<?> beanType) {
 		Optional<WebhookEndpoint> found = this.cache.get(method);

@@ -27,10 +27,12 @@ import tech.onceonly.spring.web.WebObservation;
 import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
 
 /**
- * Enforces {@link IdempotentWebhook} in Spring MVC before the handler runs: leases the delivery id, answers
- * duplicates (configured 2xx) and deliveries in flight (409 + {@code Retry-After}) without running the handler, and
- * after the handler completes the key on a 2xx answer or releases it on anything else so the provider's retry is
- * processed. Needs {@link WebhookBodyCachingFilter} for ids read from the body. Works with every OnceOnly backend.
+ * Enforces {@link IdempotentWebhook} in Spring MVC before the handler runs: leases the
+ * delivery id, answers duplicates (configured 2xx) and deliveries in flight (409 +
+ * {@code Retry-After}) without running the handler, and after the handler completes the
+ * key on a 2xx answer or releases it on anything else so the provider's retry is
+ * processed. Needs {@link WebhookBodyCachingFilter} for ids read from the body. Works
+ * with every OnceOnly backend.
  */
 public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 
@@ -52,7 +54,8 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 	 * An interceptor.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
-	 * @param observationRegistry the registry observations go to, or {@code null} for none
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
 	 */
 	public WebhookIdempotencyInterceptor(OnceOnly onceOnly, WebhookSettings settings,
 			@Nullable ObservationRegistry observationRegistry) {
@@ -93,8 +96,8 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 				return false;
 			}
 		}
-		WebhookRequest view = new WebhookRequest(ServletAnswers.headers(request),
-				ServletAnswers.pathVariables(request), ServletAnswers.queryParams(request), body);
+		WebhookRequest view = new WebhookRequest(ServletAnswers.headers(request), ServletAnswers.pathVariables(request),
+				ServletAnswers.queryParams(request), body);
 		IdResolution resolution = this.deliveries.resolveId(endpoint, view);
 		if (resolution.pass()) {
 			observation.stop(WebhookDeliveries.EXECUTED, null);
@@ -164,8 +167,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 			return;
 		}
 		try {
-			this.onceOnly.ai().cancel(delivery.key(), delivery.leaseId(),
-					(ex != null) ? "handler threw " + ex.getClass().getSimpleName() : "handler answered " + status);
+			this.onceOnly.ai()
+				.cancel(delivery.key(), delivery.leaseId(),
+						(ex != null) ? "handler threw " + ex.getClass().getSimpleName() : "handler answered " + status);
 		}
 		catch (RuntimeException failure) {
 			logFinishFailure("release", failure);

@@ -5,9 +5,11 @@ import java.time.Duration;
 /**
  * How webhook deliveries are guarded.
  *
- * @param leaseTtl how long a delivery being handled keeps its key when the annotation sets no lease time
+ * @param leaseTtl how long a delivery being handled keeps its key when the annotation
+ * sets no lease time
  * @param duplicateStatus the 2xx status answered to a delivery that was already handled
- * @param maxBodyBytes the largest body read to find a delivery id; larger deliveries get 413
+ * @param maxBodyBytes the largest body read to find a delivery id; larger deliveries get
+ * 413
  * @param retryAfter the {@code Retry-After} sent with 409 when the backend gives no hint
  */
 public record WebhookSettings(Duration leaseTtl, int duplicateStatus, long maxBodyBytes, Duration retryAfter) {
@@ -26,7 +28,9 @@ public record WebhookSettings(Duration leaseTtl, int duplicateStatus, long maxBo
 		}
 	}
 
-	/** Five minute leases, 200 for duplicates, bodies up to 1 MB, {@code Retry-After: 1}. */
+	/**
+	 * Five minute leases, 200 for duplicates, bodies up to 1 MB, {@code Retry-After: 1}.
+	 */
 	public static WebhookSettings defaults() {
 		return new WebhookSettings(Duration.ofMinutes(5), 200, 1024 * 1024, Duration.ofSeconds(1));
 	}

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class OnceOnlyGovernanceAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(OnceOnlyAutoConfiguration.class,
-				OnceOnlyGovernanceAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(OnceOnlyAutoConfiguration.class, OnceOnlyGovernanceAutoConfiguration.class))
 		.withUserConfiguration(ToolsConfiguration.class);
 
 	@Test
@@ -63,9 +63,9 @@ class OnceOnlyGovernanceAutoConfigurationTests {
 	@Test
 	void jdbcStoreTypeShouldPutGovernanceInTheDatabase() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-					OnceOnlyJdbcStoreAutoConfiguration.class, OnceOnlyAutoConfiguration.class,
-					OnceOnlyGovernanceAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(DataSourceAutoConfiguration.class, OnceOnlyJdbcStoreAutoConfiguration.class,
+							OnceOnlyAutoConfiguration.class, OnceOnlyGovernanceAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
 					"onceonly.store.type=jdbc")
 			.run((context) -> {

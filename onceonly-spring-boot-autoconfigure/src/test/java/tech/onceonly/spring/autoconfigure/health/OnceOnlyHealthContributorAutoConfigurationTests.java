@@ -29,8 +29,7 @@ class OnceOnlyHealthContributorAutoConfigurationTests {
 			.withPropertyValues("onceonly.health.timeout=500ms")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(OnceOnlyHealthIndicator.class).hasBean("onceonlyHealthIndicator");
-				assertThat(context.getBean(OnceOnlyHealthIndicator.class).health().getStatus())
-					.isEqualTo(Status.UP);
+				assertThat(context.getBean(OnceOnlyHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
 				assertThat(context.getBean(OnceOnlyHealthProperties.class).getTimeout()).hasMillis(500);
 			});
 	}

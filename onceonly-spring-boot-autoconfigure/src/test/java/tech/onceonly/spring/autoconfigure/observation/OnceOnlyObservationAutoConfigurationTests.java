@@ -29,13 +29,16 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.actuate.OnceOnlyEndpointAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.health.OnceOnlyHealthContributorAutoConfiguration;
 import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
-import tech.onceonly.spring.observation.DelegatingOnceOnly;
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** When the OnceOnly client bean is decorated with observations, and when it is left alone. */
+/**
+ * When the OnceOnly client bean is decorated with observations, and when it is left
+ * alone.
+ */
 class OnceOnlyObservationAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -49,8 +52,7 @@ class OnceOnlyObservationAutoConfigurationTests {
 			assertThat(client).isInstanceOf(ObservedOnceOnly.class);
 			assertThat(DelegatingOnceOnly.unwrap(client)).isInstanceOf(LocalOnceOnly.class);
 			client.checkLock("k");
-			assertThat(context.getBean(TestObservationRegistry.class))
-				.hasObservationWithNameEqualTo("onceonly.client");
+			assertThat(context.getBean(TestObservationRegistry.class)).hasObservationWithNameEqualTo("onceonly.client");
 		});
 	}
 
@@ -111,9 +113,9 @@ class OnceOnlyObservationAutoConfigurationTests {
 	@Test
 	void bootsObservationAndMetricsAutoConfigurationShouldRecordTimersAndCounters() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, OnceOnlyObservationAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+					OnceOnlyObservationAutoConfiguration.class))
 			.withUserConfiguration(ClientConfiguration.class)
 			.withPropertyValues("onceonly.observability.agent-tag.enabled=true",
 					"onceonly.observability.agent-tag.max-agents=3")
@@ -123,9 +125,13 @@ class OnceOnlyObservationAutoConfigurationTests {
 				client.ai().runFn("report", () -> "r", RunFnOptions.defaults());
 				client.ai().runFn("report", () -> "r", RunFnOptions.defaults());
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				assertThat(meters.get("onceonly.client").tags("operation", "run_fn", "outcome", "executed").timer()
+				assertThat(meters.get("onceonly.client")
+					.tags("operation", "run_fn", "outcome", "executed")
+					.timer()
 					.count()).isEqualTo(1);
-				assertThat(meters.get("onceonly.client").tags("operation", "run_fn", "outcome", "replayed").timer()
+				assertThat(meters.get("onceonly.client")
+					.tags("operation", "run_fn", "outcome", "replayed")
+					.timer()
 					.count()).isEqualTo(1);
 				assertThat(context.getBean(OnceOnlyObservabilityProperties.class).getAgentTag().getMaxAgents())
 					.isEqualTo(3);
@@ -135,10 +141,11 @@ class OnceOnlyObservationAutoConfigurationTests {
 	@Test
 	void clientOfTheMainAutoConfigurationShouldBeDecoratedAndCheckedByHealthAndEndpoint() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OnceOnlyAutoConfiguration.class, ObservationAutoConfiguration.class,
-					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class, OnceOnlyObservationAutoConfiguration.class,
-					OnceOnlyHealthContributorAutoConfiguration.class, OnceOnlyEndpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(OnceOnlyAutoConfiguration.class, ObservationAutoConfiguration.class,
+							MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+							SimpleMetricsExportAutoConfiguration.class, OnceOnlyObservationAutoConfiguration.class,
+							OnceOnlyHealthContributorAutoConfiguration.class, OnceOnlyEndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=onceonly")
 			.run((context) -> {
 				OnceOnly client = context.getBean(OnceOnly.class);

@@ -58,8 +58,9 @@ class OnceOnlyJdbcStoreAutoConfigurationTests {
 	@Test
 	void invalidTablePrefixShouldFailAtStartup() {
 		this.runner.withPropertyValues("onceonly.store.type=jdbc", "onceonly.store.jdbc.table-prefix=x; drop table y")
-			.run((context) -> assertThat(context).getFailure().hasRootCauseMessage(
-					"Invalid OnceOnly table prefix 'x; drop table y': use letters, digits and underscores (optionally schema.prefix)"));
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseMessage(
+						"Invalid OnceOnly table prefix 'x; drop table y': use letters, digits and underscores (optionally schema.prefix)"));
 	}
 
 	@Test

@@ -13,7 +13,10 @@ import tech.onceonly.store.redis.RedisStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Conditions and back-off of {@link OnceOnlyRedisStoreAutoConfiguration} (no Redis server needed: nothing connects). */
+/**
+ * Conditions and back-off of {@link OnceOnlyRedisStoreAutoConfiguration} (no Redis server
+ * needed: nothing connects).
+ */
 class OnceOnlyRedisStoreAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
@@ -30,7 +33,8 @@ class OnceOnlyRedisStoreAutoConfigurationTests {
 	@Test
 	void keyPrefixShouldPrefixEveryKey() {
 		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.key-prefix=shop:once:")
-			.run((context) -> assertThat(context.getBean(RedisStore.class).lockKey("k")).isEqualTo("shop:once:{k}:lock"));
+			.run((context) -> assertThat(context.getBean(RedisStore.class).lockKey("k"))
+				.isEqualTo("shop:once:{k}:lock"));
 	}
 
 	@Test

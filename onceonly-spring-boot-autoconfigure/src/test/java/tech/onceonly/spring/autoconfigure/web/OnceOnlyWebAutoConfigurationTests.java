@@ -61,14 +61,14 @@ class OnceOnlyWebAutoConfigurationTests {
 	@Test
 	void onceOnlyBeanFromTheMainAutoConfigurationShouldBeUsed() {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class,
-					OnceOnlyAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class, OnceOnlyAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasSingleBean(OnceOnly.class)
 				.hasSingleBean(IdempotencyKeyFilter.class)
 				.hasSingleBean(WebhookIdempotencyInterceptor.class));
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class,
-					OnceOnlyAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(OnceOnlyServletWebAutoConfiguration.class, OnceOnlyAutoConfiguration.class))
 			.withPropertyValues("onceonly.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(IdempotencyKeyFilter.class));
 	}
@@ -175,8 +175,8 @@ class OnceOnlyWebAutoConfigurationTests {
 
 	@Test
 	void importsFileShouldListTheWebAutoConfigurations() throws Exception {
-		try (var in = getClass().getResourceAsStream(
-				"/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+		try (var in = getClass()
+			.getResourceAsStream("/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
 			assertThat(in).isNotNull();
 			List<String> lines = new String(in.readAllBytes()).lines().toList();
 			assertThat(lines).contains(OnceOnlyReactiveWebAutoConfiguration.class.getName(),

@@ -30,7 +30,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** Async Spring MVC handlers ({@code Callable}): the key is settled on the last dispatch, not the first. */
+/**
+ * Async Spring MVC handlers ({@code Callable}): the key is settled on the last dispatch,
+ * not the first.
+ */
 class AsyncHandlerTests {
 
 	private final LocalOnceOnly onceOnly = new LocalOnceOnly(new InMemoryStore());
@@ -38,8 +41,8 @@ class AsyncHandlerTests {
 	private final AtomicInteger calls = new AtomicInteger();
 
 	private final MockMvc mvc = MockMvcBuilders.standaloneSetup(new AsyncController(this.calls))
-		.addFilters(new WebhookBodyCachingFilter(1024), new IdempotencyKeyFilter(this.onceOnly,
-				IdempotencyKeySettings.defaults()))
+		.addFilters(new WebhookBodyCachingFilter(1024),
+				new IdempotencyKeyFilter(this.onceOnly, IdempotencyKeySettings.defaults()))
 		.addInterceptors(new WebhookIdempotencyInterceptor(this.onceOnly, WebhookSettings.defaults(), null),
 				new IdempotencyKeyInterceptor(this.onceOnly, IdempotencyKeySettings.defaults(),
 						new DefaultIdempotencyKeyScopeResolver(null), null))

@@ -37,7 +37,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** The Idempotency-Key header on Spring MVC, on the local engine and the in-memory store. */
+/**
+ * The Idempotency-Key header on Spring MVC, on the local engine and the in-memory store.
+ */
 class IdempotencyKeyTests {
 
 	private static final String PAYMENT = "{\"amount\":1000,\"currency\":\"eur\"}";
@@ -229,9 +231,12 @@ class IdempotencyKeyTests {
 	@Test
 	void keysShouldBeScopedByRouteAndMethod() throws Exception {
 		this.mvc.perform(payment("\"r\"", PAYMENT)).andExpect(status().isCreated());
-		this.mvc.perform(patch("/payments/7").header("Idempotency-Key", "\"r\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content(PAYMENT)).andExpect(status().isOk()).andExpect(header().doesNotExist("Idempotent-Replayed"));
+		this.mvc
+			.perform(patch("/payments/7").header("Idempotency-Key", "\"r\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(PAYMENT))
+			.andExpect(status().isOk())
+			.andExpect(header().doesNotExist("Idempotent-Replayed"));
 		assertThat(this.calls.get()).isEqualTo(2);
 	}
 
@@ -239,12 +244,16 @@ class IdempotencyKeyTests {
 	void configuredPathsShouldBeGuardedWithoutAnAnnotation() throws Exception {
 		this.mvc.perform(post("/orders/new").contentType(MediaType.APPLICATION_JSON).content("{}"))
 			.andExpect(status().isBadRequest());
-		this.mvc.perform(post("/orders/new").header("Idempotency-Key", "\"o-1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{}")).andExpect(status().isOk());
-		this.mvc.perform(post("/orders/new").header("Idempotency-Key", "\"o-1\"")
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{}")).andExpect(header().string("Idempotent-Replayed", "true"));
+		this.mvc
+			.perform(post("/orders/new").header("Idempotency-Key", "\"o-1\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{}"))
+			.andExpect(status().isOk());
+		this.mvc
+			.perform(post("/orders/new").header("Idempotency-Key", "\"o-1\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{}"))
+			.andExpect(header().string("Idempotent-Replayed", "true"));
 		assertThat(this.calls.get()).isEqualTo(1);
 	}
 

@@ -149,9 +149,19 @@ class ReactiveIdempotencyKeyFilterTests {
 	@Test
 	void serverErrorAndExceptionShouldReleaseTheKey() {
 		for (int i = 0; i < 2; i++) {
-			this.client.post().uri("/status/500").header("Idempotency-Key", "\"e\"").exchange().expectStatus()
-				.isEqualTo(500).expectHeader().doesNotExist("Idempotent-Replayed");
-			this.client.post().uri("/boom").header("Idempotency-Key", "\"b\"").exchange().expectStatus()
+			this.client.post()
+				.uri("/status/500")
+				.header("Idempotency-Key", "\"e\"")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(500)
+				.expectHeader()
+				.doesNotExist("Idempotent-Replayed");
+			this.client.post()
+				.uri("/boom")
+				.header("Idempotency-Key", "\"b\"")
+				.exchange()
+				.expectStatus()
 				.is5xxServerError();
 		}
 		assertThat(this.calls.get()).isEqualTo(4);
@@ -173,10 +183,23 @@ class ReactiveIdempotencyKeyFilterTests {
 
 	@Test
 	void keysShouldBeScopedByTenant() {
-		this.client.post().uri("/payments").header("Idempotency-Key", "\"t\"").header("X-Tenant", "a")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(PAYMENT).exchange().expectStatus().isCreated();
-		this.client.post().uri("/payments").header("Idempotency-Key", "\"t\"").header("X-Tenant", "b")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(PAYMENT).exchange().expectHeader()
+		this.client.post()
+			.uri("/payments")
+			.header("Idempotency-Key", "\"t\"")
+			.header("X-Tenant", "a")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(PAYMENT)
+			.exchange()
+			.expectStatus()
+			.isCreated();
+		this.client.post()
+			.uri("/payments")
+			.header("Idempotency-Key", "\"t\"")
+			.header("X-Tenant", "b")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(PAYMENT)
+			.exchange()
+			.expectHeader()
 			.doesNotExist("Idempotent-Replayed");
 		assertThat(this.calls.get()).isEqualTo(2);
 	}

@@ -23,9 +23,8 @@ final class ReactiveWebTestSupport {
 		for (Object controller : controllers) {
 			registerInstance(context, controller);
 		}
-		context.registerBean(ReactiveWebhookFilter.class,
-				() -> new ReactiveWebhookFilter(onceOnly, webhooks,
-						context.getBean(RequestMappingHandlerMapping.class), observations));
+		context.registerBean(ReactiveWebhookFilter.class, () -> new ReactiveWebhookFilter(onceOnly, webhooks,
+				context.getBean(RequestMappingHandlerMapping.class), observations));
 		context.registerBean(ReactiveIdempotencyKeyFilter.class,
 				() -> new ReactiveIdempotencyKeyFilter(onceOnly, keys,
 						context.getBean(RequestMappingHandlerMapping.class),

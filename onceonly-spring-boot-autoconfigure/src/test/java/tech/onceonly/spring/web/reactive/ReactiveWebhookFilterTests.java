@@ -164,7 +164,13 @@ class ReactiveWebhookFilterTests {
 
 	@Test
 	void unannotatedHandlersShouldBeUntouched() {
-		this.client.post().uri("/plain").bodyValue("x").exchange().expectStatus().isOk().expectBody(String.class)
+		this.client.post()
+			.uri("/plain")
+			.bodyValue("x")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
 			.isEqualTo("plain x");
 		this.client.post().uri("/missing").exchange().expectStatus().isNotFound();
 		assertThat(this.observations.stopped()).isEmpty();

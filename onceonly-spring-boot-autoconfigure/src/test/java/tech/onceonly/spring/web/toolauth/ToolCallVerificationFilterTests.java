@@ -102,7 +102,8 @@ class ToolCallVerificationFilterTests {
 		assertThat(chain.getRequest()).isNull();
 		assertThat(response.getStatus()).isEqualTo(401);
 		assertThat(response.getContentType()).startsWith("application/problem+json");
-		assertThat(response.getContentAsString()).contains("\"status\":401").contains(detail)
+		assertThat(response.getContentAsString()).contains("\"status\":401")
+			.contains(detail)
 			.contains("\"instance\":\"/tools/t\"");
 	}
 

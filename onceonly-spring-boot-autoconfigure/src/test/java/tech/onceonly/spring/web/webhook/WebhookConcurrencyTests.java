@@ -26,7 +26,10 @@ import tech.onceonly.store.memory.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-/** Twenty concurrent deliveries of one webhook: the handler runs once, every delivery gets 2xx or 409. */
+/**
+ * Twenty concurrent deliveries of one webhook: the handler runs once, every delivery gets
+ * 2xx or 409.
+ */
 class WebhookConcurrencyTests {
 
 	private static final int DELIVERIES = 20;

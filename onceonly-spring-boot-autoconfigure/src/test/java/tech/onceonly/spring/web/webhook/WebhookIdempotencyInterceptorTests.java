@@ -36,7 +36,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** {@code @IdempotentWebhook} on Spring MVC, on the local engine and the in-memory store. */
+/**
+ * {@code @IdempotentWebhook} on Spring MVC, on the local engine and the in-memory store.
+ */
 class WebhookIdempotencyInterceptorTests {
 
 	private final MutableClock clock = MutableClock.startingAt2026();
@@ -76,9 +78,7 @@ class WebhookIdempotencyInterceptorTests {
 
 	@Test
 	void stripeRedeliveryShouldBeAnsweredWithoutRunningTheHandler() throws Exception {
-		this.mvc.perform(stripe("evt_1"))
-			.andExpect(status().isOk())
-			.andExpect(content().string("handled evt_1"));
+		this.mvc.perform(stripe("evt_1")).andExpect(status().isOk()).andExpect(content().string("handled evt_1"));
 		this.mvc.perform(stripe("evt_1"))
 			.andExpect(status().isOk())
 			.andExpect(header().string("Idempotent-Replayed", "true"))
@@ -90,16 +90,14 @@ class WebhookIdempotencyInterceptorTests {
 
 	@Test
 	void handlerShouldStillReadTheBody() throws Exception {
-		this.mvc.perform(stripe("evt_b"))
-			.andExpect(content().string("handled evt_b"));
+		this.mvc.perform(stripe("evt_b")).andExpect(content().string("handled evt_b"));
 		assertThat(this.hooks.bodies).containsExactly(stripeEvent("evt_b"));
 	}
 
 	@Test
 	void otherEventShouldRun() throws Exception {
 		this.mvc.perform(stripe("evt_2"));
-		this.mvc.perform(stripe("evt_3"))
-			.andExpect(content().string("handled evt_3"));
+		this.mvc.perform(stripe("evt_3")).andExpect(content().string("handled evt_3"));
 		assertThat(this.hooks.stripe.get()).isEqualTo(2);
 	}
 
@@ -155,8 +153,7 @@ class WebhookIdempotencyInterceptorTests {
 		this.mvc.perform(post("/webhooks/generic/a").header("X-Event-Id", "e1"))
 			.andExpect(jsonPath("$.status").value("duplicate"));
 		assertThat(this.hooks.other.get()).isEqualTo(1);
-		assertThat(this.onceOnly.ai().status("webhook:/webhooks/generic/{tenant}:e1").status())
-			.isEqualTo("completed");
+		assertThat(this.onceOnly.ai().status("webhook:/webhooks/generic/{tenant}:e1").status()).isEqualTo("completed");
 	}
 
 	@Test
@@ -240,8 +237,7 @@ class WebhookIdempotencyInterceptorTests {
 		this.mvc.perform(post("/webhooks/status/503").header("X-Event-Id", "e5"))
 			.andExpect(status().isServiceUnavailable());
 		assertThat(this.onceOnly.ai().status("webhook:status:e5").status()).isEqualTo("released");
-		this.mvc.perform(post("/webhooks/status/401").header("X-Event-Id", "e4"))
-			.andExpect(status().isUnauthorized());
+		this.mvc.perform(post("/webhooks/status/401").header("X-Event-Id", "e4")).andExpect(status().isUnauthorized());
 		assertThat(this.onceOnly.ai().status("webhook:status:e4").status()).isEqualTo("released");
 		this.mvc.perform(post("/webhooks/status/202").header("X-Event-Id", "e4")).andExpect(status().isAccepted());
 		assertThat(this.onceOnly.ai().status("webhook:status:e4").status()).isEqualTo("completed");
@@ -305,8 +301,7 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void genericWithoutHeaderOrKeyShouldFailNamingTheMethod() {
 		WebhookEndpoints endpoints = new WebhookEndpoints();
-		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("handle"),
-				Misconfigured.class))
+		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("handle"), Misconfigured.class))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("Misconfigured#handle")
 			.hasMessageContaining("header");
@@ -315,8 +310,7 @@ class WebhookIdempotencyInterceptorTests {
 	@Test
 	void invalidExpressionShouldFailNamingTheExpression() {
 		WebhookEndpoints endpoints = new WebhookEndpoints();
-		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("badKey"),
-				Misconfigured.class))
+		assertThatThrownBy(() -> endpoints.find(Misconfigured.class.getDeclaredMethod("badKey"), Misconfigured.class))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("Misconfigured#badKey")
 			.hasMessageContaining("#body[");

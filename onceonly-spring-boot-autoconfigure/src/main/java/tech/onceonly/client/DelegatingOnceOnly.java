@@ -1,10 +1,8 @@
-package tech.onceonly.spring.observation;
-
-import tech.onceonly.client.OnceOnly;
+package tech.onceonly.client;
 
 /**
- * A client that decorates another one; {@link #unwrap(OnceOnly)} finds the backend behind any decorators, e.g. to
- * tell the local engine from a remote client.
+ * A client that decorates another one; {@link #unwrap(OnceOnly)} finds the backend behind
+ * any decorators, e.g. to tell the local engine from a remote client.
  */
 public interface DelegatingOnceOnly extends OnceOnly {
 
