@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -140,11 +140,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		this.json = Objects.requireNonNull(json, "json");
 		this.validation = new Validation(settings, json);
 		this.ownsHeartbeats = heartbeats == null;
-		this.heartbeats = (heartbeats != null) ? heartbeats : Executors.newSingleThreadScheduledExecutor((r) -> {
-			Thread thread = new Thread(r, "onceonly-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.heartbeats = (heartbeats != null) ? heartbeats : ownHeartbeats();
 		this.nanoTime = nanoTime;
 		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
 		GovernanceStore governanceStore = (builder.governanceStore != null) ? builder.governanceStore
@@ -154,6 +150,22 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
 				builder.governanceSettings, json, builder.httpClient, nanoTime);
+	}
+
+	/**
+	 * The engine's own heartbeat scheduler: one daemon thread, and a cancelled heartbeat
+	 * leaves the queue at once (most work finishes long before its first heartbeat, so
+	 * without this every first execution would leave a cancelled task queued for
+	 * {@code extendEvery}: millions of them under load).
+	 */
+	private static ScheduledExecutorService ownHeartbeats() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (r) -> {
+			Thread thread = new Thread(r, "onceonly-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	/** A builder of an engine on {@code store}. */

@@ -44,6 +44,15 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	private volatile boolean sweeping;
 
+	/** The write count at which the next periodic sweep runs. */
+	private volatile long nextSweepAt = SWEEP_EVERY_WRITES;
+
+	/**
+	 * A lower bound of every entry's expiry: before it nothing can be swept, so no sweep
+	 * runs (a sweep that could remove nothing would still visit every entry).
+	 */
+	private final AtomicLong earliestExpiry = new AtomicLong(Long.MAX_VALUE);
+
 	public InMemoryStore() {
 		this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
 	}
@@ -91,6 +100,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 			return new LockEntry(now, now + ttl.toMillis(), metadataJson);
 		});
 		boolean acquired = previous[0] == null;
+		if (acquired) {
+			noteExpiry(entry.expiresAt);
+		}
 		return new LockResult(acquired, entry.toRecord(key, now));
 	}
 
@@ -136,12 +148,16 @@ public final class InMemoryStore implements OnceOnlyStore {
 			return new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(), 0, null, null,
 					null, metadataJson);
 		});
+		if (outcome[0] == LeaseResult.Outcome.ACQUIRED) {
+			noteExpiry(entry.expiresAt);
+		}
 		return new LeaseResult(outcome[0], entry.toRecord(key, now));
 	}
 
 	@Override
 	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
 		long now = this.clock.millis();
+		noteExpiry(now + ttl.toMillis());
 		LeaseEntry entry = this.leases.computeIfPresent(key, (k, current) -> current.heldBy(leaseId)
 				? current.with(LeaseState.HELD, leaseId, now + ttl.toMillis(), 0, null, null, null) : current);
 		return (entry != null && entry.heldBy(leaseId)) ? entry.toRecord(key, now) : null;
@@ -162,6 +178,7 @@ public final class InMemoryStore implements OnceOnlyStore {
 	private @Nullable Instant finish(String key, String leaseId, LeaseState state, @Nullable String resultJson,
 			@Nullable String resultHash, @Nullable String errorCode, Duration retention) {
 		long now = this.clock.millis();
+		noteExpiry(now + retention.toMillis());
 		boolean[] done = new boolean[1];
 		this.leases.computeIfPresent(key, (k, current) -> {
 			if (!current.heldBy(leaseId)) {
@@ -176,6 +193,7 @@ public final class InMemoryStore implements OnceOnlyStore {
 	@Override
 	public boolean cancelLease(String key, String leaseId) {
 		long now = this.clock.millis();
+		noteExpiry(now);
 		boolean[] done = new boolean[1];
 		this.leases.computeIfPresent(key, (k, current) -> {
 			if (!current.heldBy(leaseId)) {
@@ -208,8 +226,17 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	private void beforeWrite(long now) {
 		long count = this.writes.incrementAndGet();
-		if ((count % SWEEP_EVERY_WRITES == 0 || size() >= this.maxEntries) && !this.sweeping) {
+		if ((count >= this.nextSweepAt || size() >= this.maxEntries) && !this.sweeping
+				&& now >= this.earliestExpiry.get()) {
 			sweep(now);
+		}
+	}
+
+	/** Keeps {@link #earliestExpiry} at or below {@code expiresAt}. */
+	private void noteExpiry(long expiresAt) {
+		long current = this.earliestExpiry.get();
+		while (expiresAt < current && !this.earliestExpiry.compareAndSet(current, expiresAt)) {
+			current = this.earliestExpiry.get();
 		}
 	}
 
@@ -225,9 +252,25 @@ public final class InMemoryStore implements OnceOnlyStore {
 		this.sweeping = true;
 		try {
 			int before = size();
-			this.locks.entrySet().removeIf((e) -> e.getValue().expiresAt <= now);
-			this.leases.entrySet().removeIf((e) -> e.getValue().isGone(now));
-			return before - size();
+			// writes during the sweep lower the bound again themselves; the scan finds
+			// the rest
+			this.earliestExpiry.set(Long.MAX_VALUE);
+			long[] earliest = { Long.MAX_VALUE };
+			this.locks.entrySet().removeIf((e) -> {
+				long expiresAt = e.getValue().expiresAt;
+				earliest[0] = Math.min(earliest[0], expiresAt);
+				return expiresAt <= now;
+			});
+			this.leases.entrySet().removeIf((e) -> {
+				earliest[0] = Math.min(earliest[0], e.getValue().expiresAt);
+				return e.getValue().isGone(now);
+			});
+			noteExpiry(earliest[0]);
+			int after = size();
+			// a sweep visits every entry: space them by a quarter of the size so a write
+			// pays O(1) on average
+			this.nextSweepAt = this.writes.get() + Math.max(SWEEP_EVERY_WRITES, after / 4);
+			return before - after;
 		}
 		finally {
 			this.sweeping = false;

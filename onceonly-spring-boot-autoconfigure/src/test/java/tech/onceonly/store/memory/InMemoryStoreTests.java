@@ -78,6 +78,18 @@ class InMemoryStoreTests {
 	}
 
 	@Test
+	void periodicSweepShouldWaitUntilSomethingExpiredAndThenRun() {
+		InMemoryStore store = new InMemoryStore(this.clock);
+		for (int i = 0; i < 10_000; i++) {
+			store.tryLock("live-" + i, Duration.ofSeconds(10), null);
+		}
+		assertThat(store.size()).isEqualTo(10_000);
+		this.clock.advance(Duration.ofSeconds(11));
+		store.tryLock("next", Duration.ofSeconds(10), null);
+		assertThat(store.size()).isEqualTo(1);
+	}
+
+	@Test
 	void constructorShouldRejectANonPositiveBound() {
 		assertThatThrownBy(() -> new InMemoryStore(this.clock, 0)).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("maxEntries");
