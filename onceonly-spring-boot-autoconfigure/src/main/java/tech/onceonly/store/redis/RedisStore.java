@@ -66,22 +66,31 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private static final RedisScript<String> NOW = script("return fmt(now)", String.class);
 
+	/**
+	 * A lock is one string {@code <first_seen_at>:<expires_at>:<metadata>} set with
+	 * {@code PX}: one GET and at most one SET per check-lock.
+	 */
 	private static final RedisScript<List> TRY_LOCK = script("""
-			local f = redis.call('HMGET', KEYS[1], 'first_seen_at', 'expires_at', 'metadata')
-			if f[2] and tonumber(f[2]) > now then
-				return { '0', f[1], f[2], f[3] or '', fmt(now) }
+			local v = redis.call('GET', KEYS[1])
+			if v then
+				local fs, ex, meta = string.match(v, '^(%d+):(%d+):(.*)$')
+				if ex and tonumber(ex) > now then
+					return { '0', fs, ex, meta, fmt(now) }
+				end
 			end
 			local ttl = tonumber(ARGV[2])
-			redis.call('DEL', KEYS[1])
-			redis.call('HSET', KEYS[1], 'first_seen_at', fmt(now), 'expires_at', fmt(now + ttl), 'metadata', ARGV[3])
-			redis.call('PEXPIRE', KEYS[1], math.max(1, ttl))
-			return { '1', fmt(now), fmt(now + ttl), ARGV[3], fmt(now) }
+			local fs, ex = fmt(now), fmt(now + ttl)
+			redis.call('SET', KEYS[1], fs .. ':' .. ex .. ':' .. ARGV[3], 'PX', math.max(1, ttl))
+			return { '1', fs, ex, ARGV[3], fmt(now) }
 			""", List.class);
 
 	private static final RedisScript<List> GET_LOCK = script("""
-			local f = redis.call('HMGET', KEYS[1], 'first_seen_at', 'expires_at', 'metadata')
-			if f[2] and tonumber(f[2]) > now then
-				return { '0', f[1], f[2], f[3] or '', fmt(now) }
+			local v = redis.call('GET', KEYS[1])
+			if v then
+				local fs, ex, meta = string.match(v, '^(%d+):(%d+):(.*)$')
+				if ex and tonumber(ex) > now then
+					return { '0', fs, ex, meta, fmt(now) }
+				end
 			end
 			return {}
 			""", List.class);
