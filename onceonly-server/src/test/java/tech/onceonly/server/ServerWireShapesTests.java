@@ -242,12 +242,16 @@ class ServerWireShapesTests {
 	}
 
 	@Test
-	void dailyMetricsShouldBe501NotImplemented() {
+	@SuppressWarnings("unchecked")
+	void dailyMetricsShouldListEveryDayOfTheRange() {
 		ApiClient.Answer answer = this.api.get("/v1/metrics?from_day=2026-03-01&to_day=2026-03-02");
-		assertThat(answer.status()).isEqualTo(501);
-		@SuppressWarnings("unchecked")
-		Map<String, Object> detail = (Map<String, Object>) answer.detail();
-		assertThat(detail).containsEntry("error", "not_implemented").containsKey("message");
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.json()).containsEntry("from_day", "2026-03-01")
+			.containsEntry("to_day", "2026-03-02")
+			.containsKeys("days", "totals");
+		assertThat((java.util.List<Map<String, Object>>) answer.json().get("days")).extracting((day) -> day.get("day"))
+			.containsExactly("2026-03-01", "2026-03-02");
+		assertThat(this.api.get("/v1/metrics?from_day=2026-03-02&to_day=2026-03-01").status()).isEqualTo(422);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package tech.onceonly.engine;
 
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -101,7 +102,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private final GovernanceEngine governance;
 
-	private final UsageCounters usage = new UsageCounters();
+	private final UsageCounters usage = new UsageCounters(Clock.systemUTC());
 
 	private final AtomicReference<Map<String, Object>> notifications = new AtomicReference<>(
 			answer("email_notifications_enabled", false, "tool_error_notifications_enabled", false,
@@ -209,8 +210,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		Duration lockTtl = this.validation.ttl(ttl, this.settings.defaultLockTtl());
 		String metadataJson = this.validation.metadata(metadata);
 		LockResult result = this.store.tryLock(stored(key), lockTtl, metadataJson);
-		this.usage.make.requests.increment();
-		(result.acquired() ? this.usage.make.charged : this.usage.make.blocked).increment();
+		this.usage.lock(result.acquired());
 		Map<String, Object> raw = new LinkedHashMap<>();
 		raw.put("success", result.acquired());
 		raw.put("status", result.acquired() ? "locked" : "duplicate");
@@ -322,7 +322,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	@Override
 	public Map<String, Object> metrics(String fromDay, String toDay) {
-		throw unsupported("daily metrics");
+		return this.usage.daily(fromDay, toDay);
 	}
 
 	@Override
@@ -532,12 +532,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		private void count(LeaseResult result) {
-			usage.ai.requests.increment();
-			switch (result.outcome()) {
-				case ACQUIRED -> usage.ai.charged.increment();
-				case HELD_BY_OTHER -> usage.ai.polling.increment();
-				default -> usage.ai.blocked.increment();
-			}
+			usage.lease(result.outcome() == LeaseResult.Outcome.ACQUIRED,
+					result.outcome() == LeaseResult.Outcome.HELD_BY_OTHER);
 		}
 
 		@Override

@@ -106,6 +106,40 @@ class LocalOnceOnlyTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void dailyMetricsShouldCountTodaysChecksAndLeases() {
+		LocalOnceOnly engine = engine(EngineSettings.defaults());
+		engine.checkLock("m-1");
+		engine.checkLock("m-1");
+		engine.ai().lease("m-2", null, null);
+		engine.ai().lease("m-2", null, null);
+		String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+		String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+		Map<String, Object> metrics = engine.metrics(yesterday, today);
+		assertThat(metrics).containsEntry("from_day", yesterday).containsEntry("to_day", today);
+		java.util.List<Map<String, Object>> days = (java.util.List<Map<String, Object>>) metrics.get("days");
+		assertThat(days).extracting((day) -> day.get("day")).containsExactly(yesterday, today);
+		assertThat((Map<String, Object>) days.get(1).get("make")).containsEntry("requests", 2L)
+			.containsEntry("charged", 1L)
+			.containsEntry("blocked", 1L);
+		assertThat((Map<String, Object>) days.get(1).get("ai")).containsEntry("requests", 2L)
+			.containsEntry("charged", 1L)
+			.containsEntry("polling", 1L);
+		assertThat((Map<String, Object>) days.get(0).get("make")).containsEntry("requests", 0L);
+	}
+
+	@Test
+	void dailyMetricsShouldRejectMalformedAndReversedRanges() {
+		LocalOnceOnly engine = engine(EngineSettings.defaults());
+		assertThatThrownBy(() -> engine.metrics("2026-13-01", "2026-12-01")).isInstanceOf(ValidationException.class)
+			.hasMessageContaining("from_day must be a day as YYYY-MM-DD");
+		assertThatThrownBy(() -> engine.metrics("2026-03-02", "2026-03-01")).isInstanceOf(ValidationException.class)
+			.hasMessageContaining("before from_day");
+		assertThatThrownBy(() -> engine.metrics("2025-01-01", "2026-03-01")).isInstanceOf(ValidationException.class)
+			.hasMessageContaining("366");
+	}
+
+	@Test
 	void releaseLockShouldFreeAStuckKey() {
 		LocalOnceOnly engine = engine(EngineSettings.defaults());
 		engine.checkLock("stuck", Duration.ofDays(1));
