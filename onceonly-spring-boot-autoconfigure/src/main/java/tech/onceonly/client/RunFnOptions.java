@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param ttl the lease time; a holder that stops heartbeating loses the key after this
  * long
  * @param metadata metadata stored with the lease
- * @param extendEvery the heartbeat interval (at least one second)
+ * @param extendEvery the heartbeat interval; {@link Duration#ZERO} (the default) for a
+ * third of the ttl, at most 30 s. A set interval must be at most half the ttl
  * @param waitOnConflict whether a caller that finds the work in progress waits for its
  * result
  * @param waitOptions how such a caller waits
@@ -24,12 +25,16 @@ import org.jspecify.annotations.Nullable;
 public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata, Duration extendEvery,
 		boolean waitOnConflict, WaitOptions waitOptions, String errorCode, Predicate<Throwable> recordFailure) {
 
+	public RunFnOptions {
+		Heartbeats.checkPeriod(ttl, extendEvery, "runFn options");
+	}
+
 	/**
-	 * The SDKs' defaults: 300 s lease, heartbeat every 30 s, wait 60 s on conflict,
-	 * record every failure.
+	 * The SDKs' defaults: 300 s lease, heartbeat every 30 s (a third of the ttl, at most
+	 * 30 s, when the ttl changes), wait 60 s on conflict, record every failure.
 	 */
 	public static RunFnOptions defaults() {
-		return new RunFnOptions(Duration.ofSeconds(300), null, Duration.ofSeconds(30), true, WaitOptions.defaults(),
+		return new RunFnOptions(Duration.ofSeconds(300), null, Duration.ZERO, true, WaitOptions.defaults(),
 				"fn_error", (ex) -> true);
 	}
 
@@ -61,6 +66,11 @@ public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata,
 	public RunFnOptions withFailure(String code, Predicate<Throwable> record) {
 		return new RunFnOptions(this.ttl, this.metadata, this.extendEvery, this.waitOnConflict, this.waitOptions, code,
 				record);
+	}
+
+	/** The heartbeat interval in effect: {@code extendEvery}, or the default for the ttl. */
+	public Duration heartbeatPeriod() {
+		return Heartbeats.period(this.ttl, this.extendEvery);
 	}
 
 }

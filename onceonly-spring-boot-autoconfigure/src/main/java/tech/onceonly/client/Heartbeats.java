@@ -1,0 +1,164 @@
+package tech.onceonly.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps leases alive while their work runs. One ticker thread schedules the heartbeats;
+ * each heartbeat's store call runs on a worker pool, so one slow store call never delays
+ * the heartbeats of other leases, and a lease whose previous heartbeat is still in
+ * flight skips a tick instead of queueing another.
+ * <p>
+ * The default heartbeat period of a lease is a third of its ttl (see
+ * {@link #period(Duration, Duration)}), so two heartbeats may fail before the lease
+ * expires.
+ */
+public final class Heartbeats implements AutoCloseable {
+
+	/** The shortest heartbeat period. */
+	public static final Duration MIN_PERIOD = Duration.ofMillis(100);
+
+	/** The longest default heartbeat period (the SDKs' 30 s). */
+	public static final Duration DEFAULT_MAX_PERIOD = Duration.ofSeconds(30);
+
+	private static final Heartbeats SHARED = new Heartbeats(null, null, System::nanoTime);
+
+	private final ScheduledExecutorService ticker;
+
+	private final ExecutorService workers;
+
+	private final boolean ownsExecutors;
+
+	private final LongSupplier nanoTime;
+
+	/**
+	 * Heartbeats on the given executors.
+	 * @param ticker schedules the heartbeats (one thread is enough), or {@code null} for
+	 * an own daemon one
+	 * @param workers runs the store calls, or {@code null} for an own pool of daemon
+	 * threads
+	 * @param nanoTime the monotonic clock that tells how long a lease has been without a
+	 * confirmed heartbeat
+	 */
+	public Heartbeats(@Nullable ScheduledExecutorService ticker, @Nullable ExecutorService workers,
+			LongSupplier nanoTime) {
+		this.ownsExecutors = ticker == null && workers == null;
+		this.ticker = (ticker != null) ? ticker : ownTicker();
+		this.workers = (workers != null) ? workers : Executors.newCachedThreadPool(daemon("onceonly-heartbeat-call"));
+		this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+	}
+
+	/** The JVM-wide heartbeats on daemon threads, for clients that are given none. */
+	public static Heartbeats shared() {
+		return SHARED;
+	}
+
+	private static ScheduledExecutorService ownTicker() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemon("onceonly-heartbeat"));
+		// most work ends before its first heartbeat: drop cancelled ones at once
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
+	}
+
+	private static ThreadFactory daemon(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * The heartbeat period of a lease: {@code configured} when set (non-zero), else a
+	 * third of the ttl and at most {@link #DEFAULT_MAX_PERIOD}; never below
+	 * {@link #MIN_PERIOD}.
+	 * @param ttl the lease ttl
+	 * @param configured the configured period, or zero (or {@code null}) for the default
+	 * @return the period
+	 */
+	public static Duration period(Duration ttl, @Nullable Duration configured) {
+		Duration period = configured;
+		if (period == null || period.isZero()) {
+			period = ttl.dividedBy(3);
+			period = (period.compareTo(DEFAULT_MAX_PERIOD) > 0) ? DEFAULT_MAX_PERIOD : period;
+		}
+		return (period.compareTo(MIN_PERIOD) < 0) ? MIN_PERIOD : period;
+	}
+
+	/**
+	 * Checks that a configured heartbeat period can keep a lease of {@code ttl} alive: at
+	 * most half the ttl, so one missed heartbeat does not lose the lease.
+	 * @param ttl the lease ttl
+	 * @param extendEvery the configured period (zero: the default, a third of the ttl)
+	 * @param where what the settings belong to, for the message
+	 * @throws IllegalArgumentException when the combination cannot work
+	 */
+	public static void checkPeriod(Duration ttl, Duration extendEvery, String where) {
+		if (ttl.isNegative() || ttl.isZero()) {
+			throw new IllegalArgumentException(where + ": the lease ttl must be positive, was " + ttl);
+		}
+		if (extendEvery.isNegative()) {
+			throw new IllegalArgumentException(where + ": extendEvery must not be negative, was " + extendEvery);
+		}
+		if (!extendEvery.isZero() && extendEvery.multipliedBy(2).compareTo(ttl) > 0) {
+			throw new IllegalArgumentException(where + ": extendEvery (" + extendEvery
+					+ ") must be at most half the lease ttl (" + ttl
+					+ ") so a heartbeat renews the lease before it expires; leave extendEvery unset for ttl/3");
+		}
+	}
+
+	/**
+	 * Starts heartbeating a lease that was confirmed (acquired or extended) at
+	 * {@code confirmedAtNanos}.
+	 * @param path the path holding the lease, for {@link LeaseEvents}
+	 * @param key the key, for {@link LeaseEvents} and errors
+	 * @param ttl the lease ttl each heartbeat renews
+	 * @param period the heartbeat period
+	 * @param confirmedAtNanos the {@link #nanoTime()} just before the call that took the
+	 * lease was sent
+	 * @param extend renews the lease once; throws {@link StaleLeaseException} when the
+	 * lease is no longer held
+	 * @param events where a lost lease is reported
+	 * @return the running keeper; close it when the work ends
+	 */
+	public LeaseKeeper keep(String path, String key, Duration ttl, Duration period, long confirmedAtNanos,
+			Runnable extend, LeaseEvents events) {
+		LeaseKeeper keeper = new LeaseKeeper(this, path, key, ttl, confirmedAtNanos, extend, events);
+		long every = period.toNanos();
+		keeper.schedule(this.ticker.scheduleAtFixedRate(() -> {
+			if (keeper.beginBeat()) {
+				try {
+					this.workers.execute(keeper::beat);
+				}
+				catch (RuntimeException ex) {
+					keeper.endBeat();
+				}
+			}
+		}, every, every, java.util.concurrent.TimeUnit.NANOSECONDS));
+		return keeper;
+	}
+
+	/** The monotonic clock of these heartbeats. */
+	public long nanoTime() {
+		return this.nanoTime.getAsLong();
+	}
+
+	@Override
+	public void close() {
+		if (this.ownsExecutors && this != SHARED) {
+			this.ticker.shutdownNow();
+			this.workers.shutdownNow();
+		}
+	}
+
+}
