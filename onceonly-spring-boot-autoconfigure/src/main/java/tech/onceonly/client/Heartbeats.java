@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keeps leases alive while their work runs. One ticker thread schedules the heartbeats;
  * each heartbeat's store call runs on a worker pool, so one slow store call never delays
- * the heartbeats of other leases, and a lease whose previous heartbeat is still in
- * flight skips a tick instead of queueing another.
+ * the heartbeats of other leases, and a lease whose previous heartbeat is still in flight
+ * skips a tick instead of queueing another.
  * <p>
  * The default heartbeat period of a lease is a third of its ttl (see
  * {@link #period(Duration, Duration)}), so two heartbeats may fail before the lease
@@ -111,9 +111,9 @@ public final class Heartbeats implements AutoCloseable {
 			throw new IllegalArgumentException(where + ": extendEvery must not be negative, was " + extendEvery);
 		}
 		if (!extendEvery.isZero() && extendEvery.multipliedBy(2).compareTo(ttl) > 0) {
-			throw new IllegalArgumentException(where + ": extendEvery (" + extendEvery
-					+ ") must be at most half the lease ttl (" + ttl
-					+ ") so a heartbeat renews the lease before it expires; leave extendEvery unset for ttl/3");
+			throw new IllegalArgumentException(
+					where + ": extendEvery (" + extendEvery + ") must be at most half the lease ttl (" + ttl
+							+ ") so a heartbeat renews the lease before it expires; leave extendEvery unset for ttl/3");
 		}
 	}
 

@@ -113,12 +113,12 @@ public final class LeaseKeeper implements AutoCloseable {
 	}
 
 	/**
-	 * Records the work's outcome with {@code record}, retrying failures with backoff while
-	 * the lease is {@link #held()}, and for at most one ttl. Errors that retrying cannot mend
-	 * ({@link ValidationException}) are thrown at once.
+	 * Records the work's outcome with {@code record}, retrying failures with backoff
+	 * while the lease is {@link #held()}, and for at most one ttl. Errors that retrying
+	 * cannot mend ({@link ValidationException}) are thrown at once.
 	 * @param <T> the answer type
-	 * @param record one attempt to record the outcome; throws
-	 * {@link StaleLeaseException} when the lease is no longer held
+	 * @param record one attempt to record the outcome; throws {@link StaleLeaseException}
+	 * when the lease is no longer held
 	 * @return the answer of the attempt that succeeded
 	 * @throws StaleLeaseException when the store answered that the lease is not held (the
 	 * outcome may still have been recorded by an earlier attempt whose answer was lost:
@@ -160,8 +160,8 @@ public final class LeaseKeeper implements AutoCloseable {
 	}
 
 	/**
-	 * Reports that the work's outcome cannot be known (logged and counted) and returns the
-	 * exception for the caller.
+	 * Reports that the work's outcome cannot be known (logged and counted) and returns
+	 * the exception for the caller.
 	 * @param cause the last failure
 	 * @return the exception to throw
 	 */

@@ -5,9 +5,9 @@ import java.util.Map;
 /**
  * The protected work ran, but its outcome could not be recorded before the lease was
  * lost: the store kept failing until the lease expired, or another worker took the key
- * over. The key was never released by this caller, so nothing ran again because of
- * this failure; whether a result is stored (and whose) is unknown to this caller. Read
- * it with {@code ai().result(key)} once the store answers again.
+ * over. The key was never released by this caller, so nothing ran again because of this
+ * failure; whether a result is stored (and whose) is unknown to this caller. Read it with
+ * {@code ai().result(key)} once the store answers again.
  * <p>
  * Every occurrence is also logged and counted ({@link LeaseEvents#outcomeUnknown}).
  */
@@ -28,8 +28,7 @@ public class OutcomeUnknownException extends OnceOnlyException {
 	 */
 	public OutcomeUnknownException(String key, Throwable cause) {
 		super("The work under key '" + key + "' ran, but its outcome could not be recorded before its lease was lost ("
-				+ cause.getClass().getSimpleName() + "); the key was not released. Read ai().result(key) later",
-				cause);
+				+ cause.getClass().getSimpleName() + "); the key was not released. Read ai().result(key) later", cause);
 		this.key = key;
 	}
 

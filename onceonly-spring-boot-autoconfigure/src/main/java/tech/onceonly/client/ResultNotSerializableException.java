@@ -19,9 +19,8 @@ public class ResultNotSerializableException extends OnceOnlyException {
 	 * @param cause the serialisation error
 	 */
 	public ResultNotSerializableException(String key, Throwable cause) {
-		super("The work under key '" + key + "' ran, but its result cannot be serialised to JSON ("
-				+ cause.getMessage() + "); the key is recorded as failed/" + ERROR_CODE
-				+ " so the work does not run again", cause);
+		super("The work under key '" + key + "' ran, but its result cannot be serialised to JSON (" + cause.getMessage()
+				+ "); the key is recorded as failed/" + ERROR_CODE + " so the work does not run again", cause);
 	}
 
 }

@@ -34,8 +34,8 @@ public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata,
 	 * 30 s, when the ttl changes), wait 60 s on conflict, record every failure.
 	 */
 	public static RunFnOptions defaults() {
-		return new RunFnOptions(Duration.ofSeconds(300), null, Duration.ZERO, true, WaitOptions.defaults(),
-				"fn_error", (ex) -> true);
+		return new RunFnOptions(Duration.ofSeconds(300), null, Duration.ZERO, true, WaitOptions.defaults(), "fn_error",
+				(ex) -> true);
 	}
 
 	/** These options with another lease time. */
@@ -68,7 +68,9 @@ public record RunFnOptions(Duration ttl, @Nullable Map<String, Object> metadata,
 				record);
 	}
 
-	/** The heartbeat interval in effect: {@code extendEvery}, or the default for the ttl. */
+	/**
+	 * The heartbeat interval in effect: {@code extendEvery}, or the default for the ttl.
+	 */
 	public Duration heartbeatPeriod() {
 		return Heartbeats.period(this.ttl, this.extendEvery);
 	}
