@@ -174,6 +174,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.store;
 	}
 
+	/** The number of keys callers in this JVM wait on (for tests). */
+	int waitedKeys() {
+		return this.signals.size();
+	}
+
 	/** The engine's settings. */
 	public EngineSettings settings() {
 		return this.settings;
