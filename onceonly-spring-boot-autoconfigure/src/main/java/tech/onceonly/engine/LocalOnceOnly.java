@@ -645,7 +645,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return switch (lease.outcome()) {
 				case ACQUIRED -> RunFnFlow.Attempt.acquired(Objects.requireNonNull(lease.record().leaseId()));
 				case COMPLETED, FAILED -> RunFnFlow.Attempt.done(resultOf(key, lease.record()));
-				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("polling");
+				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("in_progress");
 			};
 		}
 
