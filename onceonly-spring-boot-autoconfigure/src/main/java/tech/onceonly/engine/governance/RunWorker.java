@@ -91,7 +91,7 @@ final class RunWorker implements AutoCloseable {
 				this.settings.heartbeatPeriod(leaseTtl), acquiredAt, () -> ai.extend(key, leaseId, leaseTtl),
 				this.events);
 		try {
-			this.executor.execute(() -> run(ai, key, leaseId, leaseTtl, metadata, keeper));
+			this.executor.execute(new QueuedRun(keeper, () -> run(ai, key, leaseId, leaseTtl, metadata, keeper)));
 		}
 		catch (RejectedExecutionException ex) {
 			keeper.close();
@@ -247,9 +247,27 @@ final class RunWorker implements AutoCloseable {
 		return data;
 	}
 
+	/**
+	 * Stops the workers: running runs are interrupted, queued ones dropped (their leases
+	 * are no longer heartbeated and expire, so a resubmission runs them).
+	 */
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
+		for (Runnable dropped : this.executor.shutdownNow()) {
+			if (dropped instanceof QueuedRun queued) {
+				queued.keeper.close();
+			}
+		}
+	}
+
+	/** A run waiting for a worker, with the keeper of its lease. */
+	private record QueuedRun(LeaseKeeper keeper, Runnable body) implements Runnable {
+
+		@Override
+		public void run() {
+			this.body.run();
+		}
+
 	}
 
 	/** What a run did, stored as its result. */

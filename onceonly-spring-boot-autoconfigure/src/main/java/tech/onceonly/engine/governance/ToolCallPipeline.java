@@ -358,6 +358,18 @@ public final class ToolCallPipeline {
 			throw err;
 		}
 		// the tool ran: from here on its claim is kept and its spend charged
+		try {
+			return recordExecuted(c, now, risk, usage, dedup, value);
+		}
+		finally {
+			if (dedup != null) {
+				dedup.keeper.close();
+			}
+		}
+	}
+
+	private ToolCallOutcome recordExecuted(Call c, Instant now, String risk, UsageRequest usage, @Nullable Dedup dedup,
+			@Nullable Object value) {
 		Map<String, Object> result;
 		String resultJson;
 		try {

@@ -782,6 +782,26 @@ public abstract class AbstractGovernanceEngineTests {
 	}
 
 	@Test
+	void completionWhoseAnswerWasLostShouldCountAsRecorded() {
+		AtomicInteger runs = new AtomicInteger();
+		try (Governed governed = new Governed(counting(runs), quickHeartbeats())) {
+			governed.leases.lostCompletionAnswers.set(1);
+			ToolCallOutcome first = governed.engine.call(CHARGE);
+			assertThat(first.decision()).isEqualTo("executed");
+			assertThat(first.result().ok()).isTrue();
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			assertThat(governed.events.events).contains("retried tool_call " + key)
+				.doesNotContain("unknown tool_call " + key);
+			ToolCallOutcome again = governed.engine.call(CHARGE);
+			assertThat(again.decision()).isEqualTo("dedup");
+			assertThat(again.result().result()).containsEntry("charge", "ch_1");
+			assertThat(runs).hasValue(1);
+			assertThat(this.engine.gov().agentLogs("a", 10)).extracting(AgentLogItem::policyReason)
+				.containsExactly("tool_idempotency", "ok");
+		}
+	}
+
+	@Test
 	void completionFailingUntilTheLeaseIsLostShouldBeOutcomeUnknownAuditedAndNeverCancelled() {
 		AtomicLong nanos = new AtomicLong();
 		Heartbeats heartbeats = new Heartbeats(null, null, nanos::get);

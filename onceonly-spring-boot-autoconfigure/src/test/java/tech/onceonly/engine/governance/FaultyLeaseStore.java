@@ -37,6 +37,9 @@ final class FaultyLeaseStore implements OnceOnlyStore {
 	/** Completions (and fails) to refuse before the next one is applied. */
 	final AtomicInteger completionFailures = new AtomicInteger();
 
+	/** Completions to apply and then fail, as if their answer was lost. */
+	final AtomicInteger lostCompletionAnswers = new AtomicInteger();
+
 	/** Refuse every completion (and fail) while true. */
 	volatile boolean failCompletions;
 
@@ -154,7 +157,11 @@ final class FaultyLeaseStore implements OnceOnlyStore {
 	public @Nullable Instant completeLease(String key, String leaseId, @Nullable String resultJson,
 			@Nullable String resultHash, Duration retention) {
 		refuseCompletion();
-		return this.delegate.completeLease(key, leaseId, resultJson, resultHash, retention);
+		Instant doneAt = this.delegate.completeLease(key, leaseId, resultJson, resultHash, retention);
+		if (this.lostCompletionAnswers.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			throw new StoreException("injected: the connection was reset before the answer arrived");
+		}
+		return doneAt;
 	}
 
 	@Override
