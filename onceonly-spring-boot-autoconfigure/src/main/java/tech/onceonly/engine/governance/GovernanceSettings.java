@@ -44,7 +44,15 @@ public record GovernanceSettings(Duration dedupWindow, Duration toolLeaseTtl, Du
 		if (runWorkers < 1 || runQueueCapacity < 1 || maxRunActions < 1) {
 			throw new IllegalArgumentException("runWorkers, runQueueCapacity and maxRunActions must be at least 1");
 		}
-		Heartbeats.checkPeriod(toolLeaseTtl, heartbeatEvery, "GovernanceSettings (toolLeaseTtl, heartbeatEvery)");
+		if (heartbeatEvery.isNegative()) {
+			throw new IllegalArgumentException("GovernanceSettings: heartbeatEvery must not be negative, was "
+					+ heartbeatEvery + "; use Duration.ZERO for a third of each lease's ttl");
+		}
+		if (heartbeatEvery.multipliedBy(2).compareTo(toolLeaseTtl) > 0) {
+			throw new IllegalArgumentException("GovernanceSettings: heartbeatEvery (" + heartbeatEvery
+					+ ") must be at most half of toolLeaseTtl (" + toolLeaseTtl
+					+ ") so a heartbeat renews a dedup lease before it expires; use Duration.ZERO for a third of the ttl");
+		}
 	}
 
 	/**

@@ -714,7 +714,8 @@ public abstract class AbstractGovernanceEngineTests {
 		CountDownLatch entered = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		try (Governed governed = new Governed(charge(runs, entered, release),
-				quickHeartbeats().withToolLeaseTtl(Duration.ofSeconds(3)))) {
+				quickHeartbeats().withToolLeaseTtl(Duration.ofSeconds(3)))
+			.releasing(release)) {
 			Future<ToolCallOutcome> first = governed.async(CHARGE);
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			String key = governed.leases.acquiredKey("gov:dedup:");
@@ -740,7 +741,7 @@ public abstract class AbstractGovernanceEngineTests {
 		AtomicInteger runs = new AtomicInteger();
 		CountDownLatch entered = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		try (Governed governed = new Governed(charge(runs, entered, release), quickHeartbeats())) {
+		try (Governed governed = new Governed(charge(runs, entered, release), quickHeartbeats()).releasing(release)) {
 			Future<ToolCallOutcome> call = governed.async(CHARGE);
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			String key = governed.leases.acquiredKey("gov:dedup:");
@@ -864,7 +865,8 @@ public abstract class AbstractGovernanceEngineTests {
 		Heartbeats stopped = new Heartbeats(ticker, new FrozenExecutor(), System::nanoTime);
 		AtomicInteger runs = new AtomicInteger();
 		try (Governed dead = new Governed(charge(deadRuns, entered, release), GovernanceSettings.defaults(), stopped,
-				ticker::shutdownNow); Governed live = new Governed(counting(runs), GovernanceSettings.defaults())) {
+				ticker::shutdownNow)
+			.releasing(release); Governed live = new Governed(counting(runs), GovernanceSettings.defaults())) {
 			dead.async(CHARGE);
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			String key = dead.leases.acquiredKey("gov:dedup:");
@@ -915,6 +917,8 @@ public abstract class AbstractGovernanceEngineTests {
 
 		private final Runnable cleanup;
 
+		private final List<CountDownLatch> released = new ArrayList<>();
+
 		Governed(LocalTools tools, GovernanceSettings settings) {
 			this(tools, settings, new Heartbeats(null, null, System::nanoTime), null);
 		}
@@ -925,15 +929,37 @@ public abstract class AbstractGovernanceEngineTests {
 			this.cleanup = (cleanup != null) ? cleanup : heartbeats::close;
 		}
 
+		/**
+		 * Opens {@code latch} when closed, so a held tool ends even if the test failed.
+		 */
+		Governed releasing(CountDownLatch latch) {
+			this.released.add(latch);
+			return this;
+		}
+
 		Future<ToolCallOutcome> async(ToolCallRequest call) {
 			return this.callers.submit(() -> this.engine.call(call));
 		}
 
+		/**
+		 * Waits for the calls still running (so none writes into the next test's data),
+		 * then stops everything.
+		 */
 		@Override
 		public void close() {
-			this.engine.close();
-			this.callers.shutdownNow();
-			this.cleanup.run();
+			this.released.forEach(CountDownLatch::countDown);
+			this.callers.shutdown();
+			try {
+				assertThat(this.callers.awaitTermination(20, TimeUnit.SECONDS)).as("calls still running").isTrue();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.callers.shutdownNow();
+				this.engine.close();
+				this.cleanup.run();
+			}
 		}
 
 	}
