@@ -198,7 +198,25 @@ public final class ToolCallPipeline {
 			throw ex;
 		}
 		if (claim.result.outcome() == LeaseResult.Outcome.ACQUIRED) {
-			return execute(c, now, target, risk, usage, hold(c, leaseKey, claim, ttl));
+			Dedup dedup;
+			try {
+				dedup = hold(c, leaseKey, claim, ttl);
+			}
+			catch (RuntimeException ex) {
+				// the tool did not start: nothing to keep
+				String leaseId = claim.result.record().leaseId();
+				giveBack(usage, null, ex);
+				try {
+					if (leaseId != null) {
+						this.leases.cancelLease(leaseKey, leaseId);
+					}
+				}
+				catch (RuntimeException cancelFailure) {
+					ex.addSuppressed(cancelFailure);
+				}
+				throw ex;
+			}
+			return execute(c, now, target, risk, usage, dedup);
 		}
 		this.store.release(usage);
 		LeaseRecord first = claim.result.record();
