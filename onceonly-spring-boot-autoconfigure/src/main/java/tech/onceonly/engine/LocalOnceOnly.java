@@ -156,7 +156,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			governanceStore = new NamespacedGovernanceStore(governanceStore, settings.namespace());
 		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
-				builder.governanceSettings, json, builder.httpClient, nanoTime);
+				builder.governanceSettings, json, builder.httpClient, nanoTime, this.heartbeats, builder.leaseEvents);
 	}
 
 	/** A builder of an engine on {@code store}. */
@@ -186,10 +186,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	@Override
 	public void close() {
+		this.governance.close();
 		if (this.ownsHeartbeats) {
 			this.heartbeats.close();
 		}
-		this.governance.close();
 	}
 
 	private String stored(String key) {
