@@ -24,7 +24,6 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -54,7 +53,8 @@ import tech.onceonly.store.UsageSnapshot;
  * every limit holds, so concurrent reservations of one agent are serialised in the
  * database and can never overspend together, across JVMs. Audit rows and events are kept
  * for the retention period and purged as writes go by. Statements run on their own
- * connections, outside any transaction of the caller.
+ * connections, outside any transaction of the caller, and every write commits even when
+ * the pool's connections are not auto-commit.
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
 
@@ -112,7 +112,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		this.prefix = tablePrefix;
 		this.platform = (platform != null) ? platform : JdbcStore.Platform.detect(dataSource);
 		this.retention = retention;
-		DataSource own = new DelegatingDataSource(dataSource);
+		DataSource own = new AutoCommitDataSource(dataSource);
 		this.jdbc = new JdbcTemplate(own);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(own));
 	}
