@@ -27,6 +27,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import tech.onceonly.store.AgentState;
@@ -170,13 +171,29 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		return Objects.requireNonNull(now);
 	}
 
+	/**
+	 * Runs one store operation; a serialization failure or deadlock (the statement or
+	 * transaction was rolled back, see {@link TransientFailures}) runs it again after a
+	 * short random pause, up to {@link TransientFailures#MAX_ATTEMPTS} times. Every
+	 * operation is safe to repeat after a rollback: a single statement, a transaction, or
+	 * an update-else-insert that stops at the first statement that wrote.
+	 */
 	private <T> T run(String what, Supplier<T> action) {
-		try {
-			return action.get();
-		}
-		catch (DataAccessException ex) {
-			throw new StoreException("The OnceOnly JDBC governance store could not " + what + " (" + this.platform
-					+ ", tables " + this.prefix + "gov_*): " + ex.getMostSpecificCause().getMessage(), ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return action.get();
+			}
+			catch (DataAccessException | TransactionException ex) {
+				boolean retry = attempt < TransientFailures.MAX_ATTEMPTS && TransientFailures.isTransient(ex)
+						&& TransientFailures.backOff(attempt);
+				if (!retry) {
+					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
+					throw new StoreException(
+							"The OnceOnly JDBC governance store could not " + what + " (" + this.platform + ", tables "
+									+ this.prefix + "gov_*)" + attempts + ": " + ex.getMostSpecificCause().getMessage(),
+							ex);
+				}
+			}
 		}
 	}
 

@@ -292,13 +292,26 @@ public final class JdbcStore implements OnceOnlyStore {
 				+ this.jdbc.update(this.sql.purgeLeases(), this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS));
 	}
 
+	/**
+	 * Runs one store operation; a serialization failure or deadlock (the statement was
+	 * rolled back, see {@link TransientFailures}) runs it again after a short random
+	 * pause, up to {@link TransientFailures#MAX_ATTEMPTS} times.
+	 */
 	private <T> T run(String what, java.util.function.Supplier<T> action) {
-		try {
-			return action.get();
-		}
-		catch (DataAccessException ex) {
-			throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform + ", tables "
-					+ locksTable() + "/" + leasesTable() + "): " + ex.getMostSpecificCause().getMessage(), ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return action.get();
+			}
+			catch (DataAccessException ex) {
+				boolean retry = attempt < TransientFailures.MAX_ATTEMPTS && TransientFailures.isTransient(ex)
+						&& TransientFailures.backOff(attempt);
+				if (!retry) {
+					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
+					throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform
+							+ ", tables " + locksTable() + "/" + leasesTable() + ")" + attempts + ": "
+							+ ex.getMostSpecificCause().getMessage(), ex);
+				}
+			}
 		}
 	}
 
