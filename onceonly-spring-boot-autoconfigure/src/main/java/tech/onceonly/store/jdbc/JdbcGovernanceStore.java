@@ -24,10 +24,10 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import tech.onceonly.store.AgentState;
@@ -54,7 +54,8 @@ import tech.onceonly.store.UsageSnapshot;
  * every limit holds, so concurrent reservations of one agent are serialised in the
  * database and can never overspend together, across JVMs. Audit rows and events are kept
  * for the retention period and purged as writes go by. Statements run on their own
- * connections, outside any transaction of the caller.
+ * connections, outside any transaction of the caller, and every write commits even when
+ * the pool's connections are not auto-commit.
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
 
@@ -112,7 +113,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		this.prefix = tablePrefix;
 		this.platform = (platform != null) ? platform : JdbcStore.Platform.detect(dataSource);
 		this.retention = retention;
-		DataSource own = new DelegatingDataSource(dataSource);
+		DataSource own = new AutoCommitDataSource(dataSource);
 		this.jdbc = new JdbcTemplate(own);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(own));
 	}
@@ -170,13 +171,29 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		return Objects.requireNonNull(now);
 	}
 
+	/**
+	 * Runs one store operation; a serialization failure or deadlock (the statement or
+	 * transaction was rolled back, see {@link TransientFailures}) runs it again after a
+	 * short random pause, up to {@link TransientFailures#MAX_ATTEMPTS} times. Every
+	 * operation is safe to repeat after a rollback: a single statement, a transaction, or
+	 * an update-else-insert that stops at the first statement that wrote.
+	 */
 	private <T> T run(String what, Supplier<T> action) {
-		try {
-			return action.get();
-		}
-		catch (DataAccessException ex) {
-			throw new StoreException("The OnceOnly JDBC governance store could not " + what + " (" + this.platform
-					+ ", tables " + this.prefix + "gov_*): " + ex.getMostSpecificCause().getMessage(), ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return action.get();
+			}
+			catch (DataAccessException | TransactionException ex) {
+				boolean retry = attempt < TransientFailures.MAX_ATTEMPTS && TransientFailures.isTransient(ex)
+						&& TransientFailures.backOff(attempt);
+				if (!retry) {
+					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
+					throw new StoreException(
+							"The OnceOnly JDBC governance store could not " + what + " (" + this.platform + ", tables "
+									+ this.prefix + "gov_*)" + attempts + ": " + ex.getMostSpecificCause().getMessage(),
+							ex);
+				}
+			}
 		}
 	}
 
