@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.dao.DataAccessException;
@@ -58,6 +60,8 @@ import tech.onceonly.store.UsageSnapshot;
  * the pool's connections are not auto-commit.
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
+
+	private static final Log logger = LogFactory.getLog(JdbcGovernanceStore.class);
 
 	private static final int PURGE_EVERY_WRITES = 1024;
 
@@ -320,9 +324,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			add(request, spendKey(request), request.spendMicros());
 			return ReserveOutcome.RESERVED;
 		}));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 		return Objects.requireNonNull(outcome);
 	}
 
@@ -392,6 +394,23 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	}
 
 	/**
+	 * Every {@code PURGE_EVERY_WRITES} writes, purges old rows. A failed purge never
+	 * fails the write that triggered it (that write is committed): it is logged, and the
+	 * next purge catches up.
+	 */
+	private void purgeNowAndThen() {
+		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
+			try {
+				purge();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("OnceOnly governance store: purging old rows failed; retried after further writes ("
+						+ ex.getMessage() + ")");
+			}
+		}
+	}
+
+	/**
 	 * Deletes counters of past windows and audit rows and events past retention; returns
 	 * how many rows went.
 	 */
@@ -414,9 +433,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 						record.ts().toEpochMilli(), record.agentId(), record.tool(), record.decision(),
 						record.policyReason(), record.riskLevel(), record.argsHash(), record.spendMicros(),
 						record.runId()));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 	}
 
 	@Override
@@ -527,9 +544,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			statement.setObject(3, eventJson, Types.VARCHAR);
 			return statement;
 		}, keys));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 		Number id = Objects.requireNonNull(keys.getKey(), "generated event id");
 		return new EventRecord(id.longValue(), runId, Instant.ofEpochMilli(now), eventJson);
 	}
