@@ -1,24 +1,35 @@
 /*
- * The OnceOnly lease protocol: one key, NW workers running the runFn flow
- * (client/RunFnFlow.java with client/LeaseKeeper.java and client/Heartbeats.java),
- * one heartbeat per worker, the store's lease operations transcribed from the three
- * stores, three fault modes on every store call, crashes and a moving clock.
+ * The OnceOnly lease protocol: one key, three workers running the runFn flow
+ * (client/RunFnFlow.java with client/LeaseKeeper.java and client/Heartbeats.java), a
+ * heartbeat for each worker's lease, the store's lease operations transcribed from the
+ * three stores, three fault modes on every store call, crashes and a moving clock.
  *
  * Checked by LeaseProtocolModelTests (onceonly-spring-boot-autoconfigure) in every
  * build; docs/guarantees.md ("The lease protocol model") explains what it proves.
- * By hand:
- *   spin -a verification/lease.pml
- *   gcc -O2 -DSAFETY -DNOCLAIM -o pan pan.c && ./pan -m100000      (safety: asserts)
- *   gcc -O2 -DNFAIR=3 -o pan pan.c && ./pan -a -f -m100000 -N returns   (liveness)
- * Variants (each must produce a counterexample): spin -DOLD_FLOW / -DSLOW_HEARTBEAT /
- * -DNO_HEARTBEAT / -DPAUSE -a verification/lease.pml. A trail replays with
- * spin -t -p [-D...] verification/lease.pml.
+ * By hand, in a scratch directory:
+ *   spin -a lease.pml
+ *   gcc -O2 -DSAFETY -DNOCLAIM -o pan pan.c && ./pan                  (safety: the asserts)
+ *   gcc -O2 -DNFAIR=3 -o pan pan.c && ./pan -a -f -N returns          (liveness L1)
+ *   ./pan -a -f -N crash_frees                                         (liveness L2)
+ * Variants, each of which must produce a counterexample (a second run of the work):
+ *   spin -DOLD_FLOW -DF=1 -DMAXCRASH=0 -a lease.pml          (issue 14, item 1)
+ *   spin -DSLOW_HEARTBEAT -DF=0 -DMAXCRASH=0 -a lease.pml    (item 3)
+ *   spin -DNO_HEARTBEAT -DF=0 -DMAXCRASH=0 -a lease.pml      (item 4)
+ *   spin -DPAUSE -DF=0 -DMAXCRASH=0 -a lease.pml             (a pause longer than the ttl)
+ * and spin -t [the same -D...] lease.pml replays the counterexample as a story (the
+ * printf lines); add -p for every step.
+ *
+ * Not modelled: the wait deadline (a waiter's timeout result; without it L1 is
+ * stronger), LeaseKeeper.record's cap of one ttl on retries (retries here go on while
+ * the lease is held), the unserialisable-result path (it records with fail through the
+ * same fenced operation as complete), H2's acquire as several statements, same-JVM
+ * wake-ups (KeySignals: only a faster poll), and the operator's unfenced deleteLease.
  *
  * Time. Every timer is a countdown (or an age) that saturates, so the clock can tick
  * forever in a finite state space: rem is the store's expires_at - now (0: expired),
  * age[w] is now - the time of the worker's last confirmed acquire or extend (capped at
  * TTL), sinceBeat[w] the time since its last heartbeat (capped at PERIOD). One clock
- * tick is one heartbeat period of the default configuration. Store operations take no
+ * tick is one heartbeat period. Store operations take no
  * time: they are atomic on the store, as every store makes them (one compute, one SQL
  * statement, one Lua script), and each is judged by the store's clock (rem).
  */
@@ -26,6 +37,7 @@
 /* ---- parameters ---------------------------------------------------------------- */
 
 #define NW 3          /* workers (the checks below name workers 0, 1 and 2) */
+#define FIRST_WORKER 3 /* _pid of worker 0: Heartbeat, Clock and Environment come first */
 #ifndef TTL
 #define TTL 4         /* lease ttl, in ticks */
 #endif
@@ -69,7 +81,7 @@ bit lost[NW];         /* the keeper saw StaleLeaseException (LeaseKeeper.lost())
 byte age[NW];         /* now - confirmedAt, capped at TTL: held() is !lost && age < TTL */
 byte sinceBeat[NW];   /* ticks since the last heartbeat, capped at PERIOD */
 byte fnLeft[NW];      /* ticks fn still runs */
-bit nap[NW];          /* sleeping until the next tick (poll pause, retry backoff) */
+bit nap[NW];          /* a waiter sleeping until the next tick (its poll pause) */
 bit crashed[NW];
 bit paused[NW];
 bit finished[NW];     /* returned to its caller */
@@ -86,8 +98,6 @@ bit tainted = 0;      /* a worker crashed or was paused after its side effect, b
 bit retired = 0;      /* a terminal record passed its retention (the key may run again) */
 
 #define held(w)       (!lost[w] && age[w] < TTL)
-#define terminal      ((st == COMPLETED || st == FAILED) && rem > 0)
-#define liveHeld      (st == HELD && rem > 0)
 #define fin(w)        (finished[w] || crashed[w])
 #define beatDue(w)    (keeping[w] && !lost[w] && !crashed[w] && !paused[w] && sinceBeat[w] >= PERIOD)
 
@@ -208,6 +218,141 @@ inline pick_mode(mode) {
 	fi
 }
 
+/* ---- heartbeats: Heartbeats.keep / LeaseKeeper.beat -------------------------------- */
+
+/*
+ * One process beats for all three workers, like the one ticker thread of Heartbeats;
+ * each beat is one store call (its own fault mode), so the interleavings are those of
+ * one heartbeat thread per worker.
+ */
+
+inline beat(w) {
+	atomic {
+		beatDue(w) ->
+		sinceBeat[w] = 0;
+		pick_mode(hmode);
+		if
+		:: hmode == FAIL_BEFORE -> skip   /* retried at the next tick */
+		:: else ->
+			d_step { store_extend(w + 1, hout) };
+			printf("w%d heartbeat (%e): %e\n", w + 1, hmode, hout);
+			if
+			:: hmode == APPLY && hout == R_OK -> age[w] = 0          /* confirmedAt = sentAt */
+			:: hmode == APPLY && hout == R_STALE -> lost[w] = 1      /* LeaseEvents.leaseLost */
+			:: else -> skip                                       /* answer lost */
+			fi
+		fi;
+		hmode = APPLY; hout = R_OK
+	}
+}
+
+active proctype Heartbeat()
+{
+#ifndef NO_HEARTBEAT
+	mtype hmode = APPLY;
+	mtype hout = R_OK;
+	do
+	:: beat(0)
+	:: beat(1)
+	:: beat(2)
+	od
+#else
+	skip   /* variant: no heartbeat while the work runs (issue 14, item 4) */
+#endif
+}
+
+/* ---- the clock --------------------------------------------------------------------- */
+
+/*
+ * One tick. A live, unpaused worker's due heartbeat goes out before the clock moves on
+ * (the heartbeat thread is never late by a whole period); nothing else waits for it.
+ */
+inline tick_worker(w) {
+	if
+	:: keeping[w] && age[w] < TTL -> age[w]++
+	:: else -> skip
+	fi;
+	if
+	:: keeping[w] && sinceBeat[w] < PERIOD -> sinceBeat[w]++
+	:: else -> skip
+	fi;
+	if
+	:: fnLeft[w] > 0 -> fnLeft[w]--
+	:: else -> skip
+	fi;
+	nap[w] = 0
+}
+
+active proctype Clock()
+{
+	do
+	:: d_step {
+#ifdef NO_HEARTBEAT
+		true ->
+#else
+		!beatDue(0) && !beatDue(1) && !beatDue(2) ->
+#endif
+		if
+		:: st == HELD && rem > 0 -> rem--
+		:: else -> skip
+		fi;
+		tick_worker(0); tick_worker(1); tick_worker(2);
+		printf("tick: %e rem=%d\n", st, rem);
+		CHECK_S2
+	   }
+	od
+}
+
+/* ---- the environment: crashes, retention, housekeeping, pauses ---------------------- */
+
+inline crash(w) {
+	d_step {
+		crashes < MAXCRASH && !fin(w) ->
+		crashes++; crashed[w] = 1;
+		printf("w%d crashes\n", w + 1);
+		if
+		:: effected[w] -> tainted = 1   /* died after the effect, before recording it */
+		:: else -> skip
+		fi;
+		keeping[w] = 0; inFn[w] = 0; effected[w] = 0; takenOver[w] = 0;
+		age[w] = 0; sinceBeat[w] = 0; fnLeft[w] = 0; lost[w] = 0; nap[w] = 0
+	}
+}
+
+#ifdef PAUSE
+/* GC pause or SIGSTOP of a whole worker JVM (worker and heartbeat), for any time */
+bit pauses = 0;
+inline pause(w) {
+	d_step { !pauses && !fin(w) -> pauses = 1; paused[w] = 1; printf("w%d paused\n", w + 1) }
+}
+inline resume(w) {
+	d_step { paused[w] -> paused[w] = 0; printf("w%d resumed\n", w + 1) }
+}
+#endif
+
+active proctype Environment()
+{
+	do
+	:: crash(0)
+	:: crash(1)
+	:: crash(2)
+	/* retention ends (any time after it began): the key may run again */
+	:: d_step { (st == COMPLETED || st == FAILED) && rem > 0 -> rem = 0; retired = 1; printf("retention ends\n") }
+	/* housekeeping removes what counts as absent: released, held-expired after its
+	   grace, terminal past retention.
+	   maps to: InMemoryStore sweep (isGone); JdbcStore purgeLeases; Redis PEXPIRE */
+	:: d_step { st != ABSENT && rem == 0 -> st = ABSENT; lid = 0; printf("housekeeping removes the record\n") }
+#ifdef PAUSE
+	:: pause(0)
+	:: pause(1)
+	:: pause(2)
+	:: resume(0)
+	:: resume(1)
+	:: resume(2)
+#endif
+	od
+}
+
 /* ---- workers: RunFnFlow.run / execute / storedOutcome / await ---------------------- */
 
 /*
@@ -225,11 +370,11 @@ inline finish_worker() {
 
 active [NW] proctype Worker()
 #ifdef PAUSE
-provided (!paused[_pid])
+provided (!paused[_pid - FIRST_WORKER])
 #endif
 {
-	byte w = _pid;
-	byte me = _pid + 1;
+	byte w = _pid - FIRST_WORKER;
+	byte me = w + 1;
 	mtype mode = APPLY;
 	mtype out = R_OK;
 
@@ -280,7 +425,7 @@ await:
 			if
 			:: out == R_FREE -> out = R_OK; goto acquire
 			:: out == R_HELD_BY_OTHER -> nap[w] = 1; out = R_OK; goto await
-			:: else -> finish_worker(); goto end
+			:: else -> finish_worker(); goto end   /* the stored result, or the read's error */
 			fi
 		};
 
@@ -290,6 +435,13 @@ work:
 			fnLeft[w] == 0 ->
 			inFn[w] = 0;
 			if
+			:: /* fn returned: S5, checked at a second side effect */
+#ifndef NO_S5
+				assert(effects == 0 || tainted || retired);
+#endif
+				effects++; effected[w] = 1;
+				printf("w%d fn ran: side effect %d\n", me, effects);
+				goto record
 			:: /* fn threw, before any side effect: the only case that may free the key */
 				keeping[w] = 0;
 				pick_mode(mode);
@@ -304,13 +456,6 @@ work:
 				printf("w%d fn threw; release (%e): %e\n", me, mode, out);
 				finish_worker();
 				goto end
-			:: /* fn returned: S5, checked at a second side effect */
-#ifndef NO_S5
-				assert(effects == 0 || tainted || retired);
-#endif
-				effects++; effected[w] = 1;
-				printf("w%d fn ran: side effect %d\n", me, effects);
-				goto record
 			fi
 		};
 
@@ -373,132 +518,6 @@ stale:
 	} unless { crashed[w] };
 end:
 	skip
-}
-
-/* ---- heartbeats: Heartbeats.keep / LeaseKeeper.beat -------------------------------- */
-
-inline beat(w) {
-	atomic {
-		beatDue(w) ->
-		sinceBeat[w] = 0;
-		pick_mode(hmode);
-		if
-		:: hmode == FAIL_BEFORE -> skip   /* retried at the next tick */
-		:: else ->
-			d_step { store_extend(w + 1, hout) };
-			printf("w%d heartbeat (%e): %e\n", w + 1, hmode, hout);
-			if
-			:: hmode == APPLY && hout == R_OK -> age[w] = 0          /* confirmedAt = sentAt */
-			:: hmode == APPLY && hout == R_STALE -> lost[w] = 1      /* LeaseEvents.leaseLost */
-			:: else -> skip                                       /* answer lost */
-			fi
-		fi;
-		hmode = APPLY; hout = R_OK
-	}
-}
-
-#ifndef NO_HEARTBEAT
-active proctype Heartbeat()
-{
-	mtype hmode = APPLY;
-	mtype hout = R_OK;
-	do
-	:: beat(0)
-	:: beat(1)
-	:: beat(2)
-	od
-}
-#endif
-
-/* ---- the clock --------------------------------------------------------------------- */
-
-/*
- * One tick. A live, unpaused worker's due heartbeat goes out before the clock moves on
- * (the heartbeat thread is never late by a whole period); nothing else waits for it.
- */
-inline tick_worker(w) {
-	if
-	:: keeping[w] && age[w] < TTL -> age[w]++
-	:: else -> skip
-	fi;
-	if
-	:: keeping[w] && sinceBeat[w] < PERIOD -> sinceBeat[w]++
-	:: else -> skip
-	fi;
-	if
-	:: fnLeft[w] > 0 -> fnLeft[w]--
-	:: else -> skip
-	fi;
-	nap[w] = 0
-}
-
-active proctype Clock()
-{
-	do
-	:: d_step {
-#ifdef NO_HEARTBEAT
-		true ->
-#else
-		!beatDue(0) && !beatDue(1) && !beatDue(2) ->
-#endif
-		if
-		:: st == HELD && rem > 0 -> rem--
-		:: else -> skip
-		fi;
-		tick_worker(0); tick_worker(1); tick_worker(2);
-		printf("tick: %e rem=%d\n", st, rem);
-		CHECK_S2
-	   }
-	od
-}
-
-/* ---- the environment: crashes, retention, housekeeping, pauses ---------------------- */
-
-inline crash(w) {
-	d_step {
-		crashes < MAXCRASH && !fin(w) ->
-		crashes++; crashed[w] = 1;
-		printf("w%d crashes\n", w + 1);
-		if
-		:: effected[w] -> tainted = 1   /* died after the effect, before recording it */
-		:: else -> skip
-		fi;
-		keeping[w] = 0; inFn[w] = 0; age[w] = 0; sinceBeat[w] = 0; fnLeft[w] = 0; lost[w] = 0; nap[w] = 0
-	}
-}
-
-#ifdef PAUSE
-/* GC pause or SIGSTOP of a whole worker JVM (worker and heartbeat), for any time */
-bit pauses = 0;
-inline pause(w) {
-	d_step { !pauses && !fin(w) -> pauses = 1; paused[w] = 1; printf("w%d paused\n", w + 1) }
-}
-inline resume(w) {
-	d_step { paused[w] -> paused[w] = 0; printf("w%d resumed\n", w + 1) }
-}
-#endif
-
-active proctype Environment()
-{
-	do
-	:: crash(0)
-	:: crash(1)
-	:: crash(2)
-	/* retention ends (any time after it began): the key may run again */
-	:: d_step { (st == COMPLETED || st == FAILED) && rem > 0 -> rem = 0; retired = 1; printf("retention ends\n") }
-	/* housekeeping removes what counts as absent: released, held-expired after its
-	   grace, terminal past retention.
-	   maps to: InMemoryStore sweep (isGone); JdbcStore purgeLeases; Redis PEXPIRE */
-	:: d_step { st != ABSENT && rem == 0 -> st = ABSENT; lid = 0; printf("housekeeping removes the record\n") }
-#ifdef PAUSE
-	:: pause(0)
-	:: pause(1)
-	:: pause(2)
-	:: resume(0)
-	:: resume(1)
-	:: resume(2)
-#endif
-	od
 }
 
 /* ---- liveness (pan -a -f -N name) ----------------------------------------------------- */
