@@ -102,19 +102,29 @@ bit retired = 0;      /* a terminal record passed its retention (the key may run
 #define beatDue(w)    (keeping[w] && !lost[w] && !crashed[w] && !paused[w] && sinceBeat[w] >= PERIOD)
 
 /*
- * S2 (one live holder by store time): a worker that runs fn and believes it holds the
+ * S1 (one live holder by store time): a worker that runs fn and believes it holds the
  * lease (LeaseKeeper.held()) is the store's holder, and its lease is live by store
  * time. Hence at most one worker runs fn under a live lease. Checked after every step
  * that can change it: a tick and every store operation.
  */
-#define S2(w)         assert(!(inFn[w] && held(w)) || (st == HELD && lid == w + 1 && rem > 0))
-#define CHECK_S2      S2(0); S2(1); S2(2)
+#define S1(w)         assert(!(inFn[w] && held(w)) || (st == HELD && lid == w + 1 && rem > 0))
+#define CHECK_S1      S1(0); S1(1); S1(2)
 
-/* S3 (no overwrite): nothing changes a completed record within retention. */
-#define S3            assert(!(st == COMPLETED && rem > 0))
+/* S2 (no overwrite): nothing changes a completed record within retention. */
+#define S2            assert(!(st == COMPLETED && rem > 0))
 
-/* S4 (late worker): a worker whose lease was taken over never changes the record again. */
-#define S4(me)        assert(!takenOver[me - 1])
+/* S3 (late worker): a worker whose lease was taken over never changes the record again. */
+#define S3(me)        assert(!takenOver[me - 1])
+
+/*
+ * S4 (no second run): when fn performs its side effect, no run performed it before,
+ * unless a worker crashed after its effect and before recording it (tainted), or a
+ * terminal record passed its retention (retired). Asserted at the effect, in Worker.
+ * It holds under the safe model's assumptions: at most F store faults with
+ * (F + 1) * PERIOD < TTL, so failed heartbeats never let a live worker's lease expire;
+ * the heartbeat goes out on time (the Clock waits for a due beat); no pause of a whole
+ * worker. Each variant drops one of them.
+ */
 
 /* ---- store operations (each one atomic step of the store) -------------------------- */
 
@@ -132,7 +142,7 @@ inline store_acquire(me, out) {
 	:: st == FAILED && rem > 0 -> out = R_FAILED
 	:: st == HELD && rem > 0 -> out = R_HELD_BY_OTHER
 	:: else ->
-		S3;
+		S2;
 		if
 		:: st == HELD && !fin(lid - 1) -> takenOver[lid - 1] = 1   /* takeover of an expired lease */
 		:: else -> skip
@@ -140,7 +150,7 @@ inline store_acquire(me, out) {
 		st = HELD; lid = me; rem = TTL;
 		out = R_ACQUIRED
 	fi;
-	CHECK_S2
+	CHECK_S1
 }
 
 /*
@@ -151,10 +161,10 @@ inline store_acquire(me, out) {
  */
 inline store_extend(me, out) {
 	if
-	:: st == HELD && lid == me -> S3; S4(me); rem = TTL; out = R_OK
+	:: st == HELD && lid == me -> S2; S3(me); rem = TTL; out = R_OK
 	:: else -> out = R_STALE
 	fi;
-	CHECK_S2
+	CHECK_S1
 }
 
 /*
@@ -167,12 +177,12 @@ inline store_extend(me, out) {
 inline store_finish(me, to, out) {
 	if
 	:: st == HELD && lid == me ->
-		S3; S4(me);
+		S2; S3(me);
 		st = to; lid = 0; rem = 1;
 		out = R_OK
 	:: else -> out = R_STALE
 	fi;
-	CHECK_S2
+	CHECK_S1
 }
 
 /*
@@ -183,10 +193,10 @@ inline store_finish(me, to, out) {
  */
 inline store_cancel(me, out) {
 	if
-	:: st == HELD && lid == me -> S3; S4(me); st = RELEASED; lid = 0; rem = 0; out = R_OK
+	:: st == HELD && lid == me -> S2; S3(me); st = RELEASED; lid = 0; rem = 0; out = R_OK
 	:: else -> out = R_STALE
 	fi;
-	CHECK_S2
+	CHECK_S1
 }
 
 /*
@@ -298,7 +308,7 @@ active proctype Clock()
 		fi;
 		tick_worker(0); tick_worker(1); tick_worker(2);
 		printf("tick: %e rem=%d\n", st, rem);
-		CHECK_S2
+		CHECK_S1
 	   }
 	od
 }
@@ -435,8 +445,8 @@ work:
 			fnLeft[w] == 0 ->
 			inFn[w] = 0;
 			if
-			:: /* fn returned: S5, checked at a second side effect */
-#ifndef NO_S5
+			:: /* fn returned: S4, checked at a second side effect */
+#ifndef NO_S4
 				assert(effects == 0 || tainted || retired);
 #endif
 				effects++; effected[w] = 1;

@@ -33,7 +33,7 @@ class LeaseProtocolModelTests {
 
 	private static final long TIMEOUT_SECONDS = 120;
 
-	/** The text spin prints for the S5 assertion (no second run of the work). */
+	/** The text spin prints for the S4 assertion (no second run of the work). */
 	private static final String SECOND_RUN = "assertion violated (((effects==0)||tainted)||retired)";
 
 	/** What pan prints when it searched for acceptance cycles under weak fairness. */
@@ -118,10 +118,10 @@ class LeaseProtocolModelTests {
 
 	@Test
 	void pauseOfAnyLengthShouldNeverLetTheLateWorkerCompleteOrOverwrite() {
-		// everything but S5 still holds: fencing refuses the late worker (one store
+		// everything but S4 still holds: fencing refuses the late worker (one store
 		// fault,
 		// no crash, to keep the run short)
-		Run run = safety("-DPAUSE -DNO_S5 -DF=1 -DMAXCRASH=0").run("-m10000");
+		Run run = safety("-DPAUSE -DNO_S4 -DF=1 -DMAXCRASH=0").run("-m10000");
 		assertThat(run.errors()).as(run.output()).isZero();
 		assertThat(run.output()).doesNotContain("max search depth too small");
 	}
