@@ -219,6 +219,8 @@ inline store_get(out) {
  * One store call from a client: applies and answers; fails before applying (store
  * down, timeout before the write); or applies and the answer is lost (the caller sees
  * an error). At most F faults in all.
+ * maps to: the fault modes of the contract suites' fault-injecting store decorator
+ * (fail before delegating, delegate then throw).
  */
 inline pick_mode(mode) {
 	if
@@ -236,13 +238,16 @@ inline pick_mode(mode) {
  * one heartbeat thread per worker.
  */
 
+/* maps to: LeaseKeeper.beat (extend; confirmedAt = the time the call was sent; a
+   StaleLeaseException marks the lease lost; other errors wait for the next tick) */
 inline beat(w) {
 	atomic {
 		beatDue(w) ->
 		sinceBeat[w] = 0;
 		pick_mode(hmode);
 		if
-		:: hmode == FAIL_BEFORE -> skip   /* retried at the next tick */
+		:: hmode == FAIL_BEFORE ->
+			printf("w%d heartbeat (%e)\n", w + 1, hmode)   /* retried at the next tick */
 		:: else ->
 			d_step { store_extend(w + 1, hout) };
 			printf("w%d heartbeat (%e): %e\n", w + 1, hmode, hout);
@@ -276,6 +281,7 @@ active proctype Heartbeat()
 /*
  * One tick. A live, unpaused worker's due heartbeat goes out before the clock moves on
  * (the heartbeat thread is never late by a whole period); nothing else waits for it.
+ * maps to: the store's clock (now) and the JVM's nanoTime, which move together here.
  */
 inline tick_worker(w) {
 	if
@@ -315,6 +321,7 @@ active proctype Clock()
 
 /* ---- the environment: crashes, retention, housekeeping, pauses ---------------------- */
 
+/* maps to: kill -9 of a worker JVM: its thread and its heartbeats stop at once */
 inline crash(w) {
 	d_step {
 		crashes < MAXCRASH && !fin(w) ->
@@ -371,7 +378,9 @@ active proctype Environment()
  * runs, while a waiter pauses.
  */
 
-/* the worker returns to its caller; its keeper is closed (try-with-resources) */
+/* the worker returns to its caller.
+   maps to: LeaseKeeper.close (try-with-resources in RunFnFlow.execute): heartbeats stop,
+   the lease is left as it is */
 inline finish_worker() {
 	keeping[w] = 0; inFn[w] = 0; finished[w] = 1; effected[w] = 0; takenOver[w] = 0;
 	age[w] = 0; sinceBeat[w] = 0; fnLeft[w] = 0; lost[w] = 0; nap[w] = 0;
@@ -424,7 +433,9 @@ acquire:
 
 await:
 		/* RunFnFlow.await(returnWhenFree = true): pause, read; terminal -> its result,
-		   free -> try to acquire again */
+		   free -> try to acquire again. (The code reads once before its first pause;
+		   here the pause comes first: a read at the instant of the acquire's answer
+		   would see the same record.) */
 		atomic {
 			nap[w] == 0 ->
 			if
