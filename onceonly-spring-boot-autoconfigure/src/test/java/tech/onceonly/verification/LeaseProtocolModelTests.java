@@ -132,9 +132,8 @@ class LeaseProtocolModelTests {
 
 	@Test
 	void pauseOfAnyLengthShouldNeverLetTheLateWorkerCompleteOrOverwrite() {
-		// everything but S4 still holds: fencing refuses the late worker (one store
-		// fault,
-		// no crash, to keep the run short)
+		// everything but S4 still holds: fencing refuses the late worker
+		// (one store fault and no crash keep the run short)
 		Run run = safety("-DPAUSE -DNO_S4 -DF=1 -DMAXCRASH=0").run("-m10000");
 		assertThat(run.errors()).as(run.output()).isZero();
 		assertThat(run.output()).doesNotContain("max search depth too small");
