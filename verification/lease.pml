@@ -513,7 +513,7 @@ record:
 #endif
 			if
 			:: out == R_OK -> finish_worker(); goto end
-			:: out == R_STALE -> lost[w] = 1; mode = APPLY; out = R_OK; goto stale
+			:: out == R_STALE -> mode = APPLY; out = R_OK; goto stale   /* not marked lost: read the key */
 			:: out == R_ERROR && held(w) ->
 				/* retried after a backoff while the lease is held by the worker's reckoning */
 				mode = APPLY; out = R_OK; goto record
