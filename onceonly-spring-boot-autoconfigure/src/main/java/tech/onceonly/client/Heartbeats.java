@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * skips a tick instead of queueing another.
  * <p>
  * The default heartbeat period of a lease is a third of its ttl (see
- * {@link #period(Duration, Duration)}), so two heartbeats may fail before the lease
+ * {@link #period(Duration, Duration)}), so one heartbeat may fail before the lease
  * expires.
  */
 public final class Heartbeats implements AutoCloseable {

@@ -120,9 +120,9 @@ public final class LeaseKeeper implements AutoCloseable {
 	 * @param record one attempt to record the outcome; throws {@link StaleLeaseException}
 	 * when the lease is no longer held
 	 * @return the answer of the attempt that succeeded
-	 * @throws StaleLeaseException when the store answered that the lease is not held (the
-	 * outcome may still have been recorded by an earlier attempt whose answer was lost:
-	 * read the key to tell)
+	 * @throws StaleLeaseException when the store answered that the lease is not held, to
+	 * this call or to a heartbeat (the outcome may still have been recorded by an earlier
+	 * attempt whose answer was lost: read the key to tell)
 	 * @throws OutcomeUnknownException when the lease was lost before an attempt succeeded
 	 */
 	public <T> T record(Supplier<T> record) {
@@ -147,6 +147,13 @@ public final class LeaseKeeper implements AutoCloseable {
 				if (attempt == 1) {
 					// even while heartbeats succeed, retry for at most one ttl
 					giveUpAt = now + this.ttlNanos;
+				}
+				if (lost()) {
+					// the store said the lease is gone: maybe because an earlier attempt
+					// completed it and its answer was lost; the caller reads the key
+					StaleLeaseException stale = new StaleLeaseException(this.key);
+					stale.addSuppressed(ex);
+					throw stale;
 				}
 				if (!held() || now - giveUpAt >= 0) {
 					throw outcomeUnknown(ex);

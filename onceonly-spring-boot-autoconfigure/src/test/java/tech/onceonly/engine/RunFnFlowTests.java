@@ -137,6 +137,39 @@ class RunFnFlowTests {
 	}
 
 	@Test
+	void aCompletionWhoseAnswerWasLostShouldBeFoundEvenWhenAHeartbeatSawTheKeyDoneFirst() {
+		AtomicInteger completes = new AtomicInteger();
+		OnceOnlyStore store = (OnceOnlyStore) Proxy.newProxyInstance(OnceOnlyStore.class.getClassLoader(),
+				new Class<?>[] { OnceOnlyStore.class }, (proxy, method, args) -> {
+					if (method.getName().equals("completeLease") && completes.incrementAndGet() > 1) {
+						throw new StoreException("injected: the store went down");
+					}
+					Object answer;
+					try {
+						answer = method.invoke(this.memory, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+					if (method.getName().equals("completeLease")) {
+						throw new StoreException("injected: the answer of an applied completion was lost");
+					}
+					return answer;
+				});
+		LocalOnceOnly engine = engine(store);
+		AtomicInteger effects = new AtomicInteger();
+		// a 1 s lease heartbeats every 333 ms: the heartbeat finds the key completed (not
+		// held) while the later completions still fail
+		AiResult result = engine.ai()
+			.runFn("invoice", () -> Map.of("n", effects.incrementAndGet()), options(Duration.ofSeconds(1)));
+		assertThat(result.isCompleted()).isTrue();
+		assertThat(result.result()).isEqualTo(Map.of("n", 1));
+		assertThat(effects).hasValue(1);
+		assertThat(completes.get()).isGreaterThan(2);
+		assertThat(this.events.unknown).isEmpty();
+	}
+
+	@Test
 	void anUnserialisableResultShouldBeRecordedAsFailedAndNeverRunAgain() {
 		LocalOnceOnly engine = engine(this.memory);
 		AtomicInteger effects = new AtomicInteger();
