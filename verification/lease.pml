@@ -517,7 +517,11 @@ record:
 			:: out == R_ERROR && held(w) ->
 				/* retried after a backoff while the lease is held by the worker's reckoning */
 				mode = APPLY; out = R_OK; goto record
-			:: out == R_ERROR && !held(w) ->
+			:: out == R_ERROR && lost[w] ->
+				/* LeaseKeeper.record: a heartbeat found the lease gone -> StaleLeaseException,
+				   so the key is read (an earlier attempt may have completed it) */
+				mode = APPLY; out = R_OK; goto stale
+			:: out == R_ERROR && !held(w) && !lost[w] ->
 				printf("w%d outcome unknown (lease not held)\n", me);
 				finish_worker();   /* OutcomeUnknownException; the lease is never cancelled */
 				goto end
