@@ -3,6 +3,7 @@ package tech.onceonly.spring.web.idempotency;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,17 +11,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 import tech.onceonly.client.AiRun;
@@ -34,9 +39,11 @@ import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -154,6 +161,41 @@ class IdempotencyKeyLeaseTests {
 	}
 
 	@Test
+	void asyncHandlerShouldKeepItsLeaseAcrossDispatches() throws Exception {
+		MvcResult started = this.mvc.perform(pay("/async", "k-async")).andExpect(request().asyncStarted()).andReturn();
+		assertThat(this.payments.started.await(10, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 4; i++) {
+			this.clock.advance(Duration.ofMillis(700));
+			Instant moved = this.clock.instant();
+			Polling.await("a heartbeat after the clock moved", TICK, () -> this.store.extendedSince(moved));
+		}
+		this.mvc.perform(pay("/async", "k-async")).andExpect(status().isConflict());
+		this.payments.release.countDown();
+		this.mvc.perform(asyncDispatch(started)).andExpect(status().isCreated());
+		this.mvc.perform(pay("/async", "k-async"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Idempotent-Replayed", "true"));
+		assertThat(this.payments.runs.get()).isEqualTo(1);
+	}
+
+	@Test
+	void asyncTimeoutShouldLeaveTheKeyToItsLeaseInsteadOfReleasingIt() throws Exception {
+		MvcResult started = this.mvc.perform(pay("/deferred", "k-timeout"))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		MockAsyncContext async = (MockAsyncContext) started.getRequest().getAsyncContext();
+		for (AsyncListener listener : async.getListeners()) {
+			listener.onTimeout(new AsyncEvent(async));
+		}
+		this.mvc.perform(asyncDispatch(started)).andExpect(status().isServiceUnavailable());
+		assertThat(this.store.cancels()).isZero();
+		this.mvc.perform(pay("/deferred", "k-timeout")).andExpect(status().isConflict());
+		this.clock.advance(TTL.multipliedBy(2));
+		this.mvc.perform(pay("/deferred", "k-timeout")).andExpect(request().asyncStarted());
+		assertThat(this.payments.runs.get()).isEqualTo(2);
+	}
+
+	@Test
 	void laterInterceptorThatShortCircuitsWith200ShouldReleaseTheKey() throws Exception {
 		this.mvc.perform(pay("/fast", "k-short").header("X-Block", "yes")).andExpect(status().isOk());
 		assertThat(this.payments.runs.get()).isZero();
@@ -189,6 +231,19 @@ class IdempotencyKeyLeaseTests {
 			this.started.countDown();
 			this.release.await(20, TimeUnit.SECONDS);
 			return ResponseEntity.status(201).body(Map.of("charge", charge));
+		}
+
+		@PostMapping("/async")
+		@IdempotencyKey(leaseTtlSeconds = 1)
+		Callable<ResponseEntity<Map<String, Object>>> async() {
+			return this::slow;
+		}
+
+		@PostMapping("/deferred")
+		@IdempotencyKey(leaseTtlSeconds = 1)
+		DeferredResult<String> deferred() {
+			this.runs.incrementAndGet();
+			return new DeferredResult<>();
 		}
 
 		@PostMapping("/fast")

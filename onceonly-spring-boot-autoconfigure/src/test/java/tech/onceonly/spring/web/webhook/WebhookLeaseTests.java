@@ -9,16 +9,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 import tech.onceonly.client.AiRun;
@@ -33,8 +37,10 @@ import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
@@ -150,6 +156,23 @@ class WebhookLeaseTests {
 	}
 
 	@Test
+	void asyncTimeoutShouldLeaveTheDeliveryToItsLeaseInsteadOfReleasingIt() throws Exception {
+		MvcResult started = this.mvc.perform(delivery("/webhooks/deferred", "d-timeout"))
+			.andExpect(request().asyncStarted())
+			.andReturn();
+		MockAsyncContext async = (MockAsyncContext) started.getRequest().getAsyncContext();
+		for (AsyncListener listener : async.getListeners()) {
+			listener.onTimeout(new AsyncEvent(async));
+		}
+		this.mvc.perform(asyncDispatch(started)).andExpect(status().isServiceUnavailable());
+		assertThat(this.store.cancels()).isZero();
+		this.mvc.perform(delivery("/webhooks/deferred", "d-timeout")).andExpect(status().isConflict());
+		this.clock.advance(TTL.multipliedBy(2));
+		this.mvc.perform(delivery("/webhooks/deferred", "d-timeout")).andExpect(request().asyncStarted());
+		assertThat(this.handlers.runs.get()).isEqualTo(2);
+	}
+
+	@Test
 	void laterInterceptorThatShortCircuitsWith200ShouldReleaseTheDelivery() throws Exception {
 		this.mvc.perform(delivery("/webhooks/fast", "d-short").header("X-Block", "yes"))
 			.andExpect(status().isOk())
@@ -188,6 +211,13 @@ class WebhookLeaseTests {
 			this.started.countDown();
 			this.release.await(20, TimeUnit.SECONDS);
 			return "ok";
+		}
+
+		@PostMapping("/webhooks/deferred")
+		@IdempotentWebhook(provider = WebhookProvider.GITHUB, leaseTtlSeconds = 1)
+		DeferredResult<String> deferred() {
+			this.runs.incrementAndGet();
+			return new DeferredResult<>();
 		}
 
 		@PostMapping("/webhooks/fast")
