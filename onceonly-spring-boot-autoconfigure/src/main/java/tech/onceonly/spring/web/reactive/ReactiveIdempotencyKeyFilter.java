@@ -143,7 +143,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		String method = exchange.getRequest().getMethod().name();
 		boolean pathMatch = this.rules.settings().methods().contains(method) && matchesPaths(exchange);
 		if (!pathMatch && !ANNOTATED_METHODS.contains(method)) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
 		// to answer
@@ -153,7 +153,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 			.defaultIfEmpty(NONE)
 			.flatMap((annotation) -> {
 				if (annotation.isEmpty() && !pathMatch) {
-					return chain.filter(exchange);
+					return ReactiveAnswers.proceed(chain, exchange);
 				}
 				return guard(exchange, chain, annotation.orElse(null));
 			});
@@ -167,7 +167,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		IdempotencyKeyHeader.Parsed parsed = IdempotencyKeyHeader.parse(lines, settings.allowBareTokens(),
 				settings.maxKeyLength());
 		if (parsed.absent() && !required) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.IDEMPOTENCY_KEY,
 				null);
@@ -218,8 +218,8 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
 						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
 				CapturingResponse response = new CapturingResponse(exchange.getResponse(),
-						(body) -> settle(exchange.getResponse(), held, fingerprint, body, observation));
-				Mono<Void> work = chain.filter(exchange.mutate().response(response).build())
+						(body) -> settle(exchange, held, fingerprint, body, observation));
+				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
 					.then(Mono.defer(() -> response.isCaptured() ? Mono.<Void>empty() : response.setComplete()))
 					.onErrorResume((ex) -> (response.isCaptured() ? Mono.<Void>empty()
 							: blockingCall(() -> held.release("threw " + ex.getClass().getSimpleName()))
@@ -268,13 +268,16 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
 
-	private Mono<Void> settle(ServerHttpResponse response, WebLease held, String fingerprint, byte[] body,
+	private Mono<Void> settle(ServerWebExchange exchange, WebLease held, String fingerprint, byte[] body,
 			WebObservation observation) {
+		ServerHttpResponse response = exchange.getResponse();
 		HttpStatusCode code = response.getStatusCode();
 		int status = (code != null) ? code.value() : 200;
-		if (!this.rules.stores(status)) {
+		boolean handlerReached = ReactiveAnswers.handlerReached(exchange);
+		if (!handlerReached || !this.rules.stores(status)) {
 			return blockingCall(() -> {
-				held.release("answered " + status);
+				held.release(
+						handlerReached ? "answered " + status : "answered " + status + " without running the handler");
 				observation.stop(IdempotencyKeyRules.FAILED, null);
 			});
 		}

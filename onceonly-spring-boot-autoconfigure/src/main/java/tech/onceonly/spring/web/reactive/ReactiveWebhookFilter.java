@@ -120,7 +120,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (!METHODS.contains(exchange.getRequest().getMethod().name())) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
 		// to answer
@@ -129,7 +129,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			.flatMap((handler) -> (handler instanceof HandlerMethod method)
 					? Mono.justOrEmpty(this.endpoints.find(method.getMethod(), method.getBeanType())) : Mono.empty())
 			.map((endpoint) -> guard(exchange, chain, endpoint))
-			.defaultIfEmpty(Mono.defer(() -> chain.filter(exchange)))
+			.defaultIfEmpty(Mono.defer(() -> ReactiveAnswers.proceed(chain, exchange)))
 			.flatMap((next) -> next);
 	}
 
@@ -146,7 +146,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			IdResolution resolution = this.deliveries.resolveId(endpoint, view);
 			if (resolution.pass()) {
 				observation.stop(WebhookDeliveries.EXECUTED, null);
-				return chain.filter(readable);
+				return ReactiveAnswers.proceed(chain, readable);
 			}
 			String id = resolution.id();
 			if (id == null) {
@@ -186,8 +186,8 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.WEBHOOK, key,
 						String.valueOf(lease.leaseId()), ttl, takenAt);
 				SettlingResponse response = new SettlingResponse(exchange.getResponse(),
-						(status) -> settle(held, status, observation));
-				Mono<Void> work = chain.filter(exchange.mutate().response(response).build())
+						(status) -> settle(held, ReactiveAnswers.handlerReached(exchange), status, observation));
+				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
 					.then(Mono.defer(() -> response.isSettled() ? Mono.<Void>empty() : response.setComplete()))
 					.onErrorResume((ex) -> (response.isSettled() ? Mono.<Void>empty()
 							: blockingCall(() -> held.release("handler failed: " + ex.getClass().getSimpleName()))
@@ -213,7 +213,13 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 		}
 	}
 
-	private Mono<Void> settle(WebLease held, int status, WebObservation observation) {
+	private Mono<Void> settle(WebLease held, boolean handlerReached, int status, WebObservation observation) {
+		if (!handlerReached) {
+			return blockingCall(() -> {
+				held.release("answered " + status + " without running the handler");
+				observation.stop(WebhookDeliveries.FAILED, null);
+			});
+		}
 		if (status >= 200 && status < 300) {
 			return blockingCall(
 					() -> observation.stop(WebhookDeliveries.EXECUTED, held.complete(Map.of("status", status), null)));

@@ -11,6 +11,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -18,6 +19,9 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -61,7 +65,7 @@ class ReactiveLeaseTests {
 
 	private final AnnotationConfigApplicationContext context = ReactiveWebTestSupport.context(this.onceOnly,
 			WebhookSettings.defaults(), IdempotencyKeySettings.defaults(), ObservationRegistry.NOOP, this.events,
-			this.handlers);
+			this.handlers, new ShortCircuit());
 
 	private final HttpHandler app = ReactiveWebTestSupport.httpHandler(this.context);
 
@@ -184,6 +188,51 @@ class ReactiveLeaseTests {
 				() -> status("webhook:github:d-retry").equals("completed"));
 		assertThat(this.events.events()).containsExactly("completionRetried:webhook", "completionRetried:webhook");
 		assertThat(this.store.cancels()).isZero();
+	}
+
+	@Test
+	void laterWebFilterThatAnswers200WithoutTheHandlerShouldReleaseTheKeyAndTheDelivery() {
+		this.handlers.release.tryEmitValue("done");
+		MockServerHttpRequest blockedPayment = MockServerHttpRequest.post("/payments")
+			.header("Idempotency-Key", "\"k-short\"")
+			.header("X-Block", "yes")
+			.build();
+		assertThat(send(blockedPayment).getStatusCode()).isEqualTo(HttpStatus.OK);
+		MockServerHttpRequest blockedDelivery = MockServerHttpRequest.post("/webhooks/github")
+			.header("X-GitHub-Delivery", "d-short")
+			.header("X-Block", "yes")
+			.build();
+		assertThat(send(blockedDelivery).getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(this.handlers.runs.get()).isZero();
+		MockServerHttpResponse payment = send(payment("k-short"));
+		assertThat(payment.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		assertThat(payment.getHeaders().getFirst("Idempotent-Replayed")).isNull();
+		MockServerHttpResponse delivery = send(delivery("d-short"));
+		assertThat(delivery.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(delivery.getHeaders().getFirst("Idempotent-Replayed")).isNull();
+		assertThat(this.handlers.runs.get()).isEqualTo(2);
+	}
+
+	/**
+	 * A filter after the OnceOnly ones that answers 200 itself, without the handler, when
+	 * the request has {@code X-Block}.
+	 */
+	static class ShortCircuit implements WebFilter, Ordered {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+			if (exchange.getRequest().getHeaders().getFirst("X-Block") == null) {
+				return chain.filter(exchange);
+			}
+			exchange.getResponse().setStatusCode(HttpStatus.OK);
+			return exchange.getResponse().setComplete();
+		}
+
+		@Override
+		public int getOrder() {
+			return 0;
+		}
+
 	}
 
 	@RestController
