@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.client.ValidationException;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.LockRecord;
@@ -36,6 +37,8 @@ public final class ScriptedStore implements OnceOnlyStore {
 
 	private volatile boolean leasesLost;
 
+	private volatile boolean completionsRefused;
+
 	public ScriptedStore(OnceOnlyStore delegate) {
 		this.delegate = delegate;
 	}
@@ -48,6 +51,14 @@ public final class ScriptedStore implements OnceOnlyStore {
 	/** Every completion fails with a {@link StoreException} from now on. */
 	public void failAllCompletions() {
 		this.completionsFail = true;
+	}
+
+	/**
+	 * Every completion is refused with a {@link ValidationException} from now on, as a
+	 * backend does with a result it cannot store.
+	 */
+	public void refuseCompletions() {
+		this.completionsRefused = true;
 	}
 
 	/** Heartbeats from now on answer that the lease is no longer held. */
@@ -125,6 +136,9 @@ public final class ScriptedStore implements OnceOnlyStore {
 	public @Nullable Instant completeLease(String key, String leaseId, @Nullable String resultJson,
 			@Nullable String resultHash, Duration retention) {
 		this.completions.incrementAndGet();
+		if (this.completionsRefused) {
+			throw new ValidationException("result too large (scripted)");
+		}
 		if (this.completionsFail || this.failingCompletions.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 			throw new StoreException("connection reset (scripted)");
 		}

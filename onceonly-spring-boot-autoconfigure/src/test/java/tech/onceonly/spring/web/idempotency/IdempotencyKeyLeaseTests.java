@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.web.servlet.MockMvc;
@@ -26,6 +27,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 import tech.onceonly.client.AiRun;
@@ -43,6 +45,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -145,6 +148,28 @@ class IdempotencyKeyLeaseTests {
 	}
 
 	@Test
+	void responseTheBackendRefusesToStoreShouldBeRecordedAsFailedSoRetriesDoNotRunAgain() throws Exception {
+		this.store.refuseCompletions();
+		this.mvc.perform(pay("/fast", "k-refused")).andExpect(status().isCreated());
+		assertThat(this.onceOnly.ai().status(storageKey("/fast", "k-refused")).errorCode())
+			.isEqualTo("result_not_serializable");
+		this.mvc.perform(pay("/fast", "k-refused"))
+			.andExpect(status().isUnprocessableContent())
+			.andExpect(jsonPath("$.type").value("https://onceonly.tech/problems/idempotency-key-unusable"));
+		assertThat(this.payments.runs.get()).isEqualTo(1);
+		assertThat(this.store.cancels()).isZero();
+	}
+
+	@Test
+	void handlerExceptionTurnedIntoAnAnswerShouldReleaseTheKey() throws Exception {
+		this.mvc.perform(pay("/declined", "k-declined")).andExpect(status().isPaymentRequired());
+		this.mvc.perform(pay("/declined", "k-declined"))
+			.andExpect(status().isPaymentRequired())
+			.andExpect(header().doesNotExist("Idempotent-Replayed"));
+		assertThat(this.payments.runs.get()).isEqualTo(2);
+	}
+
+	@Test
 	void lostLeaseShouldBeReportedAndTheLateCompletionShouldNotTouchTheNewHolder() throws Exception {
 		Future<MvcResult> first = startSlowPayment("k-lost");
 		this.store.loseLeases();
@@ -244,6 +269,13 @@ class IdempotencyKeyLeaseTests {
 		DeferredResult<String> deferred() {
 			this.runs.incrementAndGet();
 			return new DeferredResult<>();
+		}
+
+		@PostMapping("/declined")
+		@IdempotencyKey(leaseTtlSeconds = 1)
+		String declined() {
+			this.runs.incrementAndGet();
+			throw new ResponseStatusException(HttpStatus.PAYMENT_REQUIRED, "card declined");
 		}
 
 		@PostMapping("/fast")
