@@ -24,15 +24,15 @@ import tech.onceonly.spring.web.ServletAnswers;
  * {@code Idempotency-Key} header so {@link IdempotencyKeyInterceptor} can fingerprint its
  * body and this filter can capture the response; once the handler has answered, stores
  * the response with the lease's completion (or releases the key, following
- * {@link IdempotencyKeyRules}) and only then sends it. Requests without the header pass
- * untouched.
+ * {@link IdempotencyKeyRules}) and only then sends it. Only the answer of a handler that
+ * ran to its end is stored; storing is retried while the lease is held, and a response
+ * that cannot be stored is reported and sent as it is, without releasing the key.
+ * Requests without the header pass untouched.
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordered {
 
 	/** The default order: early, so the response is captured whole. */
 	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
-
-	private final OnceOnly onceOnly;
 
 	private final IdempotencyKeyRules rules;
 
@@ -40,11 +40,11 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 
 	/**
 	 * A filter.
-	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param onceOnly the OnceOnly client (any backend); the interceptor's lease records
+	 * the outcome, so it is not used here
 	 * @param settings the settings (shared with the interceptor)
 	 */
 	public IdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings) {
-		this.onceOnly = onceOnly;
 		this.rules = new IdempotencyKeyRules(settings);
 	}
 

@@ -37,8 +37,10 @@ import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
  * delivery id, answers duplicates (configured 2xx) and deliveries in flight (409 +
  * {@code Retry-After}) without running the handler, and after the handler completes the
  * key on a 2xx answer or releases it on anything else so the provider's retry is
- * processed. Needs {@link WebhookBodyCachingFilter} for ids read from the body. Works
- * with every OnceOnly backend.
+ * processed. The lease is heartbeated while the handler runs (across async dispatches);
+ * only a handler that ran to its end may complete it, and a completion that fails is
+ * retried, never turned into a release. Needs {@link WebhookBodyCachingFilter} for ids
+ * read from the body. Works with every OnceOnly backend.
  */
 public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 
