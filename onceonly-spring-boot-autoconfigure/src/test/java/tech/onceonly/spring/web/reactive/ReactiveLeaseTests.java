@@ -191,6 +191,19 @@ class ReactiveLeaseTests {
 	}
 
 	@Test
+	void idempotencyKeyResponseThatCannotBeStoredShouldBeSentAsItIsAndTheKeyKept() {
+		this.store.failAllCompletions();
+		this.handlers.release.tryEmitValue("done");
+		MockServerHttpResponse first = send(payment("k-unknown"));
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		assertThat(first.getBodyAsString().block(ANSWER)).isEqualTo("{\"charge\":1}");
+		assertThat(this.events.events()).last().isEqualTo("outcomeUnknown:idempotency_key");
+		assertThat(this.store.cancels()).isZero();
+		assertThat(send(payment("k-unknown")).getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+		assertThat(this.handlers.runs.get()).isEqualTo(1);
+	}
+
+	@Test
 	void laterWebFilterThatAnswers200WithoutTheHandlerShouldReleaseTheKeyAndTheDelivery() {
 		this.handlers.release.tryEmitValue("done");
 		MockServerHttpRequest blockedPayment = MockServerHttpRequest.post("/payments")
