@@ -16,7 +16,6 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.ResultNotSerializableException;
 import tech.onceonly.client.StaleLeaseException;
-import tech.onceonly.client.ValidationException;
 
 /**
  * The lease a guarded web request holds (a webhook delivery or an Idempotency-Key), from
@@ -92,7 +91,8 @@ public final class WebLease {
 
 	/**
 	 * Records that the handler ran with {@code result}: retried while the lease is held.
-	 * A result the backend refuses to store is recorded as failed with
+	 * A result the backend refuses to store ({@link LeaseKeeper#refused}: a validation
+	 * error, an API answer 4xx) is recorded as failed with
 	 * {@value ResultNotSerializableException#ERROR_CODE} so the handler does not run
 	 * again for this key.
 	 * @param result the result to store
@@ -112,9 +112,6 @@ public final class WebLease {
 			});
 			return null;
 		}
-		catch (ValidationException ex) {
-			return failTerminally(ex);
-		}
 		catch (StaleLeaseException ex) {
 			// a retried completion whose earlier answer was lost finds the lease gone:
 			// the key then tells whether that earlier attempt recorded the outcome
@@ -127,14 +124,14 @@ public final class WebLease {
 			return ex;
 		}
 		catch (RuntimeException ex) {
-			return this.keeper.outcomeUnknown(ex);
+			return LeaseKeeper.refused(ex) ? failTerminally(ex) : this.keeper.outcomeUnknown(ex);
 		}
 		finally {
 			this.keeper.close();
 		}
 	}
 
-	private @Nullable OutcomeUnknownException failTerminally(ValidationException refused) {
+	private @Nullable OutcomeUnknownException failTerminally(RuntimeException refused) {
 		logger.warn("OnceOnly " + this.path + ": the backend refused to store the outcome of key '" + this.key
 				+ "'; recording it as failed/" + ResultNotSerializableException.ERROR_CODE
 				+ " so the handler does not run again", refused);

@@ -54,7 +54,7 @@ public final class OnceOnlyReactiveWebAutoConfiguration {
 				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new ReactiveWebhookFilter(onceOnly, properties.toSettings(), handlerMapping,
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfUnique(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 	}
@@ -79,7 +79,7 @@ public final class OnceOnlyReactiveWebAutoConfiguration {
 				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new ReactiveIdempotencyKeyFilter(onceOnly, properties.toSettings(), handlerMapping, scopeResolver,
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfUnique(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 	}

@@ -58,7 +58,7 @@ public final class OnceOnlyServletWebAutoConfiguration {
 				ObjectProvider<Heartbeats> heartbeats, ObjectProvider<LeaseEvents> leaseEvents) {
 			return new WebhookIdempotencyInterceptor(onceOnly, properties.toSettings(),
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfUnique(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 		@Bean
@@ -100,7 +100,7 @@ public final class OnceOnlyServletWebAutoConfiguration {
 				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new IdempotencyKeyInterceptor(onceOnly, properties.toSettings(), scopeResolver,
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfUnique(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 		@Bean
