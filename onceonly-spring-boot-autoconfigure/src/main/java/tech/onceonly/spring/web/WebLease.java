@@ -93,8 +93,8 @@ public final class WebLease {
 	 * Records that the handler ran with {@code result}: retried while the lease is held.
 	 * A result the backend refuses to store ({@link LeaseKeeper#refused}: a validation
 	 * error, an API answer 4xx) is recorded as failed with
-	 * {@value ResultNotSerializableException#ERROR_CODE} so the handler does not run
-	 * again for this key.
+	 * {@value ResultNotSerializableException#REJECTED} so the handler does not run again
+	 * for this key.
 	 * @param result the result to store
 	 * @param resultHash the result hash to store, or {@code null}
 	 * @return {@code null} when the outcome was recorded, else the reported
@@ -133,11 +133,11 @@ public final class WebLease {
 
 	private @Nullable OutcomeUnknownException failTerminally(RuntimeException refused) {
 		logger.warn("OnceOnly " + this.path + ": the backend refused to store the outcome of key '" + this.key
-				+ "'; recording it as failed/" + ResultNotSerializableException.ERROR_CODE
+				+ "'; recording it as failed/" + ResultNotSerializableException.REJECTED
 				+ " so the handler does not run again", refused);
 		try {
 			this.keeper.record(() -> this.onceOnly.ai()
-				.fail(this.key, this.leaseId, ResultNotSerializableException.ERROR_CODE, null));
+				.fail(this.key, this.leaseId, ResultNotSerializableException.REJECTED, null));
 			return null;
 		}
 		catch (OutcomeUnknownException ex) {

@@ -163,7 +163,7 @@ class IdempotencyKeyLeaseTests {
 		this.store.refuseCompletions();
 		this.mvc.perform(pay("/fast", "k-refused")).andExpect(status().isCreated());
 		assertThat(this.onceOnly.ai().status(storageKey("/fast", "k-refused")).errorCode())
-			.isEqualTo("result_not_serializable");
+			.isEqualTo("result_rejected");
 		this.mvc.perform(pay("/fast", "k-refused"))
 			.andExpect(status().isUnprocessableContent())
 			.andExpect(jsonPath("$.type").value("https://onceonly.tech/problems/idempotency-key-unusable"));
