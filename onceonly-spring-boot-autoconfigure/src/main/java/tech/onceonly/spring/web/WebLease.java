@@ -3,7 +3,6 @@ package tech.onceonly.spring.web;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -104,21 +103,15 @@ public final class WebLease {
 		if (!this.settled.compareAndSet(false, true)) {
 			return null;
 		}
-		AtomicInteger attempts = new AtomicInteger();
 		try {
-			this.keeper.record(() -> {
-				attempts.incrementAndGet();
-				return this.onceOnly.ai().complete(this.key, this.leaseId, result, resultHash);
-			});
+			this.keeper.record(() -> this.onceOnly.ai().complete(this.key, this.leaseId, result, resultHash));
 			return null;
 		}
 		catch (StaleLeaseException ex) {
-			// a retried completion whose earlier answer was lost finds the lease gone:
-			// the key then tells whether that earlier attempt recorded the outcome
-			if (attempts.get() > 1 && completed()) {
-				return null;
-			}
-			return this.keeper.outcomeUnknown(ex);
+			// the lease is no longer ours: either an earlier attempt recorded the outcome
+			// and its answer was lost, or the lease was taken over; a completed key means
+			// an outcome is recorded (ours, or that of whoever took the key over)
+			return completed() ? null : this.keeper.outcomeUnknown(ex);
 		}
 		catch (OutcomeUnknownException ex) {
 			return ex;

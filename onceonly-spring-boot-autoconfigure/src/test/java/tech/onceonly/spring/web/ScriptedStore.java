@@ -39,6 +39,8 @@ public final class ScriptedStore implements OnceOnlyStore {
 
 	private volatile boolean completionsRefused;
 
+	private final AtomicInteger lostCompletionAnswers = new AtomicInteger();
+
 	public ScriptedStore(OnceOnlyStore delegate) {
 		this.delegate = delegate;
 	}
@@ -46,6 +48,14 @@ public final class ScriptedStore implements OnceOnlyStore {
 	/** The next {@code count} completions fail with a {@link StoreException}. */
 	public void failCompletions(int count) {
 		this.failingCompletions.set(count);
+	}
+
+	/**
+	 * The next {@code count} completions are applied, then fail with a
+	 * {@link StoreException} as if their answer was lost.
+	 */
+	public void loseCompletionAnswers(int count) {
+		this.lostCompletionAnswers.set(count);
 	}
 
 	/** Every completion fails with a {@link StoreException} from now on. */
@@ -142,7 +152,11 @@ public final class ScriptedStore implements OnceOnlyStore {
 		if (this.completionsFail || this.failingCompletions.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
 			throw new StoreException("connection reset (scripted)");
 		}
-		return this.delegate.completeLease(key, leaseId, resultJson, resultHash, retention);
+		Instant done = this.delegate.completeLease(key, leaseId, resultJson, resultHash, retention);
+		if (this.lostCompletionAnswers.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
+			throw new StoreException("answer lost (scripted)");
+		}
+		return done;
 	}
 
 	@Override

@@ -142,6 +142,15 @@ class WebhookLeaseTests {
 	}
 
 	@Test
+	void completionWhoseAnswerWasLostShouldCountAsRecorded() throws Exception {
+		this.store.loseCompletionAnswers(1);
+		this.mvc.perform(delivery("/webhooks/fast", "d-lost-answer")).andExpect(status().isOk());
+		assertThat(this.onceOnly.ai().status("webhook:github:d-lost-answer").status()).isEqualTo("completed");
+		assertThat(this.events.events()).containsExactly("completionRetried:webhook");
+		assertThat(this.store.cancels()).isZero();
+	}
+
+	@Test
 	void completionThatNeverSucceedsShouldBeReportedAndTheKeyNeverReleased() throws Exception {
 		this.store.failAllCompletions();
 		this.mvc.perform(delivery("/webhooks/fast", "d-unknown")).andExpect(status().isOk());
