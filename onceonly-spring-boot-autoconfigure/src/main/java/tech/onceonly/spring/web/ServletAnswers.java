@@ -8,9 +8,12 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
@@ -22,6 +25,19 @@ import org.springframework.web.util.UriUtils;
 public final class ServletAnswers {
 
 	private ServletAnswers() {
+	}
+
+	/**
+	 * Whether the answer of {@code request} is an async request timeout (Spring MVC's
+	 * {@link AsyncRequestTimeoutException}, thrown or resolved to 503): the handler's
+	 * async work may still be running.
+	 * @param request the request, on its last dispatch
+	 * @param ex the exception the dispatch ended with, or {@code null}
+	 * @return whether the request timed out
+	 */
+	public static boolean asyncTimedOut(HttpServletRequest request, @Nullable Throwable ex) {
+		return ex instanceof AsyncRequestTimeoutException
+				|| request.getAttribute(DispatcherServlet.EXCEPTION_ATTRIBUTE) instanceof AsyncRequestTimeoutException;
 	}
 
 	/**

@@ -16,6 +16,8 @@ import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.WebFilter;
 
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.web.reactive.DefaultReactiveIdempotencyKeyScopeResolver;
 import tech.onceonly.spring.web.reactive.ReactiveIdempotencyKeyFilter;
@@ -26,7 +28,9 @@ import tech.onceonly.spring.web.reactive.ReactiveWebhookFilter;
  * {@code @IdempotentWebhook} and Idempotency-Key support for WebFlux applications that
  * have an {@link OnceOnly} bean: two {@link WebFilter}s on the reactive client, which
  * find annotated handlers through WebFlux's {@code requestMappingHandlerMapping}. Each
- * feature has its own {@code enabled} flag.
+ * feature has its own {@code enabled} flag. Leases are heartbeated on a
+ * {@link Heartbeats} bean (or the JVM-wide one) and lease events go to a
+ * {@link LeaseEvents} bean (or the log).
  */
 @AutoConfiguration(afterName = { "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration",
 		"org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration" })
@@ -46,9 +50,11 @@ public final class OnceOnlyReactiveWebAutoConfiguration {
 		@ConditionalOnMissingBean
 		ReactiveWebhookFilter onceOnlyReactiveWebhookFilter(OnceOnly onceOnly, OnceOnlyWebhookProperties properties,
 				@Qualifier(HANDLER_MAPPING) HandlerMapping handlerMapping,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Heartbeats> heartbeats,
+				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new ReactiveWebhookFilter(onceOnly, properties.toSettings(), handlerMapping,
-					observationRegistry.getIfUnique());
+					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 	}
@@ -69,9 +75,11 @@ public final class OnceOnlyReactiveWebAutoConfiguration {
 		ReactiveIdempotencyKeyFilter onceOnlyReactiveIdempotencyKeyFilter(OnceOnly onceOnly,
 				OnceOnlyIdempotencyKeyProperties properties, @Qualifier(HANDLER_MAPPING) HandlerMapping handlerMapping,
 				ReactiveIdempotencyKeyScopeResolver scopeResolver,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Heartbeats> heartbeats,
+				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new ReactiveIdempotencyKeyFilter(onceOnly, properties.toSettings(), handlerMapping, scopeResolver,
-					observationRegistry.getIfUnique());
+					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 	}

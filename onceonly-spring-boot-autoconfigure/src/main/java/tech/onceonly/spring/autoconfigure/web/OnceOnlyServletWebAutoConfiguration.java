@@ -16,6 +16,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.web.idempotency.DefaultIdempotencyKeyScopeResolver;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyFilter;
@@ -28,7 +30,9 @@ import tech.onceonly.spring.web.webhook.WebhookIdempotencyInterceptor;
  * {@code @IdempotentWebhook} and Idempotency-Key support for Spring MVC applications that
  * have an {@link OnceOnly} bean (from the OnceOnly auto-configuration or their own): the
  * servlet filters that make bodies re-readable and capture responses, and the
- * interceptors that guard handlers. Each feature has its own {@code enabled} flag.
+ * interceptors that guard handlers. Each feature has its own {@code enabled} flag. Leases
+ * are heartbeated on a {@link Heartbeats} bean (or the JVM-wide one) and lease events go
+ * to a {@link LeaseEvents} bean (or the log).
  */
 @AutoConfiguration(afterName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -50,9 +54,11 @@ public final class OnceOnlyServletWebAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WebhookIdempotencyInterceptor onceOnlyWebhookIdempotencyInterceptor(OnceOnly onceOnly,
-				OnceOnlyWebhookProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+				OnceOnlyWebhookProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<Heartbeats> heartbeats, ObjectProvider<LeaseEvents> leaseEvents) {
 			return new WebhookIdempotencyInterceptor(onceOnly, properties.toSettings(),
-					observationRegistry.getIfUnique());
+					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 		@Bean
@@ -90,9 +96,11 @@ public final class OnceOnlyServletWebAutoConfiguration {
 		@ConditionalOnMissingBean
 		IdempotencyKeyInterceptor onceOnlyIdempotencyKeyInterceptor(OnceOnly onceOnly,
 				OnceOnlyIdempotencyKeyProperties properties, IdempotencyKeyScopeResolver scopeResolver,
-				ObjectProvider<ObservationRegistry> observationRegistry) {
+				ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Heartbeats> heartbeats,
+				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new IdempotencyKeyInterceptor(onceOnly, properties.toSettings(), scopeResolver,
-					observationRegistry.getIfUnique());
+					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
 		}
 
 		@Bean

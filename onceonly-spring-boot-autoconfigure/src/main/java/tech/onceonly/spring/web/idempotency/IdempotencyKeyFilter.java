@@ -8,8 +8,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -17,25 +15,24 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
+import tech.onceonly.spring.web.ServletAnswers;
 
 /**
  * The servlet half of Idempotency-Key support: wraps each request that carries an
  * {@code Idempotency-Key} header so {@link IdempotencyKeyInterceptor} can fingerprint its
  * body and this filter can capture the response; once the handler has answered, stores
  * the response with the lease's completion (or releases the key, following
- * {@link IdempotencyKeyRules}) and only then sends it. Requests without the header pass
- * untouched.
+ * {@link IdempotencyKeyRules}) and only then sends it. Only the answer of a handler that
+ * ran to its end is stored; storing is retried while the lease is held, and a response
+ * that cannot be stored is reported and sent as it is, without releasing the key.
+ * Requests without the header pass untouched.
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordered {
 
-	private static final Log logger = LogFactory.getLog(IdempotencyKeyFilter.class);
-
 	/** The default order: early, so the response is captured whole. */
 	public static final int DEFAULT_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
-
-	private final OnceOnly onceOnly;
 
 	private final IdempotencyKeyRules rules;
 
@@ -43,11 +40,11 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 
 	/**
 	 * A filter.
-	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param onceOnly the OnceOnly client (any backend); the interceptor's lease records
+	 * the outcome, so it is not used here
 	 * @param settings the settings (shared with the interceptor)
 	 */
 	public IdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings) {
-		this.onceOnly = onceOnly;
 		this.rules = new IdempotencyKeyRules(settings);
 	}
 
@@ -102,22 +99,24 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 		PendingRequest pending = PendingRequest.take(request);
 		if (pending != null) {
 			int status = response.getStatus();
-			if (this.rules.stores(status)) {
+			if (!pending.handlerRan().get()) {
+				if (ServletAnswers.asyncTimedOut(request, null)) {
+					pending.lease().abandon();
+				}
+				else {
+					pending.lease().release("answered " + status + " without running the handler");
+				}
+				pending.observation().stop(IdempotencyKeyRules.FAILED, null);
+			}
+			else if (this.rules.stores(status)) {
 				StoredResponse stored = this.rules.toStored(status,
 						this.rules.storedHeaders((name) -> headerValues(response, name)),
 						response.getContentAsByteArray(), pending.fingerprint());
-				try {
-					this.onceOnly.ai()
-						.complete(pending.key(), pending.leaseId(), stored.toResult(), pending.fingerprint());
-					pending.observation().stop(IdempotencyKeyRules.EXECUTED, null);
-				}
-				catch (RuntimeException ex) {
-					logFinishFailure("store", ex);
-					pending.observation().stop(IdempotencyKeyRules.EXECUTED, ex);
-				}
+				OutcomeUnknownException unknown = pending.lease().complete(stored.toResult(), pending.fingerprint());
+				pending.observation().stop(IdempotencyKeyRules.EXECUTED, unknown);
 			}
 			else {
-				cancel(pending, "answered " + status);
+				pending.lease().release("answered " + status);
 				pending.observation().stop(IdempotencyKeyRules.FAILED, null);
 			}
 		}
@@ -127,17 +126,13 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 	private void release(HttpServletRequest request, Throwable failure) {
 		PendingRequest pending = PendingRequest.take(request);
 		if (pending != null) {
-			cancel(pending, "threw " + failure.getClass().getSimpleName());
+			if (ServletAnswers.asyncTimedOut(request, failure)) {
+				pending.lease().abandon();
+			}
+			else {
+				pending.lease().release("threw " + failure.getClass().getSimpleName());
+			}
 			pending.observation().stop(IdempotencyKeyRules.FAILED, failure);
-		}
-	}
-
-	private void cancel(PendingRequest pending, String reason) {
-		try {
-			this.onceOnly.ai().cancel(pending.key(), pending.leaseId(), reason);
-		}
-		catch (RuntimeException ex) {
-			logFinishFailure("release", ex);
 		}
 	}
 
@@ -150,17 +145,6 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 			}
 		}
 		return values;
-	}
-
-	private static void logFinishFailure(String action, RuntimeException failure) {
-		if (failure instanceof StaleLeaseException) {
-			logger.warn("Could not " + action + " an Idempotency-Key response: its lease expired and was taken "
-					+ "over; raise onceonly.idempotency-key.lease-ttl for endpoints that run this long");
-		}
-		else {
-			logger.warn("Could not " + action + " an Idempotency-Key response; the key is freed when its lease "
-					+ "expires", failure);
-		}
 	}
 
 }

@@ -20,6 +20,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 import org.springframework.web.util.pattern.PathPattern;
@@ -27,12 +28,15 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.annotation.IdempotencyKey;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 import tech.onceonly.spring.web.LeaseDecision;
 import tech.onceonly.spring.web.ProblemDetails;
 import tech.onceonly.spring.web.ServletAnswers;
+import tech.onceonly.spring.web.WebLease;
 import tech.onceonly.spring.web.WebObservation;
 
 /**
@@ -63,8 +67,12 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 
 	private final Map<Method, Optional<IdempotencyKey>> annotations = new ConcurrentHashMap<>();
 
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
+
 	/**
-	 * An interceptor.
+	 * An interceptor on the JVM-wide heartbeats that logs lease events.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings (shared with the filter)
 	 * @param scopeResolver names the caller
@@ -73,6 +81,25 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 	 */
 	public IdempotencyKeyInterceptor(OnceOnly onceOnly, IdempotencyKeySettings settings,
 			IdempotencyKeyScopeResolver scopeResolver, @Nullable ObservationRegistry observationRegistry) {
+		this(onceOnly, settings, scopeResolver, observationRegistry, Heartbeats.shared(), LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * An interceptor.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings (shared with the filter)
+	 * @param scopeResolver names the caller
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a request alive from the moment it is taken
+	 * until the filter records its outcome
+	 * @param events where lost leases and unknown outcomes are reported
+	 */
+	public IdempotencyKeyInterceptor(OnceOnly onceOnly, IdempotencyKeySettings settings,
+			IdempotencyKeyScopeResolver scopeResolver, @Nullable ObservationRegistry observationRegistry,
+			Heartbeats heartbeats, LeaseEvents events) {
+		this.heartbeats = heartbeats;
+		this.events = events;
 		this.onceOnly = onceOnly;
 		this.rules = new IdempotencyKeyRules(settings);
 		this.scopeResolver = scopeResolver;
@@ -130,6 +157,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 				ServletAnswers.route(request), clientKey);
 		Duration leaseTtl = (annotation != null && annotation.leaseTtlSeconds() > 0)
 				? Duration.ofSeconds(annotation.leaseTtlSeconds()) : settings.leaseTtl();
+		long takenAt = this.heartbeats.nanoTime();
 		AiRun lease;
 		try {
 			lease = this.onceOnly.ai().lease(key, leaseTtl, null);
@@ -142,7 +170,9 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
-				new PendingRequest(key, String.valueOf(lease.leaseId()), fingerprint, observation).attach(request);
+				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
+						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
+				new PendingRequest(held, fingerprint, observation).attach(request);
 				return true;
 			}
 			case IN_PROGRESS -> {
@@ -157,6 +187,19 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 				replayOrRefuse(key, fingerprint, response, observation);
 				return false;
 			}
+		}
+	}
+
+	/**
+	 * Notes that the handler ran to its end (on the last dispatch of an async handler):
+	 * only then may its answer be stored under the key.
+	 */
+	@Override
+	public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler,
+			@Nullable ModelAndView modelAndView) {
+		PendingRequest pending = PendingRequest.peek(request);
+		if (pending != null) {
+			pending.handlerRan().set(true);
 		}
 	}
 

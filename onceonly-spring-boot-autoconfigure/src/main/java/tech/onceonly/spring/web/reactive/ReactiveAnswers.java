@@ -12,6 +12,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -77,6 +78,26 @@ final class ReactiveAnswers {
 	static Map<String, String> pathVariables(ServerWebExchange exchange) {
 		Object variables = exchange.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
 		return (variables instanceof Map<?, ?> map) ? (Map<String, String>) map : Map.of();
+	}
+
+	/**
+	 * Passes the request on down the chain without the handler the OnceOnly filters' own
+	 * lookups recorded on it, so {@link #handlerReached} tells whether the
+	 * {@code DispatcherHandler} mapped the request to its handler later in the chain
+	 * (every handler mapping records the handler it chose). Without these filters the
+	 * attribute would not be there yet either.
+	 */
+	static Mono<Void> proceed(WebFilterChain chain, ServerWebExchange exchange) {
+		exchange.getAttributes().remove(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
+		return chain.filter(exchange);
+	}
+
+	/**
+	 * Whether the request reached its handler after {@link #proceed}; false when a filter
+	 * later in the chain answered instead.
+	 */
+	static boolean handlerReached(ServerWebExchange exchange) {
+		return exchange.getAttributes().containsKey(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE);
 	}
 
 	static String route(ServerWebExchange exchange) {

@@ -26,13 +26,17 @@ import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ReactiveOnceOnly;
 import tech.onceonly.spring.annotation.IdempotencyKey;
 import tech.onceonly.spring.web.LeaseDecision;
 import tech.onceonly.spring.web.ProblemDetails;
+import tech.onceonly.spring.web.WebLease;
 import tech.onceonly.spring.web.WebObservation;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyHeader;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyRules;
@@ -46,7 +50,10 @@ import tech.onceonly.spring.web.idempotency.StoredResponse;
  * DELETE requests) or requests matching {@code onceonly.idempotency-key.paths}, the first
  * request with a key is processed and its response stored, retries get it replayed with
  * {@code Idempotent-Replayed: true}, another payload gets 422, a retry in flight gets
- * 409, a missing key 400. Uses {@link OnceOnly#reactive()}.
+ * 409, a missing key 400. The lease is heartbeated while the handler runs, and a client
+ * that disconnects does not cancel the handler: its response is stored (or the key
+ * released when the handler fails) when the handler ends. Uses
+ * {@link OnceOnly#reactive()}.
  */
 public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 
@@ -56,7 +63,13 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 
 	private static final Optional<IdempotencyKey> NONE = Optional.empty();
 
+	private final OnceOnly blocking;
+
 	private final ReactiveOnceOnly onceOnly;
+
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
 
 	private final IdempotencyKeyRules rules;
 
@@ -73,7 +86,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 	private int order = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	/**
-	 * A filter.
+	 * A filter on the JVM-wide heartbeats that logs lease events.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
 	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
@@ -85,12 +98,34 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 	public ReactiveIdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings,
 			HandlerMapping handlerMapping, ReactiveIdempotencyKeyScopeResolver scopeResolver,
 			@Nullable ObservationRegistry observationRegistry) {
+		this(onceOnly, settings, handlerMapping, scopeResolver, observationRegistry, Heartbeats.shared(),
+				LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * A filter.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings
+	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
+	 * {@code RequestMappingHandlerMapping})
+	 * @param scopeResolver names the caller
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a request alive while its handler runs
+	 * @param events where lost leases and unknown outcomes are reported
+	 */
+	public ReactiveIdempotencyKeyFilter(OnceOnly onceOnly, IdempotencyKeySettings settings,
+			HandlerMapping handlerMapping, ReactiveIdempotencyKeyScopeResolver scopeResolver,
+			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events) {
+		this.blocking = onceOnly;
 		this.onceOnly = onceOnly.reactive();
 		this.rules = new IdempotencyKeyRules(settings);
 		this.handlerMapping = handlerMapping;
 		this.scopeResolver = scopeResolver;
 		this.observationRegistry = observationRegistry;
 		this.paths = settings.paths().stream().map(PathPatternParser.defaultInstance::parse).toList();
+		this.heartbeats = heartbeats;
+		this.events = events;
 	}
 
 	@Override
@@ -108,7 +143,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		String method = exchange.getRequest().getMethod().name();
 		boolean pathMatch = this.rules.settings().methods().contains(method) && matchesPaths(exchange);
 		if (!pathMatch && !ANNOTATED_METHODS.contains(method)) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
 		// to answer
@@ -118,7 +153,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 			.defaultIfEmpty(NONE)
 			.flatMap((annotation) -> {
 				if (annotation.isEmpty() && !pathMatch) {
-					return chain.filter(exchange);
+					return ReactiveAnswers.proceed(chain, exchange);
 				}
 				return guard(exchange, chain, annotation.orElse(null));
 			});
@@ -132,7 +167,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		IdempotencyKeyHeader.Parsed parsed = IdempotencyKeyHeader.parse(lines, settings.allowBareTokens(),
 				settings.maxKeyLength());
 		if (parsed.absent() && !required) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.IDEMPOTENCY_KEY,
 				null);
@@ -153,10 +188,14 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 			return this.scopeResolver.resolve(exchange)
 				.map((scope) -> this.rules.storageKey(scope, request.getMethod().name(),
 						ReactiveAnswers.route(exchange), clientKey))
-				.flatMap((key) -> this.onceOnly.ai()
-					.lease(key, leaseTtl, null)
-					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
-					.flatMap((lease) -> decide(readable, chain, key, fingerprint, lease, observation)));
+				.flatMap((key) -> Mono.defer(() -> {
+					long takenAt = this.heartbeats.nanoTime();
+					return this.onceOnly.ai()
+						.lease(key, leaseTtl, null)
+						.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
+						.flatMap((lease) -> decide(readable, chain, key, fingerprint, lease, leaseTtl, takenAt,
+								observation));
+				}));
 		}).onErrorResume(ReactiveAnswers.BodyTooLarge.class, (ex) -> {
 			observation.stop(IdempotencyKeyRules.FAILED, null);
 			return ReactiveAnswers.write(exchange, 413, ProblemDetails.MEDIA_TYPE,
@@ -173,23 +212,22 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, String key, String fingerprint,
-			AiRun lease, WebObservation observation) {
+			AiRun lease, Duration leaseTtl, long takenAt, WebObservation observation) {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
-				String leaseId = String.valueOf(lease.leaseId());
+				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
+						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
 				CapturingResponse response = new CapturingResponse(exchange.getResponse(),
-						(body) -> settle(exchange.getResponse(), key, leaseId, fingerprint, body, observation));
-				return chain.filter(exchange.mutate().response(response).build())
+						(body) -> settle(exchange, held, fingerprint, body, observation));
+				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
 					.then(Mono.defer(() -> response.isCaptured() ? Mono.<Void>empty() : response.setComplete()))
 					.onErrorResume((ex) -> (response.isCaptured() ? Mono.<Void>empty()
-							: release(key, leaseId, "threw " + ex.getClass().getSimpleName())
+							: blockingCall(() -> held.release("threw " + ex.getClass().getSimpleName()))
 								.then(Mono.fromRunnable(() -> observation.stop(IdempotencyKeyRules.FAILED, ex))))
-						.then(Mono.error(ex)))
-					.doOnCancel(() -> {
-						if (!response.isCaptured()) {
-							release(key, leaseId, "request cancelled").subscribe();
-						}
-					});
+						.then(Mono.error(ex)));
+				// a client that disconnects does not cancel the handler: its response is
+				// stored (or the key released) when the handler ends
+				return Detached.run(work);
 			}
 			case IN_PROGRESS -> {
 				long retryAfter = this.rules.retryAfterSeconds(lease);
@@ -230,32 +268,28 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
 
-	private Mono<Void> settle(ServerHttpResponse response, String key, String leaseId, String fingerprint, byte[] body,
+	private Mono<Void> settle(ServerWebExchange exchange, WebLease held, String fingerprint, byte[] body,
 			WebObservation observation) {
+		ServerHttpResponse response = exchange.getResponse();
 		HttpStatusCode code = response.getStatusCode();
 		int status = (code != null) ? code.value() : 200;
-		if (!this.rules.stores(status)) {
-			return release(key, leaseId, "answered " + status)
-				.then(Mono.fromRunnable(() -> observation.stop(IdempotencyKeyRules.FAILED, null)));
+		boolean handlerReached = ReactiveAnswers.handlerReached(exchange);
+		if (!handlerReached || !this.rules.stores(status)) {
+			return blockingCall(() -> {
+				held.release(
+						handlerReached ? "answered " + status : "answered " + status + " without running the handler");
+				observation.stop(IdempotencyKeyRules.FAILED, null);
+			});
 		}
 		StoredResponse stored = this.rules.toStored(status,
 				this.rules.storedHeaders((name) -> response.getHeaders().getOrEmpty(name)), body, fingerprint);
-		return this.onceOnly.ai()
-			.complete(key, leaseId, stored.toResult(), fingerprint)
-			.doOnSuccess((done) -> observation.stop(IdempotencyKeyRules.EXECUTED, null))
-			.onErrorResume((ex) -> {
-				logger.warn("Could not store an Idempotency-Key response; the key is freed when its lease expires", ex);
-				observation.stop(IdempotencyKeyRules.EXECUTED, ex);
-				return Mono.empty();
-			})
-			.then();
+		return blockingCall(
+				() -> observation.stop(IdempotencyKeyRules.EXECUTED, held.complete(stored.toResult(), fingerprint)));
 	}
 
-	private Mono<Void> release(String key, String leaseId, String reason) {
-		return this.onceOnly.ai().cancel(key, leaseId, reason).onErrorResume((ex) -> {
-			logger.warn("Could not release an Idempotency-Key; it is freed when its lease expires", ex);
-			return Mono.empty();
-		}).then();
+	/** Runs a blocking store call (which may retry with backoff) off the event loop. */
+	private static Mono<Void> blockingCall(Runnable call) {
+		return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
 	private Optional<IdempotencyKey> annotation(HandlerMethod handlerMethod) {

@@ -1,5 +1,6 @@
 package tech.onceonly.spring.web.reactive;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -9,7 +10,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.reactive.HandlerMapping;
@@ -17,13 +17,17 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ReactiveOnceOnly;
 import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.web.LeaseDecision;
 import tech.onceonly.spring.web.ProblemDetails;
+import tech.onceonly.spring.web.WebLease;
 import tech.onceonly.spring.web.WebObservation;
 import tech.onceonly.spring.web.webhook.WebhookDeliveries;
 import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
@@ -36,10 +40,12 @@ import tech.onceonly.spring.web.webhook.WebhookSettings;
  * Enforces {@link IdempotentWebhook} in WebFlux before the handler runs, with the same
  * answers as the Spring MVC interceptor: duplicates get the configured 2xx without
  * running the handler, deliveries in flight get 409 with {@code Retry-After}, a 2xx
- * answer completes the key and anything else (an error, a non-2xx status, a cancelled
- * request) releases it. The handler of POST, PUT and PATCH requests is looked up in the
- * given handler mapping to find the annotation; the body is read once and handed to the
- * handler again. Uses {@link OnceOnly#reactive()}.
+ * answer completes the key when the handler commits it and anything else (an error, a
+ * non-2xx status) releases it. The lease is heartbeated while the handler runs, and a
+ * client that disconnects does not cancel the handler: the delivery is settled when the
+ * handler ends. The handler of POST, PUT and PATCH requests is looked up in the given
+ * handler mapping to find the annotation; the body is read once and handed to the handler
+ * again. Uses {@link OnceOnly#reactive()}.
  */
 public class ReactiveWebhookFilter implements WebFilter, Ordered {
 
@@ -47,7 +53,13 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 
 	private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
 
+	private final OnceOnly blocking;
+
 	private final ReactiveOnceOnly onceOnly;
+
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
 
 	private final WebhookDeliveries deliveries;
 
@@ -60,7 +72,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	private int order = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	/**
-	 * A filter.
+	 * A filter on the JVM-wide heartbeats that logs lease events.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
 	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
@@ -70,10 +82,29 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	 */
 	public ReactiveWebhookFilter(OnceOnly onceOnly, WebhookSettings settings, HandlerMapping handlerMapping,
 			@Nullable ObservationRegistry observationRegistry) {
+		this(onceOnly, settings, handlerMapping, observationRegistry, Heartbeats.shared(), LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * A filter.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings
+	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
+	 * {@code RequestMappingHandlerMapping})
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a delivery alive while its handler runs
+	 * @param events where lost leases and unknown outcomes are reported
+	 */
+	public ReactiveWebhookFilter(OnceOnly onceOnly, WebhookSettings settings, HandlerMapping handlerMapping,
+			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events) {
+		this.blocking = onceOnly;
 		this.onceOnly = onceOnly.reactive();
 		this.deliveries = new WebhookDeliveries(settings);
 		this.handlerMapping = handlerMapping;
 		this.observationRegistry = observationRegistry;
+		this.heartbeats = heartbeats;
+		this.events = events;
 	}
 
 	@Override
@@ -89,7 +120,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (!METHODS.contains(exchange.getRequest().getMethod().name())) {
-			return chain.filter(exchange);
+			return ReactiveAnswers.proceed(chain, exchange);
 		}
 		// a request no handler matches (404, 405, 415) is left to the DispatcherHandler
 		// to answer
@@ -98,7 +129,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			.flatMap((handler) -> (handler instanceof HandlerMethod method)
 					? Mono.justOrEmpty(this.endpoints.find(method.getMethod(), method.getBeanType())) : Mono.empty())
 			.map((endpoint) -> guard(exchange, chain, endpoint))
-			.defaultIfEmpty(Mono.defer(() -> chain.filter(exchange)))
+			.defaultIfEmpty(Mono.defer(() -> ReactiveAnswers.proceed(chain, exchange)))
 			.flatMap((next) -> next);
 	}
 
@@ -115,7 +146,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			IdResolution resolution = this.deliveries.resolveId(endpoint, view);
 			if (resolution.pass()) {
 				observation.stop(WebhookDeliveries.EXECUTED, null);
-				return chain.filter(readable);
+				return ReactiveAnswers.proceed(chain, readable);
 			}
 			String id = resolution.id();
 			if (id == null) {
@@ -124,10 +155,14 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 						WebhookDeliveries.missingIdProblem(String.valueOf(resolution.problem())));
 			}
 			String key = this.deliveries.key(endpoint, ReactiveAnswers.route(exchange), id);
-			return this.onceOnly.ai()
-				.lease(key, this.deliveries.leaseTtl(endpoint), null)
-				.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
-				.flatMap((lease) -> decide(readable, chain, key, lease, observation));
+			Duration ttl = this.deliveries.leaseTtl(endpoint);
+			return Mono.defer(() -> {
+				long takenAt = this.heartbeats.nanoTime();
+				return this.onceOnly.ai()
+					.lease(key, ttl, null)
+					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
+					.flatMap((lease) -> decide(readable, chain, key, lease, ttl, takenAt, observation));
+			});
 		}).onErrorResume(ReactiveAnswers.BodyTooLarge.class, (ex) -> {
 			observation.stop(WebhookDeliveries.REJECTED, null);
 			return ReactiveAnswers.write(exchange, 413, ProblemDetails.MEDIA_TYPE,
@@ -144,17 +179,23 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 		});
 	}
 
-	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, String key, AiRun lease,
-			WebObservation observation) {
+	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, String key, AiRun lease, Duration ttl,
+			long takenAt, WebObservation observation) {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
-				String leaseId = String.valueOf(lease.leaseId());
-				return chain.filter(exchange)
-					.then(Mono.defer(() -> settle(exchange, key, leaseId, observation)))
-					.onErrorResume((ex) -> release(key, leaseId, "handler failed: " + ex.getClass().getSimpleName())
-						.then(Mono.fromRunnable(() -> observation.stop(WebhookDeliveries.FAILED, ex)))
-						.then(Mono.error(ex)))
-					.doOnCancel(() -> release(key, leaseId, "request cancelled").subscribe());
+				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.WEBHOOK, key,
+						String.valueOf(lease.leaseId()), ttl, takenAt);
+				SettlingResponse response = new SettlingResponse(exchange.getResponse(),
+						(status) -> settle(held, ReactiveAnswers.handlerReached(exchange), status, observation));
+				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
+					.then(Mono.defer(() -> response.isSettled() ? Mono.<Void>empty() : response.setComplete()))
+					.onErrorResume((ex) -> (response.isSettled() ? Mono.<Void>empty()
+							: blockingCall(() -> held.release("handler failed: " + ex.getClass().getSimpleName()))
+								.then(Mono.fromRunnable(() -> observation.stop(WebhookDeliveries.FAILED, ex))))
+						.then(Mono.error(ex)));
+				// a client that disconnects does not cancel the handler: the delivery is
+				// settled when the handler ends
+				return Detached.run(work);
 			}
 			case DONE -> {
 				observation.stop(WebhookDeliveries.DUPLICATE, null);
@@ -172,29 +213,26 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 		}
 	}
 
-	private Mono<Void> settle(ServerWebExchange exchange, String key, String leaseId, WebObservation observation) {
-		HttpStatusCode code = exchange.getResponse().getStatusCode();
-		int status = (code != null) ? code.value() : 200;
-		if (status >= 200 && status < 300) {
-			return this.onceOnly.ai()
-				.complete(key, leaseId, Map.of("status", status), null)
-				.doOnSuccess((done) -> observation.stop(WebhookDeliveries.EXECUTED, null))
-				.onErrorResume((ex) -> {
-					logger.warn("Could not complete a webhook delivery; its key is freed when the lease expires", ex);
-					observation.stop(WebhookDeliveries.EXECUTED, ex);
-					return Mono.empty();
-				})
-				.then();
+	private Mono<Void> settle(WebLease held, boolean handlerReached, int status, WebObservation observation) {
+		if (!handlerReached) {
+			return blockingCall(() -> {
+				held.release("answered " + status + " without running the handler");
+				observation.stop(WebhookDeliveries.FAILED, null);
+			});
 		}
-		return release(key, leaseId, "handler answered " + status)
-			.then(Mono.fromRunnable(() -> observation.stop(WebhookDeliveries.FAILED, null)));
+		if (status >= 200 && status < 300) {
+			return blockingCall(
+					() -> observation.stop(WebhookDeliveries.EXECUTED, held.complete(Map.of("status", status), null)));
+		}
+		return blockingCall(() -> {
+			held.release("handler answered " + status);
+			observation.stop(WebhookDeliveries.FAILED, null);
+		});
 	}
 
-	private Mono<Void> release(String key, String leaseId, String reason) {
-		return this.onceOnly.ai().cancel(key, leaseId, reason).onErrorResume((ex) -> {
-			logger.warn("Could not release a webhook delivery; its key is freed when the lease expires", ex);
-			return Mono.empty();
-		}).then();
+	/** Runs a blocking store call (which may retry with backoff) off the event loop. */
+	private static Mono<Void> blockingCall(Runnable call) {
+		return Mono.fromRunnable(call).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
 	private static final class Unavailable extends RuntimeException {

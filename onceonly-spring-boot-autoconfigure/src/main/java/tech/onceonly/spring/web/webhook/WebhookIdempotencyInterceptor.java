@@ -1,7 +1,9 @@
 package tech.onceonly.spring.web.webhook;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,16 +15,20 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.util.WebUtils;
 
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.client.StaleLeaseException;
+import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 import tech.onceonly.spring.web.LeaseDecision;
 import tech.onceonly.spring.web.ProblemDetails;
 import tech.onceonly.spring.web.ServletAnswers;
+import tech.onceonly.spring.web.WebLease;
 import tech.onceonly.spring.web.WebObservation;
 import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
 
@@ -31,8 +37,10 @@ import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
  * delivery id, answers duplicates (configured 2xx) and deliveries in flight (409 +
  * {@code Retry-After}) without running the handler, and after the handler completes the
  * key on a 2xx answer or releases it on anything else so the provider's retry is
- * processed. Needs {@link WebhookBodyCachingFilter} for ids read from the body. Works
- * with every OnceOnly backend.
+ * processed. The lease is heartbeated while the handler runs (across async dispatches);
+ * only a handler that ran to its end may complete it, and a completion that fails is
+ * retried, never turned into a release. Needs {@link WebhookBodyCachingFilter} for ids
+ * read from the body. Works with every OnceOnly backend.
  */
 public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 
@@ -50,8 +58,12 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 
 	private final @Nullable ObservationRegistry observationRegistry;
 
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
+
 	/**
-	 * An interceptor.
+	 * An interceptor on the JVM-wide heartbeats that logs lease events.
 	 * @param onceOnly the OnceOnly client (any backend)
 	 * @param settings the settings
 	 * @param observationRegistry the registry observations go to, or {@code null} for
@@ -59,9 +71,25 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 	 */
 	public WebhookIdempotencyInterceptor(OnceOnly onceOnly, WebhookSettings settings,
 			@Nullable ObservationRegistry observationRegistry) {
+		this(onceOnly, settings, observationRegistry, Heartbeats.shared(), LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * An interceptor.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a delivery alive while its handler runs
+	 * @param events where lost leases and unknown outcomes are reported
+	 */
+	public WebhookIdempotencyInterceptor(OnceOnly onceOnly, WebhookSettings settings,
+			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events) {
 		this.onceOnly = onceOnly;
 		this.deliveries = new WebhookDeliveries(settings);
 		this.observationRegistry = observationRegistry;
+		this.heartbeats = heartbeats;
+		this.events = events;
 	}
 
 	@Override
@@ -111,9 +139,11 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 			return false;
 		}
 		String key = this.deliveries.key(endpoint, ServletAnswers.route(request), id);
+		Duration ttl = this.deliveries.leaseTtl(endpoint);
+		long takenAt = this.heartbeats.nanoTime();
 		AiRun lease;
 		try {
-			lease = this.onceOnly.ai().lease(key, this.deliveries.leaseTtl(endpoint), null);
+			lease = this.onceOnly.ai().lease(key, ttl, null);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not check webhook delivery for duplicates on " + endpoint.methodName()
@@ -126,7 +156,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		}
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
-				request.setAttribute(ATTRIBUTE, new Delivery(key, String.valueOf(lease.leaseId()), observation));
+				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.WEBHOOK, key,
+						String.valueOf(lease.leaseId()), ttl, takenAt);
+				request.setAttribute(ATTRIBUTE, new Delivery(held, observation));
 				return true;
 			}
 			case DONE -> {
@@ -147,6 +179,25 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		}
 	}
 
+	/**
+	 * Notes that the handler ran to its end (on the last dispatch of an async handler):
+	 * only then may a 2xx answer complete the delivery.
+	 */
+	@Override
+	public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler,
+			@Nullable ModelAndView modelAndView) {
+		if (request.getAttribute(ATTRIBUTE) instanceof Delivery delivery) {
+			delivery.handlerRan().set(true);
+		}
+	}
+
+	/**
+	 * Settles the delivery once its answer is known: a handler that ran and answered 2xx
+	 * completes it (retried while the lease is held; an outcome that cannot be recorded
+	 * is reported and the delivery keeps its lease); a handler that threw or answered
+	 * anything else, or a request answered without running the handler, releases it; an
+	 * async request that timed out leaves it to its lease, since its work may still run.
+	 */
 	@Override
 	public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler,
 			@Nullable Exception ex) {
@@ -155,40 +206,28 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		}
 		request.removeAttribute(ATTRIBUTE);
 		int status = response.getStatus();
-		if (ex == null && status >= 200 && status < 300) {
-			try {
-				this.onceOnly.ai().complete(delivery.key(), delivery.leaseId(), Map.of("status", status), null);
-				delivery.observation().stop(WebhookDeliveries.EXECUTED, null);
-			}
-			catch (RuntimeException failure) {
-				logFinishFailure("complete", failure);
-				delivery.observation().stop(WebhookDeliveries.EXECUTED, failure);
-			}
+		WebLease lease = delivery.lease();
+		if (ex == null && delivery.handlerRan().get() && status >= 200 && status < 300) {
+			OutcomeUnknownException unknown = lease.complete(Map.of("status", status), null);
+			delivery.observation().stop(WebhookDeliveries.EXECUTED, unknown);
 			return;
 		}
-		try {
-			this.onceOnly.ai()
-				.cancel(delivery.key(), delivery.leaseId(),
-						(ex != null) ? "handler threw " + ex.getClass().getSimpleName() : "handler answered " + status);
+		if (ServletAnswers.asyncTimedOut(request, ex)) {
+			lease.abandon();
+			delivery.observation().stop(WebhookDeliveries.FAILED, ex);
+			return;
 		}
-		catch (RuntimeException failure) {
-			logFinishFailure("release", failure);
-		}
+		lease.release((ex != null) ? "handler threw " + ex.getClass().getSimpleName()
+				: delivery.handlerRan().get() ? "handler answered " + status : "handler did not run");
 		delivery.observation().stop(WebhookDeliveries.FAILED, ex);
 	}
 
-	private static void logFinishFailure(String action, RuntimeException failure) {
-		if (failure instanceof StaleLeaseException) {
-			logger.warn("Could not " + action + " a webhook delivery: its lease expired and was taken over; "
-					+ "raise the lease time of handlers that run this long");
-		}
-		else {
-			logger.warn("Could not " + action + " a webhook delivery; its key is freed when the lease expires",
-					failure);
-		}
-	}
+	private record Delivery(WebLease lease, WebObservation observation, AtomicBoolean handlerRan) {
 
-	private record Delivery(String key, String leaseId, WebObservation observation) {
+		Delivery(WebLease lease, WebObservation observation) {
+			this(lease, observation, new AtomicBoolean());
+		}
+
 	}
 
 }

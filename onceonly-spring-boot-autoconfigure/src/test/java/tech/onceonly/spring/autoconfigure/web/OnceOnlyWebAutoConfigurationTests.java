@@ -14,6 +14,7 @@ import org.springframework.web.reactive.DispatcherHandler;
 import org.springframework.web.reactive.config.EnableWebFlux;
 import org.springframework.web.servlet.DispatcherServlet;
 
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
@@ -143,6 +144,40 @@ class OnceOnlyWebAutoConfigurationTests {
 		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
 			.withBean(IdempotencyKeyScopeResolver.class, () -> custom)
 			.run((context) -> assertThat(context.getBean(IdempotencyKeyScopeResolver.class)).isSameAs(custom));
+	}
+
+	@Test
+	void leaseEventsBeanShouldReceiveTheEventsOfEveryWebPath() {
+		LeaseEvents events = new LeaseEvents() {
+
+			@Override
+			public void leaseLost(String path, String key) {
+			}
+
+			@Override
+			public void completionRetried(String path, String key, int attempt, Throwable failure) {
+			}
+
+			@Override
+			public void outcomeUnknown(String path, String key, Throwable failure) {
+			}
+
+		};
+		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
+			.withBean(LeaseEvents.class, () -> events)
+			.run((context) -> {
+				assertThat(context.getBean(WebhookIdempotencyInterceptor.class)).extracting("events").isSameAs(events);
+				assertThat(context.getBean(IdempotencyKeyInterceptor.class)).extracting("events").isSameAs(events);
+			});
+		this.reactive.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
+			.withBean(LeaseEvents.class, () -> events)
+			.run((context) -> {
+				assertThat(context.getBean(ReactiveWebhookFilter.class)).extracting("events").isSameAs(events);
+				assertThat(context.getBean(ReactiveIdempotencyKeyFilter.class)).extracting("events").isSameAs(events);
+			});
+		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
+			.run((context) -> assertThat(context.getBean(WebhookIdempotencyInterceptor.class)).extracting("events")
+				.isSameAs(LeaseEvents.LOGGING));
 	}
 
 	@Test
