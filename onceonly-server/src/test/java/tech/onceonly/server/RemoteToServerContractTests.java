@@ -8,22 +8,26 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.store.memory.MutableClock;
 
 /**
  * The backend contract through the remote client against this server on a random port:
- * the same behaviour as the local engine, over HTTP. Time moves on the server's store
- * clock.
+ * the same behaviour as the local engine, over HTTP, also under faults of the server's
+ * store (which reach the client as 5xx answers). Time moves on the server's store clock.
  */
 @ServerTest
-class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
+class RemoteToServerContractTests extends AbstractFaultContractTests {
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	MutableClock clock;
+
+	@Autowired
+	FaultyStore faults;
 
 	@Override
 	protected OnceOnly createClient() {
@@ -41,6 +45,11 @@ class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
 			.failOpen(false)
 			.maxRetries(0)
 			.build());
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override
