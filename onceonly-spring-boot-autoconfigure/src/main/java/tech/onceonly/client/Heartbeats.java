@@ -36,24 +36,24 @@ public final class Heartbeats implements AutoCloseable {
 
 	private final ExecutorService workers;
 
-	private final boolean ownsExecutors;
+	private final boolean ownsTicker;
 
 	private final LongSupplier nanoTime;
 
 	/**
 	 * Heartbeats on the given executors.
 	 * @param ticker schedules the heartbeats (one thread is enough), or {@code null} for
-	 * an own daemon one
-	 * @param workers runs the store calls, or {@code null} for an own pool of daemon
+	 * an own daemon one, stopped by {@link #close()}
+	 * @param workers runs the store calls, or {@code null} for a JVM-wide pool of daemon
 	 * threads
 	 * @param nanoTime the monotonic clock that tells how long a lease has been without a
 	 * confirmed heartbeat
 	 */
 	public Heartbeats(@Nullable ScheduledExecutorService ticker, @Nullable ExecutorService workers,
 			LongSupplier nanoTime) {
-		this.ownsExecutors = ticker == null && workers == null;
+		this.ownsTicker = ticker == null;
 		this.ticker = (ticker != null) ? ticker : ownTicker();
-		this.workers = (workers != null) ? workers : Executors.newCachedThreadPool(daemon("onceonly-heartbeat-call"));
+		this.workers = (workers != null) ? workers : SharedWorkers.POOL;
 		this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
 	}
 
@@ -148,6 +148,13 @@ public final class Heartbeats implements AutoCloseable {
 		return keeper;
 	}
 
+	/** The JVM-wide pool that runs heartbeat calls, made when first needed. */
+	private static final class SharedWorkers {
+
+		static final ExecutorService POOL = Executors.newCachedThreadPool(daemon("onceonly-heartbeat-call"));
+
+	}
+
 	/** The monotonic clock of these heartbeats. */
 	public long nanoTime() {
 		return this.nanoTime.getAsLong();
@@ -155,9 +162,8 @@ public final class Heartbeats implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (this.ownsExecutors && this != SHARED) {
+		if (this.ownsTicker && this != SHARED) {
 			this.ticker.shutdownNow();
-			this.workers.shutdownNow();
 		}
 	}
 

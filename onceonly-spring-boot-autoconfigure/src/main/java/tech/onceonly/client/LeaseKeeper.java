@@ -134,13 +134,14 @@ public final class LeaseKeeper implements AutoCloseable {
 			try {
 				return record.get();
 			}
-			catch (StaleLeaseException | ValidationException ex) {
-				if (ex instanceof StaleLeaseException) {
-					markLost();
-				}
+			catch (StaleLeaseException ex) {
+				markLost();
 				throw ex;
 			}
 			catch (RuntimeException ex) {
+				if (refused(ex)) {
+					throw ex;
+				}
 				long now = this.heartbeats.nanoTime();
 				if (attempt == 1) {
 					// even while heartbeats succeed, retry for at most one ttl
@@ -157,6 +158,23 @@ public final class LeaseKeeper implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether {@code ex} refuses the request itself, so repeating it cannot help: a
+	 * {@link ValidationException}, or an API answer 4xx other than 408, 409, 425 and 429.
+	 * @param ex the failure
+	 * @return true when retrying is pointless
+	 */
+	public static boolean refused(Throwable ex) {
+		if (ex instanceof ValidationException) {
+			return true;
+		}
+		if (ex instanceof ApiException api && api.getStatusCode() != null) {
+			int status = api.getStatusCode();
+			return status >= 400 && status < 500 && status != 408 && status != 409 && status != 425 && status != 429;
+		}
+		return false;
 	}
 
 	/**

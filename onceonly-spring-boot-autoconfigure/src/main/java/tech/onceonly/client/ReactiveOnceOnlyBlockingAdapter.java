@@ -5,11 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,16 +15,14 @@ import tools.jackson.databind.json.JsonMapper;
  * non-blocking (event-loop) thread.
  * <p>
  * {@link OnceOnlyAi#runFn} runs the function on the calling thread (so its transaction,
- * security context and MDC apply), driving the same lease flow as the reactive form; only
- * the heartbeat runs in the background.
+ * security context and MDC apply) in the one {@link RunFnFlow}; only the heartbeat runs
+ * in the background.
  */
 public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 
-	private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
-
 	private final ReactiveOnceOnly delegate;
 
-	private final JsonMapper json;
+	private final RunFnFlow runFn;
 
 	private final Ai ai = new Ai();
 
@@ -44,8 +38,20 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 	 * @param json the mapper that turns {@code runFn} return values into result objects
 	 */
 	public ReactiveOnceOnlyBlockingAdapter(ReactiveOnceOnly delegate, JsonMapper json) {
+		this(delegate, json, Heartbeats.shared(), LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * The blocking form of {@code delegate}.
+	 * @param delegate the reactive client
+	 * @param json the mapper that turns {@code runFn} return values into result objects
+	 * @param heartbeats the heartbeats that keep {@code runFn} leases
+	 * @param events where lost leases and unknown outcomes are reported
+	 */
+	public ReactiveOnceOnlyBlockingAdapter(ReactiveOnceOnly delegate, JsonMapper json, Heartbeats heartbeats,
+			LeaseEvents events) {
 		this.delegate = delegate;
-		this.json = json;
+		this.runFn = RunFnFlow.overReactive(delegate::ai, json, heartbeats, events);
 	}
 
 	private static <T> T await(Mono<T> mono) {
@@ -183,106 +189,9 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 
 		@Override
 		public AiResult runFn(String key, Supplier<?> fn, RunFnOptions options) {
-			long deadline = System.nanoTime() + options.waitOptions().timeout().toNanos();
-			while (true) {
-				AiRun run = lease(key, options.ttl(), options.metadata());
-				String status = run.status().trim().toLowerCase(Locale.ROOT);
-				if (status.equals("acquired")) {
-					String leaseId = run.leaseId();
-					if (leaseId == null || leaseId.isEmpty()) {
-						return AiResult.synthetic("failed", key, "missing_lease_id");
-					}
-					execute(key, leaseId, fn, options);
-					return result(key);
-				}
-				if (status.equals("completed") || status.equals("failed")) {
-					return result(key);
-				}
-				if (!options.waitOnConflict()) {
-					return AiResult.synthetic(status.isEmpty() ? "in_progress" : run.status(), key, "not_acquired");
-				}
-				AiResult settled = awaitSettled(key, options.waitOptions(), deadline);
-				if (settled != null) {
-					return settled;
-				}
-				pause(options.waitOptions().pollMin());
-			}
+			return ReactiveOnceOnlyBlockingAdapter.this.runFn.run(key, fn, options);
 		}
 
-		private void execute(String key, String leaseId, Supplier<?> fn, RunFnOptions options) {
-			Duration every = (options.extendEvery().compareTo(MIN_HEARTBEAT) < 0) ? MIN_HEARTBEAT
-					: options.extendEvery();
-			Disposable heartbeat = Flux.interval(Duration.ZERO, every)
-				.onBackpressureDrop()
-				.concatMap((tick) -> ai().extend(key, leaseId, options.ttl()).onErrorResume((ex) -> Mono.empty()), 1)
-				.subscribe((answer) -> {
-				}, (ex) -> {
-				});
-			try {
-				complete(key, leaseId,
-						ResultObjects.toResultObject(fn.get(), ReactiveOnceOnlyBlockingAdapter.this.json), null);
-			}
-			catch (RuntimeException | Error ex) {
-				try {
-					if (options.recordFailure().test(ex)) {
-						fail(key, leaseId, options.errorCode(), null);
-					}
-					else {
-						cancel(key, leaseId, options.errorCode());
-					}
-				}
-				catch (RuntimeException releaseFailure) {
-					ex.addSuppressed(releaseFailure);
-				}
-				throw ex;
-			}
-			finally {
-				heartbeat.dispose();
-			}
-		}
-
-		/**
-		 * Polls until terminal (its result), free again ({@code null}) or the deadline (a
-		 * timeout result).
-		 */
-		private @Nullable AiResult awaitSettled(String key, WaitOptions options, long deadline) {
-			while (true) {
-				AiStatus status = status(key);
-				String value = status.status().trim().toLowerCase(Locale.ROOT);
-				if (status.isTerminal()) {
-					return result(key);
-				}
-				long left = deadline - System.nanoTime();
-				if (left <= 0) {
-					return AiResult.synthetic("failed", key, "timeout");
-				}
-				if (value.equals("released") || value.equals("expired") || value.equals("not_found")) {
-					return null;
-				}
-				Duration hint = (status.retryAfterSec() != null) ? Duration.ofSeconds(status.retryAfterSec())
-						: options.pollMin();
-				Duration sleep = clamp(hint, options.pollMin(), options.pollMax());
-				pause((sleep.toNanos() < left) ? sleep : Duration.ofNanos(left));
-			}
-		}
-
-	}
-
-	private static Duration clamp(Duration value, Duration min, Duration max) {
-		if (min.compareTo(max) > 0 || value.compareTo(min) < 0) {
-			return min;
-		}
-		return (value.compareTo(max) > 0) ? max : value;
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(Math.max(0, duration.toMillis()));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for a OnceOnly result", ex);
-		}
 	}
 
 	private final class Gov implements OnceOnlyGov {

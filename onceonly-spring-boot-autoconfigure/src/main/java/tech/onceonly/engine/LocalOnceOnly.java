@@ -11,15 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,13 +29,15 @@ import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.BlockingOnceOnlyReactiveAdapter;
 import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyAi;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ReactiveOnceOnly;
-import tech.onceonly.client.ResultObjects;
 import tech.onceonly.client.RunEvent;
+import tech.onceonly.client.RunFnFlow;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ToolCallRequest;
@@ -53,6 +53,7 @@ import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.LeaseState;
 import tech.onceonly.store.LockResult;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.StoreException;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 
 /**
@@ -73,6 +74,8 @@ import tech.onceonly.store.memory.InMemoryGovernanceStore;
  */
 public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
+	private static final Log logger = LogFactory.getLog(LocalOnceOnly.class);
+
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
 	};
 
@@ -90,11 +93,13 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private final KeySignals signals = new KeySignals();
 
-	private final ScheduledExecutorService heartbeats;
+	private final Heartbeats heartbeats;
 
 	private final boolean ownsHeartbeats;
 
-	private final LongSupplier nanoTime;
+	private final RunFnFlow runFn;
+
+	private final boolean failOpen;
 
 	private final Ai ai = new Ai();
 
@@ -134,15 +139,16 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		OnceOnlyStore store = builder.store;
 		EngineSettings settings = builder.settings;
 		JsonMapper json = builder.json;
-		ScheduledExecutorService heartbeats = builder.heartbeats;
 		LongSupplier nanoTime = builder.nanoTime;
 		this.store = Objects.requireNonNull(store, "store");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.json = Objects.requireNonNull(json, "json");
 		this.validation = new Validation(settings, json);
-		this.ownsHeartbeats = heartbeats == null;
-		this.heartbeats = (heartbeats != null) ? heartbeats : ownHeartbeats();
-		this.nanoTime = nanoTime;
+		this.heartbeats = (builder.leaseHeartbeats != null) ? builder.leaseHeartbeats
+				: new Heartbeats(builder.heartbeats, null, nanoTime);
+		this.failOpen = builder.failOpen;
+		this.ownsHeartbeats = builder.leaseHeartbeats == null;
+		this.runFn = new RunFnFlow(new Leases(), json, this.heartbeats, builder.leaseEvents);
 		this.reactive = new BlockingOnceOnlyReactiveAdapter(this);
 		GovernanceStore governanceStore = (builder.governanceStore != null) ? builder.governanceStore
 				: new InMemoryGovernanceStore(GovernanceEngine.clockOf(store));
@@ -151,22 +157,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
 				builder.governanceSettings, json, builder.httpClient, nanoTime);
-	}
-
-	/**
-	 * The engine's own heartbeat scheduler: one daemon thread, and a cancelled heartbeat
-	 * leaves the queue at once (most work finishes long before its first heartbeat, so
-	 * without this every first execution would leave a cancelled task queued for
-	 * {@code extendEvery}: millions of them under load).
-	 */
-	private static ScheduledExecutorService ownHeartbeats() {
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (r) -> {
-			Thread thread = new Thread(r, "onceonly-heartbeat");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.setRemoveOnCancelPolicy(true);
-		return executor;
 	}
 
 	/** A builder of an engine on {@code store}. */
@@ -192,7 +182,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	@Override
 	public void close() {
 		if (this.ownsHeartbeats) {
-			this.heartbeats.shutdownNow();
+			this.heartbeats.close();
 		}
 		this.governance.close();
 	}
@@ -209,7 +199,16 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		this.validation.key(key);
 		Duration lockTtl = this.validation.ttl(ttl, this.settings.defaultLockTtl());
 		String metadataJson = this.validation.metadata(metadata);
-		LockResult result = this.store.tryLock(stored(key), lockTtl, metadataJson);
+		LockResult result;
+		try {
+			result = this.store.tryLock(stored(key), lockTtl, metadataJson);
+		}
+		catch (StoreException ex) {
+			if (!this.failOpen) {
+				throw ex;
+			}
+			return failOpen(key, lockTtl, metadata, ex);
+		}
 		this.usage.lock(result.acquired());
 		Map<String, Object> raw = new LinkedHashMap<>();
 		raw.put("success", result.acquired());
@@ -222,6 +221,23 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 		return new CheckLockResult(result.acquired(), !result.acquired(), key, lockTtl.toSeconds(),
 				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, 200, raw);
+	}
+
+	/**
+	 * The answer of a check-lock that failed open on a store outage: {@code locked}, with
+	 * {@code request_id} {@code fail-open} and {@code raw.fail_open = true}, as the
+	 * remote client answers; logged at WARN.
+	 */
+	private static CheckLockResult failOpen(String key, Duration ttl, @Nullable Map<String, ?> metadata,
+			StoreException ex) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		raw.put("fail_open", true);
+		raw.put("reason", "store_unavailable");
+		if (metadata != null) {
+			raw.put("metadata", metadata);
+		}
+		logger.warn("OnceOnly check-lock failed open (reason=store_unavailable): " + ex.getMessage());
+		return new CheckLockResult(true, false, key, ttl.toSeconds(), null, "fail-open", 0, raw);
 	}
 
 	/**
@@ -596,50 +612,9 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		@Override
 		public AiResult waitFor(String key, WaitOptions options) {
 			validation.key(key);
-			long deadline = nanoTime.getAsLong() + options.timeout().toNanos();
-			AiResult result = awaitSettled(key, options, deadline, false);
+			long deadline = heartbeats.nanoTime() + options.timeout().toNanos();
+			AiResult result = runFn.await(key, options, deadline, false);
 			return (result != null) ? result : AiResult.synthetic("failed", key, "timeout");
-		}
-
-		/**
-		 * Polls until terminal (the result), or until free again when
-		 * {@code returnWhenFree} (null), or until the deadline (a timeout result). At
-		 * least one status read happens.
-		 */
-		private @Nullable AiResult awaitSettled(String key, WaitOptions options, long deadline,
-				boolean returnWhenFree) {
-			String storedKey = stored(key);
-			long lastExtend = Long.MIN_VALUE;
-			while (true) {
-				CountDownLatch latch = signals.register(storedKey);
-				LeaseRecord record = store.getLease(storedKey);
-				if (record != null && record.state().isTerminal()) {
-					return resultOf(key, record);
-				}
-				boolean free = record == null || !record.isHeld();
-				if (returnWhenFree && free) {
-					return null;
-				}
-				long now = nanoTime.getAsLong();
-				if (now - deadline >= 0) {
-					return AiResult.synthetic("failed", key, "timeout");
-				}
-				if (options.autoExtend() && options.leaseId() != null
-						&& (lastExtend == Long.MIN_VALUE || now - lastExtend >= options.extendEvery().toNanos())) {
-					lastExtend = now;
-					try {
-						extend(key, options.leaseId(), options.ttl());
-					}
-					catch (RuntimeException ex) {
-						// heartbeat errors are ignored, as in the SDKs
-					}
-				}
-				Duration hint = (record != null && record.isHeld())
-						? Duration.ofSeconds(retryAfter(Math.max(0, record.ttlLeft().toSeconds()))) : options.pollMin();
-				Duration sleep = clamp(hint, options.pollMin(), options.pollMax());
-				Duration untilDeadline = Duration.ofNanos(Math.max(0, deadline - now));
-				KeySignals.await(latch, (sleep.compareTo(untilDeadline) < 0) ? sleep : untilDeadline);
-			}
 		}
 
 		@Override
@@ -651,90 +626,107 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 		@Override
 		public AiResult runFn(String key, Supplier<?> fn, RunFnOptions options) {
-			long deadline = nanoTime.getAsLong() + options.waitOptions().timeout().toNanos();
-			while (true) {
-				LeaseResult lease = acquire(key, options.ttl(), options.metadata());
-				switch (lease.outcome()) {
-					case ACQUIRED:
-						return execute(key, lease.record(), fn, options);
-					case COMPLETED:
-					case FAILED:
-						return resultOf(key, lease.record());
-					default:
-						if (!options.waitOnConflict()) {
-							return AiResult.synthetic("in_progress", key, "not_acquired");
-						}
-						AiResult settled = awaitSettled(key, options.waitOptions(), deadline, true);
-						if (settled != null) {
-							return settled;
-						}
-						// the holder released the lease or stopped heartbeating: try to
-						// take it over
-				}
+			return runFn.run(key, fn, options);
+		}
+
+	}
+
+	/** The store operations of the {@code runFn} flow; each wakes this JVM's waiters. */
+	private final class Leases implements RunFnFlow.Backend {
+
+		@Override
+		public RunFnFlow.Attempt acquire(String key, RunFnOptions options) {
+			LeaseResult lease = ai.acquire(key, options.ttl(), options.metadata());
+			return switch (lease.outcome()) {
+				case ACQUIRED -> RunFnFlow.Attempt.acquired(Objects.requireNonNull(lease.record().leaseId()));
+				case COMPLETED, FAILED -> RunFnFlow.Attempt.done(resultOf(key, lease.record()));
+				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("polling");
+			};
+		}
+
+		@Override
+		public void extend(String key, String leaseId, Duration ttl) {
+			if (store.extendLease(stored(key), leaseId, ai.leaseTtl(ttl.isZero() ? null : ttl)) == null) {
+				throw new StaleLeaseException(key);
 			}
 		}
 
-		private AiResult execute(String key, LeaseRecord lease, Supplier<?> fn, RunFnOptions options) {
-			String leaseId = Objects.requireNonNull(lease.leaseId(), "lease_id");
-			ScheduledFuture<?> heartbeat = startHeartbeat(key, leaseId, options);
-			Map<String, Object> resultObject;
-			Instant doneAt;
-			try {
-				resultObject = ResultObjects.toResultObject(fn.get(), json);
-				String resultJson = (resultObject != null) ? json.writeValueAsString(resultObject) : null;
-				doneAt = store.completeLease(stored(key), leaseId, resultJson, null, settings.retention());
-				if (doneAt == null) {
-					throw new StaleLeaseException(key);
-				}
+		@Override
+		public AiResult complete(String key, String leaseId, @Nullable Map<String, Object> result,
+				@Nullable String resultJson) {
+			Instant doneAt = store.completeLease(stored(key), leaseId, resultJson, null, settings.retention());
+			if (doneAt == null) {
+				throw new StaleLeaseException(key);
 			}
-			catch (Throwable ex) {
-				// Throwable: a checked exception thrown undeclared (sneaky throws) must
-				// release the lease too
-				heartbeat.cancel(false);
-				settleFailure(key, leaseId, options, ex);
-				throw LocalOnceOnly.<RuntimeException>rethrow(ex);
-			}
-			finally {
-				heartbeat.cancel(false);
-				signals.fire(stored(key));
-			}
+			signals.fire(stored(key));
 			Map<String, Object> raw = new LinkedHashMap<>();
 			raw.put("ok", true);
 			raw.put("status", "completed");
 			raw.put("key", key);
-			raw.put("result", resultObject);
+			raw.put("result", result);
 			raw.put("result_hash", null);
 			raw.put("error_code", null);
 			raw.put("done_at", doneAt.toString());
 			return AiResult.fromRaw(raw);
 		}
 
-		private void settleFailure(String key, String leaseId, RunFnOptions options, Throwable failure) {
-			try {
-				if (options.recordFailure().test(failure)) {
-					store.failLease(stored(key), leaseId, options.errorCode(), null, settings.retention());
-				}
-				else {
-					store.cancelLease(stored(key), leaseId);
-				}
-			}
-			catch (RuntimeException ex) {
-				failure.addSuppressed(ex);
+		@Override
+		public void fail(String key, String leaseId, String errorCode) {
+			Instant doneAt = store.failLease(stored(key), leaseId, errorCode, null, settings.retention());
+			signals.fire(stored(key));
+			if (doneAt == null) {
+				throw new StaleLeaseException(key);
 			}
 		}
 
-		private ScheduledFuture<?> startHeartbeat(String key, String leaseId, RunFnOptions options) {
-			long everyMillis = Math.max(1000, options.extendEvery().toMillis());
-			Duration ttl = leaseTtl(options.ttl());
-			return heartbeats.scheduleAtFixedRate(() -> {
-				try {
-					store.extendLease(stored(key), leaseId, ttl);
+		@Override
+		public void cancel(String key, String leaseId, String reason) {
+			boolean cancelled = store.cancelLease(stored(key), leaseId);
+			signals.fire(stored(key));
+			if (!cancelled) {
+				throw new StaleLeaseException(key);
+			}
+		}
+
+		@Override
+		public RunFnFlow.Watch watch(String key) {
+			String storedKey = stored(key);
+			return new RunFnFlow.Watch() {
+
+				private KeySignals.@Nullable Signal signal;
+
+				@Override
+				public RunFnFlow.Observation read() {
+					close();
+					this.signal = signals.register(storedKey);
+					LeaseRecord record = store.getLease(storedKey);
+					if (record != null && record.state().isTerminal()) {
+						return new RunFnFlow.Observation(resultOf(key, record), false, null);
+					}
+					boolean held = record != null && record.isHeld();
+					Duration retryAfter = held
+							? Duration.ofSeconds(retryAfter(Math.max(0, record.ttlLeft().toSeconds()))) : null;
+					return new RunFnFlow.Observation(null, !held, retryAfter);
 				}
-				catch (RuntimeException ex) {
-					// a missed heartbeat is retried at the next tick; the lease ttl
-					// absorbs short store outages
+
+				@Override
+				public void pause(Duration max) {
+					KeySignals.Signal current = this.signal;
+					if (current != null) {
+						current.await(max);
+					}
 				}
-			}, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+
+				@Override
+				public void close() {
+					KeySignals.Signal current = this.signal;
+					if (current != null) {
+						this.signal = null;
+						signals.leave(storedKey, current);
+					}
+				}
+
+			};
 		}
 
 	}
@@ -742,16 +734,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	@SuppressWarnings("unchecked")
 	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
 		throw (T) ex;
-	}
-
-	static Duration clamp(Duration value, Duration min, Duration max) {
-		if (min.compareTo(max) > 0) {
-			return min;
-		}
-		if (value.compareTo(min) < 0) {
-			return min;
-		}
-		return (value.compareTo(max) > 0) ? max : value;
 	}
 
 	/** Builds a {@link LocalOnceOnly}; everything but the store has a default. */
@@ -766,6 +748,12 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		private @Nullable ScheduledExecutorService heartbeats;
 
 		private LongSupplier nanoTime = System::nanoTime;
+
+		private @Nullable Heartbeats leaseHeartbeats;
+
+		private LeaseEvents leaseEvents = LeaseEvents.LOGGING;
+
+		private boolean failOpen;
 
 		private @Nullable GovernanceStore governanceStore;
 
@@ -791,9 +779,34 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return this;
 		}
 
-		/** The scheduler for lease heartbeats; {@code null} to own a daemon one. */
+		/**
+		 * The scheduler that times lease heartbeats; {@code null} to own a daemon one.
+		 * Ignored when {@link #leaseHeartbeats} is set.
+		 */
 		public Builder heartbeats(@Nullable ScheduledExecutorService value) {
 			this.heartbeats = value;
+			return this;
+		}
+
+		/** The heartbeats that keep leases while work runs (shared by many engines). */
+		public Builder leaseHeartbeats(@Nullable Heartbeats value) {
+			this.leaseHeartbeats = value;
+			return this;
+		}
+
+		/** Where lost leases and unknown outcomes are reported; logged by default. */
+		public Builder leaseEvents(LeaseEvents value) {
+			this.leaseEvents = Objects.requireNonNull(value);
+			return this;
+		}
+
+		/**
+		 * Whether a check-lock answers {@code locked} (marked {@code fail_open}) when the
+		 * store is unavailable, instead of throwing {@link StoreException}; off by
+		 * default. Leases never fail open.
+		 */
+		public Builder failOpen(boolean value) {
+			this.failOpen = value;
 			return this;
 		}
 

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.ApiException;
 import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnlyTimeoutException;
 import tech.onceonly.client.OnceOnlyTransportException;
@@ -42,11 +43,11 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 
 	private final RemoteGov gov;
 
-	ReactiveRemoteOnceOnly(RemoteHttp http, JsonMapper jsonMapper, boolean failOpen) {
+	ReactiveRemoteOnceOnly(RemoteHttp http, JsonMapper jsonMapper, boolean failOpen, LeaseEvents leaseEvents) {
 		this.http = http;
 		this.jsonMapper = jsonMapper;
 		this.failOpen = failOpen;
-		this.ai = new RemoteAi(http, jsonMapper);
+		this.ai = new RemoteAi(http, jsonMapper, leaseEvents);
 		this.gov = new RemoteGov(http);
 	}
 

@@ -4,15 +4,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.AiResult;
@@ -20,8 +18,10 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.ReactiveOnceOnlyAi;
-import tech.onceonly.client.ResultObjects;
+import tech.onceonly.client.RunFnFlow;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
@@ -34,17 +34,16 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
-	private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
-
-	private static final Set<String> FREE_STATUSES = Set.of("released", "expired", "not_found");
-
 	private final RemoteHttp http;
 
 	private final JsonMapper jsonMapper;
 
-	RemoteAi(RemoteHttp http, JsonMapper jsonMapper) {
+	private final RunFnFlow runFn;
+
+	RemoteAi(RemoteHttp http, JsonMapper jsonMapper, LeaseEvents leaseEvents) {
 		this.http = http;
 		this.jsonMapper = jsonMapper;
+		this.runFn = RunFnFlow.overReactive(() -> this, jsonMapper, Heartbeats.shared(), leaseEvents);
 	}
 
 	/**
@@ -173,16 +172,11 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 */
 	@Override
 	public Mono<AiResult> waitFor(String key, WaitOptions options) {
-		return Mono.defer(() -> poll(key, options, System.nanoTime(), null, false));
+		return Mono.defer(() -> poll(key, options, System.nanoTime(), null));
 	}
 
-	/**
-	 * One polling round; with {@code takeOver}, a status saying the key is free again
-	 * ({@code released}, {@code expired}, {@code not_found}) ends the wait empty so the
-	 * caller can lease the key itself.
-	 */
-	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend,
-			boolean takeOver) {
+	/** One polling round: the result when terminal, else wait and poll again. */
+	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend) {
 		return status(key).flatMap((status) -> {
 			if (status.isTerminal()) {
 				return result(key);
@@ -190,9 +184,6 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			long now = System.nanoTime();
 			if (now - start >= options.timeout().toNanos()) {
 				return Mono.just(AiResult.synthetic("failed", key, "timeout"));
-			}
-			if (takeOver && FREE_STATUSES.contains(status.status().strip().toLowerCase(Locale.ROOT))) {
-				return Mono.empty();
 			}
 			Mono<Void> heartbeat = Mono.empty();
 			Long extendedAt = lastExtend;
@@ -204,7 +195,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			}
 			Long next = extendedAt;
 			return heartbeat.then(Mono.delay(sleep(status, options)))
-				.then(Mono.defer(() -> poll(key, options, start, next, takeOver)));
+				.then(Mono.defer(() -> poll(key, options, start, next)));
 		});
 	}
 
@@ -240,72 +231,18 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The flow: lease; when acquired (and the answer has a {@code lease_id}, else a
-	 * synthetic {@code failed/missing_lease_id} result) extend at once and then every
-	 * {@code max(1 s, extendEvery)} until the work ends (errors ignored), subscribe
-	 * {@code fn}, complete with its converted result, and return the stored result. When
-	 * {@code fn} or complete fails, the lease is failed with {@code errorCode} when
-	 * {@code recordFailure} accepts the error, else cancelled (reason {@code errorCode});
-	 * errors of that call are ignored and the original error is raised. The return value
-	 * is converted with {@link ResultObjects}. {@code completed}/{@code failed} return
-	 * the stored result; any other status waits (without heartbeats, bounded by the wait
-	 * timeout counted from the start of the call) when {@code waitOnConflict} is on, else
-	 * gives a synthetic {@code not_acquired} result. A waiter that sees the key free
-	 * again ({@code released}, {@code expired}, {@code not_found}: the holder cancelled
-	 * or stopped heartbeating) leases it itself after {@code pollMin}, like the local
-	 * engine.
+	 * The one {@link RunFnFlow}, on a {@code boundedElastic} thread: lease; when
+	 * acquired, subscribe {@code fn} (with this subscriber's context) while heartbeats
+	 * keep the lease, complete with its converted result and read the stored result back
+	 * (as the SDKs do). The work is not tied to the subscription: a subscriber that
+	 * cancels (a client that disconnected) does not stop it nor release its key; its
+	 * outcome is recorded when it ends. See {@link RunFnFlow} for failures.
 	 */
 	@Override
 	public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-		return Mono.defer(() -> attempt(key, fn, options, System.nanoTime()));
-	}
-
-	private Mono<AiResult> attempt(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options, long start) {
-		return lease(key, options.ttl(), options.metadata()).flatMap((run) -> {
-			String status = run.status().strip().toLowerCase(Locale.ROOT);
-			if (status.equals("acquired")) {
-				String leaseId = run.leaseId();
-				if (leaseId == null || leaseId.isEmpty()) {
-					return Mono.just(AiResult.synthetic("failed", key, "missing_lease_id"));
-				}
-				return execute(key, leaseId, fn, options).then(result(key));
-			}
-			if (status.equals("completed") || status.equals("failed")) {
-				return result(key);
-			}
-			if (options.waitOnConflict()) {
-				WaitOptions wait = options.waitOptions().withLease(null, null);
-				return poll(key, wait, start, null, true)
-					.switchIfEmpty(Mono.delay(wait.pollMin()).then(Mono.defer(() -> attempt(key, fn, options, start))));
-			}
-			return Mono
-				.just(AiResult.synthetic(run.status().isEmpty() ? "in_progress" : run.status(), key, "not_acquired"));
-		});
-	}
-
-	private Mono<Void> execute(String key, String leaseId, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-		Duration every = (options.extendEvery().compareTo(MIN_HEARTBEAT) < 0) ? MIN_HEARTBEAT : options.extendEvery();
-		return Mono.defer(() -> {
-			Disposable heartbeat = Flux.interval(Duration.ZERO, every)
-				.onBackpressureDrop()
-				.concatMap((tick) -> extend(key, leaseId, options.ttl()).onErrorResume((ex) -> Mono.empty()), 1)
-				.subscribe((answer) -> {
-				}, (ex) -> {
-				});
-			Mono<?> work = Mono.defer(fn::get);
-			return work.map((value) -> Optional.ofNullable(ResultObjects.toResultObject(value, this.jsonMapper)))
-				.defaultIfEmpty(Optional.empty())
-				.flatMap((result) -> complete(key, leaseId, result.orElse(null), null))
-				.onErrorResume((ex) -> release(key, leaseId, ex, options).then(Mono.<Map<String, Object>>error(ex)))
-				.doFinally((signal) -> heartbeat.dispose())
-				.then();
-		});
-	}
-
-	private Mono<Void> release(String key, String leaseId, Throwable ex, RunFnOptions options) {
-		Mono<Map<String, Object>> call = options.recordFailure().test(ex)
-				? fail(key, leaseId, options.errorCode(), null) : cancel(key, leaseId, options.errorCode());
-		return call.onErrorResume((error) -> Mono.empty()).then();
+		return Mono.deferContextual((context) -> Mono
+			.fromCallable(() -> this.runFn.run(key, () -> fn.get().contextWrite(context).block(), options))
+			.subscribeOn(Schedulers.boundedElastic()));
 	}
 
 }

@@ -18,6 +18,8 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyAi;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ReactiveOnceOnly;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.ReactiveOnceOnlyBlockingAdapter;
 import tech.onceonly.client.RunEvent;
 
@@ -50,11 +52,29 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	 * @param jsonMapper the mapper for request and answer bodies
 	 */
 	public RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper) {
-		this(settings, webClientBuilder, jsonMapper, null);
+		this(settings, webClientBuilder, jsonMapper, LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * Creates a client that reports lost {@code runFn} leases and unknown outcomes to
+	 * {@code leaseEvents}.
+	 * @param settings where and how to reach the API
+	 * @param webClientBuilder the builder to start from
+	 * @param jsonMapper the mapper for request and answer bodies
+	 * @param leaseEvents where lost leases and unknown outcomes are reported
+	 */
+	public RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
+			LeaseEvents leaseEvents) {
+		this(settings, webClientBuilder, jsonMapper, null, leaseEvents);
 	}
 
 	RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable DoubleSupplier jitterSource) {
+		this(settings, webClientBuilder, jsonMapper, jitterSource, LeaseEvents.LOGGING);
+	}
+
+	private RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
+			@Nullable DoubleSupplier jitterSource, LeaseEvents leaseEvents) {
 		this.settings = settings;
 		this.connections = ConnectionProvider.builder("onceonly")
 			.maxConnections(100)
@@ -72,8 +92,9 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 		RetryDelays delays = (jitterSource != null) ? new RetryDelays(settings, jitterSource)
 				: new RetryDelays(settings);
 		this.reactive = new ReactiveRemoteOnceOnly(new RemoteHttp(settings, webClient, jsonMapper, delays), jsonMapper,
-				settings.failOpen());
-		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper);
+				settings.failOpen(), leaseEvents);
+		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper, Heartbeats.shared(),
+				leaseEvents);
 	}
 
 	/**

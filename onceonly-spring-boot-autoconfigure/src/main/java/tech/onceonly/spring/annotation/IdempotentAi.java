@@ -46,8 +46,12 @@ public @interface IdempotentAi {
 	 */
 	String ttl() default "300s";
 
-	/** Heartbeat interval while the method runs (at least one second). */
-	String extendEvery() default "30s";
+	/**
+	 * Heartbeat interval while the method runs; empty (the default) for a third of the
+	 * ttl, at most 30 s. A set interval must be at most half the ttl, or the application
+	 * fails to start with a message naming the method.
+	 */
+	String extendEvery() default "";
 
 	/**
 	 * SpEL expression evaluating to a {@code Map} stored with the lease; empty for none.

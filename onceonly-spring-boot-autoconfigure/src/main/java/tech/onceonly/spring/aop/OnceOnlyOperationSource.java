@@ -25,6 +25,7 @@ import org.springframework.util.StringValueResolver;
 
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
+import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.annotation.OnDuplicate;
 
 /**
@@ -128,9 +129,16 @@ public final class OnceOnlyOperationSource {
 			throw new IllegalStateException("@IdempotentAi on " + description + " needs a key expression");
 		}
 		String metadata = resolve(annotation.metadata());
-		Duration extendEvery = duration(annotation.extendEvery(), "extendEvery", description);
-		return new OnceOnlyOperation.Lease(method, element, kind, description, key,
-				duration(annotation.ttl(), "ttl", description), extendEvery,
+		String every = resolve(annotation.extendEvery()).trim();
+		Duration extendEvery = every.isEmpty() ? Duration.ZERO : duration(every, "extendEvery", description);
+		Duration ttl = duration(annotation.ttl(), "ttl", description);
+		try {
+			Heartbeats.checkPeriod(ttl, extendEvery, "@IdempotentAi on " + description);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+		return new OnceOnlyOperation.Lease(method, element, kind, description, key, ttl, extendEvery,
 				StringUtils.hasText(metadata) ? metadata : null, annotation.waitOnConflict(),
 				duration(annotation.timeout(), "timeout", description), List.of(annotation.failOn()),
 				resolve(annotation.errorCode()), kind.valueType(returnType));

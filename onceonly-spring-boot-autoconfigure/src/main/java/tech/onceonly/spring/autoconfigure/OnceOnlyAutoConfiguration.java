@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
@@ -54,7 +55,7 @@ public final class OnceOnlyAutoConfiguration {
 	OnceOnly onceOnly(OnceOnlyProperties properties, ObjectProvider<OnceOnlyStore> store,
 			ObjectProvider<OnceOnlyRemoteClientFactory> remote, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<OnceOnlyClientCustomizer> customizers, ObjectProvider<GovernanceStore> governanceStore,
-			ObjectProvider<LocalTools> localTools) {
+			ObjectProvider<LocalTools> localTools, ObjectProvider<LeaseEvents> leaseEvents) {
 		OnceOnly client;
 		if (OnceOnlyMode.isRemote(properties.getMode(), properties.getApiKey())) {
 			client = remoteClient(properties, remote.getIfAvailable());
@@ -76,6 +77,8 @@ public final class OnceOnlyAutoConfiguration {
 				.json(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()))
 				.governanceStore(governance)
 				.localTools(localTools.getIfAvailable(LocalTools::new))
+				.leaseEvents(leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING))
+				.failOpen(properties.getLocal().isFailOpen())
 				.build();
 			logger.info("OnceOnly: local engine on " + chosen.type() + " store, governance on "
 					+ ((governance != null) ? governance.type() : "memory") + " store");

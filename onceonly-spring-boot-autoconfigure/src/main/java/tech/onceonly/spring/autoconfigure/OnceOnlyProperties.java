@@ -371,6 +371,13 @@ public class OnceOnlyProperties {
 	/** Defaults and limits of the local engine. */
 	public static class Local {
 
+		/**
+		 * Whether a check-lock on the local engine answers locked (marked fail_open,
+		 * logged) when its store is unavailable, instead of failing. Leases never fail
+		 * open.
+		 */
+		private boolean failOpen;
+
 		/** Check-lock ttl when a call gives none. */
 		private Duration defaultLockTtl = Duration.ofHours(1);
 
@@ -388,6 +395,14 @@ public class OnceOnlyProperties {
 
 		/** Prefix that isolates this application's keys from others sharing the store. */
 		private String namespace = "";
+
+		public boolean isFailOpen() {
+			return this.failOpen;
+		}
+
+		public void setFailOpen(boolean failOpen) {
+			this.failOpen = failOpen;
+		}
 
 		public Duration getDefaultLockTtl() {
 			return this.defaultLockTtl;

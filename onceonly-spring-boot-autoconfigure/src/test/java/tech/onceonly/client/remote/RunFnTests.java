@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.ApiException;
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.ResultNotSerializableException;
 import tech.onceonly.client.RunFnOptions;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -90,7 +91,9 @@ class RunFnTests extends RemoteClientTestSupport {
 			.containsExactly(Map.of("key", "ai:k", "ttl", 123, "metadata", Map.of("user", "u1")));
 		assertThat(bodies("/v1/ai/complete"))
 			.containsExactly(Map.of("key", "ai:k", "lease_id", "l1", "result", Map.of("charge", "ch_1")));
-		assertThat(bodies("/v1/ai/extend")).first().isEqualTo(Map.of("key", "ai:k", "lease_id", "l1", "ttl", 123));
+		// no heartbeat is due before a third of the ttl: a short run costs lease,
+		// complete and result
+		assertThat(bodies("/v1/ai/extend")).isEmpty();
 		server.verify(1, getRequestedFor(urlEqualTo("/v1/ai/result?key=ai%3Ak")));
 		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/fail")));
 	}
@@ -220,19 +223,47 @@ class RunFnTests extends RemoteClientTestSupport {
 	}
 
 	@Test
-	void completeFailureMarksTheLeaseFailedAndRethrows() {
+	void completeRefusedRecordsTheResultAsRejectedAndNeverRunsAgain() {
 		acquiredFlow();
 		stub(post(urlEqualTo("/v1/ai/complete"))
 			.willReturn(json(400, "{\"detail\":{\"error\":\"result_too_large\"}}")));
-		assertThatExceptionOfType(ApiException.class)
+		assertThatExceptionOfType(ResultNotSerializableException.class)
 			.isThrownBy(() -> client().ai().runFn("ai:k", () -> Map.of("a", 1), OPTIONS))
-			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("result_too_large"));
-		assertThat(bodies("/v1/ai/fail"))
-			.containsExactly(Map.of("key", "ai:k", "lease_id", "l1", "error_code", "fn_error"));
+			.satisfies((ex) -> assertThat(ex.errorCode()).isEqualTo(ResultNotSerializableException.REJECTED))
+			.havingCause()
+			.isInstanceOfSatisfying(ApiException.class,
+					(cause) -> assertThat(cause.getErrorCode()).isEqualTo("result_too_large"));
+		// refused at once, not retried; the key is failed, never released
+		assertThat(bodies("/v1/ai/complete")).hasSize(1);
+		assertThat(bodies("/v1/ai/fail")).containsExactly(
+				Map.of("key", "ai:k", "lease_id", "l1", "error_code", ResultNotSerializableException.REJECTED));
+		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/cancel")));
 	}
 
 	@Test
-	void heartbeatExtendsAtOnceThenEverySecondAndSwallowsErrors() {
+	void completeFailingWithA5xxIsRetriedAndTheWorkRunsOnce() {
+		acquiredFlow();
+		stub(post(urlEqualTo("/v1/ai/complete")).inScenario("complete")
+			.whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+			.willReturn(json(503, "{\"detail\":\"down\"}"))
+			.willSetStateTo("up"));
+		stub(post(urlEqualTo("/v1/ai/complete")).inScenario("complete")
+			.whenScenarioStateIs("up")
+			.willReturn(json(200, "{\"ok\":true,\"status\":\"completed\"}")));
+		AtomicInteger calls = new AtomicInteger();
+		AiResult result = client().ai().runFn("ai:k", () -> {
+			calls.incrementAndGet();
+			return Map.of("a", 1);
+		}, OPTIONS);
+		assertThat(calls).hasValue(1);
+		assertThat(result.isCompleted()).isTrue();
+		assertThat(bodies("/v1/ai/complete")).hasSize(2);
+		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/cancel")));
+		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/fail")));
+	}
+
+	@Test
+	void heartbeatStopsOnceTheServerSaysTheLeaseIsLost() {
 		acquiredFlow();
 		stub(post(urlEqualTo("/v1/ai/extend")).willReturn(json(409, "{\"detail\":{\"error\":\"stale_lease\"}}")));
 		AiResult result = client().ai().runFn("ai:k", () -> {
@@ -244,8 +275,9 @@ class RunFnTests extends RemoteClientTestSupport {
 			}
 			return null;
 		}, OPTIONS.withExtendEvery(Duration.ofMillis(10)));
+		// the completion is fenced by the server, which answered it here
 		assertThat(result.isCompleted()).isTrue();
-		assertThat(bodies("/v1/ai/extend")).hasSize(2);
+		assertThat(bodies("/v1/ai/extend")).hasSize(1);
 	}
 
 	@Test

@@ -9,8 +9,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.spring.observation.LeaseEventMeters;
 import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.spring.observation.OnceOnlyClientObservationConvention;
 
@@ -36,6 +40,17 @@ public final class OnceOnlyObservationAutoConfiguration {
 			ObjectProvider<OnceOnlyClientObservationConvention> convention,
 			ObjectProvider<OnceOnlyObservabilityProperties> properties) {
 		return new ObservedOnceOnlyBeanPostProcessor(observationRegistry, meterRegistry, convention, properties);
+	}
+
+	/**
+	 * Lease events (lost leases, retried completions, unknown outcomes) logged and
+	 * counted, when a {@link MeterRegistry} is present.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(MeterRegistry.class)
+	LeaseEvents onceOnlyLeaseEvents(MeterRegistry registry) {
+		return LeaseEvents.LOGGING.and(new LeaseEventMeters(registry));
 	}
 
 }
