@@ -55,7 +55,7 @@ class PostgresServerContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		return RemoteToServerContractTests.remoteClient(this.port);
+		return RemoteToServerContractTests.remoteClient(this.port, this.leaseEvents);
 	}
 
 	@Override

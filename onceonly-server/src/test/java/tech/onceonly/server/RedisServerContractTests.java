@@ -54,7 +54,7 @@ class RedisServerContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		return RemoteToServerContractTests.remoteClient(this.port);
+		return RemoteToServerContractTests.remoteClient(this.port, this.leaseEvents);
 	}
 
 	@Override

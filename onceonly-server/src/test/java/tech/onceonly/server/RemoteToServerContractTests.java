@@ -4,7 +4,10 @@ import java.time.Duration;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
@@ -31,7 +34,7 @@ class RemoteToServerContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		return remoteClient(this.port);
+		return remoteClient(this.port, this.leaseEvents);
 	}
 
 	/**
@@ -39,12 +42,20 @@ class RemoteToServerContractTests extends AbstractFaultContractTests {
 	 * without retries.
 	 */
 	static RemoteOnceOnly remoteClient(int port) {
-		return RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-contract")
+		return remoteClient(port, LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * The remote client of the test tenant {@code contract} on a server at {@code port},
+	 * without retries, reporting lease events to {@code events}.
+	 */
+	static RemoteOnceOnly remoteClient(int port, LeaseEvents events) {
+		return new RemoteOnceOnly(RemoteOnceOnlySettings.builder("test-key-contract")
 			.baseUrl("http://localhost:" + port + "/v1")
 			.timeout(Duration.ofSeconds(30))
 			.failOpen(false)
 			.maxRetries(0)
-			.build());
+			.build(), WebClient.builder(), JsonMapper.builder().build(), events);
 	}
 
 	@Override

@@ -252,6 +252,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).isZero();
 		assertThat(faults().calls(Op.FAIL_LEASE, key("f"))).isZero();
 		assertThat(this.client.ai().result(key("f")).result()).containsEntry("charge", "ch_1");
+		assertThat(this.leaseEvents.kinds(key("f"))).containsExactly("completion_retried", "completion_retried");
 	}
 
 	@Test
@@ -264,6 +265,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(result.result()).containsEntry("charge", "ch_1");
 		assertThat(runs).hasValue(1);
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).isZero();
+		assertThat(this.leaseEvents.kinds(key("f"))).containsExactly("completion_retried");
 	}
 
 	@Test
@@ -276,6 +278,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(result.result()).containsEntry("charge", "ch_1");
 		assertThat(runs).hasValue(1);
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).isZero();
+		assertThat(this.leaseEvents.kinds(key("f"))).contains("completion_retried").doesNotContain("outcome_unknown");
 		AiResult again = this.client.ai()
 			.runFn(key("f"), work(runs, Map.of("charge", "ch_2")), runFn(Duration.ofSeconds(10)));
 		assertThat(again.result()).containsEntry("charge", "ch_1");
@@ -309,6 +312,8 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(duplicateResult.result()).containsEntry("charge", "ch_1");
 		assertThat(later.result()).containsEntry("charge", "ch_1");
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).isZero();
+		assertThat(this.leaseEvents.kinds(key("f"))).containsExactly("completion_retried", "completion_retried",
+				"completion_retried");
 	}
 
 	@Test
@@ -326,6 +331,9 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(faults().calls(Op.COMPLETE_LEASE, key("f"))).isGreaterThanOrEqualTo(2);
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).as("never released").isZero();
 		assertThat(faults().calls(Op.FAIL_LEASE, key("f"))).isZero();
+		assertThat(this.leaseEvents.kinds(key("f"))).as("logged and counted")
+			.containsOnlyOnce("outcome_unknown")
+			.endsWith("outcome_unknown");
 		faults().heal();
 		assertThat(this.client.ai().status(key("f")).status()).isIn("in_progress", "expired");
 	}
@@ -434,6 +442,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		assertThat(result.result()).containsEntry("by", "second");
 		assertThat(this.client.ai().result(key("f")).result()).containsEntry("by", "second");
 		assertThat(faults().calls(Op.CANCEL_LEASE, key("f"))).isZero();
+		assertThat(this.leaseEvents.kinds(key("f"))).containsOnlyOnce("lease_lost").doesNotContain("outcome_unknown");
 	}
 
 	@Test
@@ -459,6 +468,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		Throwable thrown = catchThrowable(() -> join(late));
 		assertThat(thrown).hasCauseInstanceOf(OutcomeUnknownException.class);
 		assertThat(runs).hasValue(1);
+		assertThat(this.leaseEvents.kinds(key("f"))).containsExactly("lease_lost", "outcome_unknown");
 		assertThat(this.client.ai().status(key("f")).status()).as("the other worker still holds it")
 			.isEqualTo("in_progress");
 		this.client.ai().complete(key("f"), other.leaseId(), Map.of("by", "second"), null);

@@ -50,6 +50,12 @@ public abstract class AbstractOnceOnlyContractTests {
 
 	protected OnceOnly client;
 
+	/**
+	 * Where the client under test reports lost leases and unknown outcomes: subclasses
+	 * give it to the clients they create.
+	 */
+	protected final RecordedLeaseEvents leaseEvents = new RecordedLeaseEvents();
+
 	private String prefix;
 
 	/** A client of the backend under test. */

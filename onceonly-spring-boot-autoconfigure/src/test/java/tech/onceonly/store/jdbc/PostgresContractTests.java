@@ -40,7 +40,7 @@ class PostgresContractTests extends AbstractFaultContractTests {
 	protected OnceOnly createClient() {
 		this.store = new JdbcStore(dataSource);
 		this.faults = new FaultyStore(this.store);
-		return new LocalOnceOnly(this.faults);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
 	}
 
 	@Override

@@ -19,7 +19,7 @@ class InMemoryContractTests extends AbstractFaultContractTests {
 	@Override
 	protected OnceOnly createClient() {
 		this.faults = new FaultyStore(new InMemoryStore(this.clock));
-		return new LocalOnceOnly(this.faults);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
 	}
 
 	@Override

@@ -39,7 +39,7 @@ class RedisContractTests extends AbstractFaultContractTests {
 	protected OnceOnly createClient() {
 		this.store = new RedisStore(connectionFactory);
 		this.faults = new FaultyStore(this.store);
-		return new LocalOnceOnly(this.faults);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
 	}
 
 	@Override
