@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 
@@ -158,6 +159,7 @@ class CrashRecoveryTests {
 			assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(late).as("what the late worker saw; see %s", this.logs)
 				.isEqualTo("DONE completed by=" + secondPid);
+			assertThat(first.seen()).as("the late worker reported its lost lease").contains("LEASE_LOST");
 			assertThat(backend.effects(key)).as("the pause outlived the lease: both ran the effect").isEqualTo(2);
 			LeaseRecord record = store.getLease(key);
 			assertThat(record.state()).isEqualTo(LeaseState.COMPLETED);
@@ -251,8 +253,12 @@ class CrashRecoveryTests {
 
 	}
 
-	/** A worker JVM with its output and input. */
-	private record Worker(Process process, BufferedReader output, Writer input) {
+	/** A worker JVM with its output (and the lines read so far) and input. */
+	private record Worker(Process process, BufferedReader output, Writer input, List<String> seen) {
+
+		Worker(Process process, BufferedReader output, Writer input) {
+			this(process, output, input, new CopyOnWriteArrayList<>());
+		}
 
 		/** The first output line starting with one of {@code prefixes} (30 s at most). */
 		String readUntil(String... prefixes) throws Exception {
@@ -260,6 +266,7 @@ class CrashRecoveryTests {
 				try {
 					String line;
 					while ((line = this.output.readLine()) != null) {
+						this.seen.add(line);
 						for (String prefix : prefixes) {
 							if (line.startsWith(prefix)) {
 								return line;

@@ -18,6 +18,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import tech.onceonly.client.AiResult;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.WaitOptions;
@@ -40,7 +41,9 @@ import tech.onceonly.store.redis.RedisStore;
  * expire), performs the side effect and completes.</li>
  * </ul>
  * Every mode that returns prints what its caller saw: {@code DONE <status> by=<pid>} (the
- * pid in the stored result), {@code OUTCOME_UNKNOWN} or {@code ERROR <exception class>}.
+ * pid in the stored result), {@code OUTCOME_UNKNOWN} or {@code ERROR <exception class>};
+ * the lease events it reports are printed as they happen ({@code LEASE_LOST},
+ * {@code COMPLETION_RETRIED <attempt>}, {@code OUTCOME_UNKNOWN_REPORTED}).
  * <p>
  * Arguments: {@code postgres|redis <url> <key> hang|effect-hang|pause|finish}.
  */
@@ -67,7 +70,25 @@ public final class CrashWorker {
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		Backend shared = "postgres".equals(backend) ? postgres(url) : redis(url);
-		try (LocalOnceOnly onceOnly = new LocalOnceOnly(shared.store())) {
+		LeaseEvents events = new LeaseEvents() {
+
+			@Override
+			public void leaseLost(String path, String lostKey) {
+				out.println("LEASE_LOST");
+			}
+
+			@Override
+			public void completionRetried(String path, String retriedKey, int attempt, Throwable failure) {
+				out.println("COMPLETION_RETRIED " + attempt);
+			}
+
+			@Override
+			public void outcomeUnknown(String path, String unknownKey, Throwable failure) {
+				out.println("OUTCOME_UNKNOWN_REPORTED");
+			}
+
+		};
+		try (LocalOnceOnly onceOnly = LocalOnceOnly.builder(shared.store()).leaseEvents(events).build()) {
 			RunFnOptions options = RunFnOptions.defaults()
 				.withTtl(LEASE_TTL)
 				.withExtendEvery(Duration.ofSeconds(1))
