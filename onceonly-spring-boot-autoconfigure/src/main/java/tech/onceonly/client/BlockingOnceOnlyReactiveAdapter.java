@@ -161,7 +161,8 @@ public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 
 		@Override
 		public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-			return defer(() -> ai().runFn(key, () -> fn.get().block(), options));
+			return RunFnFlow.detached(BlockingOnceOnlyReactiveAdapter.this.scheduler, fn,
+					(work) -> ai().runFn(key, work, options));
 		}
 
 	}

@@ -135,7 +135,8 @@ public final class LeaseKeeper implements AutoCloseable {
 				return record.get();
 			}
 			catch (StaleLeaseException ex) {
-				markLost();
+				// not reported as lost here: an earlier attempt whose answer was lost
+				// may have recorded the outcome; the caller reads the key to tell
 				throw ex;
 			}
 			catch (RuntimeException ex) {

@@ -5,10 +5,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -65,6 +68,33 @@ public final class RunFnFlow {
 	public static RunFnFlow overReactive(Supplier<ReactiveOnceOnlyAi> ai, JsonMapper json, Heartbeats heartbeats,
 			LeaseEvents events) {
 		return new RunFnFlow(new ReactiveBackend(ai), json, heartbeats, events);
+	}
+
+	/**
+	 * The reactive form of a blocking {@code runFn}: {@code run} is called on
+	 * {@code scheduler} with a function that subscribes {@code fn} (with the subscriber's
+	 * context) and waits for it. The work is detached from the subscription: a subscriber
+	 * that cancels (a client that disconnected) neither interrupts the work nor releases
+	 * its key; its outcome is recorded when it ends.
+	 * @param scheduler where the blocking flow runs
+	 * @param fn the work
+	 * @param run the blocking {@code runFn} to call with the blocking form of {@code fn}
+	 * @return the result
+	 */
+	public static Mono<AiResult> detached(Scheduler scheduler, Supplier<? extends Mono<?>> fn,
+			Function<Supplier<?>, AiResult> run) {
+		return Mono.deferContextual((context) -> {
+			CompletableFuture<AiResult> outcome = new CompletableFuture<>();
+			scheduler.schedule(() -> {
+				try {
+					outcome.complete(run.apply(() -> fn.get().contextWrite(context).block()));
+				}
+				catch (Throwable ex) {
+					outcome.completeExceptionally(ex);
+				}
+			});
+			return Mono.fromFuture(outcome, true);
+		});
 	}
 
 	/**

@@ -156,7 +156,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			governanceStore = new NamespacedGovernanceStore(governanceStore, settings.namespace());
 		}
 		this.governance = new GovernanceEngine(governanceStore, store, settings.namespace(), builder.localTools,
-				builder.governanceSettings, json, builder.httpClient, nanoTime);
+				builder.governanceSettings, json, builder.httpClient, nanoTime, this.heartbeats, builder.leaseEvents);
 	}
 
 	/** A builder of an engine on {@code store}. */
@@ -174,6 +174,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.store;
 	}
 
+	/** The number of keys callers in this JVM wait on (for tests). */
+	int waitedKeys() {
+		return this.signals.size();
+	}
+
 	/** The engine's settings. */
 	public EngineSettings settings() {
 		return this.settings;
@@ -181,10 +186,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	@Override
 	public void close() {
+		this.governance.close();
 		if (this.ownsHeartbeats) {
 			this.heartbeats.close();
 		}
-		this.governance.close();
 	}
 
 	private String stored(String key) {
@@ -640,7 +645,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return switch (lease.outcome()) {
 				case ACQUIRED -> RunFnFlow.Attempt.acquired(Objects.requireNonNull(lease.record().leaseId()));
 				case COMPLETED, FAILED -> RunFnFlow.Attempt.done(resultOf(key, lease.record()));
-				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("polling");
+				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("in_progress");
 			};
 		}
 

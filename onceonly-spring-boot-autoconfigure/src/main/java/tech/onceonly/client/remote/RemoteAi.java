@@ -240,9 +240,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 */
 	@Override
 	public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-		return Mono.deferContextual((context) -> Mono
-			.fromCallable(() -> this.runFn.run(key, () -> fn.get().contextWrite(context).block(), options))
-			.subscribeOn(Schedulers.boundedElastic()));
+		return RunFnFlow.detached(Schedulers.boundedElastic(), fn, (work) -> this.runFn.run(key, work, options));
 	}
 
 }

@@ -14,6 +14,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnlyAi;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ToolCallRequest;
@@ -54,6 +56,30 @@ public final class GovernanceEngine implements AutoCloseable {
 	 */
 	public GovernanceEngine(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
 			GovernanceSettings settings, JsonMapper json, @Nullable HttpClient httpClient, LongSupplier nanoTime) {
+		this(store, leases, namespace, localTools, settings, json, httpClient, nanoTime, Heartbeats.shared(),
+				LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * An engine whose dedup leases and server-side run leases are heartbeated by
+	 * {@code heartbeats} while their work runs, and whose lost leases, retried
+	 * completions and unknown outcomes are reported to {@code events} (paths
+	 * {@code tool_call} and {@code server_run}).
+	 * @param store the governance store
+	 * @param leases the lease store the dedup leases live in
+	 * @param namespace the key prefix of this engine's leases ("" for none)
+	 * @param localTools the local Java tools
+	 * @param settings the settings
+	 * @param json the mapper for tool results
+	 * @param httpClient the client for registered HTTP tools, or {@code null} for a
+	 * default one
+	 * @param nanoTime the monotonic time for waits
+	 * @param heartbeats keeps leases alive while their work runs
+	 * @param events where lease events are reported
+	 */
+	public GovernanceEngine(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
+			GovernanceSettings settings, JsonMapper json, @Nullable HttpClient httpClient, LongSupplier nanoTime,
+			Heartbeats heartbeats, LeaseEvents events) {
 		this.store = store;
 		this.localTools = localTools;
 		JsonMapper canonical = json.rebuild()
@@ -65,9 +91,9 @@ public final class GovernanceEngine implements AutoCloseable {
 		HttpToolInvoker http = new HttpToolInvoker(httpClient, json, store::now, settings.httpRetryBackoff());
 		this.gov = new LocalGovernance(store, policies, registry, canonical);
 		this.pipeline = new ToolCallPipeline(store, leases, namespace, localTools, registry, http, policies, json,
-				canonical, settings, nanoTime);
+				canonical, settings, nanoTime, heartbeats, events);
 		this.timelines = new RunTimelines(store, canonical);
-		this.runs = new RunWorker(this.pipeline, this.timelines, settings);
+		this.runs = new RunWorker(this.pipeline, this.timelines, settings, heartbeats, events);
 	}
 
 	/** The governance store. */
@@ -103,7 +129,13 @@ public final class GovernanceEngine implements AutoCloseable {
 		return this.pipeline.call(call, handler, riskLevel);
 	}
 
-	/** Starts the worker of a run whose lease was just acquired through {@code ai}. */
+	/**
+	 * Starts the worker of a run whose lease was just acquired through {@code ai}: from
+	 * now until the run's outcome is recorded, queued or running, the run's lease is
+	 * heartbeated (path {@code server_run}).
+	 * @param ttl the run lease's ttl, or {@code null} to renew it with
+	 * {@link GovernanceSettings#toolLeaseTtl()}
+	 */
 	public void startRun(OnceOnlyAi ai, String key, String leaseId, @Nullable Duration ttl,
 			Map<String, Object> metadata) {
 		this.runs.start(ai, key, leaseId, ttl, metadata);

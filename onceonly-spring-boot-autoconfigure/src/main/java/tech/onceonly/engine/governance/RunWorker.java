@@ -15,8 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.client.LeaseKeeper;
 import tech.onceonly.client.OnceOnlyAi;
+import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.RunEvent;
+import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WireMaps;
 
@@ -32,8 +37,19 @@ import tech.onceonly.client.WireMaps;
  * completes its lease with a summary, or fails it ({@code missing_agent_id},
  * {@code agent_disabled}, {@code run_error}); a run refused by a full queue fails with
  * {@code worker_busy}.
+ * <p>
+ * The run's lease is heartbeated from the moment the run is queued until its outcome is
+ * recorded (path {@code server_run}), so a run waiting for a worker or on an identical
+ * tool call never shows {@code expired}. A lost lease is reported, and the run stops
+ * before its next action ({@code run_finished} with status {@code abandoned}): whoever
+ * took the key over runs it. Each step's dedup lease lasts at most the run's ttl, so when
+ * a worker dies, the worker that takes its run over also takes over the interrupted
+ * step's claim at once.
  */
 final class RunWorker implements AutoCloseable {
+
+	/** The {@link LeaseEvents} path of run leases. */
+	static final String SERVER_RUN_PATH = "server_run";
 
 	private final ToolCallPipeline pipeline;
 
@@ -41,12 +57,19 @@ final class RunWorker implements AutoCloseable {
 
 	private final GovernanceSettings settings;
 
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
+
 	private final ThreadPoolExecutor executor;
 
-	RunWorker(ToolCallPipeline pipeline, RunTimelines timelines, GovernanceSettings settings) {
+	RunWorker(ToolCallPipeline pipeline, RunTimelines timelines, GovernanceSettings settings, Heartbeats heartbeats,
+			LeaseEvents events) {
 		this.pipeline = pipeline;
 		this.timelines = timelines;
 		this.settings = settings;
+		this.heartbeats = heartbeats;
+		this.events = events;
 		AtomicInteger threads = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(settings.runWorkers(), settings.runWorkers(), 60, TimeUnit.SECONDS,
 				new ArrayBlockingQueue<>(settings.runQueueCapacity()), (r) -> {
@@ -58,50 +81,82 @@ final class RunWorker implements AutoCloseable {
 	}
 
 	/**
-	 * Queues the run whose lease {@code leaseId} was just acquired; fails the lease when
-	 * the queue is full.
+	 * Queues the run whose lease {@code leaseId} was just acquired and starts
+	 * heartbeating it; fails the lease when the queue is full.
 	 */
 	void start(OnceOnlyAi ai, String key, String leaseId, @Nullable Duration ttl, Map<String, Object> metadata) {
+		Duration leaseTtl = (ttl != null) ? ttl : this.settings.toolLeaseTtl();
+		long acquiredAt = this.heartbeats.nanoTime();
+		LeaseKeeper keeper = this.heartbeats.keep(SERVER_RUN_PATH, key, leaseTtl,
+				this.settings.heartbeatPeriod(leaseTtl), acquiredAt, () -> ai.extend(key, leaseId, leaseTtl),
+				this.events);
 		try {
-			this.executor.execute(() -> run(ai, key, leaseId, ttl, metadata));
+			this.executor.execute(new QueuedRun(keeper, () -> run(ai, key, leaseId, leaseTtl, metadata, keeper)));
 		}
 		catch (RejectedExecutionException ex) {
+			keeper.close();
 			ai.fail(key, leaseId, "worker_busy", null);
 		}
 	}
 
-	private void run(OnceOnlyAi ai, String key, String leaseId, @Nullable Duration ttl, Map<String, Object> metadata) {
+	private void run(OnceOnlyAi ai, String key, String leaseId, Duration ttl, Map<String, Object> metadata,
+			LeaseKeeper keeper) {
 		String runId = (metadata.get("run_id") instanceof String id && !id.isBlank()) ? id.trim() : key;
 		String agentId = (metadata.get("agent_id") instanceof String id && !id.isBlank()) ? id : null;
-		boolean dryRun = WireMaps.truthy(metadata.get("dry_run"));
-		List<Object> declared = WireMaps.list(metadata.get("actions"));
-		List<Object> actions = (declared != null)
-				? declared.subList(0, Math.min(declared.size(), this.settings.maxRunActions())) : List.of();
 		try {
-			event(runId, "run_started", "started", null, null, agentId, leaseId,
-					data("actions", actions.size(), "dry_run", dryRun));
-			if (agentId == null && !actions.isEmpty()) {
-				finish(ai, key, leaseId, runId, agentId, "missing_agent_id", null);
+			boolean dryRun = WireMaps.truthy(metadata.get("dry_run"));
+			List<Object> declared = WireMaps.list(metadata.get("actions"));
+			List<Object> actions = (declared != null)
+					? declared.subList(0, Math.min(declared.size(), this.settings.maxRunActions())) : List.of();
+			String errorCode = null;
+			Map<String, Object> result = null;
+			try {
+				event(runId, "run_started", "started", null, null, agentId, leaseId,
+						data("actions", actions.size(), "dry_run", dryRun));
+				if (agentId == null && !actions.isEmpty()) {
+					errorCode = "missing_agent_id";
+				}
+				else {
+					Summary summary = new Summary(runId, agentId, dryRun, declared != null ? declared.size() : 0);
+					for (int i = 0; i < actions.size(); i++) {
+						if (keeper.lost()) {
+							abandon(runId, agentId, leaseId);
+							return;
+						}
+						if (!step(runId, agentId, i + 1, actions.get(i), dryRun, summary, ttl)) {
+							errorCode = "agent_disabled";
+							break;
+						}
+					}
+					result = summary.toResult();
+				}
+			}
+			catch (RuntimeException ex) {
+				errorCode = "run_error";
+				result = null;
+			}
+			if (keeper.lost()) {
+				abandon(runId, agentId, leaseId);
 				return;
 			}
-			Summary summary = new Summary(runId, agentId, dryRun, declared != null ? declared.size() : 0);
-			for (int i = 0; i < actions.size(); i++) {
-				if (!step(runId, agentId, i + 1, actions.get(i), dryRun, summary)) {
-					finish(ai, key, leaseId, runId, agentId, "agent_disabled", summary.toResult());
-					return;
-				}
-				ai.extend(key, leaseId, ttl);
-			}
-			finish(ai, key, leaseId, runId, agentId, null, summary.toResult());
+			finish(ai, key, leaseId, runId, agentId, errorCode, result, keeper);
 		}
 		catch (RuntimeException ex) {
-			finish(ai, key, leaseId, runId, agentId, "run_error", null);
+			// already reported through the keeper; never let a worker thread die of it
 		}
+		finally {
+			keeper.close();
+		}
+	}
+
+	/** The run's lease was taken over: stop, leaving the key to its new holder. */
+	private void abandon(String runId, @Nullable String agentId, String leaseId) {
+		event(runId, "run_finished", "abandoned", null, null, agentId, leaseId, data("error_code", "lease_lost"));
 	}
 
 	/** Runs one action; false when the agent is disabled (the run stops). */
 	private boolean step(String runId, @Nullable String agentId, int step, Object action, boolean dryRun,
-			Summary summary) {
+			Summary summary, Duration runTtl) {
 		Map<String, Object> spec = WireMaps.object(action);
 		String tool = (spec != null && spec.get("tool") instanceof String name && !name.isBlank()) ? name : null;
 		String stepId = Integer.toString(step);
@@ -122,7 +177,14 @@ final class RunWorker implements AutoCloseable {
 		long started = System.nanoTime();
 		AiToolResult result;
 		try {
-			result = this.pipeline.call(new ToolCallRequest(agentId, tool, args, spend, runId)).result();
+			result = this.pipeline.call(new ToolCallRequest(agentId, tool, args, spend, runId), null, null, runTtl)
+				.result();
+		}
+		catch (OutcomeUnknownException ex) {
+			event(runId, "tool_result", "error", stepId, tool, agentId, null, data("decision", "executed",
+					"policy_reason", OutcomeUnknownException.ERROR_CODE, "error", OutcomeUnknownException.ERROR_CODE));
+			summary.add(stepId, tool, "executed", OutcomeUnknownException.ERROR_CODE, false);
+			return true;
 		}
 		catch (RuntimeException ex) {
 			event(runId, "tool_result", "error", stepId, tool, agentId, null,
@@ -143,19 +205,29 @@ final class RunWorker implements AutoCloseable {
 		return !"agent_disabled".equals(result.policyReason());
 	}
 
+	/**
+	 * Records the run's outcome, retrying while its lease is held; a refusal because the
+	 * lease was taken over, or an outcome that stays unknown, is reported by the keeper.
+	 */
 	private void finish(OnceOnlyAi ai, String key, String leaseId, String runId, @Nullable String agentId,
-			@Nullable String errorCode, @Nullable Map<String, Object> result) {
+			@Nullable String errorCode, @Nullable Map<String, Object> result, LeaseKeeper keeper) {
 		try {
 			event(runId, "run_finished", (errorCode == null) ? "completed" : "failed", null, null, agentId, leaseId,
 					(errorCode != null) ? data("error_code", errorCode) : null);
 		}
-		finally {
-			if (errorCode == null) {
-				ai.complete(key, leaseId, result, null);
-			}
-			else {
-				ai.fail(key, leaseId, errorCode, null);
-			}
+		catch (RuntimeException ex) {
+			// the timeline is a record of the run, not its outcome: record the outcome
+		}
+		try {
+			keeper.record(() -> (errorCode == null) ? ai.complete(key, leaseId, result, null)
+					: ai.fail(key, leaseId, errorCode, null));
+		}
+		catch (StaleLeaseException | OutcomeUnknownException ex) {
+			// reported by the keeper (lease lost, outcome unknown); the key stays as it
+			// is
+		}
+		catch (RuntimeException ex) {
+			keeper.outcomeUnknown(ex);
 		}
 	}
 
@@ -175,9 +247,27 @@ final class RunWorker implements AutoCloseable {
 		return data;
 	}
 
+	/**
+	 * Stops the workers: running runs are interrupted, queued ones dropped (their leases
+	 * are no longer heartbeated and expire, so a resubmission runs them).
+	 */
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
+		for (Runnable dropped : this.executor.shutdownNow()) {
+			if (dropped instanceof QueuedRun queued) {
+				queued.keeper.close();
+			}
+		}
+	}
+
+	/** A run waiting for a worker, with the keeper of its lease. */
+	private record QueuedRun(LeaseKeeper keeper, Runnable body) implements Runnable {
+
+		@Override
+		public void run() {
+			this.body.run();
+		}
+
 	}
 
 	/** What a run did, stored as its result. */

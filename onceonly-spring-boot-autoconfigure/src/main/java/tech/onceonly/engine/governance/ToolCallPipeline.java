@@ -1,5 +1,6 @@
 package tech.onceonly.engine.governance;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -9,13 +10,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.client.LeaseKeeper;
+import tech.onceonly.client.OutcomeUnknownException;
+import tech.onceonly.client.ResultNotSerializableException;
 import tech.onceonly.client.ResultObjects;
+import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.store.AgentState;
@@ -23,6 +31,7 @@ import tech.onceonly.store.AuditRecord;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.LeaseState;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.ReserveOutcome;
 import tech.onceonly.store.ToolRecord;
@@ -43,11 +52,26 @@ import tech.onceonly.store.UsageRequest;
  * {@code tool_error} with {@code ok=false} when it fails, in which case the reservation
  * is given back and an identical call may run again. Every decision is one audit record,
  * stamped with the store time at which the call was decided.
+ * <p>
+ * Under faults: the dedup lease is heartbeated while the tool runs (path
+ * {@code tool_call}), and a lost lease is reported. Once the tool has returned, its claim
+ * is never released and its spend never given back: recording the result is retried while
+ * the lease is held; a result that cannot be serialised is recorded as failed
+ * ({@code executed} / {@code result_not_serializable}, {@code ok=false}); a result that
+ * could not be recorded before the lease was lost is an {@link OutcomeUnknownException}
+ * (audited as {@code executed} / {@code outcome_unknown}). An identical call that waits
+ * on a claim whose lease expired (its caller died) takes it over and runs the tool.
  */
 public final class ToolCallPipeline {
 
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
 	};
+
+	/** The key prefix of dedup leases (after the engine's namespace). */
+	static final String DEDUP_PREFIX = "gov:dedup:";
+
+	/** The {@link LeaseEvents} path of dedup leases. */
+	static final String TOOL_CALL_PATH = "tool_call";
 
 	private final GovernanceStore store;
 
@@ -71,9 +95,13 @@ public final class ToolCallPipeline {
 
 	private final LongSupplier nanoTime;
 
+	private final Heartbeats heartbeats;
+
+	private final LeaseEvents events;
+
 	ToolCallPipeline(GovernanceStore store, OnceOnlyStore leases, String namespace, LocalTools localTools,
 			RegisteredTools registry, HttpToolInvoker http, PolicyCache policies, JsonMapper json, JsonMapper canonical,
-			GovernanceSettings settings, LongSupplier nanoTime) {
+			GovernanceSettings settings, LongSupplier nanoTime, Heartbeats heartbeats, LeaseEvents events) {
 		this.store = store;
 		this.leases = leases;
 		this.namespace = namespace;
@@ -85,6 +113,8 @@ public final class ToolCallPipeline {
 		this.canonical = canonical;
 		this.settings = settings;
 		this.nanoTime = nanoTime;
+		this.heartbeats = heartbeats;
+		this.events = events;
 	}
 
 	/**
@@ -93,9 +123,12 @@ public final class ToolCallPipeline {
 	 * @throws ValidationException when the spend is invalid
 	 * @throws tech.onceonly.client.ApiException {@code tool_not_found} when the tool is
 	 * allowed but neither a local tool nor an enabled registered tool
+	 * @throws OutcomeUnknownException when the tool ran but its outcome could not be
+	 * recorded for identical calls before the dedup lease was lost (audited as
+	 * {@code executed} / {@code outcome_unknown}, the spend kept, the claim not released)
 	 */
 	public ToolCallOutcome call(ToolCallRequest call) {
-		return call(call, null, null);
+		return call(call, null, null, null);
 	}
 
 	/**
@@ -103,8 +136,19 @@ public final class ToolCallPipeline {
 	 * governed Java method).
 	 * @param riskLevel the inline tool's risk level, {@code null} for the default of its
 	 * name
+	 * @throws OutcomeUnknownException as {@link #call(ToolCallRequest)}
 	 */
 	public ToolCallOutcome call(ToolCallRequest call, @Nullable ToolHandler inline, @Nullable String riskLevel) {
+		return call(call, inline, riskLevel, null);
+	}
+
+	/**
+	 * Decides and, when allowed, executes a call whose dedup lease lasts at most
+	 * {@code maxLeaseTtl} without a heartbeat (a server-side run's step: the claim of a
+	 * run that died expires no later than the run's own lease).
+	 */
+	ToolCallOutcome call(ToolCallRequest call, @Nullable ToolHandler inline, @Nullable String riskLevel,
+			@Nullable Duration maxLeaseTtl) {
 		Call c = prepare(call);
 		Target target = resolve(c, inline, riskLevel);
 		String risk = (target != null) ? target.riskLevel : RiskLevels.defaultFor(c.tool);
@@ -137,22 +181,63 @@ public final class ToolCallPipeline {
 				break;
 		}
 		if (this.settings.dedupWindow().isZero()) {
-			return execute(c, now, target, risk, usage, null, null);
+			return execute(c, now, target, risk, usage, null);
 		}
-		String leaseKey = this.namespace + "gov:dedup:" + c.idempotencyKey;
-		LeaseResult claim = claim(leaseKey);
-		if (claim.outcome() == LeaseResult.Outcome.ACQUIRED) {
-			return execute(c, now, target, risk, usage, leaseKey, claim.record().leaseId());
+		Duration ttl = this.settings.toolLeaseTtl();
+		if (maxLeaseTtl != null && maxLeaseTtl.compareTo(ttl) < 0 && !maxLeaseTtl.isNegative()
+				&& !maxLeaseTtl.isZero()) {
+			ttl = maxLeaseTtl;
+		}
+		String leaseKey = this.namespace + DEDUP_PREFIX + c.idempotencyKey;
+		Claim claim;
+		try {
+			claim = claim(leaseKey, ttl);
+		}
+		catch (RuntimeException ex) {
+			giveBack(usage, null, ex);
+			throw ex;
+		}
+		if (claim.result.outcome() == LeaseResult.Outcome.ACQUIRED) {
+			Dedup dedup;
+			try {
+				dedup = hold(c, leaseKey, claim, ttl);
+			}
+			catch (RuntimeException ex) {
+				// the tool did not start: nothing to keep
+				String leaseId = claim.result.record().leaseId();
+				giveBack(usage, null, ex);
+				try {
+					if (leaseId != null) {
+						this.leases.cancelLease(leaseKey, leaseId);
+					}
+				}
+				catch (RuntimeException cancelFailure) {
+					ex.addSuppressed(cancelFailure);
+				}
+				throw ex;
+			}
+			return execute(c, now, target, risk, usage, dedup);
 		}
 		this.store.release(usage);
-		LeaseRecord first = claim.record();
+		LeaseRecord first = claim.result.record();
 		boolean settled = first.state().isTerminal();
-		Map<String, Object> result = settled && first.resultJson() != null
-				? this.json.readValue(first.resultJson(), MAP) : null;
+		boolean failed = first.state() == LeaseState.FAILED;
+		Map<String, Object> result;
+		if (failed) {
+			result = new LinkedHashMap<>();
+			result.put("error", first.errorCode());
+			result.put("message", "the first identical call failed");
+		}
+		else {
+			result = settled && first.resultJson() != null ? this.json.readValue(first.resultJson(), MAP) : null;
+		}
 		audit(c, now, "dedup", "tool_idempotency", risk, 0);
-		Map<String, Object> raw = answer(settled, true, "dedup", "tool_idempotency", risk, result, c, 0);
+		Map<String, Object> raw = answer(settled && !failed, true, "dedup", "tool_idempotency", risk, result, c, 0);
 		if (!settled) {
 			raw.put("message", "an identical call is still in progress");
+		}
+		else if (failed) {
+			raw.put("message", "an identical call failed: " + first.errorCode());
 		}
 		return new ToolCallOutcome(AiToolResult.fromRaw(raw), false, null, null);
 	}
@@ -215,23 +300,26 @@ public final class ToolCallPipeline {
 	}
 
 	/**
-	 * Takes the call's dedup lease, waiting while an identical call holds it (bounded).
+	 * Takes the call's dedup lease, waiting while an identical call holds it (bounded):
+	 * the holder's heartbeats keep its lease alive while its tool runs, so a lease that
+	 * expires belongs to a caller that died (or stalled past its lease), and is taken
+	 * over at once.
 	 */
-	private LeaseResult claim(String leaseKey) {
+	private Claim claim(String leaseKey, Duration ttl) {
 		long deadline = this.nanoTime.getAsLong() + this.settings.dedupWaitTimeout().toNanos();
 		long pauseMillis = 1;
 		while (true) {
 			LeaseRecord current = this.leases.getLease(leaseKey);
 			if (current == null || !current.isHeld()) {
-				LeaseResult result = this.leases.acquireLease(leaseKey, this.settings.toolLeaseTtl(),
-						UUID.randomUUID().toString(), null);
+				long sentAt = this.heartbeats.nanoTime();
+				LeaseResult result = this.leases.acquireLease(leaseKey, ttl, UUID.randomUUID().toString(), null);
 				if (result.outcome() != LeaseResult.Outcome.HELD_BY_OTHER) {
-					return result;
+					return new Claim(result, sentAt);
 				}
 				current = result.record();
 			}
 			if (this.nanoTime.getAsLong() - deadline >= 0) {
-				return new LeaseResult(LeaseResult.Outcome.HELD_BY_OTHER, current);
+				return new Claim(new LeaseResult(LeaseResult.Outcome.HELD_BY_OTHER, current), 0);
 			}
 			sleep(pauseMillis);
 			pauseMillis = Math.min(pauseMillis * 2, 50);
@@ -248,16 +336,33 @@ public final class ToolCallPipeline {
 		}
 	}
 
+	/** Starts heartbeating the dedup lease just acquired. */
+	private Dedup hold(Call c, String leaseKey, Claim claim, Duration ttl) {
+		String leaseId = java.util.Objects.requireNonNull(claim.result.record().leaseId(), "lease_id");
+		String eventKey = DEDUP_PREFIX + c.idempotencyKey;
+		LeaseKeeper keeper = this.heartbeats.keep(TOOL_CALL_PATH, eventKey, ttl, this.settings.heartbeatPeriod(ttl),
+				claim.sentAtNanos, () -> {
+					if (this.leases.extendLease(leaseKey, leaseId, ttl) == null) {
+						throw new StaleLeaseException(eventKey);
+					}
+				}, this.events);
+		return new Dedup(leaseKey, eventKey, leaseId, keeper);
+	}
+
+	/**
+	 * Runs the tool and records what it did. Once the tool has returned, its claim is
+	 * never released and its reservation never given back: a failure to record the
+	 * outcome is retried while the lease is held, and otherwise ends as an unknown
+	 * outcome.
+	 */
 	private ToolCallOutcome execute(Call c, Instant now, Target target, String risk, UsageRequest usage,
-			@Nullable String leaseKey, @Nullable String leaseId) {
+			@Nullable Dedup dedup) {
 		Object value;
-		Map<String, Object> result;
 		try {
 			value = invoke(c, now, target);
-			result = ResultObjects.toResultObject(value, this.json);
 		}
 		catch (Exception ex) {
-			giveBack(usage, leaseKey, leaseId, ex);
+			giveBack(usage, dedup, ex);
 			audit(c, now, "executed", "tool_error", risk, 0);
 			Map<String, Object> error = new LinkedHashMap<>();
 			error.put("error", "tool_error");
@@ -267,16 +372,126 @@ public final class ToolCallPipeline {
 			return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, null, ex);
 		}
 		catch (Error err) {
-			giveBack(usage, leaseKey, leaseId, err);
+			giveBack(usage, dedup, err);
 			throw err;
 		}
-		if (leaseKey != null && leaseId != null) {
-			String resultJson = (result != null) ? this.json.writeValueAsString(result) : null;
-			this.leases.completeLease(leaseKey, leaseId, resultJson, null, this.settings.dedupWindow());
+		// the tool ran: from here on its claim is kept and its spend charged
+		try {
+			return recordExecuted(c, now, risk, usage, dedup, value);
+		}
+		finally {
+			if (dedup != null) {
+				dedup.keeper.close();
+			}
+		}
+	}
+
+	private ToolCallOutcome recordExecuted(Call c, Instant now, String risk, UsageRequest usage, @Nullable Dedup dedup,
+			@Nullable Object value) {
+		Map<String, Object> result;
+		String resultJson;
+		try {
+			result = ResultObjects.toResultObject(value, this.json);
+			resultJson = (result != null) ? this.json.writeValueAsString(result) : null;
+		}
+		catch (RuntimeException ex) {
+			return notSerializable(c, now, risk, usage, dedup, value, ex);
+		}
+		if (dedup != null) {
+			try {
+				record(dedup, () -> this.leases.completeLease(dedup.leaseKey, dedup.leaseId, resultJson, null,
+						this.settings.dedupWindow()));
+			}
+			catch (OutcomeUnknownException ex) {
+				throw auditUnknown(c, now, risk, usage, ex);
+			}
 		}
 		audit(c, now, "executed", "ok", risk, usage.spendMicros());
 		Map<String, Object> raw = answer(true, true, "executed", "ok", risk, result, c, usage.spendMicros());
 		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value, null);
+	}
+
+	/**
+	 * The tool ran but its result cannot be turned into JSON: the claim is recorded as
+	 * failed with {@code result_not_serializable}, so identical calls do not run it
+	 * again.
+	 */
+	private ToolCallOutcome notSerializable(Call c, Instant now, String risk, UsageRequest usage, @Nullable Dedup dedup,
+			@Nullable Object value, RuntimeException failure) {
+		String code = ResultNotSerializableException.ERROR_CODE;
+		ResultNotSerializableException error = new ResultNotSerializableException(DEDUP_PREFIX + c.idempotencyKey,
+				failure);
+		if (dedup != null) {
+			try {
+				record(dedup, () -> this.leases.failLease(dedup.leaseKey, dedup.leaseId, code, null,
+						this.settings.dedupWindow()));
+			}
+			catch (OutcomeUnknownException ex) {
+				ex.addSuppressed(error);
+				throw auditUnknown(c, now, risk, usage, ex);
+			}
+		}
+		audit(c, now, "executed", code, risk, usage.spendMicros());
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("error", code);
+		detail.put("message", "the tool ran, but its result cannot be serialised to JSON");
+		Map<String, Object> raw = answer(false, true, "executed", code, risk, detail, c, usage.spendMicros());
+		raw.put("message", "tool result cannot be serialised");
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value, error);
+	}
+
+	/**
+	 * Records the tool's outcome on its dedup lease, retrying while the lease is held,
+	 * then stops the heartbeats. A refusal because the lease is no longer held counts as
+	 * recorded when the key is terminal (an earlier attempt whose answer was lost, or the
+	 * caller that took the claim over, recorded it).
+	 * @throws OutcomeUnknownException when it could not be recorded (already reported)
+	 */
+	private void record(Dedup dedup, Supplier<@Nullable Instant> attempt) {
+		LeaseKeeper keeper = dedup.keeper;
+		try {
+			keeper.record(() -> {
+				Instant doneAt = attempt.get();
+				if (doneAt == null) {
+					throw new StaleLeaseException(dedup.eventKey);
+				}
+				return doneAt;
+			});
+		}
+		catch (StaleLeaseException ex) {
+			LeaseRecord now;
+			try {
+				now = this.leases.getLease(dedup.leaseKey);
+			}
+			catch (RuntimeException readFailure) {
+				ex.addSuppressed(readFailure);
+				throw keeper.outcomeUnknown(ex);
+			}
+			if (now == null || !now.state().isTerminal()) {
+				throw keeper.outcomeUnknown(ex);
+			}
+		}
+		catch (OutcomeUnknownException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			throw keeper.outcomeUnknown(ex);
+		}
+		finally {
+			keeper.close();
+		}
+	}
+
+	/** The audit record of a call whose outcome is unknown; the spend stays charged. */
+	private OutcomeUnknownException auditUnknown(Call c, Instant now, String risk, UsageRequest usage,
+			OutcomeUnknownException unknown) {
+		try {
+			audit(c, now, "executed", OutcomeUnknownException.ERROR_CODE, risk, usage.spendMicros());
+		}
+		catch (RuntimeException ex) {
+			unknown.addSuppressed(ex);
+		}
+		return unknown;
 	}
 
 	private @Nullable Object invoke(Call c, Instant now, Target target) throws Exception {
@@ -298,15 +513,27 @@ public final class ToolCallPipeline {
 		return this.http.invoke(tool, envelope);
 	}
 
-	private void giveBack(UsageRequest usage, @Nullable String leaseKey, @Nullable String leaseId, Throwable failure) {
+	/**
+	 * The tool threw (it did not run to the end): give back the reservation and the
+	 * claim.
+	 */
+	private void giveBack(UsageRequest usage, @Nullable Dedup dedup, Throwable failure) {
+		if (dedup != null) {
+			dedup.keeper.close();
+		}
 		try {
 			this.store.release(usage);
-			if (leaseKey != null && leaseId != null) {
-				this.leases.cancelLease(leaseKey, leaseId);
-			}
 		}
 		catch (RuntimeException ex) {
 			failure.addSuppressed(ex);
+		}
+		if (dedup != null) {
+			try {
+				this.leases.cancelLease(dedup.leaseKey, dedup.leaseId);
+			}
+			catch (RuntimeException ex) {
+				failure.addSuppressed(ex);
+			}
 		}
 	}
 
@@ -346,6 +573,14 @@ public final class ToolCallPipeline {
 	}
 
 	private record Target(String riskLevel, @Nullable ToolHandler handler, @Nullable ToolRecord http) {
+	}
+
+	/** An attempt to take a dedup lease, and when it was sent. */
+	private record Claim(LeaseResult result, long sentAtNanos) {
+	}
+
+	/** A dedup lease this call holds, and its heartbeats. */
+	private record Dedup(String leaseKey, String eventKey, String leaseId, LeaseKeeper keeper) {
 	}
 
 }

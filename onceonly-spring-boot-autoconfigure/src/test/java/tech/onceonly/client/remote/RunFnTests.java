@@ -362,4 +362,30 @@ class RunFnTests extends RemoteClientTestSupport {
 	record Charge(String id, int amount) {
 	}
 
+	@Test
+	void aCancelledReactiveSubscriptionShouldNeitherStopTheWorkNorReleaseTheKey() throws InterruptedException {
+		acquiredFlow();
+		java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+		AtomicInteger effects = new AtomicInteger();
+		reactor.core.Disposable subscription = client().reactive().ai().runFn("ai:k", () -> Mono.fromCallable(() -> {
+			started.countDown();
+			finish.await(10, java.util.concurrent.TimeUnit.SECONDS);
+			return Map.of("charged", effects.incrementAndGet());
+		}), OPTIONS).subscribe();
+		assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		// the client disconnects: the subscriber goes away while the work runs
+		subscription.dispose();
+		finish.countDown();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (bodies("/v1/ai/complete").isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(effects).hasValue(1);
+		assertThat(bodies("/v1/ai/complete"))
+			.containsExactly(Map.of("key", "ai:k", "lease_id", "l1", "result", Map.of("charged", 1)));
+		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/cancel")));
+		server.verify(0, postRequestedFor(urlEqualTo("/v1/ai/fail")));
+	}
+
 }

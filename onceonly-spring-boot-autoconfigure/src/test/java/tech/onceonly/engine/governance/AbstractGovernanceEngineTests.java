@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,15 +24,22 @@ import tech.onceonly.client.AgentLogItem;
 import tech.onceonly.client.AgentMetrics;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.ApiException;
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.Policy;
+import tech.onceonly.client.ResultNotSerializableException;
+import tech.onceonly.client.RunEvent;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.ValidationException;
-import tech.onceonly.client.RunEvent;
 import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseState;
 import tech.onceonly.store.memory.InMemoryStore;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -673,6 +683,285 @@ public abstract class AbstractGovernanceEngineTests {
 
 	private static AiToolResult runIn(LocalOnceOnly engine, String agent, String tool) {
 		return engine.ai().runTool(ToolCallRequest.of(agent, tool, Map.of()));
+	}
+
+	// ---- governed calls under faults: heartbeats, lost leases, failed recording
+
+	private static final ToolCallRequest CHARGE = ToolCallRequest.of("a", "charge", Map.of("amount", 100))
+		.withSpend(new BigDecimal("0.5"));
+
+	/** Settings whose leases are heartbeated every 100 ms. */
+	private static GovernanceSettings quickHeartbeats() {
+		return GovernanceSettings.defaults()
+			.withHttpRetryBackoff(Duration.ZERO)
+			.withHeartbeatEvery(Duration.ofMillis(100));
+	}
+
+	/** A tool that counts its runs and blocks its first run until {@code release}. */
+	private static LocalTools charge(AtomicInteger runs, CountDownLatch entered, CountDownLatch release) {
+		return new LocalTools().register("charge", (call) -> {
+			if (runs.incrementAndGet() == 1) {
+				entered.countDown();
+				release.await(30, TimeUnit.SECONDS);
+			}
+			return Map.of("charge", "ch_" + runs.get());
+		});
+	}
+
+	@Test
+	void toolRunningLongerThanItsDedupLeaseShouldNotRunTwiceForAnIdenticalCall() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		try (Governed governed = new Governed(charge(runs, entered, release),
+				quickHeartbeats().withToolLeaseTtl(Duration.ofSeconds(3)))
+			.releasing(release)) {
+			Future<ToolCallOutcome> first = governed.async(CHARGE);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			for (int i = 0; i < 3; i++) {
+				this.clock.advance(Duration.ofSeconds(2));
+				governed.leases.awaitFreshHeartbeat(key);
+			}
+			int reads = governed.leases.readsOf(key);
+			Future<ToolCallOutcome> second = governed.async(CHARGE);
+			governed.leases.awaitReads(key, reads + 2);
+			release.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS).decision()).isEqualTo("executed");
+			ToolCallOutcome dedup = second.get(10, TimeUnit.SECONDS);
+			assertThat(dedup.decision()).isEqualTo("dedup");
+			assertThat(dedup.result().result()).containsEntry("charge", "ch_1");
+			assertThat(runs).hasValue(1);
+			assertThat(governed.events.events).isEmpty();
+		}
+	}
+
+	@Test
+	void dedupLeaseLostWhileTheToolRanShouldBeReportedAndTheOutcomeUnknownButAudited() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		try (Governed governed = new Governed(charge(runs, entered, release), quickHeartbeats()).releasing(release)) {
+			Future<ToolCallOutcome> call = governed.async(CHARGE);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			// another worker took the claim over (this one was paused past its lease)
+			this.leases.deleteLease(key);
+			this.leases.acquireLease(key, Duration.ofMinutes(5), "other-worker", null);
+			governed.events.await("lost tool_call " + key);
+			release.countDown();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+				.withCauseInstanceOf(OutcomeUnknownException.class);
+			assertThat(governed.events.events).containsExactly("lost tool_call " + key, "unknown tool_call " + key);
+			LeaseRecord lease = this.leases.getLease(key);
+			assertThat(lease.state()).isEqualTo(LeaseState.HELD);
+			assertThat(lease.leaseId()).isEqualTo("other-worker");
+			List<AgentLogItem> logs = this.engine.gov().agentLogs("a", 10);
+			assertThat(logs).extracting(AgentLogItem::decision, AgentLogItem::policyReason)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("executed", "outcome_unknown"));
+			assertThat(this.engine.gov().agentMetrics("a", "day").totalSpendUsd()).isEqualByComparingTo("0.5");
+		}
+	}
+
+	@Test
+	void failingCompletionAfterTheToolRanShouldBeRetriedAndNeverReleaseTheClaim() {
+		try (Governed governed = new Governed(counting(), quickHeartbeats())) {
+			governed.leases.completionFailures.set(2);
+			ToolCallOutcome first = governed.engine.call(CHARGE);
+			assertThat(first.decision()).isEqualTo("executed");
+			assertThat(first.result().ok()).isTrue();
+			assertThat(first.result().result()).containsEntry("charge", "ch_1");
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			assertThat(governed.events.events).containsExactly("retried tool_call " + key, "retried tool_call " + key);
+			ToolCallOutcome again = governed.engine.call(CHARGE);
+			assertThat(again.decision()).isEqualTo("dedup");
+			assertThat(again.result().result()).containsEntry("charge", "ch_1");
+			assertThat(this.engine.gov().agentLogs("a", 10)).extracting(AgentLogItem::policyReason)
+				.containsExactly("tool_idempotency", "ok");
+			assertThat(this.engine.gov().agentMetrics("a", "day").totalSpendUsd()).isEqualByComparingTo("0.5");
+		}
+	}
+
+	@Test
+	void completionWhoseAnswerWasLostShouldCountAsRecorded() {
+		AtomicInteger runs = new AtomicInteger();
+		try (Governed governed = new Governed(counting(runs), quickHeartbeats())) {
+			governed.leases.lostCompletionAnswers.set(1);
+			ToolCallOutcome first = governed.engine.call(CHARGE);
+			assertThat(first.decision()).isEqualTo("executed");
+			assertThat(first.result().ok()).isTrue();
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			assertThat(governed.events.events).contains("retried tool_call " + key)
+				.doesNotContain("unknown tool_call " + key);
+			ToolCallOutcome again = governed.engine.call(CHARGE);
+			assertThat(again.decision()).isEqualTo("dedup");
+			assertThat(again.result().result()).containsEntry("charge", "ch_1");
+			assertThat(runs).hasValue(1);
+			assertThat(this.engine.gov().agentLogs("a", 10)).extracting(AgentLogItem::policyReason)
+				.containsExactly("tool_idempotency", "ok");
+		}
+	}
+
+	@Test
+	void completionFailingUntilTheLeaseIsLostShouldBeOutcomeUnknownAuditedAndNeverCancelled() {
+		AtomicLong nanos = new AtomicLong();
+		Heartbeats heartbeats = new Heartbeats(null, null, nanos::get);
+		GovernanceSettings settings = quickHeartbeats().withToolLeaseTtl(Duration.ofSeconds(2))
+			.withDedupWaitTimeout(Duration.ZERO);
+		try (Governed governed = new Governed(counting(), settings, heartbeats, heartbeats::close)) {
+			governed.leases.failCompletions = true;
+			governed.leases.failExtends = true;
+			governed.leases.onRefusedCompletion = () -> nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+			assertThatExceptionOfType(OutcomeUnknownException.class).isThrownBy(() -> governed.engine.call(CHARGE))
+				.satisfies((ex) -> assertThat(ex.getCause()).hasMessageContaining("injected"));
+			String key = governed.leases.acquiredKey("gov:dedup:");
+			assertThat(governed.events.events).contains("retried tool_call " + key)
+				.endsWith("unknown tool_call " + key);
+			assertThat(this.leases.getLease(key).state()).isEqualTo(LeaseState.HELD);
+			assertThat(this.engine.gov().agentLogs("a", 10)).extracting(AgentLogItem::policyReason)
+				.containsExactly("outcome_unknown");
+			assertThat(this.engine.gov().agentMetrics("a", "day").totalSpendUsd()).isEqualByComparingTo("0.5");
+			governed.leases.failCompletions = false;
+			ToolCallOutcome identical = governed.engine.call(CHARGE);
+			assertThat(identical.decision()).isEqualTo("dedup");
+			assertThat(identical.executed()).isFalse();
+			assertThat(identical.result().ok()).isFalse();
+		}
+	}
+
+	@Test
+	void unserializableResultShouldBeRecordedAsFailedAndKeepTheSpend() {
+		AtomicInteger runs = new AtomicInteger();
+		LocalTools tools = new LocalTools().register("charge", (call) -> {
+			runs.incrementAndGet();
+			return Map.of("order", new LazyEntity());
+		});
+		try (Governed governed = new Governed(tools, quickHeartbeats())) {
+			ToolCallOutcome first = governed.engine.call(CHARGE);
+			assertThat(first.executed()).isTrue();
+			assertThat(first.value()).isInstanceOf(Map.class);
+			assertThat(first.error()).isInstanceOf(ResultNotSerializableException.class);
+			assertThat(first.decision()).isEqualTo("executed");
+			assertThat(first.policyReason()).isEqualTo("result_not_serializable");
+			assertThat(first.result().ok()).isFalse();
+			assertThat(first.result().result()).containsEntry("error", "result_not_serializable");
+			ToolCallOutcome again = governed.engine.call(CHARGE);
+			assertThat(again.decision()).isEqualTo("dedup");
+			assertThat(again.result().ok()).isFalse();
+			assertThat(again.result().result()).containsEntry("error", "result_not_serializable");
+			assertThat(runs).hasValue(1);
+			assertThat(this.engine.gov().agentLogs("a", 10)).extracting(AgentLogItem::policyReason)
+				.containsExactly("tool_idempotency", "result_not_serializable");
+			assertThat(this.engine.gov().agentMetrics("a", "day").totalSpendUsd()).isEqualByComparingTo("0.5");
+		}
+	}
+
+	@Test
+	void identicalCallShouldTakeOverTheClaimOfACallerThatDiedOnceItsLeaseExpired() throws Exception {
+		AtomicInteger deadRuns = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1);
+		Heartbeats stopped = new Heartbeats(ticker, new FrozenExecutor(), System::nanoTime);
+		AtomicInteger runs = new AtomicInteger();
+		try (Governed dead = new Governed(charge(deadRuns, entered, release), GovernanceSettings.defaults(), stopped,
+				ticker::shutdownNow)
+			.releasing(release); Governed live = new Governed(counting(runs), GovernanceSettings.defaults())) {
+			dead.async(CHARGE);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			String key = dead.leases.acquiredKey("gov:dedup:");
+			Future<ToolCallOutcome> waiter = live.async(CHARGE);
+			live.leases.awaitReads(key, 2);
+			this.clock.advance(Duration.ofSeconds(31));
+			ToolCallOutcome taken = waiter.get(10, TimeUnit.SECONDS);
+			assertThat(taken.decision()).isEqualTo("executed");
+			assertThat(taken.result().ok()).isTrue();
+			assertThat(runs).hasValue(1);
+			assertThat(live.leases.getLease(key).state()).isEqualTo(LeaseState.COMPLETED);
+			release.countDown();
+		}
+	}
+
+	private static LocalTools counting() {
+		return counting(new AtomicInteger());
+	}
+
+	private static LocalTools counting(AtomicInteger runs) {
+		return new LocalTools().register("charge", (call) -> Map.of("charge", "ch_" + runs.incrementAndGet()));
+	}
+
+	/**
+	 * A value whose serialisation fails, as an entity with an unloaded lazy field does.
+	 */
+	public static final class LazyEntity {
+
+		public String getName() {
+			throw new IllegalStateException("no session: the entity is detached");
+		}
+
+	}
+
+	/**
+	 * A governance engine on this test's stores, seen through a {@link FaultyLeaseStore},
+	 * with its own heartbeats and recorded lease events.
+	 */
+	protected final class Governed implements AutoCloseable {
+
+		final FaultyLeaseStore leases = new FaultyLeaseStore(AbstractGovernanceEngineTests.this.leases);
+
+		final RecordingLeaseEvents events = new RecordingLeaseEvents();
+
+		final GovernanceEngine engine;
+
+		private final ExecutorService callers = Executors.newCachedThreadPool();
+
+		private final Runnable cleanup;
+
+		private final List<CountDownLatch> released = new ArrayList<>();
+
+		Governed(LocalTools tools, GovernanceSettings settings) {
+			this(tools, settings, new Heartbeats(null, null, System::nanoTime), null);
+		}
+
+		Governed(LocalTools tools, GovernanceSettings settings, Heartbeats heartbeats, Runnable cleanup) {
+			this.engine = new GovernanceEngine(AbstractGovernanceEngineTests.this.store, this.leases, "", tools,
+					settings, JsonMapper.builder().build(), null, System::nanoTime, heartbeats, this.events);
+			this.cleanup = (cleanup != null) ? cleanup : heartbeats::close;
+		}
+
+		/**
+		 * Opens {@code latch} when closed, so a held tool ends even if the test failed.
+		 */
+		Governed releasing(CountDownLatch latch) {
+			this.released.add(latch);
+			return this;
+		}
+
+		Future<ToolCallOutcome> async(ToolCallRequest call) {
+			return this.callers.submit(() -> this.engine.call(call));
+		}
+
+		/**
+		 * Waits for the calls still running (so none writes into the next test's data),
+		 * then stops everything.
+		 */
+		@Override
+		public void close() {
+			this.released.forEach(CountDownLatch::countDown);
+			this.callers.shutdown();
+			try {
+				assertThat(this.callers.awaitTermination(20, TimeUnit.SECONDS)).as("calls still running").isTrue();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				this.callers.shutdownNow();
+				this.engine.close();
+				this.cleanup.run();
+			}
+		}
+
 	}
 
 }

@@ -5,6 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,15 +16,20 @@ import org.junit.jupiter.api.Test;
 
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.RunEvent;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.WaitOptions;
 import tech.onceonly.client.WireMaps;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.GovernanceTestClock;
+import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -215,6 +224,163 @@ class ServerRunTests {
 			.containsEntry("email_notifications_enabled", false)
 			.containsEntry("run_failure_notifications_enabled", false);
 		assertThat(this.engine.me()).containsEntry("tool_error_notifications_enabled", true);
+	}
+
+	// ---- run leases under faults
+
+	/** A tool that counts its runs and blocks its first run until {@code release}. */
+	private static LocalTools holding(AtomicInteger runs, CountDownLatch entered, CountDownLatch release) {
+		return new LocalTools().register("hold", (call) -> {
+			if (runs.incrementAndGet() == 1) {
+				entered.countDown();
+				release.await(30, TimeUnit.SECONDS);
+			}
+			return Map.of("held", runs.get());
+		}).register("send_email", (call) -> Map.of("sent", call.args().get("to")));
+	}
+
+	/** An engine whose leases and governance live in the given stores. */
+	private static LocalOnceOnly local(FaultyLeaseStore leases, GovernanceStore governance, LocalTools tools) {
+		return LocalOnceOnly.builder(leases).governanceStore(governance).localTools(tools).build();
+	}
+
+	/**
+	 * Takes the run lease through {@code local} and starts the run on {@code workers}.
+	 */
+	private static void start(LocalOnceOnly local, GovernanceEngine workers, String key, Duration ttl,
+			Map<String, Object> metadata) {
+		AiRun lease = local.ai().lease(key, ttl, null);
+		assertThat(lease.status()).isEqualTo("acquired");
+		workers.startRun(local.ai(), key, lease.leaseId(), ttl, metadata);
+	}
+
+	private static GovernanceEngine workers(GovernanceStore governance, FaultyLeaseStore leases, LocalTools tools,
+			GovernanceSettings settings, Heartbeats heartbeats, RecordingLeaseEvents events) {
+		return new GovernanceEngine(governance, leases, "", tools, settings, JsonMapper.builder().build(), null,
+				System::nanoTime, heartbeats, events);
+	}
+
+	@Test
+	void runLeaseShouldBeHeartbeatedWhileQueuedAndWhileItsToolRunsSoResubmittingJoinsIt() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		LocalTools tools = holding(runs, entered, release);
+		FaultyLeaseStore leases = new FaultyLeaseStore(new InMemoryStore(this.clock));
+		InMemoryGovernanceStore governance = new InMemoryGovernanceStore(this.clock);
+		RecordingLeaseEvents events = new RecordingLeaseEvents();
+		GovernanceSettings settings = GovernanceSettings.defaults()
+			.withRunWorkers(1)
+			.withHeartbeatEvery(Duration.ofMillis(100));
+		Duration ttl = Duration.ofSeconds(3);
+		Map<String, Object> running = Map.of("agent_id", "bot", "actions", List.of(action("hold", Map.of())));
+		Map<String, Object> queued = Map.of("agent_id", "bot", "actions",
+				List.of(action("send_email", Map.of("to", "q"))));
+		try (Heartbeats heartbeats = new Heartbeats(null, null, System::nanoTime);
+				LocalOnceOnly local = local(leases, governance, tools);
+				GovernanceEngine workers = workers(governance, leases, tools, settings, heartbeats, events)) {
+			start(local, workers, "job:running", ttl, running);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			start(local, workers, "job:queued", ttl, queued);
+			for (int i = 0; i < 3; i++) {
+				this.clock.advance(Duration.ofSeconds(2));
+				leases.awaitFreshHeartbeat("job:running");
+				leases.awaitFreshHeartbeat("job:queued");
+			}
+			assertThat(local.ai().status("job:running").status()).isEqualTo("in_progress");
+			assertThat(local.ai().status("job:queued").status()).isEqualTo("in_progress");
+			assertThat(((AiRun) local.ai().run("job:queued", ttl, queued, null)).status()).isEqualTo("polling");
+			assertThat(((AiRun) local.ai().run("job:running", ttl, running, null)).status()).isEqualTo("polling");
+			release.countDown();
+			assertThat(local.ai().waitFor("job:running", quickWait()).status()).isEqualTo("completed");
+			AiResult done = local.ai().waitFor("job:queued", quickWait());
+			assertThat(done.status()).isEqualTo("completed");
+			assertThat(done.result()).containsEntry("executed", 1);
+			assertThat(runs).hasValue(1);
+			assertThat(events.events).isEmpty();
+		}
+	}
+
+	@Test
+	void runOfAWorkerThatDiedShouldBeTakenOverPromptlyWithTheInterruptedStepExecuted() throws Exception {
+		AtomicInteger deadRuns = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		FaultyLeaseStore leases = new FaultyLeaseStore(new InMemoryStore(this.clock));
+		InMemoryGovernanceStore governance = new InMemoryGovernanceStore(this.clock);
+		AtomicInteger runs = new AtomicInteger();
+		LocalTools tools = new LocalTools().register("hold", (call) -> Map.of("held", runs.incrementAndGet()));
+		Duration ttl = Duration.ofSeconds(10);
+		Map<String, Object> metadata = Map.of("agent_id", "bot", "run_id", "run-d", "actions",
+				List.of(action("hold", Map.of("n", 1))));
+		ScheduledThreadPoolExecutor ticker = new ScheduledThreadPoolExecutor(1);
+		try (Heartbeats stopped = new Heartbeats(ticker, new FrozenExecutor(), System::nanoTime);
+				LocalOnceOnly local = local(leases, governance, tools);
+				GovernanceEngine dead = workers(governance, new FaultyLeaseStore(leases),
+						holding(deadRuns, entered, release), GovernanceSettings.defaults(), stopped,
+						new RecordingLeaseEvents())) {
+			start(local, dead, "job:d", ttl, metadata);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			// the worker's JVM died in the middle of the step: nothing renews its leases
+			this.clock.advance(ttl.plusSeconds(1));
+			AiResult result = local.ai().runAndWait("job:d", ttl, metadata, "run-d", quickWait());
+			assertThat(result.status()).isEqualTo("completed");
+			assertThat(result.result()).containsEntry("executed", 1).containsEntry("dedup", 0);
+			assertThat(runs).hasValue(1);
+			List<Map<String, Object>> events = WireMaps
+				.rows(Map.of("data", local.getRunTimeline("run-d", 200, 0).get("events")));
+			Map<String, Object> last = events.stream()
+				.filter((e) -> "tool_result".equals(e.get("type")))
+				.reduce((a, b) -> b)
+				.orElseThrow();
+			assertThat(last).containsEntry("status", "ok").containsEntry("step", "1");
+			assertThat(WireMaps.object(last, "data")).containsEntry("decision", "executed");
+			release.countDown();
+		}
+		finally {
+			ticker.shutdownNow();
+		}
+	}
+
+	@Test
+	void lostRunLeaseShouldBeReportedAndStopTheRun() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		LocalTools tools = holding(runs, entered, release);
+		InMemoryStore raw = new InMemoryStore(this.clock);
+		FaultyLeaseStore leases = new FaultyLeaseStore(raw);
+		InMemoryGovernanceStore governance = new InMemoryGovernanceStore(this.clock);
+		RecordingLeaseEvents events = new RecordingLeaseEvents();
+		GovernanceSettings settings = GovernanceSettings.defaults().withHeartbeatEvery(Duration.ofMillis(100));
+		Map<String, Object> metadata = Map.of("agent_id", "bot", "run_id", "run-l", "actions",
+				List.of(action("hold", Map.of()), action("send_email", Map.of("to", "z"))));
+		try (Heartbeats heartbeats = new Heartbeats(null, null, System::nanoTime);
+				LocalOnceOnly local = local(leases, governance, tools);
+				GovernanceEngine workers = workers(governance, leases, tools, settings, heartbeats, events)) {
+			start(local, workers, "job:l", Duration.ofMinutes(1), metadata);
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			// another worker took the run over (this one was paused past its lease)
+			raw.deleteLease("job:l");
+			raw.acquireLease("job:l", Duration.ofMinutes(1), "other-worker", null);
+			events.await("lost server_run job:l");
+			release.countDown();
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			List<Map<String, Object>> timeline;
+			do {
+				Thread.sleep(5);
+				timeline = WireMaps.rows(Map.of("data", local.getRunTimeline("run-l", 200, 0).get("events")));
+			}
+			while (timeline.stream().noneMatch((e) -> "run_finished".equals(e.get("type")))
+					&& System.nanoTime() - deadline < 0);
+			assertThat(timeline).filteredOn((e) -> "run_finished".equals(e.get("type")))
+				.singleElement()
+				.satisfies((e) -> assertThat(e).containsEntry("status", "abandoned"));
+			assertThat(timeline).noneMatch((e) -> "send_email".equals(e.get("tool")));
+			LeaseRecord lease = raw.getLease("job:l");
+			assertThat(lease.leaseId()).isEqualTo("other-worker");
+			assertThat(events.events).containsExactly("lost server_run job:l");
+		}
 	}
 
 }

@@ -138,4 +138,27 @@ class OnceOnlyAnnotationsAutoConfigurationTests {
 	record Summary(String id, int number) {
 	}
 
+	@Test
+	void aHeartbeatSlowerThanHalfTheLeaseShouldFailTheStartNamingTheMethod() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(OnceOnlyAutoConfiguration.class, OnceOnlyAnnotationsAutoConfiguration.class))
+			.withBean(SlowHeartbeat.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("@IdempotentAi on")
+				.hasMessageContaining("SlowHeartbeat.charge")
+				.hasMessageContaining("extendEvery (PT30S) must be at most half the lease ttl (PT20S)"));
+	}
+
+	static class SlowHeartbeat {
+
+		@IdempotentAi(key = "#orderId", ttl = "20s", extendEvery = "30s")
+		public String charge(String orderId) {
+			return orderId;
+		}
+
+	}
+
 }

@@ -4,6 +4,7 @@ import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 
 import org.springframework.boot.health.contributor.Status;
 
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.engine.LocalOnceOnly;
@@ -30,6 +32,7 @@ import tech.onceonly.spring.autoconfigure.actuate.OnceOnlyEndpointAutoConfigurat
 import tech.onceonly.spring.autoconfigure.health.OnceOnlyHealthContributorAutoConfiguration;
 import tech.onceonly.spring.health.OnceOnlyHealthIndicator;
 import tech.onceonly.client.DelegatingOnceOnly;
+import tech.onceonly.spring.observation.LeaseEventMeters;
 import tech.onceonly.spring.observation.ObservedOnceOnly;
 import tech.onceonly.store.memory.InMemoryStore;
 
@@ -170,6 +173,20 @@ class OnceOnlyObservationAutoConfigurationTests {
 			return new LocalOnceOnly(new InMemoryStore());
 		}
 
+	}
+
+	@Test
+	void leaseEventsShouldBeLoggedAndCountedWhenAMeterRegistryExists() {
+		this.runner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			LeaseEvents events = context.getBean(LeaseEvents.class);
+			events.leaseLost("webhook", "evt_1");
+			assertThat(context.getBean(MeterRegistry.class).get(LeaseEventMeters.LOST).counter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void leaseEventsShouldBeLeftToTheDefaultWithoutAMeterRegistry() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LeaseEvents.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)
