@@ -1,7 +1,9 @@
 package tech.onceonly.contract;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import tech.onceonly.client.LeaseEvents;
 
@@ -20,20 +22,52 @@ public final class RecordedLeaseEvents implements LeaseEvents {
 
 	@Override
 	public void leaseLost(String path, String key) {
-		this.events.add(new Event("lease_lost", path, key));
+		add(new Event("lease_lost", path, key));
 		LOGGING.leaseLost(path, key);
 	}
 
 	@Override
 	public void completionRetried(String path, String key, int attempt, Throwable failure) {
-		this.events.add(new Event("completion_retried", path, key));
+		add(new Event("completion_retried", path, key));
 		LOGGING.completionRetried(path, key, attempt, failure);
 	}
 
 	@Override
 	public void outcomeUnknown(String path, String key, Throwable failure) {
-		this.events.add(new Event("outcome_unknown", path, key));
+		add(new Event("outcome_unknown", path, key));
 		LOGGING.outcomeUnknown(path, key, failure);
+	}
+
+	private void add(Event event) {
+		synchronized (this.events) {
+			this.events.add(event);
+			this.events.notifyAll();
+		}
+	}
+
+	/**
+	 * Waits until an event of {@code kind} was reported for a key ending with
+	 * {@code keySuffix} (events come from heartbeat threads).
+	 * @throws AssertionError when none was within {@code timeout}
+	 */
+	public void await(String keySuffix, String kind, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.events) {
+			while (!kinds(keySuffix).contains(kind)) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new AssertionError("No " + kind + " event for a key ending with '" + keySuffix + "' within "
+							+ timeout + "; events: " + this.events);
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.events, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new AssertionError("Interrupted while waiting for a " + kind + " event", ex);
+				}
+			}
+		}
 	}
 
 	/**
