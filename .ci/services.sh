@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Test services for the durable stores: PostgreSQL and Redis on 127.0.0.1, as root, without Docker.
+# Test services for the durable stores: PostgreSQL and Redis on 127.0.0.1, as root, without Docker; and spin,
+# the model checker that LeaseProtocolModelTests runs on verification/lease.pml in every build.
 #
 # Usage (source it, then call the functions):
 #   source .ci/services.sh
@@ -8,7 +9,8 @@
 #   onceonly_services_stop      # stops both servers by their PIDs
 #
 # Functions:
-#   onceonly_services_install   apt-get install postgresql and redis-server when their binaries are missing
+#   onceonly_services_install   apt-get install postgresql, redis-server, spin (and gcc, which compiles spin's
+#                               verifiers) when their binaries are missing
 #   onceonly_postgres_start     initdb (first time) + start PostgreSQL, create the database, export ONCEONLY_TEST_POSTGRES_URL
 #   onceonly_redis_start        start redis-server without persistence, export ONCEONLY_TEST_REDIS_URL
 #   onceonly_services_start     all of the above
@@ -43,6 +45,8 @@ onceonly_services_install() {
 	local missing=()
 	ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 	command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+	command -v spin >/dev/null 2>&1 || missing+=(spin)
+	command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 	if [ "${#missing[@]}" -gt 0 ]; then
 		echo "onceonly: installing ${missing[*]}"
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || return 1

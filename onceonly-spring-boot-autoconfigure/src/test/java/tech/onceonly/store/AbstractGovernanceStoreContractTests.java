@@ -6,11 +6,14 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,68 @@ public abstract class AbstractGovernanceStoreContractTests {
 		assertThat(enabled.enabled()).isTrue();
 		assertThat(this.store.getAgent("a").disabledReason()).isNull();
 		assertThat(this.store.getAgent("a").disabledAt()).isNull();
+	}
+
+	/**
+	 * The kill switch has no gap: while operators re-disable an agent with new reasons,
+	 * no reader ever sees it enabled, nor disabled without its time.
+	 */
+	@Test
+	void reDisablingAnAgentShouldNeverShowItEnabledToConcurrentReaders() throws Exception {
+		this.store.setAgentEnabled("a", false, "first");
+		AtomicBoolean writing = new AtomicBoolean(true);
+		ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+		AtomicInteger reads = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		CountDownLatch start = new CountDownLatch(1);
+		try {
+			List<Future<?>> readers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				readers.add(pool.submit(() -> {
+					start.await();
+					while (writing.get()) {
+						AgentState state = this.store.getAgent("a");
+						reads.incrementAndGet();
+						if (state.enabled() || state.disabledAt() == null) {
+							violations.add("read " + state + " while the agent is disabled");
+						}
+					}
+					return null;
+				}));
+			}
+			List<Future<?>> writers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				int writer = t;
+				writers.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < 150; i++) {
+						this.store.setAgentEnabled("a", false, (i % 3 == 0) ? null : "reason " + writer + "-" + i);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			try {
+				for (Future<?> writer : writers) {
+					writer.get(60, TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				writing.set(false);
+			}
+			for (Future<?> reader : readers) {
+				reader.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(reads.get()).isGreaterThan(100);
+		assertThat(violations).isEmpty();
+		assertThat(this.store.getAgent("a").enabled()).isFalse();
+		this.store.setAgentEnabled("a", false, "last");
+		this.store.setAgentEnabled("a", false, null);
+		assertThat(this.store.getAgent("a").disabledReason()).as("a re-disable without reason keeps none").isNull();
 	}
 
 	@Test

@@ -31,6 +31,8 @@ public abstract class AbstractStoreConcurrencyTests extends AbstractStoreContrac
 
 	private static final Duration FUZZ_TTL = Duration.ofSeconds(10);
 
+	private static final int HOT_KEY_ACQUISITIONS = 20;
+
 	/**
 	 * Invariants: within one clock epoch (no expiry possible) a key has at most one
 	 * holder; a key completes at most once; a completed key is never acquired again; a
@@ -152,6 +154,79 @@ public abstract class AbstractStoreConcurrencyTests extends AbstractStoreContrac
 				assertThat(record).isNotNull();
 				assertThat(record.state()).isEqualTo(LeaseState.COMPLETED);
 			}
+		}
+	}
+
+	/**
+	 * Many threads on three hot keys acquire and cancel until a key's twentieth holder
+	 * completes it: never two holders of a key, never a store error (a store whose
+	 * database aborts conflicting statements retries them), each key completed exactly
+	 * once and never acquired after.
+	 */
+	@Test
+	void hotKeyRaceShouldHaveOneHolderAtATimeAndNoStoreError() throws Exception {
+		int threads = 12;
+		List<String> keys = List.of(key("hot-0"), key("hot-1"), key("hot-2"));
+		Map<String, String> holders = new ConcurrentHashMap<>();
+		Map<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
+		Map<String, AtomicInteger> completions = new ConcurrentHashMap<>();
+		Set<String> completed = ConcurrentHashMap.newKeySet();
+		ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				futures.add(pool.submit(() -> {
+					start.await();
+					ThreadLocalRandom random = ThreadLocalRandom.current();
+					for (int op = 0; op < 120; op++) {
+						String key = keys.get(random.nextInt(keys.size()));
+						String leaseId = UUID.randomUUID().toString();
+						LeaseResult result = this.store.acquireLease(key, TTL, leaseId, null);
+						if (result.outcome() != LeaseResult.Outcome.ACQUIRED) {
+							continue;
+						}
+						String previous = holders.putIfAbsent(key, leaseId);
+						if (previous != null) {
+							violations.add("two holders of " + key + ": " + previous + " and " + leaseId);
+							continue;
+						}
+						if (completed.contains(key)) {
+							violations.add("completed key acquired again: " + key);
+						}
+						if (this.store.extendLease(key, leaseId, TTL) == null) {
+							violations.add("live holder could not extend " + key);
+						}
+						holders.remove(key, leaseId);
+						int held = perKey.computeIfAbsent(key, (k) -> new AtomicInteger()).incrementAndGet();
+						if (held == HOT_KEY_ACQUISITIONS) {
+							if (this.store.completeLease(key, leaseId, "{}", null, RETENTION) == null) {
+								violations.add("live holder could not complete " + key);
+							}
+							else {
+								recordCompletion(key, completions, completed, violations);
+							}
+						}
+						else if (!this.store.cancelLease(key, leaseId)) {
+							violations.add("live holder could not cancel " + key);
+						}
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(120, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(violations).isEmpty();
+		for (String key : keys) {
+			assertThat(completions.get(key)).as("completions of %s", key).hasValue(1);
+			assertThat(this.store.getLease(key).state()).isEqualTo(LeaseState.COMPLETED);
 		}
 	}
 

@@ -1,6 +1,5 @@
 package tech.onceonly.spring.autoconfigure;
 
-import java.time.Clock;
 import java.util.Locale;
 
 import org.apache.commons.logging.Log;
@@ -122,7 +121,7 @@ public final class OnceOnlyAutoConfiguration {
 		@ConditionalOnMissingBean(OnceOnlyStore.class)
 		@ConditionalOnProperty(name = "onceonly.store.type", havingValue = "memory", matchIfMissing = true)
 		InMemoryStore onceOnlyStore(OnceOnlyProperties properties) {
-			return new InMemoryStore(Clock.systemUTC(), properties.getStore().getMemory().getMaxEntries());
+			return new InMemoryStore(properties.getStore().getMemory().getMaxEntries());
 		}
 
 	}

@@ -18,16 +18,18 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import tech.onceonly.store.AgentState;
@@ -54,9 +56,12 @@ import tech.onceonly.store.UsageSnapshot;
  * every limit holds, so concurrent reservations of one agent are serialised in the
  * database and can never overspend together, across JVMs. Audit rows and events are kept
  * for the retention period and purged as writes go by. Statements run on their own
- * connections, outside any transaction of the caller.
+ * connections, outside any transaction of the caller, and every write commits even when
+ * the pool's connections are not auto-commit.
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
+
+	private static final Log logger = LogFactory.getLog(JdbcGovernanceStore.class);
 
 	private static final int PURGE_EVERY_WRITES = 1024;
 
@@ -112,7 +117,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		this.prefix = tablePrefix;
 		this.platform = (platform != null) ? platform : JdbcStore.Platform.detect(dataSource);
 		this.retention = retention;
-		DataSource own = new DelegatingDataSource(dataSource);
+		DataSource own = new AutoCommitDataSource(dataSource);
 		this.jdbc = new JdbcTemplate(own);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(own));
 	}
@@ -170,13 +175,29 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 		return Objects.requireNonNull(now);
 	}
 
+	/**
+	 * Runs one store operation; a serialization failure or deadlock (the statement or
+	 * transaction was rolled back, see {@link TransientFailures}) runs it again after a
+	 * short random pause, up to {@link TransientFailures#MAX_ATTEMPTS} times. Every
+	 * operation is safe to repeat after a rollback: a single statement, a transaction, or
+	 * an update-else-insert that stops at the first statement that wrote.
+	 */
 	private <T> T run(String what, Supplier<T> action) {
-		try {
-			return action.get();
-		}
-		catch (DataAccessException ex) {
-			throw new StoreException("The OnceOnly JDBC governance store could not " + what + " (" + this.platform
-					+ ", tables " + this.prefix + "gov_*): " + ex.getMostSpecificCause().getMessage(), ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return action.get();
+			}
+			catch (DataAccessException | TransactionException ex) {
+				boolean retry = attempt < TransientFailures.MAX_ATTEMPTS && TransientFailures.isTransient(ex)
+						&& TransientFailures.backOff(attempt);
+				if (!retry) {
+					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
+					throw new StoreException(
+							"The OnceOnly JDBC governance store could not " + what + " (" + this.platform + ", tables "
+									+ this.prefix + "gov_*)" + attempts + ": " + ex.getMostSpecificCause().getMessage(),
+							ex);
+				}
+			}
 		}
 	}
 
@@ -303,9 +324,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			add(request, spendKey(request), request.spendMicros());
 			return ReserveOutcome.RESERVED;
 		}));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 		return Objects.requireNonNull(outcome);
 	}
 
@@ -375,6 +394,23 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	}
 
 	/**
+	 * Every {@code PURGE_EVERY_WRITES} writes, purges old rows. A failed purge never
+	 * fails the write that triggered it (that write is committed): it is logged, and the
+	 * next purge catches up.
+	 */
+	private void purgeNowAndThen() {
+		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
+			try {
+				purge();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("OnceOnly governance store: purging old rows failed; retried after further writes ("
+						+ ex.getMessage() + ")");
+			}
+		}
+	}
+
+	/**
 	 * Deletes counters of past windows and audit rows and events past retention; returns
 	 * how many rows went.
 	 */
@@ -397,9 +433,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 						record.ts().toEpochMilli(), record.agentId(), record.tool(), record.decision(),
 						record.policyReason(), record.riskLevel(), record.argsHash(), record.spendMicros(),
 						record.runId()));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 	}
 
 	@Override
@@ -510,9 +544,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			statement.setObject(3, eventJson, Types.VARCHAR);
 			return statement;
 		}, keys));
-		if (this.writes.incrementAndGet() % PURGE_EVERY_WRITES == 0) {
-			purge();
-		}
+		purgeNowAndThen();
 		Number id = Objects.requireNonNull(keys.getKey(), "generated event id");
 		return new EventRecord(id.longValue(), runId, Instant.ofEpochMilli(now), eventJson);
 	}

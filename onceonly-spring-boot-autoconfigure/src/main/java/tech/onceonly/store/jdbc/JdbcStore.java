@@ -19,7 +19,6 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
@@ -46,10 +45,12 @@ import tech.onceonly.store.StoreException;
  * a concurrent writer slipped in between; it never decides in Java on a value it read
  * earlier.
  * <p>
- * Statements run on their own auto-commit connections, outside any transaction of the
- * caller, so a lease is visible to other JVMs at once and a completion survives a
- * rollback of the caller's transaction (the side effect it records has already happened).
- * The pool therefore needs a connection to spare beside those held by open transactions.
+ * Statements run on their own connections, outside any transaction of the caller, in
+ * auto-commit mode even when the pool hands out connections with auto-commit off (the
+ * store switches it on for its use and back on close), so every write commits: a lease is
+ * visible to other JVMs at once and a completion survives a rollback of the caller's
+ * transaction (the side effect it records has already happened). The pool therefore needs
+ * a connection to spare beside those held by open transactions.
  */
 public final class JdbcStore implements OnceOnlyStore {
 
@@ -102,7 +103,7 @@ public final class JdbcStore implements OnceOnlyStore {
 		}
 		this.tablePrefix = tablePrefix;
 		this.platform = (platform != null) ? platform : Platform.detect(dataSource);
-		this.jdbc = new JdbcTemplate(new OwnConnections(dataSource));
+		this.jdbc = new JdbcTemplate(new AutoCommitDataSource(dataSource));
 		this.sql = (this.platform == Platform.POSTGRESQL) ? new PostgresSql(tablePrefix) : new H2Sql(tablePrefix);
 	}
 
@@ -291,13 +292,26 @@ public final class JdbcStore implements OnceOnlyStore {
 				+ this.jdbc.update(this.sql.purgeLeases(), this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS));
 	}
 
+	/**
+	 * Runs one store operation; a serialization failure or deadlock (the statement was
+	 * rolled back, see {@link TransientFailures}) runs it again after a short random
+	 * pause, up to {@link TransientFailures#MAX_ATTEMPTS} times.
+	 */
 	private <T> T run(String what, java.util.function.Supplier<T> action) {
-		try {
-			return action.get();
-		}
-		catch (DataAccessException ex) {
-			throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform + ", tables "
-					+ locksTable() + "/" + leasesTable() + "): " + ex.getMostSpecificCause().getMessage(), ex);
+		for (int attempt = 1;; attempt++) {
+			try {
+				return action.get();
+			}
+			catch (DataAccessException ex) {
+				boolean retry = attempt < TransientFailures.MAX_ATTEMPTS && TransientFailures.isTransient(ex)
+						&& TransientFailures.backOff(attempt);
+				if (!retry) {
+					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
+					throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform
+							+ ", tables " + locksTable() + "/" + leasesTable() + ")" + attempts + ": "
+							+ ex.getMostSpecificCause().getMessage(), ex);
+				}
+			}
 		}
 	}
 
@@ -365,18 +379,6 @@ public final class JdbcStore implements OnceOnlyStore {
 			}
 			throw new StoreException("The OnceOnly JDBC store supports PostgreSQL and H2, not " + product
 					+ "; use onceonly.store.type=redis or memory, or give the platform explicitly");
-		}
-
-	}
-
-	/**
-	 * Hands JdbcTemplate fresh connections instead of the one bound to the caller's
-	 * transaction.
-	 */
-	private static final class OwnConnections extends DelegatingDataSource {
-
-		OwnConnections(DataSource target) {
-			super(target);
 		}
 
 	}

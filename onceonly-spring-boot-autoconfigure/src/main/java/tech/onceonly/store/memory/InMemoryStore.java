@@ -18,10 +18,14 @@ import tech.onceonly.store.StoreException;
 
 /**
  * A bounded in-process store: atomic per key ({@link ConcurrentHashMap#compute}), time
- * from an injected {@link Clock}, and expired entries swept as writes go by, so memory
- * stays flat under millions of keys. When the store holds {@code maxEntries} live entries
- * it refuses new keys with a {@link StoreException} rather than forget a live one (which
- * would break the exactly-once guarantee).
+ * from a {@link Clock}, and expired entries swept as writes go by, so memory stays flat
+ * under millions of keys. When the store holds {@code maxEntries} live entries it refuses
+ * new keys with a {@link StoreException} rather than forget a live one (which would break
+ * the exactly-once guarantee).
+ * <p>
+ * Unless a clock is given, time is a {@link MonotonicClock}: the wall clock read once,
+ * then elapsed {@link System#nanoTime()}, so a step of the wall clock never expires a
+ * live lease nor keeps an expired one.
  */
 public final class InMemoryStore implements OnceOnlyStore {
 
@@ -53,20 +57,46 @@ public final class InMemoryStore implements OnceOnlyStore {
 	 */
 	private final AtomicLong earliestExpiry = new AtomicLong(Long.MAX_VALUE);
 
+	/**
+	 * A store of at most {@value #DEFAULT_MAX_ENTRIES} live entries on a
+	 * {@link MonotonicClock}.
+	 */
 	public InMemoryStore() {
-		this(Clock.systemUTC(), DEFAULT_MAX_ENTRIES);
+		this(DEFAULT_MAX_ENTRIES);
 	}
 
+	/**
+	 * A store of at most {@code maxEntries} live entries on a {@link MonotonicClock}, so
+	 * expiry follows elapsed time whatever the wall clock does.
+	 */
+	public InMemoryStore(int maxEntries) {
+		this(new MonotonicClock(), maxEntries);
+	}
+
+	/**
+	 * A store of at most {@value #DEFAULT_MAX_ENTRIES} live entries judging expiry by
+	 * {@code clock} (tests pass a clock they move).
+	 */
 	public InMemoryStore(Clock clock) {
 		this(clock, DEFAULT_MAX_ENTRIES);
 	}
 
+	/**
+	 * A store of at most {@code maxEntries} live entries judging expiry by {@code clock}.
+	 * A wall clock such as {@link Clock#systemUTC()} makes every lease expire when it
+	 * steps forward; prefer a {@link MonotonicClock}.
+	 */
 	public InMemoryStore(Clock clock, int maxEntries) {
 		if (maxEntries < 1) {
 			throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
 		}
 		this.clock = clock;
 		this.maxEntries = maxEntries;
+	}
+
+	/** The clock that decides expiry. */
+	Clock clock() {
+		return this.clock;
 	}
 
 	@Override

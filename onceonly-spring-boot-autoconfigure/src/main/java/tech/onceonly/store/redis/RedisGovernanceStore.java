@@ -120,6 +120,18 @@ public final class RedisGovernanceStore implements GovernanceStore {
 			return text
 			""", String.class);
 
+	/**
+	 * KEYS: agent hash. ARGV: offset, disabled at, has reason ("1"/"0"), reason. Disables
+	 * the agent in one step: a concurrent reader sees the old or the new state, never an
+	 * enabled agent in between (a separate DEL then HSET would show one).
+	 */
+	private static final RedisScript<Long> DISABLE_AGENT = new DefaultRedisScript<>("""
+			redis.call('HSET', KEYS[1], 'enabled', '0', 'disabled_at', ARGV[2])
+			if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'reason', ARGV[4])
+			else redis.call('HDEL', KEYS[1], 'reason') end
+			return 0
+			""", Long.class);
+
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
 	};
 
@@ -270,14 +282,8 @@ public final class RedisGovernanceStore implements GovernanceStore {
 				this.redis.delete(key);
 			}
 			else {
-				Map<String, String> fields = new HashMap<>();
-				fields.put("enabled", "0");
-				fields.put("disabled_at", Long.toString(now));
-				if (reason != null) {
-					fields.put("reason", reason);
-				}
-				this.redis.delete(key);
-				this.redis.opsForHash().putAll(key, fields);
+				this.redis.execute(DISABLE_AGENT, List.of(key), offset(), Long.toString(now),
+						(reason != null) ? "1" : "0", (reason != null) ? reason : "");
 			}
 			return null;
 		});
