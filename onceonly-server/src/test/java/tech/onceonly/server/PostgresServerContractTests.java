@@ -12,25 +12,27 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.store.TestServices;
 import tech.onceonly.store.jdbc.JdbcStore;
 
 /**
- * The backend contract through the remote client against the server on PostgreSQL (its
- * {@code postgres} profile, {@code ONCEONLY_TEST_POSTGRES_URL} from
- * {@code .ci/services.sh}). Time moves with the store's time offset. Fails when
- * {@code CI=true} and the database is not configured.
+ * The backend contract, with faults of the server's store, through the remote client
+ * against the server on PostgreSQL (its {@code postgres} profile,
+ * {@code ONCEONLY_TEST_POSTGRES_URL} from {@code .ci/services.sh}). Time moves with the
+ * store's time offset. Fails when {@code CI=true} and the database is not configured.
  */
-@SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = { OnceOnlyServerApplication.class, ServerTestConfiguration.StoreFaults.class },
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "postgres" })
-class PostgresServerContractTests extends AbstractOnceOnlyContractTests {
+class PostgresServerContractTests extends AbstractFaultContractTests {
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
-	JdbcStore store;
+	FaultyStore faults;
 
 	@BeforeAll
 	static void requirePostgres() {
@@ -53,12 +55,18 @@ class PostgresServerContractTests extends AbstractOnceOnlyContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		return RemoteToServerContractTests.remoteClient(this.port);
+		return RemoteToServerContractTests.remoteClient(this.port, this.leaseEvents);
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override
 	protected void advanceTime(Duration duration) {
-		this.store.setTimeOffset(this.store.getTimeOffset().plus(duration));
+		JdbcStore store = (JdbcStore) this.faults.delegate();
+		store.setTimeOffset(store.getTimeOffset().plus(duration));
 	}
 
 }

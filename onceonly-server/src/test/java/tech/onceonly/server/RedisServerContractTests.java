@@ -12,25 +12,27 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.store.TestServices;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * The backend contract through the remote client against the server on Redis (its
- * {@code redis} profile, {@code ONCEONLY_TEST_REDIS_URL} from {@code .ci/services.sh}).
- * Time moves with the store's time offset. Fails when {@code CI=true} and Redis is not
- * configured.
+ * The backend contract, with faults of the server's store, through the remote client
+ * against the server on Redis (its {@code redis} profile, {@code ONCEONLY_TEST_REDIS_URL}
+ * from {@code .ci/services.sh}). Time moves with the store's time offset. Fails when
+ * {@code CI=true} and Redis is not configured.
  */
-@SpringBootTest(classes = OnceOnlyServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = { OnceOnlyServerApplication.class, ServerTestConfiguration.StoreFaults.class },
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({ "test", "redis" })
-class RedisServerContractTests extends AbstractOnceOnlyContractTests {
+class RedisServerContractTests extends AbstractFaultContractTests {
 
 	@LocalServerPort
 	int port;
 
 	@Autowired
-	RedisStore store;
+	FaultyStore faults;
 
 	@BeforeAll
 	static void requireRedis() {
@@ -52,12 +54,18 @@ class RedisServerContractTests extends AbstractOnceOnlyContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		return RemoteToServerContractTests.remoteClient(this.port);
+		return RemoteToServerContractTests.remoteClient(this.port, this.leaseEvents);
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override
 	protected void advanceTime(Duration duration) {
-		this.store.setTimeOffset(this.store.getTimeOffset().plus(duration));
+		RedisStore store = (RedisStore) this.faults.delegate();
+		store.setTimeOffset(store.getTimeOffset().plus(duration));
 	}
 
 }

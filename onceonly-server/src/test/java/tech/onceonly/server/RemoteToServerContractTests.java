@@ -4,20 +4,24 @@ import java.time.Duration;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.store.memory.MutableClock;
 
 /**
  * The backend contract through the remote client against this server on a random port:
- * the same behaviour as the local engine, over HTTP. Time moves on the server's store
- * clock.
+ * the same behaviour as the local engine, over HTTP, also under faults of the server's
+ * store (which reach the client as 5xx answers). Time moves on the server's store clock.
  */
 @ServerTest
-class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
+class RemoteToServerContractTests extends AbstractFaultContractTests {
 
 	@LocalServerPort
 	int port;
@@ -25,9 +29,12 @@ class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
 	@Autowired
 	MutableClock clock;
 
+	@Autowired
+	FaultyStore faults;
+
 	@Override
 	protected OnceOnly createClient() {
-		return remoteClient(this.port);
+		return remoteClient(this.port, this.leaseEvents);
 	}
 
 	/**
@@ -35,12 +42,25 @@ class RemoteToServerContractTests extends AbstractOnceOnlyContractTests {
 	 * without retries.
 	 */
 	static RemoteOnceOnly remoteClient(int port) {
-		return RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-contract")
+		return remoteClient(port, LeaseEvents.LOGGING);
+	}
+
+	/**
+	 * The remote client of the test tenant {@code contract} on a server at {@code port},
+	 * without retries, reporting lease events to {@code events}.
+	 */
+	static RemoteOnceOnly remoteClient(int port, LeaseEvents events) {
+		return new RemoteOnceOnly(RemoteOnceOnlySettings.builder("test-key-contract")
 			.baseUrl("http://localhost:" + port + "/v1")
 			.timeout(Duration.ofSeconds(30))
 			.failOpen(false)
 			.maxRetries(0)
-			.build());
+			.build(), WebClient.builder(), JsonMapper.builder().build(), events);
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override

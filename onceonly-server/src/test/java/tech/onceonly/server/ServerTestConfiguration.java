@@ -2,19 +2,22 @@ package tech.onceonly.server;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 
 /**
- * The test hooks of the server: the store's clock, which tests move, and a path-variable
- * echo.
+ * The test hooks of the server: the in-memory store on a clock which tests move, wrapped
+ * in a {@link FaultyStore} that tests script (it passes every call through until they
+ * do), and a path-variable echo.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class ServerTestConfiguration {
@@ -25,8 +28,34 @@ public class ServerTestConfiguration {
 	}
 
 	@Bean
-	OnceOnlyStore testStore(MutableClock clock) {
-		return new InMemoryStore(clock);
+	FaultyStore testStore(MutableClock clock) {
+		return new FaultyStore(new InMemoryStore(clock));
+	}
+
+	/**
+	 * Wraps the server's store, whichever the profile chose, in a {@link FaultyStore}
+	 * (for the PostgreSQL and Redis server tests, which use their real store instead of
+	 * {@link ServerTestConfiguration}); tests reach the real store through
+	 * {@link FaultyStore#delegate()}.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	public static class StoreFaults {
+
+		@Bean
+		static BeanPostProcessor wrapStoreInFaults() {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
+					if (bean instanceof OnceOnlyStore store && !(bean instanceof FaultyStore)) {
+						return new FaultyStore(store);
+					}
+					return bean;
+				}
+
+			};
+		}
+
 	}
 
 	/**

@@ -28,6 +28,7 @@ import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.client.WaitOptions;
+import tech.onceonly.store.FaultyStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * subclass: check-lock, leases with fencing, expiry by the backend's clock, retention,
  * and the exactly-once {@code runFn} flow.
  * <p>
- * Subclasses give a client and a way to move the clock the backend judges expiry by; they
- * never sleep. Each test uses keys of its own, so subclasses may share one store across
- * tests.
+ * Subclasses give a client, a way to move the clock the backend judges expiry by (they
+ * never sleep), and the {@link FaultyStore} around the backend's store, which
+ * {@link AbstractFaultContractTests} scripts. Each test uses keys of its own, so
+ * subclasses may share one store across tests.
  */
 public abstract class AbstractOnceOnlyContractTests {
 
@@ -48,6 +50,12 @@ public abstract class AbstractOnceOnlyContractTests {
 
 	protected OnceOnly client;
 
+	/**
+	 * Where the client under test reports lost leases and unknown outcomes: subclasses
+	 * give it to the clients they create.
+	 */
+	protected final RecordedLeaseEvents leaseEvents = new RecordedLeaseEvents();
+
 	private String prefix;
 
 	/** A client of the backend under test. */
@@ -55,6 +63,13 @@ public abstract class AbstractOnceOnlyContractTests {
 
 	/** Moves the clock the backend judges expiry by. */
 	protected abstract void advanceTime(Duration duration);
+
+	/**
+	 * The fault injector wrapped around the store of the backend under test (for the
+	 * remote client: around the server's store), as made by the last
+	 * {@link #createClient()}. Without rules it only passes calls through.
+	 */
+	protected abstract FaultyStore faults();
 
 	/** Releases what {@link #createClient()} made; nothing by default. */
 	protected void closeClient(OnceOnly client) throws Exception {

@@ -1,6 +1,10 @@
 package tech.onceonly.store;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +18,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import tech.onceonly.client.AiResult;
+import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.WaitOptions;
 import tech.onceonly.engine.LocalOnceOnly;
@@ -22,11 +28,24 @@ import tech.onceonly.store.redis.RedisStore;
 
 /**
  * A child JVM of {@code CrashRecoveryTests}: runs one lease-protected piece of work on a
- * shared store. In mode {@code hang} it announces its lease id from inside the work and
- * waits to be killed; in mode {@code finish} it takes the work over (waiting for the dead
- * holder's lease to expire), performs the side effect and completes.
+ * shared store, with a two second lease heartbeated every second. Modes:
+ * <ul>
+ * <li>{@code hang}: announces its lease id from inside the work ({@code IN_WORK <id>})
+ * before the side effect and waits to be killed;</li>
+ * <li>{@code effect-hang}: performs the side effect, announces it
+ * ({@code EFFECT_DONE <id>}) and waits to be killed before completing;</li>
+ * <li>{@code pause}: announces its lease id ({@code IN_WORK <id>}), then waits for a line
+ * {@code GO} on its standard input (the test stops and continues the JVM in between),
+ * performs the side effect and returns;</li>
+ * <li>{@code finish}: takes the work over (waiting for an earlier holder's lease to
+ * expire), performs the side effect and completes.</li>
+ * </ul>
+ * Every mode that returns prints what its caller saw: {@code DONE <status> by=<pid>} (the
+ * pid in the stored result), {@code OUTCOME_UNKNOWN} or {@code ERROR <exception class>};
+ * the lease events it reports are printed as they happen ({@code LEASE_LOST},
+ * {@code COMPLETION_RETRIED <attempt>}, {@code OUTCOME_UNKNOWN_REPORTED}).
  * <p>
- * Arguments: {@code postgres|redis <url> <key> hang|finish}.
+ * Arguments: {@code postgres|redis <url> <key> hang|effect-hang|pause|finish}.
  */
 public final class CrashWorker {
 
@@ -39,15 +58,37 @@ public final class CrashWorker {
 	private CrashWorker() {
 	}
 
-	/** Runs the worker; exits 0 after completing, never returns in mode {@code hang}. */
+	/**
+	 * Runs the worker; exits 0 once its runFn returned or threw, never returns in the
+	 * modes that wait to be killed.
+	 */
 	public static void main(String[] args) throws Exception {
 		String backend = args[0];
 		String url = args[1];
 		String key = args[2];
-		boolean hang = "hang".equals(args[3]);
+		String mode = args[3];
 		PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		Backend shared = "postgres".equals(backend) ? postgres(url) : redis(url);
-		try (LocalOnceOnly onceOnly = new LocalOnceOnly(shared.store())) {
+		LeaseEvents events = new LeaseEvents() {
+
+			@Override
+			public void leaseLost(String path, String lostKey) {
+				out.println("LEASE_LOST");
+			}
+
+			@Override
+			public void completionRetried(String path, String retriedKey, int attempt, Throwable failure) {
+				out.println("COMPLETION_RETRIED " + attempt);
+			}
+
+			@Override
+			public void outcomeUnknown(String path, String unknownKey, Throwable failure) {
+				out.println("OUTCOME_UNKNOWN_REPORTED");
+			}
+
+		};
+		try (LocalOnceOnly onceOnly = LocalOnceOnly.builder(shared.store()).leaseEvents(events).build()) {
 			RunFnOptions options = RunFnOptions.defaults()
 				.withTtl(LEASE_TTL)
 				.withExtendEvery(Duration.ofSeconds(1))
@@ -55,17 +96,55 @@ public final class CrashWorker {
 						WaitOptions.defaults()
 							.withTimeout(Duration.ofSeconds(20))
 							.withPoll(Duration.ofMillis(100), Duration.ofMillis(500)));
-			AiResult result = onceOnly.ai().runFn(key, () -> {
-				if (hang) {
-					out.println("IN_WORK " + shared.store().getLease(key).leaseId());
-					sleepUntilKilled();
-				}
-				shared.recordEffect().accept(key);
-				return Map.of("by", ProcessHandle.current().pid());
-			}, options);
-			out.println("DONE " + result.status());
+			try {
+				AiResult result = onceOnly.ai().runFn(key, () -> {
+					switch (mode) {
+						case "hang" -> {
+							out.println("IN_WORK " + shared.store().getLease(key).leaseId());
+							sleepUntilKilled();
+						}
+						case "effect-hang" -> {
+							shared.recordEffect().accept(key);
+							out.println("EFFECT_DONE " + shared.store().getLease(key).leaseId());
+							sleepUntilKilled();
+						}
+						case "pause" -> {
+							out.println("IN_WORK " + shared.store().getLease(key).leaseId());
+							awaitLine(in, "GO");
+						}
+						default -> {
+						}
+					}
+					shared.recordEffect().accept(key);
+					return Map.of("by", ProcessHandle.current().pid());
+				}, options);
+				Map<String, Object> stored = result.result();
+				out.println("DONE " + result.status() + " by=" + ((stored != null) ? stored.get("by") : null));
+			}
+			catch (OutcomeUnknownException ex) {
+				out.println("OUTCOME_UNKNOWN");
+			}
+			catch (RuntimeException ex) {
+				out.println("ERROR " + ex.getClass().getSimpleName());
+				ex.printStackTrace();
+			}
 		}
 		System.exit(0);
+	}
+
+	private static void awaitLine(BufferedReader in, String expected) {
+		try {
+			String line;
+			while ((line = in.readLine()) != null) {
+				if (line.trim().equals(expected)) {
+					return;
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		throw new IllegalStateException("standard input ended before " + expected);
 	}
 
 	private static void sleepUntilKilled() {

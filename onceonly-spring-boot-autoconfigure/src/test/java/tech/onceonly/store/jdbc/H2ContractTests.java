@@ -7,15 +7,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.FaultyStore;
 
-/** The backend contract on the local engine with the JDBC store on H2. */
-class H2ContractTests extends AbstractOnceOnlyContractTests {
+/**
+ * The backend contract, with store faults, on the local engine with the JDBC store on H2.
+ */
+class H2ContractTests extends AbstractFaultContractTests {
 
 	private static HikariDataSource dataSource;
 
 	private JdbcStore store;
+
+	private FaultyStore faults;
 
 	@BeforeAll
 	static void startDatabase() {
@@ -33,7 +38,13 @@ class H2ContractTests extends AbstractOnceOnlyContractTests {
 	@Override
 	protected OnceOnly createClient() {
 		this.store = new JdbcStore(dataSource);
-		return new LocalOnceOnly(this.store);
+		this.faults = new FaultyStore(this.store);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override

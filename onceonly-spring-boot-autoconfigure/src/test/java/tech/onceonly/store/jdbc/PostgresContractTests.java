@@ -7,18 +7,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.FaultyStore;
 
 /**
- * The backend contract on the local engine with the JDBC store on PostgreSQL
- * ({@code ONCEONLY_TEST_POSTGRES_URL}).
+ * The backend contract, with store faults, on the local engine with the JDBC store on
+ * PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}).
  */
-class PostgresContractTests extends AbstractOnceOnlyContractTests {
+class PostgresContractTests extends AbstractFaultContractTests {
 
 	private static HikariDataSource dataSource;
 
 	private JdbcStore store;
+
+	private FaultyStore faults;
 
 	@BeforeAll
 	static void connect() {
@@ -36,7 +39,13 @@ class PostgresContractTests extends AbstractOnceOnlyContractTests {
 	@Override
 	protected OnceOnly createClient() {
 		this.store = new JdbcStore(dataSource);
-		return new LocalOnceOnly(this.store);
+		this.faults = new FaultyStore(this.store);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override

@@ -3,17 +3,28 @@ package tech.onceonly.store.memory;
 import java.time.Duration;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.FaultyStore;
 
-/** The backend contract on the local engine with the in-memory store. */
-class InMemoryContractTests extends AbstractOnceOnlyContractTests {
+/**
+ * The backend contract, with store faults, on the local engine with the in-memory store.
+ */
+class InMemoryContractTests extends AbstractFaultContractTests {
 
 	private final MutableClock clock = MutableClock.startingAt2026();
 
+	private FaultyStore faults;
+
 	@Override
 	protected OnceOnly createClient() {
-		return new LocalOnceOnly(new InMemoryStore(this.clock));
+		this.faults = new FaultyStore(new InMemoryStore(this.clock));
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override

@@ -7,18 +7,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.contract.AbstractOnceOnlyContractTests;
+import tech.onceonly.contract.AbstractFaultContractTests;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.FaultyStore;
 
 /**
- * The backend contract on the local engine with the Redis store
+ * The backend contract, with store faults, on the local engine with the Redis store
  * ({@code ONCEONLY_TEST_REDIS_URL}).
  */
-class RedisContractTests extends AbstractOnceOnlyContractTests {
+class RedisContractTests extends AbstractFaultContractTests {
 
 	private static LettuceConnectionFactory connectionFactory;
 
 	private RedisStore store;
+
+	private FaultyStore faults;
 
 	@BeforeAll
 	static void connect() {
@@ -35,7 +38,13 @@ class RedisContractTests extends AbstractOnceOnlyContractTests {
 	@Override
 	protected OnceOnly createClient() {
 		this.store = new RedisStore(connectionFactory);
-		return new LocalOnceOnly(this.store);
+		this.faults = new FaultyStore(this.store);
+		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	@Override
+	protected FaultyStore faults() {
+		return this.faults;
 	}
 
 	@Override
