@@ -135,8 +135,12 @@ public final class LeaseKeeper implements AutoCloseable {
 				return record.get();
 			}
 			catch (StaleLeaseException ex) {
-				// not reported as lost here: an earlier attempt whose answer was lost
-				// may have recorded the outcome; the caller reads the key to tell
+				if (attempt == 1) {
+					// no earlier attempt could have recorded anything: the lease is gone
+					markLost();
+				}
+				// after a failed attempt, whose answer may have been lost after it
+				// recorded the outcome, the caller reads the key to tell
 				throw ex;
 			}
 			catch (RuntimeException ex) {

@@ -208,6 +208,25 @@ class RunFnFlowTests {
 	}
 
 	@Test
+	void aLeaseTakenOverBeforeAnyHeartbeatShouldBeReportedLostAndAnswerWithTheStoredResult() {
+		LocalOnceOnly engine = engine(this.memory);
+		LocalOnceOnly other = engine(this.memory);
+		AtomicInteger effects = new AtomicInteger();
+		// a 30 s lease heartbeats after 10 s: the work below is over long before
+		AiResult result = engine.ai().runFn("refund", () -> {
+			effects.incrementAndGet();
+			// the holder stalls past its lease (moved clock); another worker takes over
+			this.clock.advance(Duration.ofSeconds(31));
+			String leaseId = other.ai().lease("refund", Duration.ofSeconds(30), null).leaseId();
+			other.ai().complete("refund", leaseId, Map.of("by", "other"), null);
+			return Map.of("by", "late");
+		}, options(Duration.ofSeconds(30)));
+		assertThat(result.result()).isEqualTo(Map.of("by", "other"));
+		assertThat(this.events.lost).containsExactly("run_fn:refund");
+		assertThat(engine.ai().result("refund").result()).isEqualTo(Map.of("by", "other"));
+	}
+
+	@Test
 	void aWaiterForAKeyFinishedInAnotherEngineShouldLeaveNoSignalBehind() throws Exception {
 		LocalOnceOnly holder = engine(this.memory);
 		LocalOnceOnly waiter = engine(this.memory);
