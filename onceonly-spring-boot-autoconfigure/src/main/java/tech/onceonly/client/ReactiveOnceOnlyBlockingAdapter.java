@@ -54,7 +54,8 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 		this.runFn = RunFnFlow.overReactive(delegate::ai, json, heartbeats, events);
 	}
 
-	private static <T> T await(Mono<T> mono) {
+	/** Waits for {@code mono}; an empty answer is an error. */
+	static <T> T await(Mono<T> mono) {
 		T value = mono.block();
 		if (value == null) {
 			throw new ApiException("API Error (empty answer)", null, Map.of());

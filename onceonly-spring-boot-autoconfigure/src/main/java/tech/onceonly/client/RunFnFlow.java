@@ -409,17 +409,10 @@ public final class RunFnFlow {
 			this.ai = ai;
 		}
 
-		private static <T> T await(Mono<T> mono) {
-			T value = mono.block();
-			if (value == null) {
-				throw new ApiException("API Error (empty answer)", null, Map.of());
-			}
-			return value;
-		}
-
 		@Override
 		public Attempt acquire(String key, RunFnOptions options) {
-			AiRun run = await(this.ai.get().lease(key, options.ttl(), options.metadata()));
+			AiRun run = ReactiveOnceOnlyBlockingAdapter
+				.await(this.ai.get().lease(key, options.ttl(), options.metadata()));
 			String status = run.status().strip().toLowerCase(Locale.ROOT);
 			if (status.equals("acquired")) {
 				String leaseId = run.leaseId();
@@ -428,32 +421,32 @@ public final class RunFnFlow {
 						: Attempt.acquired(leaseId);
 			}
 			if (status.equals("completed") || status.equals("failed")) {
-				return Attempt.done(await(this.ai.get().result(key)));
+				return Attempt.done(ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().result(key)));
 			}
 			return Attempt.held(run.status());
 		}
 
 		@Override
 		public void extend(String key, String leaseId, Duration ttl) {
-			await(this.ai.get().extend(key, leaseId, ttl.isZero() ? null : ttl));
+			ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().extend(key, leaseId, ttl.isZero() ? null : ttl));
 		}
 
 		@Override
 		public AiResult complete(String key, String leaseId, @Nullable Map<String, Object> result,
 				@Nullable String resultJson) {
-			await(this.ai.get().complete(key, leaseId, result, null));
+			ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().complete(key, leaseId, result, null));
 			// read back, as the SDKs do: the stored result as the server keeps it
-			return await(this.ai.get().result(key));
+			return ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().result(key));
 		}
 
 		@Override
 		public void fail(String key, String leaseId, String errorCode) {
-			await(this.ai.get().fail(key, leaseId, errorCode, null));
+			ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().fail(key, leaseId, errorCode, null));
 		}
 
 		@Override
 		public void cancel(String key, String leaseId, String reason) {
-			await(this.ai.get().cancel(key, leaseId, reason));
+			ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().cancel(key, leaseId, reason));
 		}
 
 		@Override
@@ -462,9 +455,11 @@ public final class RunFnFlow {
 
 				@Override
 				public Observation read() {
-					AiStatus status = await(ReactiveBackend.this.ai.get().status(key));
+					AiStatus status = ReactiveOnceOnlyBlockingAdapter.await(ReactiveBackend.this.ai.get().status(key));
 					if (status.isTerminal()) {
-						return new Observation(await(ReactiveBackend.this.ai.get().result(key)), false, null);
+						return new Observation(
+								ReactiveOnceOnlyBlockingAdapter.await(ReactiveBackend.this.ai.get().result(key)), false,
+								null);
 					}
 					boolean free = FREE_STATUSES.contains(status.status().strip().toLowerCase(Locale.ROOT));
 					Long retryAfter = status.retryAfterSec();
