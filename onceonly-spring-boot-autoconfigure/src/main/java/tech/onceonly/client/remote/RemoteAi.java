@@ -32,6 +32,8 @@ import tech.onceonly.client.WaitOptions;
  */
 final class RemoteAi implements ReactiveOnceOnlyAi {
 
+	private static final Set<String> FREE_STATES = Set.of("released", "expired", "not_found");
+
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
 	private final RemoteHttp http;
@@ -104,10 +106,28 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * {@code onceonly-server} answers a released, expired or unknown key as
+	 * {@code failed} (the hosted API's vocabulary, so the official waiters stop) with the
+	 * engine's word in {@code lease_state}; this client reports that word as the status
+	 * ({@code released}, {@code expired}, {@code not_found}), so {@code runFn} sees a
+	 * free key it may take over, as with the embedded engine.
+	 */
 	@Override
 	public Mono<AiStatus> status(String key) {
 		return this.http.call(HttpMethod.GET, "/ai/status" + UriEncoding.query(Map.of("key", key)), null)
-			.map(AiStatus::fromRaw);
+			.map((raw) -> AiStatus.fromRaw(withLeaseState(raw)));
+	}
+
+	static Map<String, Object> withLeaseState(Map<String, Object> raw) {
+		if (raw.get("lease_state") instanceof String state && FREE_STATES.contains(state)) {
+			Map<String, Object> copy = new LinkedHashMap<>(raw);
+			copy.put("status", state);
+			return copy;
+		}
+		return raw;
 	}
 
 	@Override
@@ -178,7 +198,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/** One polling round: the result when terminal, else wait and poll again. */
 	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend) {
 		return status(key).flatMap((status) -> {
-			if (status.isTerminal()) {
+			if (status.isTerminal() || status.raw().get("lease_state") != null) {
 				return result(key);
 			}
 			long now = System.nanoTime();
