@@ -72,8 +72,25 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("ttl", WireBody.seconds(ttl))
 				.put("metadata", meta)
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/run", body).map(AiRunOutcome::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/run", body, null).map((response) -> {
+				AiRunOutcome outcome = AiRunOutcome.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response,
+						(outcome instanceof AiRun run) ? heldByOther(run) : isDedup((AiToolResult) outcome), outcome);
+			});
 		});
+	}
+
+	/**
+	 * Whether a lease answer says the work is someone else's (neither acquired nor
+	 * finished).
+	 */
+	private static boolean heldByOther(AiRun run) {
+		String status = run.status().strip().toLowerCase(Locale.ROOT);
+		return !status.equals("acquired") && !status.equals("completed") && !status.equals("failed");
+	}
+
+	private static boolean isDedup(AiToolResult result) {
+		return "dedup".equalsIgnoreCase(result.decision().strip());
 	}
 
 	/**
@@ -102,7 +119,10 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("args", args.isEmpty() ? null : args)
 				.put("spend_usd", call.spendUsd())
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/run", body).map(AiToolResult::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/run", body, null).map((response) -> {
+				AiToolResult result = AiToolResult.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response, isDedup(result), result);
+			});
 		});
 	}
 
@@ -143,7 +163,10 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("ttl", WireBody.seconds(ttl))
 				.put("metadata", ReactiveRemoteOnceOnly.metadata(this.jsonMapper, metadata))
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/lease", body).map(AiRun::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/lease", body, null).map((response) -> {
+				AiRun run = AiRun.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response, heldByOther(run), run);
+			});
 		});
 	}
 
