@@ -73,15 +73,6 @@ final class RequestFields {
 	}
 
 	/**
-	 * An optional integer of seconds, as a duration (0 and negatives are passed on for
-	 * the engine to refuse).
-	 */
-	@Nullable Duration optionalSeconds(String name) {
-		Long seconds = optionalLong(name);
-		return (seconds != null) ? Duration.ofSeconds(seconds) : null;
-	}
-
-	/**
 	 * An optional ttl in seconds as the hosted API takes it: absent, {@code null} or
 	 * {@code 0} mean the default ({@code null} is returned); a value above {@code max} is
 	 * clamped to {@code max}; a negative value is an error. A whole number written with a
