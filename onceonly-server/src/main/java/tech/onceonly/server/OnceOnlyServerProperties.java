@@ -36,7 +36,7 @@ public class OnceOnlyServerProperties {
 	 */
 	private int duplicateStatusCode = 200;
 
-	/** Replay of repeated X-Request-Id headers. */
+	/** Replay of the first answer to retries of one call (X-OnceOnly-Retry-Token). */
 	private final RequestId requestId = new RequestId();
 
 	/** The default per-key rate limit; plans may override it. */
@@ -174,10 +174,12 @@ public class OnceOnlyServerProperties {
 
 	}
 
-	/** Replay of repeated X-Request-Id headers on POST requests. */
+	/**
+	 * Replay of the first answer to retries that carry the same X-OnceOnly-Retry-Token.
+	 */
 	public static class RequestId {
 
-		/** How long the first answer to a request id is replayed. */
+		/** How long the first answer to a retry token is replayed. */
 		private Duration window = Duration.ofMinutes(10);
 
 		/** The most answers kept (the oldest are dropped first). */

@@ -100,6 +100,11 @@ public final class TenantEngines implements AutoCloseable {
 					.build());
 	}
 
+	/** The engine settings every tenant's engine uses (default and longest ttls). */
+	public EngineSettings settings() {
+		return this.settings;
+	}
+
 	/** The shared store. */
 	public OnceOnlyStore store() {
 		return this.store;

@@ -191,7 +191,7 @@ class GovernanceEndpointsTests {
 		assertThat(rows(timeline.json().get("events"))).extracting((event) -> event.get("type"))
 			.containsExactly("run_started", "tool_call", "tool_result", "run_finished");
 		assertThat(this.other.get("/v1/runs/" + key).json()).containsEntry("total", 0);
-		assertThat(this.other.get("/v1/ai/status?key=" + key).json()).containsEntry("status", "not_found");
+		assertThat(this.other.get("/v1/ai/status?key=" + key).json()).containsEntry("lease_state", "not_found");
 	}
 
 	private Map<String, Object> awaitTerminal(String key) throws InterruptedException {

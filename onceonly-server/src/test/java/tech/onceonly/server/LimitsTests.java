@@ -38,21 +38,23 @@ class LimitsTests {
 		String prefix = "quota:" + UUID.randomUUID() + ":";
 		assertThat(tiny.post("/v1/check-lock", Map.of("key", prefix + "1")).status()).isEqualTo(200);
 		assertThat(tiny.post("/v1/check-lock", Map.of("key", prefix + "1")).status()).isEqualTo(200);
-		ApiClient.Answer over = tiny.post("/v1/check-lock", Map.of("key", prefix + "2"));
+		assertThat(tiny.post("/v1/check-lock", Map.of("key", prefix + "2")).status()).isEqualTo(200);
+		ApiClient.Answer over = tiny.post("/v1/check-lock", Map.of("key", prefix + "3"));
 		assertThat(over.status()).isEqualTo(402);
 		assertThat(over.json()).isEqualTo(Map.of("detail", Map.of("error", "payment_required", "highlights",
 				"Plan limit reached", "plan", "tiny", "limit", 2, "usage", 3, "upgrade_url", "")));
 		assertThat(tiny.get("/v1/usage?kind=make").json()).containsEntry("plan", "tiny")
 			.containsEntry("usage", 2)
 			.containsEntry("limit", 2)
-			.containsEntry("requests_total_month", 3)
-			.containsEntry("blocked_total_month", 1);
+			.containsEntry("requests_total_month", 4)
+			.containsEntry("blocked_total_month", 2);
 
 		assertThat(tiny.post("/v1/ai/lease", Map.of("key", prefix + "a")).json()).containsEntry("status", "acquired");
 		assertThat(tiny.post("/v1/ai/lease", Map.of("key", prefix + "a")).json()).containsEntry("status", "polling");
 		ApiClient.Answer overAi = tiny.post("/v1/ai/lease", Map.of("key", prefix + "b"));
 		assertThat(overAi.status()).isEqualTo(402);
-		assertThat(tiny.get("/v1/ai/status?key=" + prefix + "b").json()).containsEntry("status", "released");
+		assertThat(tiny.get("/v1/ai/status?key=" + prefix + "b").json()).containsEntry("status", "failed")
+			.containsEntry("lease_state", "released");
 		@SuppressWarnings("unchecked")
 		Map<String, Object> ai = (Map<String, Object>) tiny.get("/v1/usage/all").json().get("ai");
 		assertThat(ai).containsEntry("usage", 1)

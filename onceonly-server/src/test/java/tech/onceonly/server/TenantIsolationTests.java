@@ -42,9 +42,9 @@ class TenantIsolationTests {
 	@Test
 	void anotherTenantShouldNotSeeALeaseOrItsResult() {
 		String leaseId = (String) this.a.post("/v1/ai/lease", Map.of("key", this.key)).json().get("lease_id");
-		assertThat(this.b.get("/v1/ai/status?key=" + this.key).json()).containsEntry("status", "not_found");
+		assertThat(this.b.get("/v1/ai/status?key=" + this.key).json()).containsEntry("lease_state", "not_found");
 		this.a.post("/v1/ai/complete", Map.of("key", this.key, "lease_id", leaseId, "result", Map.of("secret", 1)));
-		assertThat(this.b.get("/v1/ai/result?key=" + this.key).json()).containsEntry("status", "not_found")
+		assertThat(this.b.get("/v1/ai/result?key=" + this.key).json()).containsEntry("lease_state", "not_found")
 			.containsEntry("result", null);
 		assertThat(this.a.get("/v1/ai/result?key=" + this.key).json()).containsEntry("result", Map.of("secret", 1));
 	}

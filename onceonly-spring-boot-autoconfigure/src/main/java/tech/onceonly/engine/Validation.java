@@ -34,16 +34,27 @@ final class Validation {
 		if (value == null || value.isEmpty()) {
 			throw new ValidationException(field + " must not be empty; it must be 1-" + maxLength + " characters");
 		}
-		if (value.length() > maxLength) {
-			throw new ValidationException(
-					field + " is " + value.length() + " characters long; at most " + maxLength + " are allowed");
-		}
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < value.length()
+					&& Character.isLowSurrogate(value.charAt(i + 1))) {
+				i++;
+				continue;
+			}
+			if (Character.isSurrogate(c)) {
+				throw new ValidationException(
+						field + " contains an unpaired UTF-16 surrogate (U+" + String.format("%04X", (int) c)
+								+ ") at index " + i + "; it must be valid Unicode text (every surrogate in a pair)");
+			}
 			if (Character.isISOControl(c)) {
 				throw new ValidationException(field + " contains a control character (U+"
 						+ String.format("%04X", (int) c) + ") at index " + i + "; control characters are not allowed");
 			}
+		}
+		int length = value.codePointCount(0, value.length());
+		if (length > maxLength) {
+			throw new ValidationException(field + " is " + length + " characters (Unicode code points) long; at most "
+					+ maxLength + " are allowed");
 		}
 		return value;
 	}

@@ -29,6 +29,17 @@ import tools.jackson.databind.json.JsonMapper;
  * a record or a bean (a pydantic model or dataclass there) is encoded and then truncated
  * to {@value #MAX_OBJECT_CHARS} characters plus "…"; two such arguments that differ only
  * after that point derive the same key, so pass an explicit key for large objects.
+ * <p>
+ * Where Python's {@code json.dumps} gives up, the fallbacks are Python's too: a function
+ * argument holding a map whose keys Python cannot sort (text and number keys together,
+ * {@code null} with other keys) contributes Python's {@code str()} of the argument, cut
+ * to {@value #MAX_OBJECT_CHARS} characters plus "…" ({@code {'b': 1, 1: 'one'}}, in the
+ * map's iteration order); a tool input holding one deeper down is hashed as the
+ * {@code str()} of the whole payload; a tool input map whose own keys cannot be sorted is
+ * refused with {@link IllegalArgumentException}, as the Python SDK fails on it. In
+ * function arguments {@code byte[]} is Python's {@code str(bytes)} ({@code "b'\\x01'"});
+ * in tool inputs it is hex. The vectors in the test resources
+ * ({@code keys/key-vectors.json}), generated with {@code python3}, pin each rule.
  * Instances are thread-safe.
  */
 public final class KeyDerivation {
@@ -120,8 +131,22 @@ public final class KeyDerivation {
 	 * record or bean.
 	 */
 	public String argumentJson(@Nullable Object value) {
-		String text = this.canonical.write(value);
-		if (CanonicalJson.isConverted(value) && text.codePointCount(0, text.length()) > MAX_OBJECT_CHARS) {
+		String text;
+		try {
+			text = this.canonical.write(value, true);
+		}
+		catch (PythonTypeError ex) {
+			Object tree = CanonicalJson.isConverted(value) ? this.canonical.toTree(value) : value;
+			return cut(PythonText.repr(tree));
+		}
+		if (CanonicalJson.isConverted(value)) {
+			return cut(text);
+		}
+		return text;
+	}
+
+	private static String cut(String text) {
+		if (text.codePointCount(0, text.length()) > MAX_OBJECT_CHARS) {
 			return text.substring(0, text.offsetByCodePoints(0, MAX_OBJECT_CHARS)) + "\u2026";
 		}
 		return text;
@@ -153,18 +178,31 @@ public final class KeyDerivation {
 	 * @return the canonical JSON text
 	 */
 	public String toolInputPayload(@Nullable Object input) {
-		Map<String, Object> payload = new LinkedHashMap<>();
+		List<@Nullable Object> args = new ArrayList<>(1);
+		Map<Object, @Nullable Object> kwargs = new LinkedHashMap<>();
 		if (input instanceof Map<?, ?> map) {
-			payload.put("args", List.of());
-			payload.put("kwargs", map);
+			List<Map.Entry<?, ?>> sorted;
+			try {
+				sorted = CanonicalJson.sortedEntries(map);
+			}
+			catch (PythonTypeError ex) {
+				throw new IllegalArgumentException("The tool input's keys cannot be ordered as Python orders them ("
+						+ ex.getMessage() + "); the Python SDK cannot derive a key for it either", ex);
+			}
+			sorted.forEach((entry) -> kwargs.put(entry.getKey(), entry.getValue()));
 		}
 		else {
-			List<@Nullable Object> args = new ArrayList<>(1);
 			args.add(input);
-			payload.put("args", args);
-			payload.put("kwargs", Map.of());
 		}
-		return this.canonical.write(payload);
+		Map<String, Object> payload = new LinkedHashMap<>();
+		payload.put("args", args);
+		payload.put("kwargs", kwargs);
+		try {
+			return this.canonical.write(payload);
+		}
+		catch (PythonTypeError ex) {
+			return "{'args': " + PythonText.tupleRepr(args) + ", 'kwargs': " + PythonText.repr(kwargs) + "}";
+		}
 	}
 
 	/**

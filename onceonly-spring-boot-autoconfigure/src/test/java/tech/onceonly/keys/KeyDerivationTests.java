@@ -96,9 +96,12 @@ class KeyDerivationTests {
 		Map<Object, Object> map = new LinkedHashMap<>();
 		map.put("\uD83D\uDE00", 1);
 		map.put("\uFF21", 2);
-		map.put(7, new Customer("Zo\u00eb", 41));
+		map.put("7", new Customer("Zo\u00eb", 41));
 		assertThat(this.keys.canonicalJson().write(map))
 			.isEqualTo("{\"7\":{\"age\":41,\"name\":\"Zo\u00eb\"},\"\uFF21\":2,\"\uD83D\uDE00\":1}");
+		map.put(8, "a number key among text keys");
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(PythonTypeError.class)
+			.isThrownBy(() -> this.keys.canonicalJson().write(map));
 		assertThat(this.keys.canonicalJson().write(new BigDecimal("1.50"))).isEqualTo("\"1.50\"");
 		assertThat(this.keys.canonicalJson().write(new byte[] { 1, (byte) 0xab })).isEqualTo("\"01ab\"");
 		assertThat(this.keys.canonicalJson().write(new int[] { 1, 2 })).isEqualTo("[1,2]");

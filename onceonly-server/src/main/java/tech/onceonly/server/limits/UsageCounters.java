@@ -75,6 +75,27 @@ public final class UsageCounters {
 	}
 
 	/**
+	 * Takes back the charge of a check-lock that found a duplicate and counts it as
+	 * blocked: duplicates are blocked, not charged.
+	 */
+	public void blockDuplicate(String tenant, UsageKind kind) {
+		Counters c = of(tenant, kind);
+		c.usage.decrementAndGet();
+		c.charged.decrementAndGet();
+		c.blocked.incrementAndGet();
+	}
+
+	/** This month's charged usage of {@code kind}. */
+	public long used(String tenant, UsageKind kind) {
+		return of(tenant, kind).usage.get();
+	}
+
+	/** The plan's monthly limit of {@code kind}, or {@code null} when there is none. */
+	public @Nullable Long limitOf(String plan, UsageKind kind) {
+		return limitOrNull(plan, kind);
+	}
+
+	/**
 	 * Counts a request that charges nothing yet ({@link #chargeAcquired} follows if it
 	 * acquires).
 	 */

@@ -11,10 +11,10 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The first answers to request ids, kept for a window and bounded in count. A request id
- * is claimed by the first request; repeats wait for its answer and get it, a repeat with
- * another body is told so, and an answer that is abandoned (a server error) frees the id
- * for the next attempt.
+ * The first answers to retry tokens, kept for a window and bounded in count. A token is
+ * claimed by the first request; repeats wait for its answer and get it, a repeat with
+ * another body is told so (it is not a retry), and an answer that is abandoned (a server
+ * error) frees the token for the next attempt.
  */
 public final class ReplayCache {
 

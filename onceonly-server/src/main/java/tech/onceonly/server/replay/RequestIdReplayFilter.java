@@ -28,20 +28,39 @@ import tech.onceonly.server.web.ErrorBodies;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**
- * Answers a repeated {@code X-Request-Id} on a POST with the first answer (status,
- * headers, body) for the window, per tenant and path, so a client may retry a request
- * whose response was lost without turning its own first request into a duplicate. Repeats
- * add {@value #REPLAYED_HEADER}{@code : true}. A repeat with another body is refused
- * (422); a repeat while the first is in flight waits for it; a first request that failed
- * with a 5xx is forgotten, so its retry runs again.
+ * Replays the first answer to a retry of the same request, for clients that ask for it.
+ * <p>
+ * A client that wants its retries to be safe sends {@value #RETRY_TOKEN_HEADER}: a random
+ * token it creates for one logical call and sends unchanged on every attempt of that call
+ * (the Java client does). A POST carrying a token the server has already answered, for
+ * the same tenant, path and body, gets that first answer (status, headers, body) with
+ * {@value #REPLAYED_HEADER}{@code : true}, for the window; a retry while the first is
+ * still in flight waits for it (503 {@code request_in_progress} with {@code Retry-After}
+ * if it waits too long); a first answer with a 5xx status is not kept, so its retry runs
+ * again. A first answer that was kept carries {@value #REPLAY_HEADER}{@code : stored},
+ * which tells the client this server replays.
+ * <p>
+ * Nothing else is ever replayed: {@code X-Request-Id} is an opaque id the server only
+ * echoes, so an SDK caller who reuses one (as a trace id, say) gets the answer the hosted
+ * API gives, never a replayed {@code locked}; a token repeated with another body is not a
+ * retry and runs as a new request.
  */
 public final class RequestIdReplayFilter extends OncePerRequestFilter {
 
-	/** The request and response header carrying the request id. */
-	public static final String REQUEST_ID_HEADER = "X-Request-Id";
+	/**
+	 * The request header carrying a client's retry token: one random value per logical
+	 * call, the same on each of its attempts.
+	 */
+	public static final String RETRY_TOKEN_HEADER = "X-OnceOnly-Retry-Token";
 
 	/** Added to replayed answers. */
 	public static final String REPLAYED_HEADER = "X-OnceOnly-Replayed";
+
+	/**
+	 * Added, with the value {@code stored}, to a first answer kept for retries of its
+	 * token.
+	 */
+	public static final String REPLAY_HEADER = "X-OnceOnly-Replay";
 
 	private static final int MAX_ID_LENGTH = 200;
 
@@ -72,7 +91,7 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String id = request.getHeader(REQUEST_ID_HEADER);
+		String id = request.getHeader(RETRY_TOKEN_HEADER);
 		return !"POST".equals(request.getMethod()) || id == null || id.isBlank() || id.length() > MAX_ID_LENGTH
 				|| !(request.getAttribute(Caller.ATTRIBUTE) instanceof Caller);
 	}
@@ -83,15 +102,13 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 		Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
 		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, Long.MAX_VALUE);
 		byte[] body = cached.cachedBody();
-		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(REQUEST_ID_HEADER);
+		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(RETRY_TOKEN_HEADER);
 		byte[] digest = sha256(body);
 		for (int attempt = 0; attempt < 3; attempt++) {
 			ReplayCache.Claim claim = this.cache.claim(id, digest);
 			switch (claim.kind()) {
 				case MISMATCH -> {
-					this.errors.validation(response,
-							List.of(ErrorBodies.item("value_error", List.of("header", REQUEST_ID_HEADER),
-									"X-Request-Id was already used with a different request body", null)));
+					chain.doFilter(cached, response);
 					return;
 				}
 				case FIRST -> {
@@ -102,8 +119,9 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 					StoredAnswer answer = await(claim.answer());
 					if (answer == Waiting.TIMED_OUT) {
 						response.setHeader("Retry-After", "1");
-						this.errors.write(response, 409, Map.of("detail", Map.of("error", "request_in_progress",
-								"message", "The first request with this X-Request-Id is still being processed")));
+						this.errors
+							.write(response, 503, Map.of("detail", Map.of("error", "request_in_progress", "message",
+									"The first attempt with this X-OnceOnly-Retry-Token is still being processed")));
 						return;
 					}
 					if (answer != null) {
@@ -135,6 +153,7 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 				}
 				ticket.complete(new StoredAnswer(status, headers, wrapper.getContentType(), answerBody));
 				kept = true;
+				wrapper.setHeader(REPLAY_HEADER, "stored");
 			}
 		}
 		finally {

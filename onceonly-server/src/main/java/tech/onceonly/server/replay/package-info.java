@@ -1,6 +1,6 @@
 /**
- * Replays the first answer to a repeated X-Request-Id so a lost response is safe to
- * retry.
+ * Replays the first answer to a retry of the same call (same X-OnceOnly-Retry-Token and
+ * body) so a lost response is safe to retry; X-Request-Id is never replayed.
  */
 @NullMarked
 package tech.onceonly.server.replay;

@@ -2,6 +2,7 @@ package tech.onceonly.server.web;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -40,11 +41,17 @@ public class AiController {
 
 	private final JsonBodies bodies;
 
+	private final LeaseTtls leaseTtls = new LeaseTtls(100_000);
+
 	/** The controller. */
 	public AiController(TenantEngines engines, UsageCounters usage, JsonMapper json) {
 		this.engines = engines;
 		this.usage = usage;
 		this.bodies = new JsonBodies(json);
+	}
+
+	private Duration maxTtl() {
+		return this.engines.settings().maxTtl();
 	}
 
 	private OnceOnly engine(Caller caller) {
@@ -63,13 +70,13 @@ public class AiController {
 		}
 		if (fields.has("key")) {
 			String key = fields.requiredString("key");
-			Duration ttl = fields.optionalSeconds("ttl");
+			Duration ttl = fields.ttl("ttl", maxTtl());
 			Map<String, Object> metadata = fields.optionalObject("metadata");
 			fields.validate();
 			this.usage.countRequest(caller.tenant(), UsageKind.AI);
 			AiRunOutcome outcome = engine(caller).ai().run(key, ttl, metadata, null);
 			if (outcome instanceof AiRun run) {
-				return charged(caller, key, run);
+				return charged(caller, key, run, ttl);
 			}
 			return ((AiToolResult) outcome).raw();
 		}
@@ -81,23 +88,30 @@ public class AiController {
 		String tool = fields.requiredString("tool");
 		Map<String, Object> args = fields.optionalObject("args");
 		BigDecimal spend = fields.optionalDecimal("spend_usd");
+		spend = (spend != null) ? WireMoney.round(spend) : null;
 		fields.validate();
 		String runId = (args != null && args.get("run_id") instanceof String s && !s.isBlank()) ? s : null;
 		return engine(caller).ai().runTool(new ToolCallRequest(agentId, tool, args, spend, runId)).raw();
 	}
 
-	/** The state of a lease or run. */
+	/**
+	 * The state of a lease or run, in the hosted API's vocabulary (see
+	 * {@link WireStatuses}).
+	 */
 	@GetMapping("/status")
 	public Map<String, Object> status(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return engine(caller).ai().status(key).raw();
+		return WireStatuses.toWire(engine(caller).ai().status(key).raw());
 	}
 
-	/** The stored outcome of a lease or run. */
+	/**
+	 * The stored outcome of a lease or run, in the hosted API's vocabulary (see
+	 * {@link WireStatuses}).
+	 */
 	@GetMapping("/result")
 	public Map<String, Object> result(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return engine(caller).ai().result(key).raw();
+		return WireStatuses.toWire(engine(caller).ai().result(key).raw());
 	}
 
 	/** Tries to lease a key. */
@@ -106,28 +120,44 @@ public class AiController {
 			@RequestBody(required = false) byte @Nullable [] body) {
 		RequestFields fields = this.bodies.fields(body);
 		String key = fields.requiredString("key");
-		Duration ttl = fields.optionalSeconds("ttl");
+		Duration ttl = fields.ttl("ttl", maxTtl());
 		Map<String, Object> metadata = fields.optionalObject("metadata");
 		fields.validate();
 		this.usage.countRequest(caller.tenant(), UsageKind.AI);
 		AiRun run = engine(caller).ai().lease(key, ttl, metadata);
-		return charged(caller, key, run);
+		return charged(caller, key, run, ttl);
 	}
 
-	private Map<String, Object> charged(Caller caller, String key, AiRun run) {
+	/**
+	 * Charges an acquired lease or run and answers it with {@code charged}, {@code usage}
+	 * and {@code limit} (this month's {@code ai} usage after the request and the plan's
+	 * limit, {@code null} when there is none).
+	 */
+	private Map<String, Object> charged(Caller caller, String key, AiRun run, @Nullable Duration ttl) {
+		boolean charged = false;
 		if (run.acquired()) {
 			try {
 				this.usage.chargeAcquired(caller.tenant(), caller.plan(), UsageKind.AI);
+				charged = true;
 			}
 			catch (QuotaExceededException ex) {
 				engine(caller).ai().cancel(key, run.leaseId(), "plan limit reached");
 				throw ex;
 			}
+			if (run.leaseId() != null) {
+				Duration leaseTtl = (run.ttl() != null) ? Duration.ofSeconds(run.ttl())
+						: (ttl != null) ? ttl : this.engines.settings().defaultLeaseTtl();
+				this.leaseTtls.remember(caller.tenant(), key, run.leaseId(), leaseTtl);
+			}
 		}
 		else if ("polling".equals(run.status()) || "in_progress".equals(run.status())) {
 			this.usage.countPolling(caller.tenant(), UsageKind.AI);
 		}
-		return run.raw();
+		Map<String, Object> answer = new LinkedHashMap<>(run.raw());
+		answer.put("charged", charged ? 1 : 0);
+		answer.put("usage", this.usage.used(caller.tenant(), UsageKind.AI));
+		answer.put("limit", this.usage.limitOf(caller.plan(), UsageKind.AI));
+		return answer;
 	}
 
 	/** Extends a held lease. */
@@ -137,9 +167,14 @@ public class AiController {
 		RequestFields fields = this.bodies.fields(body);
 		String key = fields.requiredString("key");
 		String leaseId = fields.requiredString("lease_id");
-		Duration ttl = fields.optionalSeconds("ttl");
+		Duration ttl = fields.ttl("ttl", maxTtl());
 		fields.validate();
-		return engine(caller).ai().extend(key, leaseId, ttl);
+		Duration own = (ttl != null) ? ttl : this.leaseTtls.ttl(caller.tenant(), key, leaseId);
+		Map<String, Object> answer = engine(caller).ai().extend(key, leaseId, own);
+		if (own != null) {
+			this.leaseTtls.remember(caller.tenant(), key, leaseId, own);
+		}
+		return answer;
 	}
 
 	/** Completes the work of a held lease with its result. */
@@ -152,7 +187,9 @@ public class AiController {
 		Map<String, Object> result = fields.optionalObject("result");
 		String resultHash = fields.optionalString("result_hash");
 		fields.validate();
-		return engine(caller).ai().complete(key, leaseId, result, resultHash);
+		Map<String, Object> answer = engine(caller).ai().complete(key, leaseId, result, resultHash);
+		this.leaseTtls.forget(caller.tenant(), key, leaseId);
+		return answer;
 	}
 
 	/** Records the work of a held lease as failed. */
@@ -165,7 +202,9 @@ public class AiController {
 		String errorCode = fields.requiredString("error_code");
 		String errorHash = fields.optionalString("error_hash");
 		fields.validate();
-		return engine(caller).ai().fail(key, leaseId, errorCode, errorHash);
+		Map<String, Object> answer = engine(caller).ai().fail(key, leaseId, errorCode, errorHash);
+		this.leaseTtls.forget(caller.tenant(), key, leaseId);
+		return answer;
 	}
 
 	/** Releases a held lease. */
@@ -177,7 +216,9 @@ public class AiController {
 		String leaseId = fields.requiredString("lease_id");
 		String reason = fields.optionalString("reason");
 		fields.validate();
-		return engine(caller).ai().cancel(key, leaseId, reason);
+		Map<String, Object> answer = engine(caller).ai().cancel(key, leaseId, reason);
+		this.leaseTtls.forget(caller.tenant(), key, leaseId);
+		return answer;
 	}
 
 }

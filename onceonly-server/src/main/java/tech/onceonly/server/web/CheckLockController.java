@@ -58,7 +58,7 @@ public class CheckLockController {
 			@RequestBody(required = false) byte @Nullable [] body) {
 		RequestFields fields = this.bodies.fields(body);
 		String key = fields.requiredString("key");
-		Duration ttl = fields.optionalSeconds("ttl");
+		Duration ttl = fields.ttl("ttl", this.engines.settings().maxTtl());
 		Map<String, Object> metadata = fields.optionalObject("metadata");
 		fields.validate();
 		String requestId = (requestIdHeader != null && !requestIdHeader.isBlank()) ? requestIdHeader
@@ -71,6 +71,9 @@ public class CheckLockController {
 		catch (RuntimeException ex) {
 			this.usage.refund(caller.tenant(), UsageKind.MAKE);
 			throw ex;
+		}
+		if (result.duplicate()) {
+			this.usage.blockDuplicate(caller.tenant(), UsageKind.MAKE);
 		}
 		boolean conflict = result.duplicate() && this.duplicateStatus == 409;
 		ResponseEntity.BodyBuilder answer = ResponseEntity.status(conflict ? 409 : 200)

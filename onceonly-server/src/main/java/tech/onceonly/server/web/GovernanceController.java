@@ -55,7 +55,7 @@ public class GovernanceController {
 			@PathVariable("agent_id") String agentId, @RequestBody(required = false) byte @Nullable [] body) {
 		RequestFields fields = this.bodies.fields(body);
 		fields.validate();
-		return gov(caller).upsertPolicy(agentId, fields.body()).raw();
+		return gov(caller).upsertPolicy(agentId, WireMoney.roundPolicy(fields.body())).raw();
 	}
 
 	/** Sets an agent's policy from a template. */
@@ -66,7 +66,7 @@ public class GovernanceController {
 		String template = fields.requiredString("template");
 		Map<String, Object> overrides = fields.optionalObject("overrides");
 		fields.validate();
-		return gov(caller).policyFromTemplate(agentId, template, overrides).raw();
+		return gov(caller).policyFromTemplate(agentId, template, WireMoney.roundPolicy(overrides)).raw();
 	}
 
 	/** Every policy of the tenant. */

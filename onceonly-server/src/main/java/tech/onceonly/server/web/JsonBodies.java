@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,7 +38,9 @@ final class JsonBodies {
 			return null;
 		}
 		try {
-			return this.json.readValue(body, Object.class);
+			return this.json.readerFor(Object.class)
+				.with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+				.readValue(body);
 		}
 		catch (JacksonException ex) {
 			throw new RequestValidationException(

@@ -2,6 +2,7 @@ package tech.onceonly.server.web;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,12 +73,46 @@ final class RequestFields {
 	}
 
 	/**
-	 * An optional integer of seconds, as a duration (0 and negatives are passed on for
-	 * the engine to refuse).
+	 * An optional ttl in seconds as the hosted API takes it: absent, {@code null} or
+	 * {@code 0} mean the default ({@code null} is returned); a value above {@code max} is
+	 * clamped to {@code max}; a negative value is an error. A whole number written with a
+	 * fraction ({@code 60.0}) is accepted.
 	 */
-	@Nullable Duration optionalSeconds(String name) {
+	@Nullable Duration ttl(String name, Duration max) {
 		Long seconds = optionalLong(name);
-		return (seconds != null) ? Duration.ofSeconds(seconds) : null;
+		if (seconds == null || seconds == 0) {
+			return null;
+		}
+		if (seconds < 0) {
+			error("greater_than_equal", name, "Input should be greater than or equal to 0", seconds);
+			return null;
+		}
+		return Duration.ofSeconds(Math.min(seconds, max.toSeconds()));
+	}
+
+	/**
+	 * An optional whole number that may be sent with a fraction (Python's
+	 * {@code time.time()}, JavaScript's {@code Date.now() / 1000}): the fraction is
+	 * dropped, rounding towards negative infinity.
+	 */
+	@Nullable Long optionalFlooredLong(String name) {
+		Object value = this.body.get(name);
+		if (value instanceof Number number && !(value instanceof Integer || value instanceof Long
+				|| value instanceof Short || value instanceof BigInteger)) {
+			if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+				error("finite_number", name, "Input should be a finite number", value);
+				return null;
+			}
+			BigDecimal floored = new BigDecimal(number.toString()).setScale(0, RoundingMode.FLOOR);
+			try {
+				return floored.longValueExact();
+			}
+			catch (ArithmeticException ex) {
+				error("int_type", name, "Input should be a valid integer in the 64-bit range", value);
+				return null;
+			}
+		}
+		return optionalLong(name);
 	}
 
 	/** An optional integer. */

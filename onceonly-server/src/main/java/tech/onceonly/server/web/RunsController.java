@@ -58,8 +58,8 @@ public class RunsController {
 		RequestFields fields = this.bodies.fields(body);
 		String runId = fields.requiredString("run_id");
 		String type = fields.requiredString("type");
-		RunEvent event = new RunEvent(runId, type, fields.optionalLong("ts"), fields.optionalString("status"),
-				fields.optionalLong("duration_ms"), fields.optionalString("step"), fields.optionalString("tool"),
+		RunEvent event = new RunEvent(runId, type, fields.optionalFlooredLong("ts"), fields.optionalString("status"),
+				fields.optionalFlooredLong("duration_ms"), fields.optionalString("step"), fields.optionalString("tool"),
 				fields.optionalString("req_id"), fields.optionalString("lease_id"), fields.optionalString("agent_id"),
 				fields.optionalString("message"), fields.optionalObject("data"), extra(fields.body()));
 		fields.validate();

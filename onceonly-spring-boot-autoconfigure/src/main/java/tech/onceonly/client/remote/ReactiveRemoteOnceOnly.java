@@ -58,6 +58,12 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 	 * gives a fabricated {@code locked} result with {@code request_id} {@code fail-open}
 	 * and {@code raw.fail_open = true}; 401, 402, 403, 422, 429 and other 4xx answers are
 	 * always raised.
+	 * <p>
+	 * A duplicate answered to a retry, after an earlier attempt of this call may have
+	 * reached the server and taken the key (its answer lost), is not trusted in either
+	 * direction unless the server replayed that attempt's answer: the earlier failure is
+	 * reported instead (so fail-open applies to it), never a duplicate of the caller's
+	 * own lock. See {@code docs/remote-client.md}.
 	 */
 	@Override
 	public Mono<CheckLockResult> checkLock(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata,
@@ -66,11 +72,32 @@ public final class ReactiveRemoteOnceOnly implements ReactiveOnceOnly {
 			Long seconds = WireBody.seconds(ttl);
 			Map<String, Object> meta = metadata(this.jsonMapper, metadata);
 			Map<String, Object> body = new WireBody().put("key", key).put("ttl", seconds).put("metadata", meta).build();
-			return this.http.exchange(HttpMethod.POST, "/check-lock", body, requestId)
-				.map((response) -> this.http.parser().checkLock(response, key, seconds, meta))
+			return this.http.exchange(HttpMethod.POST, "/check-lock", body, requestId).map((response) -> {
+				CheckLockResult result = this.http.parser().checkLock(response, key, seconds, meta);
+				return ownAnswer(response, result.duplicate(), result);
+			})
 				.onErrorResume((ex) -> this.failOpen && failOpenReason(ex) != null,
 						(ex) -> Mono.just(failOpen(key, seconds, meta, ex)));
 		});
+	}
+
+	/**
+	 * {@code answer}, unless it says someone else holds the key ({@code heldByOther})
+	 * after an attempt of this call that may have reached the server: then that attempt's
+	 * failure is thrown, as the answer may be the caller's own first attempt.
+	 */
+	static <T> T ownAnswer(RemoteResponse response, boolean heldByOther, T answer) {
+		Throwable uncertain = response.uncertainAttempt();
+		if (heldByOther && uncertain != null) {
+			logger.warn("OnceOnly retry answered that the key is held after an earlier attempt of the same call may "
+					+ "have taken it (answer lost, not replayed by the server); reporting the earlier failure: "
+					+ uncertain.getMessage());
+			if (uncertain instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(uncertain);
+		}
+		return answer;
 	}
 
 	private static CheckLockResult failOpen(String key, @Nullable Long ttl, @Nullable Map<String, Object> metadata,

@@ -32,6 +32,8 @@ import tech.onceonly.client.WaitOptions;
  */
 final class RemoteAi implements ReactiveOnceOnlyAi {
 
+	private static final Set<String> FREE_STATES = Set.of("released", "expired", "not_found");
+
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
 	private final RemoteHttp http;
@@ -70,8 +72,25 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("ttl", WireBody.seconds(ttl))
 				.put("metadata", meta)
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/run", body).map(AiRunOutcome::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/run", body, null).map((response) -> {
+				AiRunOutcome outcome = AiRunOutcome.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response,
+						(outcome instanceof AiRun run) ? heldByOther(run) : isDedup((AiToolResult) outcome), outcome);
+			});
 		});
+	}
+
+	/**
+	 * Whether a lease answer says the work is someone else's (neither acquired nor
+	 * finished).
+	 */
+	private static boolean heldByOther(AiRun run) {
+		String status = run.status().strip().toLowerCase(Locale.ROOT);
+		return !status.equals("acquired") && !status.equals("completed") && !status.equals("failed");
+	}
+
+	private static boolean isDedup(AiToolResult result) {
+		return "dedup".equalsIgnoreCase(result.decision().strip());
 	}
 
 	/**
@@ -100,14 +119,35 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("args", args.isEmpty() ? null : args)
 				.put("spend_usd", call.spendUsd())
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/run", body).map(AiToolResult::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/run", body, null).map((response) -> {
+				AiToolResult result = AiToolResult.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response, isDedup(result), result);
+			});
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * {@code onceonly-server} answers a released, expired or unknown key as
+	 * {@code failed} (the hosted API's vocabulary, so the official waiters stop) with the
+	 * engine's word in {@code lease_state}; this client reports that word as the status
+	 * ({@code released}, {@code expired}, {@code not_found}), so {@code runFn} sees a
+	 * free key it may take over, as with the embedded engine.
+	 */
 	@Override
 	public Mono<AiStatus> status(String key) {
 		return this.http.call(HttpMethod.GET, "/ai/status" + UriEncoding.query(Map.of("key", key)), null)
-			.map(AiStatus::fromRaw);
+			.map((raw) -> AiStatus.fromRaw(withLeaseState(raw)));
+	}
+
+	static Map<String, Object> withLeaseState(Map<String, Object> raw) {
+		if (raw.get("lease_state") instanceof String state && FREE_STATES.contains(state)) {
+			Map<String, Object> copy = new LinkedHashMap<>(raw);
+			copy.put("status", state);
+			return copy;
+		}
+		return raw;
 	}
 
 	@Override
@@ -123,7 +163,10 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 				.put("ttl", WireBody.seconds(ttl))
 				.put("metadata", ReactiveRemoteOnceOnly.metadata(this.jsonMapper, metadata))
 				.build();
-			return this.http.call(HttpMethod.POST, "/ai/lease", body).map(AiRun::fromRaw);
+			return this.http.exchange(HttpMethod.POST, "/ai/lease", body, null).map((response) -> {
+				AiRun run = AiRun.fromRaw(this.http.parser().parse(response));
+				return ReactiveRemoteOnceOnly.ownAnswer(response, heldByOther(run), run);
+			});
 		});
 	}
 
@@ -178,7 +221,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	/** One polling round: the result when terminal, else wait and poll again. */
 	private Mono<AiResult> poll(String key, WaitOptions options, long start, @Nullable Long lastExtend) {
 		return status(key).flatMap((status) -> {
-			if (status.isTerminal()) {
+			if (status.isTerminal() || status.raw().get("lease_state") != null) {
 				return result(key);
 			}
 			long now = System.nanoTime();

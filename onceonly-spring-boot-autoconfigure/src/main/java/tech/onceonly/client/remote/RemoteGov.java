@@ -32,7 +32,8 @@ final class RemoteGov implements ReactiveOnceOnlyGov {
 	 * <p>
 	 * The agent id is {@code agentId}, else {@code policy.agent_id}; when both are blank
 	 * the {@code Mono} fails with {@link IllegalArgumentException} "upsert_policy
-	 * requires agent_id". The body is the policy with {@code agent_id} set to that id.
+	 * requires agent_id". The body is the policy with {@code agent_id} set to that id;
+	 * explicit {@code null} fields are sent as JSON {@code null}, as the SDKs send them.
 	 */
 	@Override
 	public Mono<Policy> upsertPolicy(@Nullable String agentId, Map<String, ?> policy) {
@@ -46,19 +47,25 @@ final class RemoteGov implements ReactiveOnceOnlyGov {
 				throw new IllegalArgumentException("upsert_policy requires agent_id");
 			}
 			String resolved = id;
-			Map<String, Object> body = new LinkedHashMap<>(WireMaps.withoutNulls(policy));
+			Map<String, Object> body = new LinkedHashMap<>(policy);
 			body.put("agent_id", resolved);
 			return this.http.call(HttpMethod.POST, UriEncoding.path("/policies/", resolved), body)
 				.map((raw) -> Policy.fromRaw(raw, resolved, body));
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An explicit {@code null} override is sent as JSON {@code null}: on the hosted API
+	 * and {@code onceonly-server} it lifts the template's value of that field.
+	 */
 	@Override
 	public Mono<Policy> policyFromTemplate(String agentId, String template, @Nullable Map<String, ?> overrides) {
 		return Mono.defer(() -> {
 			Map<String, Object> body = new WireBody().put("agent_id", agentId)
 				.put("template", template)
-				.put("overrides", (overrides != null) ? WireMaps.withoutNulls(overrides) : Map.of())
+				.put("overrides", (overrides != null) ? new LinkedHashMap<String, Object>(overrides) : Map.of())
 				.build();
 			return this.http.call(HttpMethod.POST, UriEncoding.path("/policies/", agentId, "/from-template"), body)
 				.map((raw) -> Policy.fromRaw(raw, agentId, body));
@@ -114,12 +121,12 @@ final class RemoteGov implements ReactiveOnceOnlyGov {
 	}
 
 	/**
-	 * {@inheritDoc} The tool object is sent as given (without null fields); the server
-	 * validates it.
+	 * {@inheritDoc} The tool object is sent as given (explicit {@code null} fields
+	 * included); the server validates it.
 	 */
 	@Override
 	public Mono<Map<String, Object>> createTool(Map<String, ?> tool) {
-		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/tools", WireMaps.withoutNulls(tool)));
+		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/tools", new LinkedHashMap<String, Object>(tool)));
 	}
 
 	@Override

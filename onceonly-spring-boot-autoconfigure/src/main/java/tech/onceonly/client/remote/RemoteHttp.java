@@ -24,10 +24,23 @@ import tech.onceonly.client.OnceOnlyTransportException;
  * Sends one logical API call: builds the URI and headers, bounds each attempt by the
  * timeout, retries 429, 500, 502, 503, 504 and transport errors with {@link RetryDelays}
  * (never blocking a thread), and keeps one {@code X-Request-Id} across the attempts.
+ * <p>
+ * A POST also carries {@value #RETRY_TOKEN_HEADER}: a random token made for this call
+ * alone and sent unchanged on each of its attempts, never taken from the caller. A server
+ * that replays (like {@code onceonly-server}) answers a retry with the first attempt's
+ * answer, marked {@code X-OnceOnly-Replayed: true}. When an earlier attempt may have
+ * reached the server (a timeout or lost connection after the request could have been
+ * sent, or a 5xx) and the last answer is not such a replay, the answer is marked with
+ * that failure ({@link RemoteResponse#uncertainAttempt()}): the callers whose answer
+ * could then be their own earlier attempt seen from outside (a duplicate check-lock, a
+ * lease held by someone else, a dedup tool call) report that failure instead.
  */
 final class RemoteHttp {
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** The request header carrying the retry token of a POST call. */
+	static final String RETRY_TOKEN_HEADER = "X-OnceOnly-Retry-Token";
 
 	private final RemoteOnceOnlySettings settings;
 
@@ -68,38 +81,71 @@ final class RemoteHttp {
 		return Mono.defer(() -> {
 			byte[] bytes = (body != null) ? this.jsonMapper.writeValueAsBytes(body) : null;
 			String id = (requestId != null && !requestId.isBlank()) ? requestId : UUID.randomUUID().toString();
+			String token = (method == HttpMethod.POST) ? UUID.randomUUID().toString() : null;
 			URI uri = URI.create(this.settings.baseUrl() + path);
-			return attempt(method, uri, path, bytes, id, 0);
+			return attempt(new Call(method, uri, path, bytes, id, token), 0, null);
 		});
 	}
 
-	private Mono<RemoteResponse> attempt(HttpMethod method, URI uri, String path, byte @Nullable [] body,
-			String requestId, int n) {
-		Mono<RemoteResponse> sent = send(method, uri, path, body, requestId);
+	private Mono<RemoteResponse> attempt(Call call, int n, @Nullable Throwable uncertain) {
+		Mono<RemoteResponse> sent = send(call);
 		if (n >= this.settings.maxRetries()) {
-			return sent;
+			return (uncertain != null) ? sent.map((response) -> settle(response, uncertain)) : sent;
 		}
 		return sent.cast(Object.class)
 			.onErrorResume(OnceOnlyTransportException.class, Mono::just)
 			.flatMap((outcome) -> {
 				if (outcome instanceof RemoteResponse response) {
 					if (!retryable(response.status())) {
-						return Mono.just(response);
+						return Mono.just((uncertain != null) ? settle(response, uncertain) : response);
 					}
+					Throwable next = (response.status() >= 500) ? this.parser.error(response) : uncertain;
 					Duration wait = this.delays.afterResponse(n, response.header("Retry-After"));
-					return Mono.delay(wait).then(attempt(method, uri, path, body, requestId, n + 1));
+					return Mono.delay(wait).then(attempt(call, n + 1, next));
 				}
-				return Mono.delay(this.delays.backoff(n)).then(attempt(method, uri, path, body, requestId, n + 1));
+				Throwable failure = (Throwable) outcome;
+				Throwable next = mayHaveBeenSent(failure) ? failure : uncertain;
+				return Mono.delay(this.delays.backoff(n)).then(attempt(call, n + 1, next));
 			});
 	}
 
-	private Mono<RemoteResponse> send(HttpMethod method, URI uri, String path, byte @Nullable [] body,
-			String requestId) {
-		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(uri).headers((headers) -> {
+	/**
+	 * The last answer of a call after an uncertain attempt: a replay is the first
+	 * attempt's own answer; anything else is marked.
+	 */
+	private static RemoteResponse settle(RemoteResponse response, Throwable uncertain) {
+		return response.replayed() ? response : response.afterUncertainAttempt(uncertain);
+	}
+
+	/**
+	 * Whether a transport failure may have happened after the request reached the server:
+	 * every failure but a refused or timed-out connection.
+	 */
+	private static boolean mayHaveBeenSent(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof java.net.ConnectException || cause instanceof ConnectTimeoutException
+					|| cause instanceof java.net.UnknownHostException) {
+				return false;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return true;
+	}
+
+	private Mono<RemoteResponse> send(Call call) {
+		HttpMethod method = call.method();
+		String path = call.path();
+		byte[] body = call.body();
+		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(call.uri()).headers((headers) -> {
 			headers.setBearerAuth(this.settings.apiKey());
 			headers.setContentType(MediaType.APPLICATION_JSON);
 			headers.set(HttpHeaders.USER_AGENT, this.settings.userAgent());
-			headers.set("X-Request-Id", requestId);
+			headers.set("X-Request-Id", call.requestId());
+			if (call.retryToken() != null) {
+				headers.set(RETRY_TOKEN_HEADER, call.retryToken());
+			}
 		});
 		WebClient.RequestHeadersSpec<?> request = (body != null) ? spec.bodyValue(body) : spec;
 		Duration timeout = this.settings.timeout();
@@ -110,6 +156,12 @@ final class RemoteHttp {
 						bytes)))
 			.timeout(timeout)
 			.onErrorMap((ex) -> !(ex instanceof OnceOnlyException), (ex) -> transportError(method, path, timeout, ex));
+	}
+
+	/** One logical call: what every attempt sends. */
+	private record Call(HttpMethod method, URI uri, String path, byte @Nullable [] body, String requestId,
+			@Nullable String retryToken) {
+
 	}
 
 	private static boolean retryable(int status) {

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.client.ValidationException;
+
 /**
  * A request body under construction: optional fields are left out, never sent as JSON
  * {@code null}.
@@ -36,10 +38,20 @@ final class WireBody {
 
 	/**
 	 * A ttl in whole seconds (a fraction of a second is dropped, as in the local engine),
-	 * or {@code null}.
+	 * or {@code null}. A ttl under one second (zero and negative included) is refused
+	 * with a {@link ValidationException} before anything is sent, as the embedded engine
+	 * refuses it: on the wire {@code 0} would mean "the default", which a Java caller
+	 * asks for with {@code null}.
 	 */
 	static @Nullable Long seconds(@Nullable Duration ttl) {
-		return (ttl != null) ? ttl.getSeconds() : null;
+		if (ttl == null) {
+			return null;
+		}
+		if (ttl.isNegative() || ttl.getSeconds() < 1) {
+			throw new ValidationException(
+					"ttl must be at least 1 second, was " + ttl.toMillis() + " ms; pass null for the server's default");
+		}
+		return ttl.getSeconds();
 	}
 
 }

@@ -145,7 +145,8 @@ class RemoteEndpointsTests extends RemoteClientTestSupport {
 		policy.put("blocked_tools", null);
 		client().gov().upsertPolicy("billing agent", policy);
 		expect("POST", "/v1/policies/billing%20agent",
-				"{\"agent_id\":\"billing agent\",\"max_actions_per_hour\":200,\"allowed_tools\":[\"stripe.charge\"]}");
+				"{\"agent_id\":\"billing agent\",\"max_actions_per_hour\":200,\"allowed_tools\":[\"stripe.charge\"],"
+						+ "\"blocked_tools\":null}");
 	}
 
 	@Test

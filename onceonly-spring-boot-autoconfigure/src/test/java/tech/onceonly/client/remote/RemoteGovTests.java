@@ -233,6 +233,31 @@ class RemoteGovTests extends RemoteClientTestSupport {
 	}
 
 	@Test
+	void explicitNullsInPoliciesOverridesAndToolsShouldBeSentAsTheSdksSendThem() {
+		answer(200, "{}");
+		Map<String, Object> lifted = new java.util.LinkedHashMap<>();
+		lifted.put("max_spend_usd_per_day", null);
+		lifted.put("max_actions_per_hour", 5);
+		client().gov().policyFromTemplate("a", "strict", lifted);
+		client().gov().upsertPolicy("a", lifted);
+		Map<String, Object> tool = new java.util.LinkedHashMap<>();
+		tool.put("name", "send_email");
+		tool.put("description", null);
+		client().gov().createTool(tool);
+		assertThat(sentTo("/v1/policies/a/from-template")).contains("\"overrides\":{\"max_spend_usd_per_day\":null,");
+		assertThat(sentTo("/v1/policies/a")).contains("\"max_spend_usd_per_day\":null");
+		assertThat(sentTo("/v1/tools")).contains("\"description\":null");
+	}
+
+	private static String sentTo(String url) {
+		return requests().stream()
+			.filter((request) -> request.getUrl().equals(url))
+			.findFirst()
+			.orElseThrow()
+			.getBodyAsString();
+	}
+
+	@Test
 	void createToolReturnsTheAnswer() {
 		answer(200, "{\"name\":\"send_email\",\"has_secret\":true}");
 		assertThat(client().gov().createTool(Map.of("name", "send_email"))).containsEntry("name", "send_email");
