@@ -59,6 +59,10 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
+	private static final Pattern INDEX_NAME = Pattern.compile("(CREATE INDEX IF NOT EXISTS )" + DEFAULT_TABLE_PREFIX);
+
+	private static final String INDEX_MARK = "\u0000index\u0000";
+
 	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
 
 	private static final int MAX_ATTEMPTS = 16;
@@ -169,7 +173,13 @@ public final class JdbcStore implements OnceOnlyStore {
 		try {
 			String script = StreamUtils.copyToString(new ClassPathResource(platform.schemaLocation()).getInputStream(),
 					StandardCharsets.UTF_8);
-			return script.replace(DEFAULT_TABLE_PREFIX, tablePrefix);
+			// An index lives in its table's schema and PostgreSQL refuses a qualified
+			// index name: only the part of the prefix after the schema names the index.
+			String local = tablePrefix.substring(tablePrefix.indexOf('.') + 1);
+			return INDEX_NAME.matcher(script)
+				.replaceAll("$1" + INDEX_MARK)
+				.replace(DEFAULT_TABLE_PREFIX, tablePrefix)
+				.replace(INDEX_MARK, local);
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException("Cannot read " + platform.schemaLocation(), ex);
