@@ -280,6 +280,13 @@ public class OnceOnlyProperties {
 			 */
 			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
+			/** The scheduled purge of rows that no longer matter. */
+			private final Purge purge = new Purge();
+
+			public Purge getPurge() {
+				return this.purge;
+			}
+
 			public String getTablePrefix() {
 				return this.tablePrefix;
 			}
@@ -294,6 +301,48 @@ public class OnceOnlyProperties {
 
 			public void setInitializeSchema(InitializeSchema initializeSchema) {
 				this.initializeSchema = initializeSchema;
+			}
+
+			/**
+			 * The scheduled purge of every OnceOnly table: expired locks, leases past
+			 * retention, governance counters of past windows, audit rows and events past
+			 * retention. Only one instance purges at a time (guarded by a check-lock).
+			 */
+			public static class Purge {
+
+				/** Whether the purge runs on a schedule. */
+				private boolean enabled = true;
+
+				/** Time between the end of one purge and the start of the next. */
+				private Duration interval = Duration.ofMinutes(5);
+
+				/** The most rows one delete statement removes. */
+				private int batchSize = 1000;
+
+				public boolean isEnabled() {
+					return this.enabled;
+				}
+
+				public void setEnabled(boolean enabled) {
+					this.enabled = enabled;
+				}
+
+				public Duration getInterval() {
+					return this.interval;
+				}
+
+				public void setInterval(Duration interval) {
+					this.interval = interval;
+				}
+
+				public int getBatchSize() {
+					return this.batchSize;
+				}
+
+				public void setBatchSize(int batchSize) {
+					this.batchSize = batchSize;
+				}
+
 			}
 
 			/** When the JDBC store creates its tables. */
