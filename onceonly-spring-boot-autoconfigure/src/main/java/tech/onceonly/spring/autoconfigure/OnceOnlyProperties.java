@@ -367,6 +367,64 @@ public class OnceOnlyProperties {
 			/** Prefix of every Redis key the store writes; must not contain braces. */
 			private String keyPrefix = "onceonly:";
 
+			/**
+			 * What the startup safety checks do with an unsafe Redis (no persistence, an
+			 * evicting maxmemory-policy, a version older than 6.0): "fail" the startup,
+			 * report "health" DOWN with the reason (and log it), or "off".
+			 */
+			private SafetyChecks safetyChecks = SafetyChecks.FAIL;
+
+			/**
+			 * Whether a Redis that keeps nothing on disk (no AOF, no RDB save points) is
+			 * unsafe. Set false only when the provider persists the data in a way Redis
+			 * does not report.
+			 */
+			private boolean requirePersistence = true;
+
+			/**
+			 * Whether a maxmemory-policy other than noeviction is unsafe (it evicts live
+			 * locks and leases when memory fills).
+			 */
+			private boolean requireNoeviction = true;
+
+			public SafetyChecks getSafetyChecks() {
+				return this.safetyChecks;
+			}
+
+			public void setSafetyChecks(SafetyChecks safetyChecks) {
+				this.safetyChecks = safetyChecks;
+			}
+
+			public boolean isRequirePersistence() {
+				return this.requirePersistence;
+			}
+
+			public void setRequirePersistence(boolean requirePersistence) {
+				this.requirePersistence = requirePersistence;
+			}
+
+			public boolean isRequireNoeviction() {
+				return this.requireNoeviction;
+			}
+
+			public void setRequireNoeviction(boolean requireNoeviction) {
+				this.requireNoeviction = requireNoeviction;
+			}
+
+			/** What the startup safety checks do with an unsafe Redis. */
+			public enum SafetyChecks {
+
+				/** Fail the startup with the reason. */
+				FAIL,
+
+				/** Start, log the reason, and report the OnceOnly Redis health DOWN. */
+				HEALTH,
+
+				/** Do not check. */
+				OFF
+
+			}
+
 			public String getKeyPrefix() {
 				return this.keyPrefix;
 			}
