@@ -293,8 +293,9 @@ public final class JdbcStore implements OnceOnlyStore {
 	/**
 	 * Deletes the rows that no longer matter: locks past their ttl, terminal leases past
 	 * their retention, released leases, and leases whose holder stopped heartbeating more
-	 * than ten minutes ago. Call it from a scheduled job; correctness never depends on
-	 * it, only the table size does.
+	 * than ten minutes ago, in one statement per table. The starter schedules the batched
+	 * {@link JdbcPurge} instead ({@code onceonly.store.jdbc.purge.*}); correctness never
+	 * depends on purging, only the table size does.
 	 * @return how many rows were deleted
 	 */
 	public int purgeExpired() {
