@@ -80,13 +80,17 @@ public final class PrivateRedis implements AutoCloseable {
 	public void close() throws InterruptedException {
 		this.process.destroy();
 		this.process.waitFor();
-		File[] files = this.dir.listFiles();
-		if (files != null) {
-			for (File file : files) {
-				file.delete();
+		delete(this.dir);
+	}
+
+	private static void delete(File file) {
+		File[] children = file.listFiles();
+		if (children != null) {
+			for (File child : children) {
+				delete(child);
 			}
 		}
-		this.dir.delete();
+		file.delete();
 	}
 
 }
