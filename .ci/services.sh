@@ -12,7 +12,8 @@
 #   onceonly_services_install   apt-get install postgresql, redis-server, spin (and gcc, which compiles spin's
 #                               verifiers) when their binaries are missing
 #   onceonly_postgres_start     initdb (first time) + start PostgreSQL, create the database, export ONCEONLY_TEST_POSTGRES_URL
-#   onceonly_redis_start        start redis-server without persistence, export ONCEONLY_TEST_REDIS_URL
+#   onceonly_redis_start        start redis-server with AOF persistence (as production needs, and as the store's
+#                               startup check requires), export ONCEONLY_TEST_REDIS_URL
 #   onceonly_services_start     all of the above
 #   onceonly_postgres_stop / onceonly_redis_stop / onceonly_services_stop
 #
@@ -103,12 +104,25 @@ onceonly_redis_start() {
 	local pidfile="$ONCEONLY_SERVICES_DIR/redis.pid"
 	mkdir -p "$ONCEONLY_SERVICES_DIR"
 	if ! redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" ping >/dev/null 2>&1; then
-		redis-server --daemonize yes --bind 127.0.0.1 --port "$ONCEONLY_REDIS_PORT" --save "" --appendonly no \
+		redis-server --daemonize yes --bind 127.0.0.1 --port "$ONCEONLY_REDIS_PORT" --save "" --appendonly yes \
+			--appendfsync everysec --maxmemory-policy noeviction \
 			--pidfile "$pidfile" --logfile "$ONCEONLY_SERVICES_DIR/redis.log" --dir "$ONCEONLY_SERVICES_DIR" || return 1
 	fi
 	_onceonly_wait Redis 10 redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" ping || return 1
+	# a server started earlier without persistence: turn AOF on and wait for its first rewrite
+	if [ "$(redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" config get appendonly | tail -1)" != "yes" ]; then
+		redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" config set appendonly yes >/dev/null || return 1
+	fi
+	_onceonly_wait "Redis AOF" 30 _onceonly_redis_aof_ready || return 1
 	export ONCEONLY_TEST_REDIS_URL="redis://127.0.0.1:$ONCEONLY_REDIS_PORT"
 	echo "onceonly: Redis at $ONCEONLY_TEST_REDIS_URL"
+}
+
+_onceonly_redis_aof_ready() {
+	local info
+	info="$(redis-cli -h 127.0.0.1 -p "$ONCEONLY_REDIS_PORT" info persistence)" || return 1
+	grep -q '^aof_enabled:1' <<<"$info" && grep -q '^aof_rewrite_in_progress:0' <<<"$info" \
+		&& ! grep -q '^aof_rewrite_scheduled:1' <<<"$info"
 }
 
 onceonly_redis_stop() {

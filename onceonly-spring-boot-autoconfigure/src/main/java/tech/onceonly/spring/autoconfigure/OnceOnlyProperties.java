@@ -280,6 +280,13 @@ public class OnceOnlyProperties {
 			 */
 			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
 
+			/** The scheduled purge of rows that no longer matter. */
+			private final Purge purge = new Purge();
+
+			public Purge getPurge() {
+				return this.purge;
+			}
+
 			public String getTablePrefix() {
 				return this.tablePrefix;
 			}
@@ -294,6 +301,48 @@ public class OnceOnlyProperties {
 
 			public void setInitializeSchema(InitializeSchema initializeSchema) {
 				this.initializeSchema = initializeSchema;
+			}
+
+			/**
+			 * The scheduled purge of every OnceOnly table: expired locks, leases past
+			 * retention, governance counters of past windows, audit rows and events past
+			 * retention. Only one instance purges at a time (guarded by a check-lock).
+			 */
+			public static class Purge {
+
+				/** Whether the purge runs on a schedule. */
+				private boolean enabled = true;
+
+				/** Time between the end of one purge and the start of the next. */
+				private Duration interval = Duration.ofMinutes(5);
+
+				/** The most rows one delete statement removes. */
+				private int batchSize = 1000;
+
+				public boolean isEnabled() {
+					return this.enabled;
+				}
+
+				public void setEnabled(boolean enabled) {
+					this.enabled = enabled;
+				}
+
+				public Duration getInterval() {
+					return this.interval;
+				}
+
+				public void setInterval(Duration interval) {
+					this.interval = interval;
+				}
+
+				public int getBatchSize() {
+					return this.batchSize;
+				}
+
+				public void setBatchSize(int batchSize) {
+					this.batchSize = batchSize;
+				}
+
 			}
 
 			/** When the JDBC store creates its tables. */
@@ -317,6 +366,64 @@ public class OnceOnlyProperties {
 
 			/** Prefix of every Redis key the store writes; must not contain braces. */
 			private String keyPrefix = "onceonly:";
+
+			/**
+			 * What the startup safety checks do with an unsafe Redis (no persistence, an
+			 * evicting maxmemory-policy, a version older than 6.0): "fail" the startup,
+			 * report "health" DOWN with the reason (and log it), or "off".
+			 */
+			private SafetyChecks safetyChecks = SafetyChecks.FAIL;
+
+			/**
+			 * Whether a Redis that keeps nothing on disk (no AOF, no RDB save points) is
+			 * unsafe. Set false only when the provider persists the data in a way Redis
+			 * does not report.
+			 */
+			private boolean requirePersistence = true;
+
+			/**
+			 * Whether a maxmemory-policy other than noeviction is unsafe (it evicts live
+			 * locks and leases when memory fills).
+			 */
+			private boolean requireNoeviction = true;
+
+			public SafetyChecks getSafetyChecks() {
+				return this.safetyChecks;
+			}
+
+			public void setSafetyChecks(SafetyChecks safetyChecks) {
+				this.safetyChecks = safetyChecks;
+			}
+
+			public boolean isRequirePersistence() {
+				return this.requirePersistence;
+			}
+
+			public void setRequirePersistence(boolean requirePersistence) {
+				this.requirePersistence = requirePersistence;
+			}
+
+			public boolean isRequireNoeviction() {
+				return this.requireNoeviction;
+			}
+
+			public void setRequireNoeviction(boolean requireNoeviction) {
+				this.requireNoeviction = requireNoeviction;
+			}
+
+			/** What the startup safety checks do with an unsafe Redis. */
+			public enum SafetyChecks {
+
+				/** Fail the startup with the reason. */
+				FAIL,
+
+				/** Start, log the reason, and report the OnceOnly Redis health DOWN. */
+				HEALTH,
+
+				/** Do not check. */
+				OFF
+
+			}
 
 			public String getKeyPrefix() {
 				return this.keyPrefix;

@@ -423,6 +423,22 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 						+ this.jdbc.update("DELETE FROM " + table("events") + " WHERE ts < ?", oldest));
 	}
 
+	/**
+	 * Deletes at most {@code limit} rows of one governance table that no longer matter:
+	 * {@code counters} of past windows, {@code audit} rows or {@code events} past
+	 * retention; returns how many went. For {@link JdbcPurge}.
+	 */
+	int purgeBatch(String name, int limit) {
+		long now = nowMillis();
+		return switch (name) {
+			case "counters" -> run("purge old counters", () -> JdbcStore.boundedDelete(this.jdbc, this.platform,
+					table("counters"), "expires_at < ?", now, limit));
+			case "audit", "events" -> run("purge old " + name, () -> JdbcStore.boundedDelete(this.jdbc, this.platform,
+					table(name), "ts < ?", now - this.retention.toMillis(), limit));
+			default -> throw new IllegalArgumentException("No governance table to purge named " + name);
+		};
+	}
+
 	// ---- audit
 
 	@Override

@@ -59,6 +59,10 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
+	private static final Pattern INDEX_NAME = Pattern.compile("(CREATE INDEX IF NOT EXISTS )" + DEFAULT_TABLE_PREFIX);
+
+	private static final String INDEX_MARK = "\u0000index\u0000";
+
 	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
 
 	private static final int MAX_ATTEMPTS = 16;
@@ -169,7 +173,13 @@ public final class JdbcStore implements OnceOnlyStore {
 		try {
 			String script = StreamUtils.copyToString(new ClassPathResource(platform.schemaLocation()).getInputStream(),
 					StandardCharsets.UTF_8);
-			return script.replace(DEFAULT_TABLE_PREFIX, tablePrefix);
+			// An index lives in its table's schema and PostgreSQL refuses a qualified
+			// index name: only the part of the prefix after the schema names the index.
+			String local = tablePrefix.substring(tablePrefix.indexOf('.') + 1);
+			return INDEX_NAME.matcher(script)
+				.replaceAll("$1" + INDEX_MARK)
+				.replace(DEFAULT_TABLE_PREFIX, tablePrefix)
+				.replace(INDEX_MARK, local);
 		}
 		catch (java.io.IOException ex) {
 			throw new IllegalStateException("Cannot read " + platform.schemaLocation(), ex);
@@ -283,13 +293,50 @@ public final class JdbcStore implements OnceOnlyStore {
 	/**
 	 * Deletes the rows that no longer matter: locks past their ttl, terminal leases past
 	 * their retention, released leases, and leases whose holder stopped heartbeating more
-	 * than ten minutes ago. Call it from a scheduled job; correctness never depends on
-	 * it, only the table size does.
+	 * than ten minutes ago, in one statement per table. The starter schedules the batched
+	 * {@link JdbcPurge} instead ({@code onceonly.store.jdbc.purge.*}); correctness never
+	 * depends on purging, only the table size does.
 	 * @return how many rows were deleted
 	 */
 	public int purgeExpired() {
 		return run("purge expired rows", () -> this.jdbc.update(this.sql.purgeLocks(), this.timeOffsetMillis)
 				+ this.jdbc.update(this.sql.purgeLeases(), this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS));
+	}
+
+	/**
+	 * Deletes at most {@code limit} expired locks (as {@link #purgeExpired()} would);
+	 * returns how many went. For {@link JdbcPurge}, which repeats it until a batch comes
+	 * back short.
+	 */
+	int purgeExpiredLocks(int limit) {
+		return run("purge expired locks",
+				() -> this.jdbc.update(this.sql.purgeLocksBatch(), this.timeOffsetMillis, limit));
+	}
+
+	/**
+	 * Deletes at most {@code limit} leases that no longer matter (as
+	 * {@link #purgeExpired()} would); returns how many went.
+	 */
+	int purgeExpiredLeases(int limit) {
+		Object[] parameters = (this.platform == Platform.POSTGRESQL)
+				? new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit,
+						EXPIRED_HOLDER_GRACE_MILLIS }
+				: new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit };
+		return run("purge expired leases", () -> this.jdbc.update(this.sql.purgeLeasesBatch(), parameters));
+	}
+
+	/**
+	 * Deletes at most {@code limit} rows of {@code table} matching {@code condition} (one
+	 * parameter, {@code value}); on PostgreSQL the condition is checked again on the row
+	 * being deleted, so a row changed in between stays when it no longer matches.
+	 */
+	static int boundedDelete(JdbcTemplate jdbc, Platform platform, String table, String condition, long value,
+			int limit) {
+		if (platform == Platform.POSTGRESQL) {
+			return jdbc.update("DELETE FROM " + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table + " WHERE "
+					+ condition + " LIMIT ?)) AND " + condition, value, limit, value);
+		}
+		return jdbc.update("DELETE FROM " + table + " WHERE " + condition + " FETCH FIRST ? ROWS ONLY", value, limit);
 	}
 
 	/**
@@ -416,6 +463,15 @@ public final class JdbcStore implements OnceOnlyStore {
 		/** Deletes leases that no longer matter; parameters: offset, grace. */
 		abstract String purgeLeases();
 
+		/** Deletes one batch of expired locks; parameters: offset, limit. */
+		abstract String purgeLocksBatch();
+
+		/**
+		 * Deletes one batch of leases that no longer matter; parameters: offset, grace,
+		 * limit, grace.
+		 */
+		abstract String purgeLeasesBatch();
+
 		/** The result of one attempt, or {@code null} to try again. */
 		abstract @Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata,
 				long offset);
@@ -520,6 +576,20 @@ public final class JdbcStore implements OnceOnlyStore {
 		}
 
 		@Override
+		String purgeLocksBatch() {
+			return CLOCK + "DELETE FROM " + this.locks + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT l.ctid FROM "
+					+ this.locks + " l, c WHERE l.expires_at <= c.now LIMIT ?::int)) AND t.expires_at <= c.now";
+		}
+
+		@Override
+		String purgeLeasesBatch() {
+			String expired = "((x.state <> 'HELD' AND x.expires_at <= c.now) "
+					+ "OR (x.state = 'HELD' AND x.expires_at + ?::bigint <= c.now))";
+			return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM "
+					+ this.leases + " x, c WHERE " + expired + " LIMIT ?::int)) AND " + expired.replace("x.", "t.");
+		}
+
+		@Override
 		String purgeLeases() {
 			return CLOCK + "DELETE FROM " + this.leases
 					+ " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
@@ -600,6 +670,18 @@ public final class JdbcStore implements OnceOnlyStore {
 		@Override
 		String purgeLocks() {
 			return "DELETE FROM " + this.locks + " WHERE expires_at <= " + NOW;
+		}
+
+		@Override
+		String purgeLocksBatch() {
+			return "DELETE FROM " + this.locks + " WHERE expires_at <= " + NOW + " FETCH FIRST ? ROWS ONLY";
+		}
+
+		@Override
+		String purgeLeasesBatch() {
+			return "DELETE FROM " + this.leases + " t WHERE EXISTS (SELECT 1 FROM (SELECT " + NOW + " AS now, "
+					+ "CAST(? AS BIGINT) AS grace) c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
+					+ "OR (t.state = 'HELD' AND t.expires_at + c.grace <= c.now)) FETCH FIRST ? ROWS ONLY";
 		}
 
 		@Override

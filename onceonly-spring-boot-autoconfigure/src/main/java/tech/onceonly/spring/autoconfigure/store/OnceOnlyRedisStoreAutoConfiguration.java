@@ -7,7 +7,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -18,7 +20,8 @@ import tech.onceonly.store.redis.RedisStore;
 /**
  * Auto-configuration of the {@link RedisStore} on the application's
  * {@link RedisConnectionFactory} (standalone, sentinel or cluster) when
- * {@code onceonly.store.type=redis}.
+ * {@code onceonly.store.type=redis}, after checking at startup that the server is safe
+ * for it ({@code onceonly.store.redis.safety-checks}, see {@link RedisSafetyReport}).
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		beforeName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
@@ -30,9 +33,34 @@ import tech.onceonly.store.redis.RedisStore;
 public final class OnceOnlyRedisStoreAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
+	RedisSafetyReport onceOnlyRedisSafetyReport(RedisConnectionFactory connectionFactory,
+			OnceOnlyProperties properties) {
+		return RedisSafetyReport.check(connectionFactory, properties.getStore().getRedis());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(OnceOnlyStore.class)
-	RedisStore onceOnlyStore(RedisConnectionFactory connectionFactory, OnceOnlyProperties properties) {
+	RedisStore onceOnlyStore(RedisConnectionFactory connectionFactory, OnceOnlyProperties properties,
+			RedisSafetyReport safety) {
 		return new RedisStore(connectionFactory, properties.getStore().getRedis().getKeyPrefix());
+	}
+
+	/**
+	 * The health of the Redis settings when {@code onceonly.store.redis.safety-checks} is
+	 * {@code health}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnProperty(prefix = "onceonly.store.redis", name = "safety-checks", havingValue = "health")
+	static class SafetyHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "onceOnlyRedisSafetyHealthIndicator")
+		HealthIndicator onceOnlyRedisSafetyHealthIndicator(RedisSafetyReport report) {
+			return new RedisSafetyHealthIndicator(report);
+		}
+
 	}
 
 }
