@@ -144,8 +144,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 		String fingerprint;
 		try {
-			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(), request.getContentType(),
-					body.cachedBody());
+			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(), request.getQueryString(),
+					request.getContentType(), body.cachedBody());
 		}
 		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
 			ServletAnswers.write(response, 413, ProblemDetails.MEDIA_TYPE,

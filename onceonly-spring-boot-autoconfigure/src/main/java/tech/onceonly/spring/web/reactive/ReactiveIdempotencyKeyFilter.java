@@ -183,7 +183,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
 		return ReactiveAnswers.readBody(request, settings.maxRequestBodyBytes()).flatMap((body) -> {
 			String fingerprint = RequestFingerprint.of(request.getMethod().name(), request.getPath().value(),
-					contentType, body);
+					request.getURI().getRawQuery(), contentType, body);
 			ServerWebExchange readable = ReactiveAnswers.withBody(exchange, body);
 			return this.scopeResolver.resolve(exchange)
 				.map((scope) -> this.rules.storageKey(scope, request.getMethod().name(),
