@@ -1,0 +1,312 @@
+package tech.onceonly.spring.web.backends;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.spring.annotation.IdempotencyKey;
+import tech.onceonly.spring.annotation.IdempotentWebhook;
+import tech.onceonly.spring.annotation.WebhookProvider;
+import tech.onceonly.spring.web.idempotency.DefaultIdempotencyKeyScopeResolver;
+import tech.onceonly.spring.web.idempotency.IdempotencyKeyFilter;
+import tech.onceonly.spring.web.idempotency.IdempotencyKeyInterceptor;
+import tech.onceonly.spring.web.idempotency.IdempotencyKeySettings;
+import tech.onceonly.spring.web.reactive.ReactiveWebClients;
+import tech.onceonly.spring.web.webhook.Signing;
+import tech.onceonly.spring.web.webhook.WebhookBodyCachingFilter;
+import tech.onceonly.spring.web.webhook.WebhookIdempotencyInterceptor;
+import tech.onceonly.spring.web.webhook.WebhookSecrets;
+import tech.onceonly.spring.web.webhook.WebhookSettings;
+import tech.onceonly.spring.web.webhook.WebhookVerification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+/**
+ * The webhook and Idempotency-Key HTTP guarantees on every local backend (in-memory, JDBC
+ * on PostgreSQL, Redis), on Spring MVC and WebFlux: many concurrent copies of one
+ * delivery or request run the handler once, the others get 409 while it runs and a replay
+ * afterwards, and a forged delivery never reaches the store.
+ */
+class WebBackendTests {
+
+	private static final int COPIES = 12;
+
+	private static final String SECRET = "whsec_backend_test";
+
+	private final ExecutorService pool = Executors.newFixedThreadPool(COPIES);
+
+	private final Gate gate = new Gate(COPIES - 1);
+
+	private WebBackend backend;
+
+	@AfterEach
+	void tearDown() throws Exception {
+		this.pool.shutdownNow();
+		if (this.backend != null) {
+			this.backend.close();
+		}
+	}
+
+	private WebhookVerification verification() {
+		return new WebhookVerification(Map.of("stripe", WebhookSecrets.of(SECRET)), Clock.systemUTC());
+	}
+
+	private MockMvc mvc(String name) {
+		this.backend = WebBackend.open(name);
+		IdempotencyKeySettings keys = IdempotencyKeySettings.defaults();
+		return MockMvcBuilders.standaloneSetup(this.gate)
+			.addFilters(new WebhookBodyCachingFilter(1024 * 1024),
+					new IdempotencyKeyFilter(this.backend.onceOnly, keys))
+			.addInterceptors(
+					new WebhookIdempotencyInterceptor(this.backend.onceOnly, WebhookSettings.defaults(), null,
+							Heartbeats.shared(), LeaseEvents.LOGGING, verification()),
+					new IdempotencyKeyInterceptor(this.backend.onceOnly, keys,
+							new DefaultIdempotencyKeyScopeResolver("X-Tenant"), null))
+			.build();
+	}
+
+	private WebTestClient webFlux(String name) {
+		this.backend = WebBackend.open(name);
+		return ReactiveWebClients.client(this.backend.onceOnly, verification(), this.gate);
+	}
+
+	private static String event(String id) {
+		return "{\"id\":\"" + id + "\",\"type\":\"invoice.paid\"}";
+	}
+
+	private static String stripeSignature(String body) {
+		return Signing.stripe(SECRET, System.currentTimeMillis() / 1000, body);
+	}
+
+	/**
+	 * Runs {@code COPIES} copies at once; the gate holds the first until the rest
+	 * answered.
+	 */
+	private List<Integer> concurrently(Callable<Integer> copy) throws Exception {
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Integer>> answers = new ArrayList<>();
+		for (int i = 0; i < COPIES; i++) {
+			answers.add(this.pool.submit(() -> {
+				start.await();
+				int status = copy.call();
+				if (status == 409) {
+					this.gate.others.countDown();
+				}
+				return status;
+			}));
+		}
+		start.countDown();
+		List<Integer> statuses = new ArrayList<>();
+		for (Future<Integer> answer : answers) {
+			statuses.add(answer.get(60, TimeUnit.SECONDS));
+		}
+		return statuses;
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void concurrentSignedWebhookCopiesShouldRunOnceOnSpringMvc(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String body = event("evt_" + UUID.randomUUID());
+		List<Integer> statuses = concurrently(() -> mvc
+			.perform(post("/hooks/stripe").contentType(MediaType.APPLICATION_JSON)
+				.header("Stripe-Signature", stripeSignature(body))
+				.content(body))
+			.andReturn()
+			.getResponse()
+			.getStatus());
+		assertThat(statuses).containsOnly(200, 409).filteredOn((s) -> s == 200).hasSize(1);
+		assertThat(this.gate.webhooks.get()).isEqualTo(1);
+		MockHttpServletResponse redelivery = mvc
+			.perform(post("/hooks/stripe").contentType(MediaType.APPLICATION_JSON)
+				.header("Stripe-Signature", stripeSignature(body))
+				.content(body))
+			.andReturn()
+			.getResponse();
+		assertThat(redelivery.getStatus()).isEqualTo(200);
+		assertThat(redelivery.getContentAsString()).contains("duplicate");
+		assertThat(this.gate.webhooks.get()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void forgedWebhookShouldNotReachTheStoreOnSpringMvc(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String body = event("evt_" + UUID.randomUUID());
+		int status = mvc
+			.perform(post("/hooks/stripe").contentType(MediaType.APPLICATION_JSON)
+				.header("Stripe-Signature", Signing.stripe("whsec_forged", System.currentTimeMillis() / 1000, body))
+				.content(body))
+			.andReturn()
+			.getResponse()
+			.getStatus();
+		assertThat(status).isEqualTo(401);
+		assertThat(this.backend.store.leases()).isZero();
+		assertThat(this.gate.webhooks.get()).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void concurrentIdempotencyKeyCopiesShouldRunOnceAndReplayOnSpringMvc(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String key = "\"" + UUID.randomUUID() + "\"";
+		List<Integer> statuses = concurrently(() -> mvc
+			.perform(post("/transfers?amount=5").header("Idempotency-Key", key)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"to\":\"acct_1\"}"))
+			.andReturn()
+			.getResponse()
+			.getStatus());
+		assertThat(statuses).containsOnly(201, 409).filteredOn((s) -> s == 201).hasSize(1);
+		MockHttpServletResponse replay = mvc
+			.perform(post("/transfers?amount=5").header("Idempotency-Key", key)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"to\":\"acct_1\"}"))
+			.andReturn()
+			.getResponse();
+		assertThat(replay.getStatus()).isEqualTo(201);
+		assertThat(replay.getHeader("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(replay.getContentAsString()).isEqualTo("{\"transfer\":1}");
+		int other = mvc
+			.perform(post("/transfers?amount=500").header("Idempotency-Key", key)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"to\":\"acct_1\"}"))
+			.andReturn()
+			.getResponse()
+			.getStatus();
+		assertThat(other).isEqualTo(422);
+		assertThat(this.gate.transfers.get()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void concurrentCopiesShouldRunOnceOnWebFlux(String name) throws Exception {
+		WebTestClient client = webFlux(name);
+		String body = event("evt_" + UUID.randomUUID());
+		List<Integer> hooks = concurrently(() -> client.post()
+			.uri("/hooks/stripe")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Stripe-Signature", stripeSignature(body))
+			.bodyValue(body)
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value());
+		assertThat(hooks).containsOnly(200, 409).filteredOn((s) -> s == 200).hasSize(1);
+		assertThat(this.gate.webhooks.get()).isEqualTo(1);
+		int leases = this.backend.store.leases();
+		client.post()
+			.uri("/hooks/stripe")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Stripe-Signature", Signing.stripe("whsec_forged", System.currentTimeMillis() / 1000, body))
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		assertThat(this.backend.store.leases()).isEqualTo(leases);
+
+		Gate second = this.gate.reset();
+		String key = "\"" + UUID.randomUUID() + "\"";
+		List<Integer> transfers = concurrently(() -> client.post()
+			.uri("/transfers?amount=5")
+			.header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"to\":\"acct_1\"}")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value());
+		assertThat(transfers).containsOnly(201, 409).filteredOn((s) -> s == 201).hasSize(1);
+		client.post()
+			.uri("/transfers?amount=5")
+			.header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"to\":\"acct_1\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueEquals("Idempotent-Replayed", "true")
+			.expectBody(String.class)
+			.isEqualTo("{\"transfer\":1}");
+		client.post()
+			.uri("/transfers?amount=500")
+			.header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"to\":\"acct_1\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422);
+		assertThat(second.transfers.get()).isEqualTo(1);
+	}
+
+	/**
+	 * Handlers that hold until every other copy has been answered 409, so the copies
+	 * overlap for sure.
+	 */
+	@RestController
+	static class Gate {
+
+		final AtomicInteger webhooks = new AtomicInteger();
+
+		final AtomicInteger transfers = new AtomicInteger();
+
+		volatile CountDownLatch others;
+
+		private final int copies;
+
+		Gate(int copies) {
+			this.copies = copies;
+			this.others = new CountDownLatch(copies);
+		}
+
+		Gate reset() {
+			this.others = new CountDownLatch(this.copies);
+			return this;
+		}
+
+		@PostMapping("/hooks/stripe")
+		@IdempotentWebhook(provider = WebhookProvider.STRIPE)
+		Map<String, Object> stripe(@RequestBody String body) throws InterruptedException {
+			this.webhooks.incrementAndGet();
+			this.others.await(30, TimeUnit.SECONDS);
+			return Map.of("received", true);
+		}
+
+		@PostMapping("/transfers")
+		@IdempotencyKey
+		ResponseEntity<String> transfer(@RequestBody String body) throws InterruptedException {
+			int n = this.transfers.incrementAndGet();
+			this.others.await(30, TimeUnit.SECONDS);
+			return ResponseEntity.status(201).contentType(MediaType.APPLICATION_JSON).body("{\"transfer\":" + n + "}");
+		}
+
+	}
+
+}
