@@ -2,6 +2,7 @@ package tech.onceonly.spring.web.backends;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lettuce.core.ClientOptions;
@@ -15,6 +16,7 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.TestServices;
 import tech.onceonly.store.jdbc.JdbcStore;
 import tech.onceonly.store.memory.InMemoryStore;
+import tech.onceonly.store.memory.MutableClock;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
@@ -32,16 +34,27 @@ final class WebBackend implements AutoCloseable {
 
 	private final AutoCloseable resources;
 
-	private WebBackend(OnceOnlyStore store, AutoCloseable resources) {
+	private final Consumer<Duration> clock;
+
+	private WebBackend(OnceOnlyStore store, AutoCloseable resources, Consumer<Duration> clock) {
 		this.store = new ScriptedStore(store);
 		this.onceOnly = new LocalOnceOnly(this.store);
 		this.resources = resources;
+		this.clock = clock;
+	}
+
+	/** Moves the store's clock forward (no sleeping to expire a lease). */
+	void advance(Duration duration) {
+		this.clock.accept(duration);
 	}
 
 	static WebBackend open(String name) {
 		return switch (name) {
-			case "memory" -> new WebBackend(new InMemoryStore(), () -> {
-			});
+			case "memory" -> {
+				MutableClock clock = MutableClock.startingAt2026();
+				yield new WebBackend(new InMemoryStore(clock), () -> {
+				}, clock::advance);
+			}
 			case "postgres" -> {
 				String url = TestServices.postgresUrl();
 				HikariDataSource dataSource = new HikariDataSource();
@@ -52,7 +65,8 @@ final class WebBackend implements AutoCloseable {
 				dataSource.setInitializationFailTimeout(-1);
 				JdbcStore store = new JdbcStore(dataSource);
 				store.initializeSchema();
-				yield new WebBackend(store, dataSource::close);
+				yield new WebBackend(store, dataSource::close,
+						(duration) -> store.setTimeOffset(store.getTimeOffset().plus(duration)));
 			}
 			case "redis" -> {
 				URI uri = URI.create(TestServices.redisUrl());
@@ -66,7 +80,9 @@ final class WebBackend implements AutoCloseable {
 						new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()), client);
 				factory.afterPropertiesSet();
 				factory.start();
-				yield new WebBackend(new RedisStore(factory), factory::destroy);
+				RedisStore store = new RedisStore(factory);
+				yield new WebBackend(store, factory::destroy,
+						(duration) -> store.setTimeOffset(store.getTimeOffset().plus(duration)));
 			}
 			default -> throw new IllegalArgumentException("unknown backend " + name);
 		};

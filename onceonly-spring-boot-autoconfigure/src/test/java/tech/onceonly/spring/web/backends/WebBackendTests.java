@@ -1,6 +1,8 @@
 package tech.onceonly.spring.web.backends;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.spring.annotation.IdempotencyKey;
 import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.annotation.WebhookProvider;
+import tech.onceonly.spring.web.Polling;
 import tech.onceonly.spring.web.idempotency.DefaultIdempotencyKeyScopeResolver;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyFilter;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyInterceptor;
@@ -67,6 +70,7 @@ class WebBackendTests {
 
 	@AfterEach
 	void tearDown() throws Exception {
+		this.gate.slowRelease.countDown();
 		this.pool.shutdownNow();
 		if (this.backend != null) {
 			this.backend.close();
@@ -266,6 +270,33 @@ class WebBackendTests {
 		assertThat(second.transfers.get()).isEqualTo(1);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void slowHandlerShouldKeepItsOneSecondLeaseByHeartbeatsWhileTheStoreClockMoves(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String id = "d-" + UUID.randomUUID();
+		Future<Integer> first = this.pool.submit(() -> mvc.perform(post("/hooks/slow").header("X-GitHub-Delivery", id))
+			.andReturn()
+			.getResponse()
+			.getStatus());
+		assertThat(this.gate.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 4; i++) {
+			this.backend.advance(Duration.ofMillis(700));
+			Instant moved = this.backend.store.now();
+			Polling.await("a heartbeat after the store clock moved", Duration.ofSeconds(5),
+					() -> this.backend.store.extendedSince(moved));
+		}
+		int retry = mvc.perform(post("/hooks/slow").header("X-GitHub-Delivery", id))
+			.andReturn()
+			.getResponse()
+			.getStatus();
+		assertThat(retry).isEqualTo(409);
+		this.gate.slowRelease.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+		assertThat(this.backend.onceOnly.ai().status("webhook:github:" + id).status()).isEqualTo("completed");
+		assertThat(this.gate.slowRuns.get()).isEqualTo(1);
+	}
+
 	/**
 	 * Handlers that hold until every other copy has been answered 409, so the copies
 	 * overlap for sure.
@@ -297,6 +328,21 @@ class WebBackendTests {
 			this.webhooks.incrementAndGet();
 			this.others.await(30, TimeUnit.SECONDS);
 			return Map.of("received", true);
+		}
+
+		final CountDownLatch slowStarted = new CountDownLatch(1);
+
+		final CountDownLatch slowRelease = new CountDownLatch(1);
+
+		final AtomicInteger slowRuns = new AtomicInteger();
+
+		@PostMapping("/hooks/slow")
+		@IdempotentWebhook(provider = WebhookProvider.GITHUB, leaseTtlSeconds = 1)
+		String slow() throws InterruptedException {
+			this.slowRuns.incrementAndGet();
+			this.slowStarted.countDown();
+			this.slowRelease.await(30, TimeUnit.SECONDS);
+			return "ok";
 		}
 
 		@PostMapping("/transfers")
