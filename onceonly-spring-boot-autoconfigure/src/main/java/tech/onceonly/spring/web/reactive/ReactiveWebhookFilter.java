@@ -160,9 +160,9 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> guard(ServerWebExchange exchange, WebFilterChain chain, WebhookEndpoint endpoint) {
+		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.WEBHOOK,
 				endpoint.tag());
-		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		boolean readBody = endpoint.needsBody() || secrets != null;
 		Mono<byte[]> body = readBody
 				? ReactiveAnswers.readBody(exchange.getRequest(), this.deliveries.settings().maxBodyBytes())

@@ -124,10 +124,10 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		if (endpoint == null) {
 			return true;
 		}
+		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.WEBHOOK,
 				endpoint.tag());
 		byte[] body = NO_BODY;
-		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		if (endpoint.needsBody() || secrets != null) {
 			CachedBodyRequestWrapper cached = WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class);
 			if (cached == null) {

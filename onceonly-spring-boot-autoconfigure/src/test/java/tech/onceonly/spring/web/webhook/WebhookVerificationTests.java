@@ -221,6 +221,34 @@ public class WebhookVerificationTests {
 	}
 
 	/** Signed endpoints of every provider, counting the deliveries handled. */
+	@Test
+	void secretsForAGenericEndpointShouldFailNamingTheEndpointAndTheFix() {
+		MockMvc generic = MockMvcBuilders.standaloneSetup(new Generic())
+			.addFilters(new WebhookBodyCachingFilter(1024))
+			.addInterceptors(new WebhookIdempotencyInterceptor(this.onceOnly, WebhookSettings.defaults(), null,
+					Heartbeats.shared(), LeaseEvents.LOGGING,
+					new WebhookVerification(Map.of("crm", WebhookSecrets.of("crm-secret")), this.clock)))
+			.build();
+		org.assertj.core.api.Assertions
+			.assertThatThrownBy(() -> generic.perform(post("/signed/crm").header("X-Event-Id", "e-1").content("{}")))
+			.rootCause()
+			.hasMessageContaining("onceonly.webhook.endpoints.crm")
+			.hasMessageContaining("GENERIC")
+			.hasMessageNotContaining("crm-secret");
+		assertThat(this.store.leases()).isZero();
+	}
+
+	@RestController
+	static class Generic {
+
+		@PostMapping("/signed/crm")
+		@IdempotentWebhook(scope = "crm", header = "X-Event-Id")
+		String crm() {
+			return "ok";
+		}
+
+	}
+
 	@RestController
 	public static class Signed {
 
