@@ -19,8 +19,12 @@ import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -28,6 +32,9 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
@@ -295,6 +302,56 @@ class WebBackendTests {
 		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(200);
 		assertThat(this.backend.onceOnly.ai().status("webhook:github:" + id).status()).isEqualTo("completed");
 		assertThat(this.gate.slowRuns.get()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "postgres", "redis" })
+	void clientThatDisconnectsShouldNotCancelTheDeliveryOnWebFlux(String name) throws Exception {
+		this.backend = WebBackend.open(name);
+		Detachable detachable = new Detachable();
+		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.backend.onceOnly,
+				WebhookVerification.none(), detachable)) {
+			HttpHandler app = ReactiveWebClients.httpHandler(context);
+			String id = "d-" + UUID.randomUUID();
+			Disposable first = app.handle(delivery(id), new MockServerHttpResponse()).subscribe();
+			assertThat(detachable.started.await(10, TimeUnit.SECONDS)).isTrue();
+			first.dispose();
+			MockServerHttpResponse copy = new MockServerHttpResponse();
+			app.handle(delivery(id), copy).block(Duration.ofSeconds(10));
+			assertThat(copy.getStatusCode().value()).isEqualTo(409);
+			assertThat(this.backend.store.cancels()).isZero();
+			detachable.release.tryEmitValue("done");
+			Polling.await("the detached delivery to complete", Duration.ofSeconds(10),
+					() -> "completed".equals(this.backend.onceOnly.ai().status("webhook:github:" + id).status()));
+			MockServerHttpResponse redelivery = new MockServerHttpResponse();
+			app.handle(delivery(id), redelivery).block(Duration.ofSeconds(10));
+			assertThat(redelivery.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(detachable.runs.get()).isEqualTo(1);
+		}
+	}
+
+	private static MockServerHttpRequest delivery(String id) {
+		return MockServerHttpRequest.post("/hooks/detachable").header("X-GitHub-Delivery", id).build();
+	}
+
+	/** A webhook handler whose answer waits for {@code release}. */
+	@RestController
+	static class Detachable {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final Sinks.One<String> release = Sinks.one();
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		@PostMapping("/hooks/detachable")
+		@IdempotentWebhook(provider = WebhookProvider.GITHUB)
+		Mono<String> handle() {
+			this.runs.incrementAndGet();
+			this.started.countDown();
+			return this.release.asMono();
+		}
+
 	}
 
 	/**
