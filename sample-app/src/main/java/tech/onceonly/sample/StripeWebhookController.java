@@ -12,9 +12,10 @@ import tech.onceonly.spring.annotation.WebhookProvider;
 /**
  * {@code POST /webhooks/stripe}: each Stripe event is processed once however often Stripe
  * re-sends it. A re-sent event is answered 200 without calling this method; one still
- * being processed gets 409 and Stripe retries later. (A real endpoint verifies the
- * {@code Stripe-Signature} header first; a failed check should answer 400, which releases
- * the event id so a genuine delivery is still processed.)
+ * being processed gets 409 and Stripe retries later. The {@code Stripe-Signature} header
+ * is verified against {@code onceonly.webhook.endpoints.stripe.secret} before anything
+ * else: a forged or replayed delivery gets 401 and never reaches this method nor the
+ * store.
  */
 @RestController
 public class StripeWebhookController {

@@ -4,6 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,9 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -36,6 +43,9 @@ class WebhookAndPaymentTests {
 	@Autowired
 	private PaymentIntentController payments;
 
+	@Value("${onceonly.webhook.endpoints.stripe.secret}")
+	private String stripeSecret;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final ExecutorService pool = Executors.newFixedThreadPool(DELIVERIES);
@@ -50,6 +60,40 @@ class WebhookAndPaymentTests {
 			.header("Content-Type", "application/json");
 	}
 
+	/**
+	 * A delivery signed as Stripe signs it:
+	 * {@code t=<now>,v1=hex(HMAC-SHA256(secret, t.body))}.
+	 */
+	private HttpRequest stripeDelivery(String event) throws Exception {
+		long t = Instant.now().getEpochSecond();
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec(this.stripeSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		String v1 = HexFormat.of().formatHex(mac.doFinal((t + "." + event).getBytes(StandardCharsets.UTF_8)));
+		return post("/webhooks/stripe").header("Stripe-Signature", "t=" + t + ",v1=" + v1)
+			.POST(HttpRequest.BodyPublishers.ofString(event))
+			.build();
+	}
+
+	@Test
+	void stripeDeliveryWithoutAValidSignatureShouldBeRefusedAndNotProcessed() throws Exception {
+		String eventId = "evt_" + UUID.randomUUID();
+		String event = "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"checkout.session.completed\"}";
+		HttpResponse<String> unsigned = this.http.send(
+				post("/webhooks/stripe").POST(HttpRequest.BodyPublishers.ofString(event)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(unsigned.statusCode()).isEqualTo(401);
+		assertThat(unsigned.body()).doesNotContain(eventId).doesNotContain(this.stripeSecret);
+		HttpResponse<String> forged = this.http.send(post("/webhooks/stripe")
+			.header("Stripe-Signature", "t=" + Instant.now().getEpochSecond() + ",v1=" + "ab".repeat(32))
+			.POST(HttpRequest.BodyPublishers.ofString(event))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(forged.statusCode()).isEqualTo(401);
+		assertThat(this.events.timesProcessed(eventId)).isZero();
+		assertThat(this.http.send(stripeDelivery(event), HttpResponse.BodyHandlers.ofString()).statusCode())
+			.isEqualTo(200);
+		assertThat(this.events.timesProcessed(eventId)).isEqualTo(1);
+	}
+
 	@Test
 	void twentyConcurrentDeliveriesOfOneEventShouldBeProcessedOnce() throws Exception {
 		String eventId = "evt_" + UUID.randomUUID();
@@ -59,7 +103,7 @@ class WebhookAndPaymentTests {
 		for (int i = 0; i < DELIVERIES; i++) {
 			answers.add(this.pool.submit(() -> {
 				start.await();
-				HttpRequest request = post("/webhooks/stripe").POST(HttpRequest.BodyPublishers.ofString(event)).build();
+				HttpRequest request = stripeDelivery(event);
 				return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 			}));
 		}
@@ -70,9 +114,7 @@ class WebhookAndPaymentTests {
 		}
 		assertThat(statuses).hasSize(DELIVERIES).allMatch((status) -> (status >= 200 && status < 300) || status == 409);
 		assertThat(this.events.timesProcessed(eventId)).isEqualTo(1);
-		HttpResponse<String> late = this.http.send(
-				post("/webhooks/stripe").POST(HttpRequest.BodyPublishers.ofString(event)).build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> late = this.http.send(stripeDelivery(event), HttpResponse.BodyHandlers.ofString());
 		assertThat(late.statusCode()).isEqualTo(200);
 		assertThat(late.body()).contains("duplicate");
 		assertThat(this.events.timesProcessed(eventId)).isEqualTo(1);

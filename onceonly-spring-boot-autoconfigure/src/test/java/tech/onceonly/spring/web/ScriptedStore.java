@@ -23,6 +23,8 @@ public final class ScriptedStore implements OnceOnlyStore {
 
 	private final OnceOnlyStore delegate;
 
+	private final AtomicInteger leases = new AtomicInteger();
+
 	private final AtomicInteger extends_ = new AtomicInteger();
 
 	private final AtomicInteger completions = new AtomicInteger();
@@ -94,6 +96,11 @@ public final class ScriptedStore implements OnceOnlyStore {
 		return this.completions.get();
 	}
 
+	/** The leases asked for so far. */
+	public int leases() {
+		return this.leases.get();
+	}
+
 	/** The cancels (releases) attempted so far. */
 	public int cancels() {
 		return this.cancels.get();
@@ -126,6 +133,7 @@ public final class ScriptedStore implements OnceOnlyStore {
 
 	@Override
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
+		this.leases.incrementAndGet();
 		return this.delegate.acquireLease(key, ttl, newLeaseId, metadataJson);
 	}
 

@@ -1,5 +1,7 @@
 package tech.onceonly.spring.autoconfigure.web;
 
+import java.time.Clock;
+
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -54,7 +56,8 @@ public final class OnceOnlyReactiveWebAutoConfiguration {
 				ObjectProvider<LeaseEvents> leaseEvents) {
 			return new ReactiveWebhookFilter(onceOnly, properties.toSettings(), handlerMapping,
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING),
+					properties.toVerification(Clock.systemUTC()));
 		}
 
 	}

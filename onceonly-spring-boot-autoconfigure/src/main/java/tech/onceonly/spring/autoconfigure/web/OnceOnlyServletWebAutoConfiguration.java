@@ -1,5 +1,7 @@
 package tech.onceonly.spring.autoconfigure.web;
 
+import java.time.Clock;
+
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.Filter;
 import org.springframework.beans.factory.ObjectProvider;
@@ -58,7 +60,8 @@ public final class OnceOnlyServletWebAutoConfiguration {
 				ObjectProvider<Heartbeats> heartbeats, ObjectProvider<LeaseEvents> leaseEvents) {
 			return new WebhookIdempotencyInterceptor(onceOnly, properties.toSettings(),
 					observationRegistry.getIfUnique(), heartbeats.getIfUnique(Heartbeats::shared),
-					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING));
+					leaseEvents.getIfAvailable(() -> LeaseEvents.LOGGING),
+					properties.toVerification(Clock.systemUTC()));
 		}
 
 		@Bean

@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 import tech.onceonly.client.OnceOnly;
@@ -22,12 +21,14 @@ import tech.onceonly.spring.web.ServletAnswers;
 /**
  * The servlet half of Idempotency-Key support: wraps each request that carries an
  * {@code Idempotency-Key} header so {@link IdempotencyKeyInterceptor} can fingerprint its
- * body and this filter can capture the response; once the handler has answered, stores
- * the response with the lease's completion (or releases the key, following
- * {@link IdempotencyKeyRules}) and only then sends it. Only the answer of a handler that
- * ran to its end is stored; storing is retried while the lease is held, and a response
- * that cannot be stored is reported and sent as it is, without releasing the key.
- * Requests without the header pass untouched.
+ * body and, for a guarded handler only, capture its response (others pass through
+ * untouched and stream as usual); once a guarded handler has answered, stores the
+ * response with the lease's completion (or releases the key, following
+ * {@link IdempotencyKeyRules}) and only then sends it. A response body larger than
+ * {@code maxStoredBodyBytes} is streamed as it is written and stored without its body.
+ * Only the answer of a handler that ran to its end is stored; storing is retried while
+ * the lease is held, and a response that cannot be stored is reported and sent as it is,
+ * without releasing the key. Requests without the header pass untouched.
  */
 public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordered {
 
@@ -75,11 +76,10 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 		if (WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class) == null) {
 			req = new CachedBodyRequestWrapper(request, this.rules.settings().maxRequestBodyBytes());
 		}
-		ContentCachingResponseWrapper captured = WebUtils.getNativeResponse(response,
-				ContentCachingResponseWrapper.class);
+		CapturingResponseWrapper captured = WebUtils.getNativeResponse(response, CapturingResponseWrapper.class);
 		HttpServletResponse res = response;
 		if (captured == null) {
-			captured = new ContentCachingResponseWrapper(response);
+			captured = new CapturingResponseWrapper(response, this.rules.settings().maxStoredBodyBytes());
 			res = captured;
 		}
 		try {
@@ -95,7 +95,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 		finish(req, captured);
 	}
 
-	private void finish(HttpServletRequest request, ContentCachingResponseWrapper response) throws IOException {
+	private void finish(HttpServletRequest request, CapturingResponseWrapper response) throws IOException {
 		PendingRequest pending = PendingRequest.take(request);
 		if (pending != null) {
 			int status = response.getStatus();
@@ -110,8 +110,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 			}
 			else if (this.rules.stores(status)) {
 				StoredResponse stored = this.rules.toStored(status,
-						this.rules.storedHeaders((name) -> headerValues(response, name)),
-						response.getContentAsByteArray(), pending.fingerprint());
+						this.rules.storedHeaders((name) -> headerValues(response, name)), response.capturedBody(),
+						pending.fingerprint());
 				OutcomeUnknownException unknown = pending.lease().complete(stored.toResult(), pending.fingerprint());
 				pending.observation().stop(IdempotencyKeyRules.EXECUTED, unknown);
 			}
@@ -120,7 +120,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter implements Ordere
 				pending.observation().stop(IdempotencyKeyRules.FAILED, null);
 			}
 		}
-		response.copyBodyToResponse();
+		response.send();
 	}
 
 	private void release(HttpServletRequest request, Throwable failure) {

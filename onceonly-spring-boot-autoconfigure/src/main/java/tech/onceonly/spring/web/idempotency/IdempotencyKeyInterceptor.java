@@ -21,7 +21,6 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.ModelAndView;
-import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -136,7 +135,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 			return false;
 		}
 		CachedBodyRequestWrapper body = WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class);
-		if (body == null || WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class) == null) {
+		CapturingResponseWrapper capture = WebUtils.getNativeResponse(response, CapturingResponseWrapper.class);
+		if (body == null || capture == null) {
 			IllegalStateException ex = new IllegalStateException("Idempotency-Key support needs IdempotencyKeyFilter "
 					+ "in front of the DispatcherServlet (the OnceOnly auto-configuration registers it)");
 			observation.stop(IdempotencyKeyRules.FAILED, ex);
@@ -144,8 +144,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 		String fingerprint;
 		try {
-			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(), request.getContentType(),
-					body.cachedBody());
+			fingerprint = RequestFingerprint.of(request.getMethod(), request.getRequestURI(), request.getQueryString(),
+					request.getContentType(), body.cachedBody());
 		}
 		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
 			ServletAnswers.write(response, 413, ProblemDetails.MEDIA_TYPE,
@@ -173,6 +173,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
 						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
 				new PendingRequest(held, fingerprint, observation).attach(request);
+				capture.startCapture();
 				return true;
 			}
 			case IN_PROGRESS -> {

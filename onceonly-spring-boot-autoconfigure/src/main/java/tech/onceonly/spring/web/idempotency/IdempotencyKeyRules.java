@@ -113,9 +113,13 @@ public final class IdempotencyKeyRules {
 		return headers;
 	}
 
-	/** The stored form of a response, its body dropped when over the storage limit. */
-	public StoredResponse toStored(int status, Map<String, List<String>> headers, byte[] body, String fingerprint) {
-		boolean keep = body.length <= this.settings.maxStoredBodyBytes();
+	/**
+	 * The stored form of a response, its body dropped when over the storage limit (or
+	 * {@code null}: not captured because it grew past the limit).
+	 */
+	public StoredResponse toStored(int status, Map<String, List<String>> headers, byte @Nullable [] body,
+			String fingerprint) {
+		boolean keep = body != null && body.length <= this.settings.maxStoredBodyBytes();
 		Map<String, List<String>> kept = headers;
 		if (!keep) {
 			kept = new LinkedHashMap<>(headers);

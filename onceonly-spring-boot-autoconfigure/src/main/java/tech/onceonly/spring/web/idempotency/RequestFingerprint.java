@@ -1,9 +1,12 @@
 package tech.onceonly.spring.web.idempotency;
 
 import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.spring.web.Digests;
 
 /**
- * The fingerprint of a request's payload: SHA-256 over the method, the path and the body,
- * where a JSON body is first made canonical (object keys sorted, insignificant whitespace
- * dropped, numbers compared by value), so a retry that re-serialises the same JSON
- * differently still matches. Other bodies are hashed as raw bytes.
+ * The fingerprint of a request's payload: SHA-256 over the method, the path, the query
+ * string and the body. The query string is made canonical (parameters decoded and sorted
+ * by name, the values of one name kept in the order sent, so {@code ?b=2&a=1} matches
+ * {@code ?a=1&b=2} but {@code ?amount=5} does not match {@code ?amount=500}); a JSON body
+ * is first made canonical (object keys sorted, insignificant whitespace dropped, numbers
+ * compared by value), so a retry that re-serialises the same JSON differently still
+ * matches. Other bodies are hashed as raw bytes.
  */
 public final class RequestFingerprint {
 
@@ -43,10 +49,31 @@ public final class RequestFingerprint {
 	 * @return 64 lowercase hex characters
 	 */
 	public static String of(String method, String path, @Nullable String contentType, byte[] body) {
+		return of(method, path, null, contentType, body);
+	}
+
+	/**
+	 * The fingerprint of a request with a query string.
+	 * @param method the HTTP method
+	 * @param path the request path (without the query string)
+	 * @param rawQuery the query string as received (without {@code ?}), or {@code null}
+	 * @param contentType the body's content type, or {@code null}
+	 * @param body the body bytes
+	 * @return 64 lowercase hex characters; a request without a query (or with an empty
+	 * one) has the fingerprint of {@link #of(String, String, String, byte[])}
+	 */
+	public static String of(String method, String path, @Nullable String rawQuery, @Nullable String contentType,
+			byte[] body) {
 		MessageDigest digest = Digests.sha256();
 		digest.update(method.getBytes(StandardCharsets.UTF_8));
 		digest.update((byte) '\n');
 		digest.update(path.getBytes(StandardCharsets.UTF_8));
+		String query = canonicalQuery(rawQuery);
+		if (!query.isEmpty()) {
+			// a raw path never holds '?', so this cannot collide with another path
+			digest.update((byte) '?');
+			digest.update(query.getBytes(StandardCharsets.UTF_8));
+		}
 		digest.update((byte) '\n');
 		byte[] canonical = isJson(contentType) ? canonicalJson(body) : null;
 		if (canonical != null) {
@@ -58,6 +85,47 @@ public final class RequestFingerprint {
 			digest.update(body);
 		}
 		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	/**
+	 * The query string in canonical form: parameters decoded, sorted by name (a stable
+	 * sort, so repeated names keep their order) and encoded again; {@code ""} for none.
+	 */
+	static String canonicalQuery(@Nullable String rawQuery) {
+		if (rawQuery == null || rawQuery.isEmpty()) {
+			return "";
+		}
+		List<String[]> params = new ArrayList<>();
+		for (String pair : rawQuery.split("&")) {
+			if (pair.isEmpty()) {
+				continue;
+			}
+			int eq = pair.indexOf('=');
+			String name = decode((eq < 0) ? pair : pair.substring(0, eq));
+			String value = (eq < 0) ? "" : decode(pair.substring(eq + 1));
+			params.add(new String[] { name, value });
+		}
+		params.sort(Comparator.comparing((String[] param) -> param[0]));
+		StringBuilder canonical = new StringBuilder();
+		for (String[] param : params) {
+			if (!canonical.isEmpty()) {
+				canonical.append('&');
+			}
+			canonical.append(URLEncoder.encode(param[0], StandardCharsets.UTF_8))
+				.append('=')
+				.append(URLEncoder.encode(param[1], StandardCharsets.UTF_8));
+		}
+		return canonical.toString();
+	}
+
+	private static String decode(String part) {
+		try {
+			return URLDecoder.decode(part, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			// malformed escapes are compared as sent
+			return part;
+		}
 	}
 
 	private static boolean isJson(@Nullable String contentType) {

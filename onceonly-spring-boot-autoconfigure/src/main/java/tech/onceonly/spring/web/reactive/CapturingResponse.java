@@ -1,8 +1,11 @@
 package tech.onceonly.spring.web.reactive;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -12,18 +15,22 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A response that collects the handler's whole body, hands it to {@code onBody} once (to
- * store it) and only then writes it. Streaming bodies are collected too, so they are sent
- * at the end.
+ * A response that collects the handler's body up to a limit, hands it to {@code onBody}
+ * once (to store it) and only then writes it. A body that grows past the limit is not
+ * held: what was collected is written at once, the rest streams as it is produced, and
+ * {@code onBody} gets {@code null} (nothing to store) when the body has been written.
  */
 final class CapturingResponse extends ServerHttpResponseDecorator {
 
-	private final Function<byte[], Mono<Void>> onBody;
+	private final long limit;
+
+	private final Function<byte @Nullable [], Mono<Void>> onBody;
 
 	private final AtomicBoolean captured = new AtomicBoolean();
 
-	CapturingResponse(ServerHttpResponse delegate, Function<byte[], Mono<Void>> onBody) {
+	CapturingResponse(ServerHttpResponse delegate, long limit, Function<byte @Nullable [], Mono<Void>> onBody) {
 		super(delegate);
+		this.limit = limit;
 		this.onBody = onBody;
 	}
 
@@ -33,11 +40,43 @@ final class CapturingResponse extends ServerHttpResponseDecorator {
 
 	@Override
 	public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-		return DataBufferUtils.join(Flux.from(body))
-			.map(ReactiveAnswers::bytes)
-			.defaultIfEmpty(ReactiveAnswers.NO_BODY)
-			.flatMap((bytes) -> capture(bytes)
-				.then(Mono.defer(() -> getDelegate().writeWith(Mono.fromSupplier(() -> bufferFactory().wrap(bytes))))));
+		AtomicLong seen = new AtomicLong();
+		// one list per element once past the limit; a single list when the whole body
+		// fits
+		return Flux.<DataBuffer>from(body)
+			.bufferUntil((buffer) -> seen.addAndGet(buffer.readableByteCount()) > this.limit)
+			.switchOnFirst((first, lists) -> {
+				List<DataBuffer> head = first.get();
+				if (head == null || seen.get() <= this.limit) {
+					return lists.collectList().flatMap((all) -> {
+						byte[] bytes = join(all);
+						return capture(bytes).then(Mono.defer(
+								() -> getDelegate().writeWith(Mono.fromSupplier(() -> bufferFactory().wrap(bytes)))));
+					});
+				}
+				return getDelegate().writeWith(lists.concatMapIterable((list) -> list)).then(capture(null));
+			}, false)
+			.then();
+	}
+
+	private static byte[] join(List<List<DataBuffer>> lists) {
+		int size = 0;
+		for (List<DataBuffer> list : lists) {
+			for (DataBuffer buffer : list) {
+				size += buffer.readableByteCount();
+			}
+		}
+		byte[] bytes = new byte[size];
+		int at = 0;
+		for (List<DataBuffer> list : lists) {
+			for (DataBuffer buffer : list) {
+				int length = buffer.readableByteCount();
+				buffer.read(bytes, at, length);
+				at += length;
+				DataBufferUtils.release(buffer);
+			}
+		}
+		return bytes;
 	}
 
 	@Override
@@ -50,7 +89,7 @@ final class CapturingResponse extends ServerHttpResponseDecorator {
 		return capture(ReactiveAnswers.NO_BODY).then(Mono.defer(() -> getDelegate().setComplete()));
 	}
 
-	private Mono<Void> capture(byte[] bytes) {
+	private Mono<Void> capture(byte @Nullable [] bytes) {
 		return Mono.defer(() -> this.captured.compareAndSet(false, true) ? this.onBody.apply(bytes) : Mono.empty());
 	}
 

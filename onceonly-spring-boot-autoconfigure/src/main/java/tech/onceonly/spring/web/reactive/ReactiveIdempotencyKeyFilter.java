@@ -183,7 +183,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
 		return ReactiveAnswers.readBody(request, settings.maxRequestBodyBytes()).flatMap((body) -> {
 			String fingerprint = RequestFingerprint.of(request.getMethod().name(), request.getPath().value(),
-					contentType, body);
+					request.getURI().getRawQuery(), contentType, body);
 			ServerWebExchange readable = ReactiveAnswers.withBody(exchange, body);
 			return this.scopeResolver.resolve(exchange)
 				.map((scope) -> this.rules.storageKey(scope, request.getMethod().name(),
@@ -218,6 +218,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
 						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
 				CapturingResponse response = new CapturingResponse(exchange.getResponse(),
+						this.rules.settings().maxStoredBodyBytes(),
 						(body) -> settle(exchange, held, fingerprint, body, observation));
 				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
 					.then(Mono.defer(() -> response.isCaptured() ? Mono.<Void>empty() : response.setComplete()))
@@ -268,7 +269,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
 
-	private Mono<Void> settle(ServerWebExchange exchange, WebLease held, String fingerprint, byte[] body,
+	private Mono<Void> settle(ServerWebExchange exchange, WebLease held, String fingerprint, byte @Nullable [] body,
 			WebObservation observation) {
 		ServerHttpResponse response = exchange.getResponse();
 		HttpStatusCode code = response.getStatusCode();

@@ -34,7 +34,9 @@ import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
 import tech.onceonly.spring.web.webhook.WebhookEndpoint;
 import tech.onceonly.spring.web.webhook.WebhookEndpoints;
 import tech.onceonly.spring.web.webhook.WebhookRequest;
+import tech.onceonly.spring.web.webhook.WebhookSecrets;
 import tech.onceonly.spring.web.webhook.WebhookSettings;
+import tech.onceonly.spring.web.webhook.WebhookVerification;
 
 /**
  * Enforces {@link IdempotentWebhook} in WebFlux before the handler runs, with the same
@@ -45,7 +47,9 @@ import tech.onceonly.spring.web.webhook.WebhookSettings;
  * client that disconnects does not cancel the handler: the delivery is settled when the
  * handler ends. The handler of POST, PUT and PATCH requests is looked up in the given
  * handler mapping to find the annotation; the body is read once and handed to the handler
- * again. Uses {@link OnceOnly#reactive()}.
+ * again. When the endpoint has signing secrets, the provider's signature is checked
+ * first: a delivery that is not genuine gets 401 and never reaches the store. Uses
+ * {@link OnceOnly#reactive()}.
  */
 public class ReactiveWebhookFilter implements WebFilter, Ordered {
 
@@ -68,6 +72,8 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	private final WebhookEndpoints endpoints = new WebhookEndpoints();
 
 	private final @Nullable ObservationRegistry observationRegistry;
+
+	private final WebhookVerification verification;
 
 	private int order = Ordered.HIGHEST_PRECEDENCE + 100;
 
@@ -98,6 +104,26 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	 */
 	public ReactiveWebhookFilter(OnceOnly onceOnly, WebhookSettings settings, HandlerMapping handlerMapping,
 			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events) {
+		this(onceOnly, settings, handlerMapping, observationRegistry, heartbeats, events, WebhookVerification.none());
+	}
+
+	/**
+	 * A filter that verifies signatures.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings
+	 * @param handlerMapping the mapping of annotated controllers (WebFlux's
+	 * {@code RequestMappingHandlerMapping})
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a delivery alive while its handler runs
+	 * @param events where lost leases and unknown outcomes are reported
+	 * @param verification the endpoints whose signatures are checked before their
+	 * delivery id is leased
+	 */
+	public ReactiveWebhookFilter(OnceOnly onceOnly, WebhookSettings settings, HandlerMapping handlerMapping,
+			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events,
+			WebhookVerification verification) {
+		this.verification = verification;
 		this.blocking = onceOnly;
 		this.onceOnly = onceOnly.reactive();
 		this.deliveries = new WebhookDeliveries(settings);
@@ -134,13 +160,23 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> guard(ServerWebExchange exchange, WebFilterChain chain, WebhookEndpoint endpoint) {
+		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.WEBHOOK,
 				endpoint.tag());
-		Mono<byte[]> body = endpoint.needsBody()
+		boolean readBody = endpoint.needsBody() || secrets != null;
+		Mono<byte[]> body = readBody
 				? ReactiveAnswers.readBody(exchange.getRequest(), this.deliveries.settings().maxBodyBytes())
 				: Mono.just(ReactiveAnswers.NO_BODY);
 		return body.flatMap((bytes) -> {
-			ServerWebExchange readable = endpoint.needsBody() ? ReactiveAnswers.withBody(exchange, bytes) : exchange;
+			ServerWebExchange readable = readBody ? ReactiveAnswers.withBody(exchange, bytes) : exchange;
+			if (secrets != null) {
+				String refused = this.verification.check(endpoint, secrets, exchange.getRequest().getHeaders(), bytes);
+				if (refused != null) {
+					observation.stop(WebhookDeliveries.REJECTED, null);
+					return ReactiveAnswers.write(exchange, 401, ProblemDetails.MEDIA_TYPE,
+							WebhookDeliveries.signatureProblem(refused));
+				}
+			}
 			WebhookRequest view = new WebhookRequest(exchange.getRequest().getHeaders(),
 					ReactiveAnswers.pathVariables(exchange), exchange.getRequest().getQueryParams(), bytes);
 			IdResolution resolution = this.deliveries.resolveId(endpoint, view);

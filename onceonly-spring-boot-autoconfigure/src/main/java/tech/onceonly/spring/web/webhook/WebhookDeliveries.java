@@ -156,7 +156,16 @@ public final class WebhookDeliveries {
 				"This delivery is being processed right now; retry after " + retryAfterSeconds + " s.", Map.of());
 	}
 
-	/** The problem answered to a delivery without an id. */
+	/**
+	 * The 401 problem for a delivery whose signature is missing, wrong or stale; the
+	 * reason never contains a secret or request data.
+	 */
+	public static byte[] signatureProblem(String reason) {
+		return ProblemDetails.json("webhook-signature-invalid", "Webhook signature not valid", 401,
+				reason + "; the delivery was not processed", Map.of());
+	}
+
+	/** The 400 problem for a delivery without an id. */
 	public static byte[] missingIdProblem(String detail) {
 		return ProblemDetails.json("webhook-id-missing", "Webhook delivery id missing", 400, detail, Map.of());
 	}

@@ -39,8 +39,10 @@ import tech.onceonly.spring.web.webhook.WebhookDeliveries.IdResolution;
  * key on a 2xx answer or releases it on anything else so the provider's retry is
  * processed. The lease is heartbeated while the handler runs (across async dispatches);
  * only a handler that ran to its end may complete it, and a completion that fails is
- * retried, never turned into a release. Needs {@link WebhookBodyCachingFilter} for ids
- * read from the body. Works with every OnceOnly backend.
+ * retried, never turned into a release. When the endpoint has signing secrets, the
+ * provider's signature is checked first: a delivery that is not genuine gets 401 and
+ * never reaches the store. Needs {@link WebhookBodyCachingFilter} for ids read from the
+ * body. Works with every OnceOnly backend.
  */
 public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 
@@ -61,6 +63,8 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 	private final Heartbeats heartbeats;
 
 	private final LeaseEvents events;
+
+	private final WebhookVerification verification;
 
 	/**
 	 * An interceptor on the JVM-wide heartbeats that logs lease events.
@@ -85,6 +89,24 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 	 */
 	public WebhookIdempotencyInterceptor(OnceOnly onceOnly, WebhookSettings settings,
 			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events) {
+		this(onceOnly, settings, observationRegistry, heartbeats, events, WebhookVerification.none());
+	}
+
+	/**
+	 * An interceptor that verifies signatures.
+	 * @param onceOnly the OnceOnly client (any backend)
+	 * @param settings the settings
+	 * @param observationRegistry the registry observations go to, or {@code null} for
+	 * none
+	 * @param heartbeats keeps the lease of a delivery alive while its handler runs
+	 * @param events where lost leases and unknown outcomes are reported
+	 * @param verification the endpoints whose signatures are checked before their
+	 * delivery id is leased
+	 */
+	public WebhookIdempotencyInterceptor(OnceOnly onceOnly, WebhookSettings settings,
+			@Nullable ObservationRegistry observationRegistry, Heartbeats heartbeats, LeaseEvents events,
+			WebhookVerification verification) {
+		this.verification = verification;
 		this.onceOnly = onceOnly;
 		this.deliveries = new WebhookDeliveries(settings);
 		this.observationRegistry = observationRegistry;
@@ -102,14 +124,15 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		if (endpoint == null) {
 			return true;
 		}
+		WebhookSecrets secrets = this.verification.secretsFor(endpoint);
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.WEBHOOK,
 				endpoint.tag());
 		byte[] body = NO_BODY;
-		if (endpoint.needsBody()) {
+		if (endpoint.needsBody() || secrets != null) {
 			CachedBodyRequestWrapper cached = WebUtils.getNativeRequest(request, CachedBodyRequestWrapper.class);
 			if (cached == null) {
 				IllegalStateException ex = new IllegalStateException("@IdempotentWebhook on " + endpoint.methodName()
-						+ " reads the delivery id from the body, but the request body is not re-readable; register "
+						+ " reads the body (for its delivery id or signature), but the request body is not re-readable; register "
 						+ "WebhookBodyCachingFilter (the OnceOnly auto-configuration does)");
 				observation.stop(WebhookDeliveries.FAILED, ex);
 				throw ex;
@@ -124,7 +147,17 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 				return false;
 			}
 		}
-		WebhookRequest view = new WebhookRequest(ServletAnswers.headers(request), ServletAnswers.pathVariables(request),
+		HttpHeaders headers = ServletAnswers.headers(request);
+		if (secrets != null) {
+			String refused = this.verification.check(endpoint, secrets, headers, body);
+			if (refused != null) {
+				ServletAnswers.write(response, 401, ProblemDetails.MEDIA_TYPE,
+						WebhookDeliveries.signatureProblem(refused));
+				observation.stop(WebhookDeliveries.REJECTED, null);
+				return false;
+			}
+		}
+		WebhookRequest view = new WebhookRequest(headers, ServletAnswers.pathVariables(request),
 				ServletAnswers.queryParams(request), body);
 		IdResolution resolution = this.deliveries.resolveId(endpoint, view);
 		if (resolution.pass()) {

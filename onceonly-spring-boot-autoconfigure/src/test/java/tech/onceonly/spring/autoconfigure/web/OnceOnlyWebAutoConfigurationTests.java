@@ -129,6 +129,36 @@ class OnceOnlyWebAutoConfigurationTests {
 	}
 
 	@Test
+	void webhookSecretsShouldBindAndNeverShowInToString() {
+		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
+			.withPropertyValues("onceonly.webhook.endpoints.stripe.secret=whsec_current_value",
+					"onceonly.webhook.endpoints.stripe.secrets[0]=whsec_retired_value",
+					"onceonly.webhook.endpoints.github.secret=gh_value",
+					"onceonly.webhook.endpoints.github.tolerance=2m")
+			.run((context) -> {
+				OnceOnlyWebhookProperties properties = context.getBean(OnceOnlyWebhookProperties.class);
+				assertThat(properties.getEndpoints().get("stripe").getSecrets()).containsExactly("whsec_retired_value");
+				assertThat(properties.getEndpoints().get("github").getTolerance()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.toString() + properties.getEndpoints()
+						+ properties.toVerification(java.time.Clock.systemUTC()))
+					.doesNotContain("whsec_current_value")
+					.doesNotContain("whsec_retired_value")
+					.doesNotContain("gh_value")
+					.contains("stripe");
+			});
+	}
+
+	@Test
+	void webhookEndpointWithoutASecretShouldFailAtStartupNamingTheProperty() {
+		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
+			.withPropertyValues("onceonly.webhook.endpoints.stripe.tolerance=1m")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("onceonly.webhook.endpoints.stripe.secret"));
+	}
+
+	@Test
 	void non2xxDuplicateStatusShouldFailAtStartupNamingTheProperty() {
 		this.servlet.withBean(OnceOnly.class, OnceOnlyWebAutoConfigurationTests::onceOnly)
 			.withPropertyValues("onceonly.webhook.duplicate-status=409")

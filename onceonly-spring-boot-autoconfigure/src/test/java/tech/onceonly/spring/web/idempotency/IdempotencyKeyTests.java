@@ -110,6 +110,31 @@ class IdempotencyKeyTests {
 	}
 
 	@Test
+	void sameKeyWithAnotherQueryStringShouldBe422() throws Exception {
+		this.mvc.perform(payment("\"k-query\"", PAYMENT).queryParam("amount", "5")).andExpect(status().isCreated());
+		this.mvc.perform(payment("\"k-query\"", PAYMENT).queryParam("amount", "500"))
+			.andExpect(status().isUnprocessableContent())
+			.andExpect(jsonPath("$.type").value("https://onceonly.tech/problems/idempotency-key-mismatch"));
+		this.mvc.perform(payment("\"k-query\"", PAYMENT)).andExpect(status().isUnprocessableContent());
+		assertThat(this.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void sameQueryInAnotherOrderShouldReplay() throws Exception {
+		this.mvc
+			.perform(post("/payments?currency=eur&amount=5&tag=a&tag=b").header("Idempotency-Key", "\"k-order\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(PAYMENT))
+			.andExpect(status().isCreated());
+		this.mvc
+			.perform(post("/payments?amount=5&tag=a&currency=eur&tag=b").header("Idempotency-Key", "\"k-order\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(PAYMENT))
+			.andExpect(header().string("Idempotent-Replayed", "true"));
+		assertThat(this.calls.get()).isEqualTo(1);
+	}
+
+	@Test
 	void sameKeyWithAnotherPayloadShouldBe422() throws Exception {
 		this.mvc.perform(payment("\"k-2\"", PAYMENT)).andExpect(status().isCreated());
 		this.mvc.perform(payment("\"k-2\"", "{\"amount\":2000,\"currency\":\"eur\"}"))

@@ -54,4 +54,25 @@ class RequestFingerprintTests {
 		assertThat(json("{oops")).hasSize(64).isNotEqualTo(json("{ oops"));
 	}
 
+	@Test
+	void queryStringShouldMatterInCanonicalOrder() {
+		byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+		String five = RequestFingerprint.of("POST", "/t", "amount=5", "application/json", body);
+		assertThat(RequestFingerprint.of("POST", "/t", "amount=500", "application/json", body)).isNotEqualTo(five);
+		assertThat(RequestFingerprint.of("POST", "/t", null, "application/json", body)).isNotEqualTo(five);
+		assertThat(RequestFingerprint.of("POST", "/t", "b=2&a=1&a=0", "application/json", body))
+			.isEqualTo(RequestFingerprint.of("POST", "/t", "a=1&b=2&a=0", "application/json", body))
+			.isNotEqualTo(RequestFingerprint.of("POST", "/t", "a=0&a=1&b=2", "application/json", body));
+		assertThat(RequestFingerprint.of("POST", "/t", "note=a%20b&x", "application/json", body))
+			.isEqualTo(RequestFingerprint.of("POST", "/t", "x=&note=a+b", "application/json", body));
+	}
+
+	@Test
+	void emptyQueryShouldFingerprintLikeNoQuery() {
+		byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+		assertThat(RequestFingerprint.of("POST", "/t", "", "application/json", body))
+			.isEqualTo(RequestFingerprint.of("POST", "/t", null, "application/json", body))
+			.isEqualTo(RequestFingerprint.of("POST", "/t", "application/json", body));
+	}
+
 }

@@ -94,6 +94,37 @@ class ReactiveIdempotencyKeyFilterTests {
 		assertThat(this.calls.get()).isEqualTo(1);
 	}
 
+	private WebTestClient.ResponseSpec payWithQuery(String key, String query) {
+		return this.client.post()
+			.uri("/payments?" + query)
+			.header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(PAYMENT)
+			.exchange();
+	}
+
+	@Test
+	void sameKeyWithAnotherQueryStringShouldBe422() {
+		payWithQuery("\"k-query\"", "amount=5").expectStatus().isCreated();
+		payWithQuery("\"k-query\"", "amount=500").expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://onceonly.tech/problems/idempotency-key-mismatch");
+		pay(this.client, "\"k-query\"", PAYMENT).expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+		assertThat(this.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void sameQueryInAnotherOrderShouldReplay() {
+		payWithQuery("\"k-order\"", "currency=eur&amount=5&tag=a&tag=b").expectStatus().isCreated();
+		payWithQuery("\"k-order\"", "amount=5&tag=a&currency=eur&tag=b").expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueEquals("Idempotent-Replayed", "true");
+		assertThat(this.calls.get()).isEqualTo(1);
+	}
+
 	@Test
 	void sameKeyWithAnotherPayloadShouldBe422() {
 		pay(this.client, "\"k-2\"", PAYMENT).expectStatus().isCreated();

@@ -13,6 +13,7 @@ import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeySettings;
 import tech.onceonly.spring.web.webhook.WebhookSettings;
+import tech.onceonly.spring.web.webhook.WebhookVerification;
 
 /** A minimal WebFlux application with both OnceOnly filters, for WebTestClient tests. */
 final class ReactiveWebTestSupport {
@@ -29,13 +30,27 @@ final class ReactiveWebTestSupport {
 
 	static AnnotationConfigApplicationContext context(OnceOnly onceOnly, WebhookSettings webhooks,
 			IdempotencyKeySettings keys, ObservationRegistry observations, LeaseEvents events, Object... controllers) {
+		return context(onceOnly, webhooks, WebhookVerification.none(), keys, observations, events, controllers);
+	}
+
+	static WebTestClient client(OnceOnly onceOnly, WebhookVerification verification, Object... controllers) {
+		return WebTestClient
+			.bindToApplicationContext(context(onceOnly, WebhookSettings.defaults(), verification,
+					IdempotencyKeySettings.defaults(), ObservationRegistry.NOOP, LeaseEvents.LOGGING, controllers))
+			.build();
+	}
+
+	static AnnotationConfigApplicationContext context(OnceOnly onceOnly, WebhookSettings webhooks,
+			WebhookVerification verification, IdempotencyKeySettings keys, ObservationRegistry observations,
+			LeaseEvents events, Object... controllers) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		context.register(WebFluxConfig.class);
 		for (Object controller : controllers) {
 			registerInstance(context, controller);
 		}
-		context.registerBean(ReactiveWebhookFilter.class, () -> new ReactiveWebhookFilter(onceOnly, webhooks,
-				context.getBean(RequestMappingHandlerMapping.class), observations, Heartbeats.shared(), events));
+		context.registerBean(ReactiveWebhookFilter.class,
+				() -> new ReactiveWebhookFilter(onceOnly, webhooks, context.getBean(RequestMappingHandlerMapping.class),
+						observations, Heartbeats.shared(), events, verification));
 		context.registerBean(ReactiveIdempotencyKeyFilter.class, () -> new ReactiveIdempotencyKeyFilter(onceOnly, keys,
 				context.getBean(RequestMappingHandlerMapping.class),
 				new DefaultReactiveIdempotencyKeyScopeResolver("X-Tenant"), observations, Heartbeats.shared(), events));
