@@ -6,12 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,7 +27,9 @@ import tech.onceonly.spring.web.CachedBodyRequestWrapper;
  * body larger than the configured limit is answered 413 {@code {"detail": …}} without
  * being read past the limit, and a query string that is not valid UTF-8 once
  * percent-decoded, or that contains a NUL character, is answered 422. Bodies within the
- * limit are read once and handed on cached.
+ * limit are read once and handed on cached; a body sent as a form
+ * ({@code application/x-www-form-urlencoded}, as {@code curl -d} does) is read as JSON
+ * like any other.
  */
 public final class RequestGuardFilter extends OncePerRequestFilter {
 
@@ -58,7 +64,41 @@ public final class RequestGuardFilter extends OncePerRequestFilter {
 			this.errors.write(response, 413, Map.of("detail", tooLarge(this.maxBodyBytes)));
 			return;
 		}
-		chain.doFilter(cached, response);
+		chain.doFilter(isForm(request) ? new JsonBody(cached) : cached, response);
+	}
+
+	private static boolean isForm(HttpServletRequest request) {
+		String type = request.getContentType();
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+	}
+
+	/**
+	 * A request whose body is read as JSON although it was sent as a form (as
+	 * {@code curl -d} does): the body was read already, so the container's form parsing
+	 * would find it empty.
+	 */
+	private static final class JsonBody extends HttpServletRequestWrapper {
+
+		JsonBody(HttpServletRequest request) {
+			super(request);
+		}
+
+		@Override
+		public String getContentType() {
+			return "application/json";
+		}
+
+		@Override
+		public @Nullable String getHeader(String name) {
+			return "Content-Type".equalsIgnoreCase(name) ? getContentType() : super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			return "Content-Type".equalsIgnoreCase(name) ? Collections.enumeration(List.of(getContentType()))
+					: super.getHeaders(name);
+		}
+
 	}
 
 	/** The detail of a 413 answer. */

@@ -126,6 +126,23 @@ class BadInputTests {
 	}
 
 	@Test
+	void jsonSentAsAFormOrWithoutAContentTypeShouldStillBeReadAsJson() throws Exception {
+		for (String type : new String[] { "application/x-www-form-urlencoded", "text/plain" }) {
+			String key = "bad:form:" + type;
+			java.net.http.HttpRequest request = java.net.http.HttpRequest
+				.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + "/v1/check-lock"))
+				.header("Authorization", "Bearer test-key-tenant-a")
+				.header("Content-Type", type)
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"key\":\"" + key + "\"}"))
+				.build();
+			java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+				.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(type + " " + response.body()).isEqualTo(200);
+			assertThat(response.body()).contains("\"locked\"");
+		}
+	}
+
+	@Test
 	void duplicateObjectNamesShouldBe422() {
 		ApiClient.Answer answer = client().post("/v1/check-lock", "{\"key\":\"bad:dup-a\",\"key\":\"bad:dup-b\"}");
 		assertThat(answer.status()).isEqualTo(422);
