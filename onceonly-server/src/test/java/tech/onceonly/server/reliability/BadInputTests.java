@@ -143,6 +143,17 @@ class BadInputTests {
 	}
 
 	@Test
+	void oversizeHeadersAndBackslashesTomcatRefusesShouldBeAnsweredAsJson() {
+		ApiClient.Answer header = client().post("/v1/check-lock", Map.of("key", "bad:header"), "X-Padding",
+				text(20_000));
+		assertThat(header.status()).isEqualTo(400);
+		assertThat(header.json()).isEqualTo(Map.of("detail", "Bad Request"));
+		ApiClient.Answer backslash = client().get("/v1/tools/x%5C..%5Cy");
+		assertThat(backslash.status()).isEqualTo(400);
+		assertThat(backslash.json()).isEqualTo(Map.of("detail", "Bad Request"));
+	}
+
+	@Test
 	void duplicateObjectNamesShouldBe422() {
 		ApiClient.Answer answer = client().post("/v1/check-lock", "{\"key\":\"bad:dup-a\",\"key\":\"bad:dup-b\"}");
 		assertThat(answer.status()).isEqualTo(422);
