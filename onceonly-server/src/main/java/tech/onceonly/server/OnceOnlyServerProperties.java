@@ -36,6 +36,12 @@ public class OnceOnlyServerProperties {
 	 */
 	private int duplicateStatusCode = 200;
 
+	/**
+	 * The largest request body of any {@code /v1} request; larger bodies are answered
+	 * 413.
+	 */
+	private DataSize maxRequestBodySize = DataSize.ofMegabytes(1);
+
 	/** Replay of the first answer to retries of one call (X-OnceOnly-Retry-Token). */
 	private final RequestId requestId = new RequestId();
 
@@ -80,6 +86,15 @@ public class OnceOnlyServerProperties {
 
 	public void setDuplicateStatusCode(int duplicateStatusCode) {
 		this.duplicateStatusCode = duplicateStatusCode;
+	}
+
+	/** The largest request body of any {@code /v1} request (default 1MB). */
+	public DataSize getMaxRequestBodySize() {
+		return this.maxRequestBodySize;
+	}
+
+	public void setMaxRequestBodySize(DataSize maxRequestBodySize) {
+		this.maxRequestBodySize = maxRequestBodySize;
 	}
 
 	public RequestId getRequestId() {

@@ -6,15 +6,22 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.engine.EngineSettings;
@@ -30,6 +37,8 @@ import tech.onceonly.server.replay.RequestIdReplayFilter;
 import tech.onceonly.server.security.GuardedHttpClient;
 import tech.onceonly.server.security.ToolUrlGuard;
 import tech.onceonly.server.web.ErrorBodies;
+import tech.onceonly.server.web.JsonErrorReportValve;
+import tech.onceonly.server.web.RequestGuardFilter;
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
@@ -152,6 +161,16 @@ public class ServerConfiguration {
 		FilterRegistrationBean<ApiKeyFilter> registration = new FilterRegistrationBean<>(
 				new ApiKeyFilter(registry, rateLimiter, plans, errors));
 		registration.addUrlPatterns("/v1/*");
+		registration.setOrder(-1);
+		return registration;
+	}
+
+	@Bean
+	FilterRegistrationBean<RequestGuardFilter> requestGuardFilter(OnceOnlyServerProperties properties,
+			ErrorBodies errors) {
+		FilterRegistrationBean<RequestGuardFilter> registration = new FilterRegistrationBean<>(
+				new RequestGuardFilter(properties.getMaxRequestBodySize().toBytes(), errors));
+		registration.addUrlPatterns("/v1/*");
 		registration.setOrder(0);
 		return registration;
 	}
@@ -162,10 +181,39 @@ public class ServerConfiguration {
 		OnceOnlyServerProperties.RequestId config = properties.getRequestId();
 		FilterRegistrationBean<RequestIdReplayFilter> registration = new FilterRegistrationBean<>(
 				new RequestIdReplayFilter(cache, (int) Math.min(Integer.MAX_VALUE, config.getMaxBodySize().toBytes()),
-						config.getInFlightWait(), errors));
+						config.getInFlightWait(), errors, properties.getMaxRequestBodySize().toBytes()));
 		registration.addUrlPatterns("/v1/*");
 		registration.setOrder(1);
 		return registration;
+	}
+
+	/**
+	 * Tomcat's own error answers (requests refused before they reach the application) in
+	 * the API's JSON shape: replaces the host's HTML error report valve.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
+		return new JsonErrorReports();
+	}
+
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	static final class JsonErrorReports implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+
+		@Override
+		public void customize(TomcatServletWebServerFactory factory) {
+			factory.addContextCustomizers((context) -> {
+				if (context.getParent() instanceof StandardHost host) {
+					for (Valve valve : host.getPipeline().getValves()) {
+						if (valve instanceof ErrorReportValve) {
+							host.getPipeline().removeValve(valve);
+						}
+					}
+					host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+					host.getPipeline().addValve(new JsonErrorReportValve());
+				}
+			});
+		}
+
 	}
 
 	@Bean

@@ -75,18 +75,35 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 
 	private final ErrorBodies errors;
 
+	private final long maxRequestBodyBytes;
+
 	/**
-	 * A filter.
+	 * A filter reading request bodies of at most 1MB (larger ones are answered 413).
 	 * @param cache where first answers are kept
 	 * @param maxBodyBytes larger answers are not kept
 	 * @param inFlightWait how long a repeat waits for the first request
 	 * @param errors writes error answers
 	 */
 	public RequestIdReplayFilter(ReplayCache cache, int maxBodyBytes, Duration inFlightWait, ErrorBodies errors) {
+		this(cache, maxBodyBytes, inFlightWait, errors, 1024 * 1024);
+	}
+
+	/**
+	 * A filter.
+	 * @param cache where first answers are kept
+	 * @param maxBodyBytes larger answers are not kept
+	 * @param inFlightWait how long a repeat waits for the first request
+	 * @param errors writes error answers
+	 * @param maxRequestBodyBytes the largest request body read; larger ones are answered
+	 * 413
+	 */
+	public RequestIdReplayFilter(ReplayCache cache, int maxBodyBytes, Duration inFlightWait, ErrorBodies errors,
+			long maxRequestBodyBytes) {
 		this.cache = cache;
 		this.maxBodyBytes = maxBodyBytes;
 		this.inFlightWait = inFlightWait;
 		this.errors = errors;
+		this.maxRequestBodyBytes = maxRequestBodyBytes;
 	}
 
 	@Override
@@ -100,8 +117,17 @@ public final class RequestIdReplayFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		Caller caller = (Caller) request.getAttribute(Caller.ATTRIBUTE);
-		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, Long.MAX_VALUE);
-		byte[] body = cached.cachedBody();
+		CachedBodyRequestWrapper cached = new CachedBodyRequestWrapper(request, this.maxRequestBodyBytes);
+		byte[] body;
+		try {
+			body = cached.cachedBody();
+		}
+		catch (CachedBodyRequestWrapper.BodyTooLargeException ex) {
+			response.setHeader("Connection", "close");
+			this.errors.write(response, 413,
+					Map.of("detail", "Request body too large: the limit is " + this.maxRequestBodyBytes + " bytes"));
+			return;
+		}
 		String id = caller.tenant() + "\n" + request.getRequestURI() + "\n" + request.getHeader(RETRY_TOKEN_HEADER);
 		byte[] digest = sha256(body);
 		for (int attempt = 0; attempt < 3; attempt++) {

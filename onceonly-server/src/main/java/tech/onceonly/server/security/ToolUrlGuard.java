@@ -107,6 +107,10 @@ public final class ToolUrlGuard {
 		if (host.startsWith("[") && host.endsWith("]")) {
 			host = host.substring(1, host.length() - 1);
 		}
+		if (!host.contains(":") && endsInNumber(host) && !isCanonicalIpv4(host)) {
+			throw refused(host, "an ambiguous numeric address (octal, hexadecimal, integer or shortened form); "
+					+ "write an IPv4 address as four decimal numbers 0-255 without leading zeros");
+		}
 		if (this.allowedHosts.contains(host)) {
 			return uri;
 		}
@@ -208,6 +212,39 @@ public final class ToolUrlGuard {
 		catch (UnknownHostException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * Whether a host name would be read as an IPv4 address by a WHATWG URL parser: its
+	 * last label is a decimal number or {@code 0x} followed by hex digits.
+	 */
+	static boolean endsInNumber(String host) {
+		String[] labels = host.split("\\.", -1);
+		String last = labels[labels.length - 1];
+		if (last.isEmpty() && labels.length > 1) {
+			last = labels[labels.length - 2];
+		}
+		if (last.isEmpty()) {
+			return false;
+		}
+		if (last.matches("[0-9]+")) {
+			return true;
+		}
+		return last.matches("0[xX][0-9a-fA-F]*");
+	}
+
+	/** Four decimal numbers 0-255 without leading zeros. */
+	static boolean isCanonicalIpv4(String host) {
+		String[] parts = host.split("\\.", -1);
+		if (parts.length != 4) {
+			return false;
+		}
+		for (String part : parts) {
+			if (!part.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(part) > 255) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static ToolUrlRefusedException refused(String what, String reason) {

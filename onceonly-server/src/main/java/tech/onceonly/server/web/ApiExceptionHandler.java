@@ -8,6 +8,7 @@ import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -21,6 +22,7 @@ import tech.onceonly.client.ApiException;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.server.limits.QuotaExceededException;
 import tech.onceonly.server.security.ToolUrlRefusedException;
+import tech.onceonly.store.StoreException;
 
 /**
  * Maps every failure to the API's error shapes: {@code {"detail": …}}, with FastAPI-style
@@ -134,9 +136,74 @@ public class ApiExceptionHandler {
 		return ResponseEntity.status(405).body(Map.of("detail", "Method Not Allowed"));
 	}
 
+	/**
+	 * The store is unreachable or failed: 503 with {@code Retry-After}, logged in one
+	 * line without a stack trace (a stack trace per request would flood the log during an
+	 * outage).
+	 */
+	@ExceptionHandler(StoreException.class)
+	public ResponseEntity<Object> storeUnavailable(StoreException ex, HttpServletRequest request) {
+		return storeOutage(ex, request);
+	}
+
+	/** The answer to a store failure: 503, {@code Retry-After}, no internals. */
+	static ResponseEntity<Object> storeOutage(Throwable ex, HttpServletRequest request) {
+		logger.warn("Store unavailable while serving " + request.getMethod() + " " + request.getRequestURI()
+				+ " (answered 503): " + describe(ex));
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("error", STORE_UNAVAILABLE);
+		detail.put("message", "The store is unavailable; retry after the Retry-After delay");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header("Retry-After", RETRY_AFTER_SECONDS)
+			.body(Map.of("detail", detail));
+	}
+
+	/** The {@code error} of a 503 answered during a store outage. */
+	public static final String STORE_UNAVAILABLE = "store_unavailable";
+
+	/** The {@code Retry-After} of a 503 answered during a store outage. */
+	public static final String RETRY_AFTER_SECONDS = "1";
+
+	/** The store failure in {@code ex}'s cause chain, if any. */
+	static @Nullable Throwable storeFailure(Throwable ex) {
+		for (Throwable t = ex; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof StoreException) {
+				return t;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * One line naming every exception of the chain and its message, without empty or
+	 * {@code null} messages.
+	 */
+	static String describe(Throwable ex) {
+		StringBuilder line = new StringBuilder();
+		int depth = 0;
+		for (Throwable t = ex; t != null && depth < 6; t = (t.getCause() != t) ? t.getCause() : null, depth++) {
+			if (line.length() > 0) {
+				line.append(" <- ");
+			}
+			line.append(t.getClass().getSimpleName());
+			String message = t.getMessage();
+			if (message != null) {
+				message = message.replaceAll("(: null)+$", "").replaceAll("[\\r\\n]+", " ").strip();
+				if (!message.isEmpty() && !message.equals("null")) {
+					line.append(": ").append((message.length() > 300) ? message.substring(0, 300) + "…" : message);
+				}
+			}
+		}
+		return line.toString();
+	}
+
 	/** Anything else: logged, answered without internals. */
 	@ExceptionHandler(Exception.class)
-	public ResponseEntity<Object> unexpected(Exception ex) {
+	public ResponseEntity<Object> unexpected(Exception ex, HttpServletRequest request) {
+		Throwable store = storeFailure(ex);
+		if (store != null) {
+			return storeOutage(store, request);
+		}
 		logger.error("Unexpected error while serving a OnceOnly API request", ex);
 		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(Map.of("detail", "Internal Server Error"));
 	}

@@ -54,6 +54,7 @@ public class GovernanceController {
 	public Map<String, Object> upsertPolicy(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@PathVariable("agent_id") String agentId, @RequestBody(required = false) byte @Nullable [] body) {
 		RequestFields fields = this.bodies.fields(body);
+		fields.checkText("", fields.body());
 		fields.validate();
 		return gov(caller).upsertPolicy(agentId, WireMoney.roundPolicy(fields.body())).raw();
 	}
@@ -65,6 +66,7 @@ public class GovernanceController {
 		RequestFields fields = this.bodies.fields(body);
 		String template = fields.requiredString("template");
 		Map<String, Object> overrides = fields.optionalObject("overrides");
+		fields.checkText("overrides", overrides);
 		fields.validate();
 		return gov(caller).policyFromTemplate(agentId, template, WireMoney.roundPolicy(overrides)).raw();
 	}
@@ -126,6 +128,7 @@ public class GovernanceController {
 		RequestFields fields = this.bodies.fields(body);
 		fields.requiredString("name");
 		String url = fields.requiredString("url");
+		fields.checkText("", fields.body());
 		fields.validate();
 		this.toolUrlGuard.check(url);
 		return gov(caller).createTool(fields.body());

@@ -17,6 +17,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class RequestFields {
 
+	/**
+	 * The longest string of a named field (ids, names, codes, hashes, reasons, URLs), in
+	 * code points; keys are checked by the engine.
+	 */
+	static final int MAX_FIELD_LENGTH = 1024;
+
+	/**
+	 * The longest string anywhere in a free-text body (policies, tools and their secrets,
+	 * event messages, data and extra fields), in code points.
+	 */
+	static final int MAX_TEXT_LENGTH = 4096;
+
 	private final Map<String, Object> body;
 
 	private final List<Map<String, Object>> errors = new ArrayList<>();
@@ -34,7 +46,7 @@ final class RequestFields {
 		}
 		if (!(body instanceof Map<?, ?> map)) {
 			throw new RequestValidationException(List.of(ErrorBodies.item("model_attributes_type", List.of("body"),
-					"Input should be a valid dictionary or object to extract fields from", body)));
+					"Input should be a valid dictionary or object to extract fields from", null)));
 		}
 		return new RequestFields((Map<String, Object>) map);
 	}
@@ -66,6 +78,12 @@ final class RequestFields {
 
 	private @Nullable String string(String name, Object value) {
 		if (value instanceof String s) {
+			int max = "message".equals(name) ? MAX_TEXT_LENGTH : MAX_FIELD_LENGTH;
+			if (!"key".equals(name) && tooLong(s, max)) {
+				this.errors.add(ErrorBodies.item("string_too_long", List.of("body", name),
+						"String should have at most " + max + " characters", null));
+				return null;
+			}
 			return s;
 		}
 		error("string_type", name, "Input should be a valid string", value);
@@ -128,7 +146,14 @@ final class RequestFields {
 			return big.longValue();
 		}
 		if (value instanceof Number number) {
-			BigDecimal decimal = new BigDecimal(number.toString());
+			BigDecimal decimal;
+			try {
+				decimal = new BigDecimal(number.toString());
+			}
+			catch (NumberFormatException ex) {
+				error("finite_number", name, "Input should be a finite number", null);
+				return null;
+			}
 			if (decimal.stripTrailingZeros().scale() <= 0) {
 				try {
 					return decimal.longValueExact();
@@ -152,7 +177,13 @@ final class RequestFields {
 			return null;
 		}
 		if (value instanceof Number number) {
-			return new BigDecimal(number.toString());
+			try {
+				return new BigDecimal(number.toString());
+			}
+			catch (NumberFormatException ex) {
+				error("finite_number", name, "Input should be a finite number", null);
+				return null;
+			}
 		}
 		error("decimal_type", name, "Input should be a valid number", value);
 		return null;
@@ -194,12 +225,72 @@ final class RequestFields {
 		return null;
 	}
 
+	/**
+	 * Checks that every string inside a free-text value (at any depth, object names too)
+	 * has at most {@link #MAX_TEXT_LENGTH} code points.
+	 */
+	void checkText(String name, @Nullable Object value) {
+		List<Object> loc = new ArrayList<>(List.of("body"));
+		if (!name.isEmpty()) {
+			loc.add(name);
+		}
+		text(loc, value);
+	}
+
+	private void text(List<Object> loc, @Nullable Object value) {
+		if (this.errors.size() >= 10) {
+			return;
+		}
+		if (value instanceof String s && tooLong(s, MAX_TEXT_LENGTH)) {
+			this.errors.add(ErrorBodies.item("string_too_long", List.copyOf(loc),
+					"String should have at most " + MAX_TEXT_LENGTH + " characters", null));
+		}
+		else if (value instanceof Map<?, ?> map) {
+			map.forEach((k, v) -> {
+				List<Object> inner = new ArrayList<>(loc);
+				inner.add(String.valueOf(k));
+				if (tooLong(String.valueOf(k), MAX_TEXT_LENGTH)) {
+					this.errors.add(ErrorBodies.item("string_too_long", List.copyOf(loc),
+							"Names should have at most " + MAX_TEXT_LENGTH + " characters", null));
+				}
+				else {
+					text(inner, v);
+				}
+			});
+		}
+		else if (value instanceof List<?> list) {
+			for (int i = 0; i < list.size(); i++) {
+				List<Object> inner = new ArrayList<>(loc);
+				inner.add(i);
+				text(inner, list.get(i));
+			}
+		}
+	}
+
+	private static boolean tooLong(String s, int max) {
+		return s.length() > max && s.codePointCount(0, s.length()) > max;
+	}
+
 	void missing(String name) {
-		this.errors.add(ErrorBodies.item("missing", List.of("body", name), "Field required", this.body));
+		this.errors.add(ErrorBodies.item("missing", List.of("body", name), "Field required", null));
 	}
 
 	void error(String type, String name, String msg, @Nullable Object input) {
-		this.errors.add(ErrorBodies.item(type, List.of("body", name), msg, input));
+		this.errors.add(ErrorBodies.item(type, List.of("body", name), msg, safeInput(input)));
+	}
+
+	/**
+	 * The part of a refused value an error may echo: numbers and booleans, and the start
+	 * of short strings; never objects or arrays, which may hold secrets.
+	 */
+	static @Nullable Object safeInput(@Nullable Object value) {
+		if (value instanceof Number || value instanceof Boolean) {
+			return value;
+		}
+		if (value instanceof String s) {
+			return (s.length() <= 64) ? s : s.substring(0, 64) + "…";
+		}
+		return null;
 	}
 
 	/** Throws when any field was invalid. */

@@ -58,11 +58,24 @@ public class RunsController {
 		RequestFields fields = this.bodies.fields(body);
 		String runId = fields.requiredString("run_id");
 		String type = fields.requiredString("type");
-		RunEvent event = new RunEvent(runId, type, fields.optionalFlooredLong("ts"), fields.optionalString("status"),
-				fields.optionalFlooredLong("duration_ms"), fields.optionalString("step"), fields.optionalString("tool"),
-				fields.optionalString("req_id"), fields.optionalString("lease_id"), fields.optionalString("agent_id"),
-				fields.optionalString("message"), fields.optionalObject("data"), extra(fields.body()));
+		Long ts = fields.optionalFlooredLong("ts");
+		String status = fields.optionalString("status");
+		Long durationMs = fields.optionalFlooredLong("duration_ms");
+		String step = fields.optionalString("step");
+		String tool = fields.optionalString("tool");
+		String reqId = fields.optionalString("req_id");
+		String leaseId = fields.optionalString("lease_id");
+		String agentId = fields.optionalString("agent_id");
+		String message = fields.optionalString("message");
+		Map<String, Object> data = fields.optionalObject("data");
+		Map<String, Object> extra = extra(fields.body());
+		fields.checkText("data", data);
+		if (extra != null) {
+			extra.forEach(fields::checkText);
+		}
 		fields.validate();
+		RunEvent event = new RunEvent(runId, type, ts, status, durationMs, step, tool, reqId, leaseId, agentId, message,
+				data, extra);
 		return this.engines.forTenant(caller.tenant()).postEvent(event);
 	}
 

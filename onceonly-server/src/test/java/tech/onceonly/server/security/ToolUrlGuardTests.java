@@ -41,6 +41,26 @@ class ToolUrlGuardTests {
 	}
 
 	@Test
+	void ambiguousNumericHostSpellingsShouldBeRefused() {
+		for (String host : List.of("0177.0.0.1", "0x7f.0.0.1", "0x7f.1", "127.1", "2130706433", "0x7f000001",
+				"017700000001", "8.8.8.08", "1.2.3.4.5", "93.184.216.034")) {
+			assertThatThrownBy(() -> this.guard.check("http://" + host + "/x")).as(host)
+				.isInstanceOf(ToolUrlRefusedException.class);
+		}
+		refused("http://0177.0.0.1/x", "ambiguous numeric address");
+		refused("http://2130706433/x", "ambiguous numeric address");
+	}
+
+	@Test
+	void canonicalDottedQuadAndNamesWithNumericLabelsShouldStillBeJudgedNormally() {
+		assertThat(this.guard.check("http://93.184.216.34/x").getHost()).isEqualTo("93.184.216.34");
+		assertThat(ToolUrlGuard.endsInNumber("tools.example.com")).isFalse();
+		assertThat(ToolUrlGuard.endsInNumber("123.example.com")).isFalse();
+		assertThat(ToolUrlGuard.endsInNumber("example.0x1g")).isFalse();
+		assertThat(ToolUrlGuard.endsInNumber("1.2.3.4.")).isTrue();
+	}
+
+	@Test
 	void publicHttpAndHttpsUrlsShouldPass() {
 		assertThat(this.guard.check("https://tools.example.com/send").getHost()).isEqualTo("tools.example.com");
 		assertThatNoException().isThrownBy(() -> this.guard.check("http://v6.example.com:8443/x"));
