@@ -23,7 +23,8 @@ import tech.onceonly.store.jdbc.JdbcStore;
  * {@code ONCEONLY_TEST_POSTGRES_URL} from {@code .ci/services.sh}). Time moves with the
  * store's time offset. Fails when {@code CI=true} and the database is not configured.
  */
-// the scheduled purge needs the JdbcStore itself; here the store bean is the fault wrapper
+// the scheduled purge needs the JdbcStore itself; here the store bean is the fault
+// wrapper
 @SpringBootTest(classes = { OnceOnlyServerApplication.class, ServerTestConfiguration.StoreFaults.class },
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "onceonly.store.jdbc.purge.enabled=false")
