@@ -3,6 +3,8 @@ package tech.onceonly.server;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -77,6 +79,10 @@ class ServerAuthTests {
 
 	@Test
 	void keysShouldNeverBeLoggedEvenAtTraceLevel(CapturedOutput output) {
+		// log levels are JVM-wide: another test's application may have reset them
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel("tech.onceonly", LogLevel.TRACE);
+		logging.setLogLevel("org.springframework.web", LogLevel.DEBUG);
 		client("test-key-tenant-a").post("/v1/check-lock", Map.of("key", "auth:log"));
 		client("test-key-disabled").get("/v1/me");
 		client("an-unknown-secret-key").get("/v1/me");

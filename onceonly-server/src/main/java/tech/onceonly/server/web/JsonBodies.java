@@ -1,5 +1,6 @@
 package tech.onceonly.server.web;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,8 @@ final class JsonBodies {
 						"Strings must not contain NUL (\\u0000) characters", null));
 			}
 		}
-		else if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)) {
+		else if (value instanceof Double d && !Double.isFinite(d) || value instanceof Float f && !Float.isFinite(f)
+				|| value instanceof BigDecimal b && !Double.isFinite(b.doubleValue())) {
 			errors.add(ErrorBodies.item("finite_number", List.copyOf(loc), "Input should be a finite number", null));
 		}
 		else if (value instanceof Map<?, ?> || value instanceof List<?>) {
