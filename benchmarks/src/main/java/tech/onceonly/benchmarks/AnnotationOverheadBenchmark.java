@@ -1,6 +1,7 @@
 package tech.onceonly.benchmarks;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -125,12 +126,12 @@ public class AnnotationOverheadBenchmark {
 	}
 
 	@Benchmark
-	public String idempotentFirst(Engine engine, Keys keys) {
+	public Optional<String> idempotentFirst(Engine engine, Keys keys) {
 		return engine.mailer.send(keys.next());
 	}
 
 	@Benchmark
-	public String idempotentDuplicate(Engine engine, Keys keys) {
+	public Optional<String> idempotentDuplicate(Engine engine, Keys keys) {
 		keys.next();
 		return engine.mailer.send("dup");
 	}

@@ -2,6 +2,7 @@ package tech.onceonly.sample;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,10 +40,10 @@ public class PaymentController {
 
 	@PostMapping("/users/{userId}/welcome-email")
 	public Map<String, Object> welcome(@PathVariable String userId, @RequestParam String email) {
-		String messageId = this.welcome.sendWelcome(userId, email);
+		Optional<String> messageId = this.welcome.sendWelcome(userId, email);
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("sent", messageId != null);
-		body.put("message_id", messageId);
+		body.put("sent", messageId.isPresent());
+		body.put("message_id", messageId.orElse(null));
 		body.put("emails_sent_to_user", this.welcome.sentTo(userId));
 		return body;
 	}

@@ -2,7 +2,7 @@ package tech.onceonly.sample;
 
 import org.springframework.stereotype.Service;
 
-import tech.onceonly.spring.annotation.IdempotentAi;
+import tech.onceonly.spring.annotation.RunOnce;
 
 /**
  * Charges each order exactly once: retries, double clicks and concurrent workers all
@@ -21,7 +21,7 @@ public class PaymentService {
 	 * Charges the order once; every later call for the same order returns the first
 	 * receipt.
 	 */
-	@IdempotentAi(key = "'payment:' + #request.orderId()", ttl = "2m",
+	@RunOnce(key = "'payment:' + #request.orderId()", leaseTime = "2m",
 			metadata = "{'amount_cents': #request.amountCents(), 'currency': #request.currency()}")
 	public Receipt charge(ChargeRequest request) {
 		return this.gateway.charge(request);

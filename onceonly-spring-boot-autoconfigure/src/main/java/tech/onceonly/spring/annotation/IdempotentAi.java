@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.core.annotation.AliasFor;
+
 /**
  * Runs the method exactly once per key and replays its result (OnceOnly {@code runFn} on
  * a lease): the caller that takes the lease runs the method and stores its return value;
@@ -20,12 +22,17 @@ import java.lang.annotation.Target;
  * {@link IdempotentExecutionFailedException}. A caller that waited longer than
  * {@link #timeout()} gets {@link IdempotentWaitTimeoutException}.
  * <p>
- * SpEL variables in {@link #key()} and {@link #metadata()}: every parameter by name
- * ({@code #orderId}) and by position ({@code #p0}, {@code #a0}); {@code #root.method},
- * {@code #root.methodName}, {@code #root.args}, {@code #root.target},
- * {@code #root.targetClass}; beans as {@code @beanName}. String attributes accept
- * {@code ${…}} placeholders. On a class, the annotation applies to every public method;
- * one on a method wins.
+ * {@link #key()} and {@link #metadata()} are plain SpEL expressions with every parameter
+ * by name ({@code #orderId}) and by position ({@code #p0}, {@code #a0});
+ * {@code #root.method}, {@code #root.methodName}, {@code #root.args},
+ * {@code #root.target}, {@code #root.targetClass}; beans as {@code @beanName}; no type
+ * references or constructors. They are parsed at startup, and a syntax error or a
+ * {@code #name} that is not a parameter fails the startup naming the method. String
+ * attributes accept {@code ${…}} placeholders. On a class, the annotation applies to
+ * every public method; one on a method wins.
+ * <p>
+ * {@link RunOnce @RunOnce} is the same annotation under a name that says what it does for
+ * any operation, not only AI calls.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -41,15 +48,27 @@ public @interface IdempotentAi {
 	String key();
 
 	/**
-	 * Lease time: a holder that stops heartbeating loses the key after it; a duration or
-	 * a number of seconds.
+	 * The lease time: a holder that stops heartbeating loses the key after it, so another
+	 * caller may run the method; a duration or a number of seconds. It is not how long
+	 * the result is replayed: that is {@code onceonly.local.retention} (or the server's
+	 * retention).
 	 */
+	@AliasFor("ttl")
+	String leaseTime() default "300s";
+
+	/**
+	 * The lease time under its old name.
+	 * @deprecated {@code ttl} means the dedup window on {@link Idempotent}; use
+	 * {@link #leaseTime()}, which this attribute is an alias of
+	 */
+	@Deprecated
+	@AliasFor("leaseTime")
 	String ttl() default "300s";
 
 	/**
 	 * Heartbeat interval while the method runs; empty (the default) for a third of the
-	 * ttl, at most 30 s. A set interval must be at most half the ttl, or the application
-	 * fails to start with a message naming the method.
+	 * lease time, at most 30 s. A set interval must be at most half the lease time, or
+	 * the application fails to start with a message naming the method.
 	 */
 	String extendEvery() default "";
 

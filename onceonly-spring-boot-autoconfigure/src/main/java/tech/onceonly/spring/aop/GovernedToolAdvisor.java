@@ -1,11 +1,13 @@
 package tech.onceonly.spring.aop;
 
+import java.lang.reflect.Method;
+
 import org.aopalliance.aop.Advice;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.ComposablePointcut;
-import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotationUtils;
 
 import tech.onceonly.spring.annotation.GovernedTool;
 
@@ -14,7 +16,8 @@ import tech.onceonly.spring.annotation.GovernedTool;
  * {@link GovernedTool}, or declared in a class annotated with it. Its order defaults to
  * {@link Ordered#LOWEST_PRECEDENCE} minus 10, so it runs outside {@code @Transactional}
  * (whose default order is the lowest precedence): a blocked call never opens a
- * transaction.
+ * transaction. The pointcut resolves each method through the interceptor, so an invalid
+ * attribute fails when the bean is proxied at startup, naming the method.
  */
 public class GovernedToolAdvisor extends AbstractPointcutAdvisor {
 
@@ -25,13 +28,12 @@ public class GovernedToolAdvisor extends AbstractPointcutAdvisor {
 
 	private final transient GovernedToolInterceptor interceptor;
 
-	private final transient Pointcut pointcut = new ComposablePointcut(
-			AnnotationMatchingPointcut.forMethodAnnotation(GovernedTool.class))
-		.union(new AnnotationMatchingPointcut(GovernedTool.class, true));
+	private final transient Pointcut pointcut;
 
 	/** An advisor of {@code interceptor} with the default order. */
 	public GovernedToolAdvisor(GovernedToolInterceptor interceptor) {
 		this.interceptor = interceptor;
+		this.pointcut = new GovernedMethodPointcut(interceptor);
 		setOrder(DEFAULT_ORDER);
 	}
 
@@ -43,6 +45,22 @@ public class GovernedToolAdvisor extends AbstractPointcutAdvisor {
 	@Override
 	public Advice getAdvice() {
 		return this.interceptor;
+	}
+
+	private static final class GovernedMethodPointcut extends StaticMethodMatcherPointcut {
+
+		private final GovernedToolInterceptor interceptor;
+
+		GovernedMethodPointcut(GovernedToolInterceptor interceptor) {
+			this.interceptor = interceptor;
+			setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, GovernedTool.class));
+		}
+
+		@Override
+		public boolean matches(Method method, Class<?> targetClass) {
+			return this.interceptor.isGoverned(method, targetClass);
+		}
+
 	}
 
 }

@@ -18,12 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
+import tech.onceonly.spring.annotation.RunOnce;
 
 /**
  * The advisor that applies {@link OnceOnlyMethodInterceptor} to methods annotated with
- * {@link Idempotent} or {@link IdempotentAi} (directly or through their class). Its
- * {@link #getOrder() order} decides whether it runs outside or inside other advisors on
- * the same bean, such as {@code @Transactional}.
+ * {@link Idempotent}, {@link IdempotentAi} or {@link RunOnce} (directly or through their
+ * class). Its {@link #getOrder() order} decides whether it runs outside or inside other
+ * advisors on the same bean, such as {@code @Transactional}.
  */
 public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 
@@ -48,9 +49,10 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 	 */
 	public OnceOnlyAnnotationAdvisor(Supplier<OnceOnly> client, Supplier<JsonMapper> json,
 			@Nullable BeanFactory beanFactory) {
+		AnnotationExpressions expressions = new AnnotationExpressions(beanFactory);
 		this.operations = new OnceOnlyOperationSource((beanFactory instanceof ConfigurableBeanFactory configurable)
-				? configurable::resolveEmbeddedValue : null);
-		this.interceptor = new OnceOnlyMethodInterceptor(client, json, this.operations, beanFactory);
+				? configurable::resolveEmbeddedValue : null, expressions);
+		this.interceptor = new OnceOnlyMethodInterceptor(client, json, this.operations, expressions);
 		this.pointcut = new AnnotatedMethodPointcut(this.operations);
 	}
 

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionException;
 import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +50,7 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 
 	private final OnceOnlyOperationSource operations;
 
-	private final OnceOnlyExpressionEvaluator evaluator;
+	private final AnnotationExpressions expressions;
 
 	private final SingletonSupplier<ResultConverter> results;
 
@@ -68,9 +69,22 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 	 */
 	public OnceOnlyMethodInterceptor(Supplier<OnceOnly> client, Supplier<JsonMapper> json,
 			OnceOnlyOperationSource operations, @Nullable BeanFactory beanFactory) {
+		this(client, json, operations, new AnnotationExpressions(beanFactory));
+	}
+
+	/**
+	 * An interceptor evaluating with the given SpEL dialect.
+	 * @param client the client, resolved at the first intercepted call
+	 * @param json the mapper for results and key digests, resolved at the first
+	 * intercepted call
+	 * @param operations resolves the annotations (and parses their expressions)
+	 * @param expressions evaluates the parsed expressions
+	 */
+	public OnceOnlyMethodInterceptor(Supplier<OnceOnly> client, Supplier<JsonMapper> json,
+			OnceOnlyOperationSource operations, AnnotationExpressions expressions) {
 		this.client = SingletonSupplier.of(client);
 		this.operations = operations;
-		this.evaluator = new OnceOnlyExpressionEvaluator(beanFactory);
+		this.expressions = expressions;
 		SingletonSupplier<JsonMapper> mapper = SingletonSupplier.of(json);
 		this.results = SingletonSupplier.of(() -> new ResultConverter(mapper.obtain()));
 		this.keys = SingletonSupplier.of(() -> new KeyDerivation(mapper.obtain()));
@@ -202,15 +216,15 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 
 	private EvaluationContext context(OnceOnlyOperation operation, MethodInvocation invocation, Class<?> rootClass) {
 		Object target = invocation.getThis();
-		return this.evaluator.createContext(operation.method(), invocation.getArguments(),
+		return this.expressions.methodContext(operation.method(), invocation.getArguments(),
 				(target != null) ? target : rootClass, rootClass);
 	}
 
-	private String evaluateKey(OnceOnlyOperation operation, String expression, EvaluationContext context) {
+	private String evaluateKey(OnceOnlyOperation operation, Expression expression, EvaluationContext context) {
 		Object value = evaluate(operation, "key", expression, context);
 		if (value == null || value.toString().isBlank()) {
-			throw new IdempotentKeyException("The key expression '" + expression + "' of " + operation.description()
-					+ " evaluated to " + ((value == null) ? "null" : "a blank string")
+			throw new IdempotentKeyException("The key expression '" + expression.getExpressionString() + "' of "
+					+ operation.description() + " evaluated to " + ((value == null) ? "null" : "a blank string")
 					+ "; the key must name the operation, e.g. \"#order.id\"");
 		}
 		return value.toString();
@@ -226,22 +240,23 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 			return null;
 		}
 		if (!(value instanceof Map<?, ?> map)) {
-			throw new IdempotentKeyException("The metadata expression '" + operation.metadataExpression() + "' of "
-					+ operation.description() + " evaluated to a " + value.getClass().getName() + ", not a Map");
+			throw new IdempotentKeyException("The metadata expression '"
+					+ operation.metadataExpression().getExpressionString() + "' of " + operation.description()
+					+ " evaluated to a " + value.getClass().getName() + ", not a Map");
 		}
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		map.forEach((k, v) -> metadata.put(String.valueOf(k), v));
 		return metadata;
 	}
 
-	private @Nullable Object evaluate(OnceOnlyOperation operation, String attribute, String expression,
+	private @Nullable Object evaluate(OnceOnlyOperation operation, String attribute, Expression expression,
 			EvaluationContext context) {
 		try {
-			return this.evaluator.evaluate(expression, operation.element(), context);
+			return expression.getValue(context);
 		}
 		catch (ExpressionException ex) {
-			throw new IdempotentKeyException("The " + attribute + " expression '" + expression + "' of "
-					+ operation.description() + " failed: " + ex.getMessage(), ex);
+			throw new IdempotentKeyException("The " + attribute + " expression '" + expression.getExpressionString()
+					+ "' of " + operation.description() + " failed: " + ex.getMessage(), ex);
 		}
 	}
 

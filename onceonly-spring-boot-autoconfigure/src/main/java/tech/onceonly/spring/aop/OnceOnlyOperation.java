@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.ResolvableType;
+import org.springframework.expression.Expression;
 
 import tech.onceonly.spring.annotation.OnDuplicate;
 
@@ -22,7 +23,7 @@ sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnly
 	 */
 	Method method();
 
-	/** The cache key of this method's expressions. */
+	/** The method and its target class. */
 	AnnotatedElementKey element();
 
 	/** How the method delivers its result. */
@@ -34,11 +35,11 @@ sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnly
 	/**
 	 * An {@code @Idempotent} method.
 	 *
-	 * @param keyExpression the key's SpEL, or {@code null} for the digest
+	 * @param keyExpression the key's parsed SpEL, or {@code null} for the digest
 	 * @param fallback the fallback method for {@link OnDuplicate#FALLBACK}
 	 */
 	record CheckLock(Method method, AnnotatedElementKey element, ReturnKind returnKind, String description,
-			@Nullable String keyExpression, String keyPrefix, Duration ttl, String keyVersion, String functionId,
+			@Nullable Expression keyExpression, String keyPrefix, Duration ttl, String keyVersion, String functionId,
 			OnDuplicate onDuplicate, @Nullable Method fallback) implements OnceOnlyOperation {
 	}
 
@@ -46,10 +47,11 @@ sealed interface OnceOnlyOperation permits OnceOnlyOperation.CheckLock, OnceOnly
 	 * An {@code @IdempotentAi} method.
 	 *
 	 * @param valueType the declared result type, unwrapped from a future or Mono
-	 * @param metadataExpression the metadata's SpEL, or {@code null}
+	 * @param keyExpression the key's parsed SpEL
+	 * @param metadataExpression the metadata's parsed SpEL, or {@code null}
 	 */
 	record Lease(Method method, AnnotatedElementKey element, ReturnKind returnKind, String description,
-			String keyExpression, Duration ttl, Duration extendEvery, @Nullable String metadataExpression,
+			Expression keyExpression, Duration ttl, Duration extendEvery, @Nullable Expression metadataExpression,
 			boolean waitOnConflict, Duration timeout, List<Class<? extends Throwable>> failOn, String errorCode,
 			ResolvableType valueType) implements OnceOnlyOperation {
 

@@ -18,23 +18,26 @@ import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
+import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
-import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.annotation.OnDuplicate;
+import tech.onceonly.spring.aop.AnnotationExpressions.Syntax;
 
 /**
  * Finds the {@link Idempotent} or {@link IdempotentAi} annotation of a method (on the
  * method, else on its class) and resolves it once per method and target class:
- * placeholders, durations, return type, fallback method. Misuse (both annotations, a
- * primitive return with {@code RETURN_NULL}, a missing fallback, an unsupported return
- * type, a bad duration) fails when the method is first resolved, which is when its bean
- * is proxied at startup.
+ * placeholders, durations, return type, fallback method, and the SpEL of {@code key} and
+ * {@code metadata}, parsed here once. Misuse (both annotations, {@code RETURN_NULL} on a
+ * method that returns a value, a missing fallback, an unsupported return type, a bad
+ * duration, a SpEL syntax error, a {@code #name} that is not a parameter) fails when the
+ * method is first resolved, which is when its bean is proxied at startup.
  */
 public final class OnceOnlyOperationSource {
 
@@ -44,12 +47,25 @@ public final class OnceOnlyOperationSource {
 
 	private final @Nullable StringValueResolver placeholders;
 
+	private final AnnotationExpressions expressions;
+
 	/**
 	 * A source resolving {@code ${…}} placeholders with {@code placeholders}.
 	 * @param placeholders the resolver, or {@code null} to leave attributes as they are
 	 */
 	public OnceOnlyOperationSource(@Nullable StringValueResolver placeholders) {
+		this(placeholders, new AnnotationExpressions(null));
+	}
+
+	/**
+	 * A source resolving {@code ${…}} placeholders with {@code placeholders} and parsing
+	 * expressions with {@code expressions}.
+	 * @param placeholders the resolver, or {@code null} to leave attributes as they are
+	 * @param expressions the SpEL dialect of the annotations
+	 */
+	public OnceOnlyOperationSource(@Nullable StringValueResolver placeholders, AnnotationExpressions expressions) {
 		this.placeholders = placeholders;
+		this.expressions = expressions;
 	}
 
 	/**
@@ -102,46 +118,73 @@ public final class OnceOnlyOperationSource {
 
 	private OnceOnlyOperation.CheckLock checkLock(Idempotent annotation, Method method, Class<?> userClass,
 			AnnotatedElementKey element, ReturnKind kind, String description) {
-		if (annotation.onDuplicate() == OnDuplicate.RETURN_NULL && method.getReturnType().isPrimitive()
-				&& kind != ReturnKind.VOID) {
-			throw new IllegalStateException(description + " returns the primitive " + method.getReturnType()
-					+ ", so @Idempotent(onDuplicate = RETURN_NULL) cannot answer a duplicate; use THROW or FALLBACK, "
-					+ "or return a wrapper type");
-		}
+		OnDuplicate onDuplicate = onDuplicate(annotation.onDuplicate(), method, userClass, kind, description);
 		Method fallback = null;
-		if (annotation.onDuplicate() == OnDuplicate.FALLBACK) {
+		if (onDuplicate == OnDuplicate.FALLBACK) {
 			fallback = fallback(annotation, method, userClass, description);
 		}
 		String keyId = resolve(annotation.keyId());
 		String functionId = StringUtils.hasText(keyId) ? keyId
 				: ClassUtils.getUserClass(method.getDeclaringClass()).getName() + "." + method.getName();
 		String key = resolve(annotation.key());
-		return new OnceOnlyOperation.CheckLock(method, element, kind, description,
-				StringUtils.hasText(key) ? key : null, resolve(annotation.keyPrefix()),
-				duration(annotation.ttl(), "ttl", description), resolve(annotation.keyVersion()), functionId,
-				annotation.onDuplicate(), fallback);
+		Expression keyExpression = StringUtils.hasText(key)
+				? this.expressions.parseForMethod(key, Syntax.PLAIN, "@Idempotent", "key", method, description) : null;
+		return new OnceOnlyOperation.CheckLock(method, element, kind, description, keyExpression,
+				resolve(annotation.keyPrefix()), duration(annotation.dedupWindow(), "dedupWindow", description),
+				resolve(annotation.keyVersion()), functionId, onDuplicate, fallback);
 	}
 
 	private OnceOnlyOperation.Lease lease(IdempotentAi annotation, Method method, AnnotatedElementKey element,
 			ReturnKind kind, String description, ResolvableType returnType) {
 		String key = resolve(annotation.key());
 		if (!StringUtils.hasText(key)) {
-			throw new IllegalStateException("@IdempotentAi on " + description + " needs a key expression");
+			throw new IllegalStateException("@IdempotentAi on " + description
+					+ " needs a key expression that names the operation, e.g. key = \"'charge:' + #order.id\"");
 		}
+		Expression keyExpression = this.expressions.parseForMethod(key, Syntax.PLAIN, "@IdempotentAi", "key", method,
+				description);
 		String metadata = resolve(annotation.metadata());
+		Expression metadataExpression = StringUtils.hasText(metadata) ? this.expressions.parseForMethod(metadata,
+				Syntax.PLAIN, "@IdempotentAi", "metadata", method, description) : null;
 		String every = resolve(annotation.extendEvery()).trim();
 		Duration extendEvery = every.isEmpty() ? Duration.ZERO : duration(every, "extendEvery", description);
-		Duration ttl = duration(annotation.ttl(), "ttl", description);
+		Duration ttl = duration(annotation.leaseTime(), "leaseTime", description);
 		try {
 			Heartbeats.checkPeriod(ttl, extendEvery, "@IdempotentAi on " + description);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
-		return new OnceOnlyOperation.Lease(method, element, kind, description, key, ttl, extendEvery,
-				StringUtils.hasText(metadata) ? metadata : null, annotation.waitOnConflict(),
-				duration(annotation.timeout(), "timeout", description), List.of(annotation.failOn()),
-				resolve(annotation.errorCode()), kind.valueType(returnType));
+		return new OnceOnlyOperation.Lease(method, element, kind, description, keyExpression, ttl, extendEvery,
+				metadataExpression, annotation.waitOnConflict(), duration(annotation.timeout(), "timeout", description),
+				List.of(annotation.failOn()), resolve(annotation.errorCode()), kind.valueType(returnType));
+	}
+
+	/**
+	 * The effective duplicate policy: {@code DEFAULT} resolved by the return type, and
+	 * {@code RETURN_NULL} refused where {@code null} is not an answer the caller expects.
+	 */
+	private static OnDuplicate onDuplicate(OnDuplicate declared, Method method, Class<?> userClass, ReturnKind kind,
+			String description) {
+		boolean nothingIsAnAnswer = switch (kind) {
+			case VOID, MONO -> true;
+			case VALUE -> method.getReturnType() == Optional.class;
+			case COMPLETION_STAGE -> {
+				Class<?> value = kind.valueType(ResolvableType.forMethodReturnType(method, userClass)).resolve();
+				yield value == Void.class || value == Optional.class;
+			}
+		};
+		if (declared == OnDuplicate.DEFAULT) {
+			return nothingIsAnAnswer ? OnDuplicate.RETURN_NULL : OnDuplicate.THROW;
+		}
+		if (declared == OnDuplicate.RETURN_NULL && !nothingIsAnAnswer) {
+			throw new IllegalStateException("@Idempotent(onDuplicate = RETURN_NULL) on " + description + " returns "
+					+ method.getGenericReturnType().getTypeName()
+					+ ", so a duplicate call would return null where the caller expects a value; use onDuplicate = "
+					+ "THROW (or leave the default, which throws DuplicateExecutionException) or FALLBACK, or declare "
+					+ "the return type as Optional or void");
+		}
+		return declared;
 	}
 
 	private Method fallback(Idempotent annotation, Method method, Class<?> userClass, String description) {

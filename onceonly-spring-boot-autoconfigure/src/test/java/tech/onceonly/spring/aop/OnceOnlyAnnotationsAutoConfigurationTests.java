@@ -12,12 +12,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.spring.annotation.DuplicateExecutionException;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.aop.OnceOnlyAnnotationsAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class OnceOnlyAnnotationsAutoConfigurationTests {
 
@@ -35,7 +37,7 @@ class OnceOnlyAnnotationsAutoConfigurationTests {
 			Greeter greeter = context.getBean(Greeter.class);
 			assertThat(AopUtils.isAopProxy(greeter)).isTrue();
 			assertThat(greeter.greet("alice")).isEqualTo("hello alice #1");
-			assertThat(greeter.greet("alice")).isNull();
+			assertThatExceptionOfType(DuplicateExecutionException.class).isThrownBy(() -> greeter.greet("alice"));
 			assertThat(greeter.summary("s")).isEqualTo(greeter.summary("s"));
 			assertThat(context.getBean(AtomicInteger.class)).hasValue(2);
 		});

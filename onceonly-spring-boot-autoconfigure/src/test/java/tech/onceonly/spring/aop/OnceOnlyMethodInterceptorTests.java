@@ -69,11 +69,12 @@ class OnceOnlyMethodInterceptorTests {
 	// ---- @Idempotent
 
 	@Test
-	void idempotentShouldRunOncePerKeyAndReturnNullForDuplicates() {
+	void idempotentShouldRunOncePerKeyAndThrowForDuplicatesOfAValueMethodByDefault() {
 		Mailer mailerTarget = new Mailer();
 		Mailer mailer = proxy(mailerTarget);
 		assertThat(mailer.send("alice", "hi")).isEqualTo("sent:1");
-		assertThat(mailer.send("alice", "hi again")).isNull();
+		assertThatExceptionOfType(DuplicateExecutionException.class).isThrownBy(() -> mailer.send("alice", "again"))
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo("mail:alice"));
 		assertThat(mailer.send("bob", "hi")).isEqualTo("sent:2");
 		assertThat(mailerTarget.sent).hasValue(2);
 	}
@@ -84,7 +85,7 @@ class OnceOnlyMethodInterceptorTests {
 		Mailer mailer = proxy(mailerTarget);
 		mailer.send("alice", "hi");
 		this.clock.advance(Duration.ofMinutes(119));
-		assertThat(mailer.send("alice", "hi")).isNull();
+		assertThatExceptionOfType(DuplicateExecutionException.class).isThrownBy(() -> mailer.send("alice", "hi"));
 		this.clock.advance(Duration.ofMinutes(2));
 		assertThat(mailer.send("alice", "hi")).isEqualTo("sent:2");
 	}
@@ -170,17 +171,28 @@ class OnceOnlyMethodInterceptorTests {
 		ClassLevel serviceTarget = new ClassLevel();
 		ClassLevel service = proxy(serviceTarget);
 		assertThat(service.handle("e-1")).isEqualTo("handled:e-1");
-		assertThat(service.handle("e-1")).isNull();
+		assertThatExceptionOfType(DuplicateExecutionException.class).isThrownBy(() -> service.handle("e-1"));
 		assertThat(service.optional("e-2")).contains("e-2");
 		assertThat(service.optional("e-2")).isEmpty();
 	}
 
 	@Test
-	void idempotentCompletableFutureDuplicateShouldCompleteWithNull() throws Exception {
+	void idempotentCompletableFutureOfAValueDuplicateShouldFailByDefault() throws Exception {
 		Mailer mailerTarget = new Mailer();
 		Mailer mailer = proxy(mailerTarget);
 		assertThat(mailer.async("a").get(5, TimeUnit.SECONDS)).isEqualTo("async:a");
-		assertThat(mailer.async("a").get(5, TimeUnit.SECONDS)).isNull();
+		assertThat(mailer.async("a")).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withCauseInstanceOf(DuplicateExecutionException.class);
+		assertThat(mailerTarget.sent).hasValue(1);
+	}
+
+	@Test
+	void idempotentCompletableFutureOfVoidDuplicateShouldCompleteWithNullByDefault() throws Exception {
+		Mailer mailerTarget = new Mailer();
+		Mailer mailer = proxy(mailerTarget);
+		assertThat(mailer.asyncVoid("a").get(5, TimeUnit.SECONDS)).isNull();
+		assertThat(mailer.asyncVoid("a").get(5, TimeUnit.SECONDS)).isNull();
 		assertThat(mailerTarget.sent).hasValue(1);
 	}
 
@@ -407,7 +419,7 @@ class OnceOnlyMethodInterceptorTests {
 
 		final AtomicInteger sent = new AtomicInteger();
 
-		@Idempotent(keyPrefix = "${mail.prefix}", key = "#to", ttl = "${mail.ttl}")
+		@Idempotent(keyPrefix = "${mail.prefix}", key = "#to", dedupWindow = "${mail.ttl}")
 		public String send(String to, String body) {
 			return "sent:" + this.sent.incrementAndGet();
 		}
@@ -437,6 +449,12 @@ class OnceOnlyMethodInterceptorTests {
 			return CompletableFuture.completedFuture("async:" + key);
 		}
 
+		@Idempotent(key = "'async-void:' + #p0")
+		public CompletableFuture<Void> asyncVoid(String key) {
+			this.sent.incrementAndGet();
+			return CompletableFuture.completedFuture(null);
+		}
+
 		@Idempotent(key = "'strict-async:' + #p0", onDuplicate = OnDuplicate.THROW)
 		public CompletableFuture<String> asyncStrict(String key) {
 			return CompletableFuture.completedFuture("strict:" + key);
@@ -463,7 +481,7 @@ class OnceOnlyMethodInterceptorTests {
 
 	static class Primitive {
 
-		@Idempotent(key = "#p0")
+		@Idempotent(key = "#p0", onDuplicate = OnDuplicate.RETURN_NULL)
 		public int count(String key) {
 			return 1;
 		}

@@ -25,12 +25,15 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.spring.aop.IdempotentMethodValidator;
 import tech.onceonly.spring.aop.OnceOnlyAnnotationAdvisor;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
+import tech.onceonly.spring.web.webhook.WebhookEndpointValidator;
 
 /**
- * Auto-configuration of {@code @Idempotent} and {@code @IdempotentAi}: the advisor
- * (ordered by {@code onceonly.annotations.order}), an auto-proxy creator when the
- * application has none, and the startup check for annotated methods a proxy cannot
- * intercept. Needs Spring AOP and an {@link OnceOnly} bean.
+ * Auto-configuration of {@code @Idempotent} and {@code @IdempotentAi}/{@code @RunOnce}:
+ * the advisor (ordered by {@code onceonly.annotations.order}), an auto-proxy creator when
+ * the application has none, the startup warning for annotated methods a proxy cannot
+ * intercept, and the startup check of {@code @IdempotentWebhook} handlers. Misconfigured
+ * {@code @Idempotent}/{@code @IdempotentAi} attributes fail when the bean is proxied.
+ * Needs Spring AOP and an {@link OnceOnly} bean.
  */
 @AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
 		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
@@ -71,6 +74,16 @@ public final class OnceOnlyAnnotationsAutoConfiguration {
 	@ConditionalOnMissingBean
 	static IdempotentMethodValidator idempotentMethodValidator() {
 		return new IdempotentMethodValidator();
+	}
+
+	/**
+	 * Fails the startup for {@code @IdempotentWebhook} handlers whose key expression or
+	 * provider settings cannot find a delivery id.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	static WebhookEndpointValidator onceOnlyWebhookEndpointValidator() {
+		return new WebhookEndpointValidator();
 	}
 
 	/**

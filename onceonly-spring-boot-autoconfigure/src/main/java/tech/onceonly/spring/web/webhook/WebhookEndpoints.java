@@ -2,32 +2,37 @@ package tech.onceonly.spring.web.webhook;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
-import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.StringUtils;
 
 import tech.onceonly.spring.annotation.IdempotentWebhook;
 import tech.onceonly.spring.annotation.WebhookProvider;
+import tech.onceonly.spring.aop.AnnotationExpressions;
 
 /**
  * Finds the {@link IdempotentWebhook} of handler methods (on the method, else on its
- * class) and resolves it once per method: the annotation is read and its key expression
- * parsed on first use, then served from a cache.
+ * class) and resolves it once per method and controller class: the annotation is read and
+ * its key expression parsed (plain SpEL over {@code #headers}, {@code #pathVariables},
+ * {@code #params} and {@code #body}, in the annotations' one dialect) on first use, then
+ * served from a cache. {@link WebhookEndpointValidator} resolves every annotated handler
+ * at startup, so a misconfiguration fails the startup instead of the first delivery.
  */
 public final class WebhookEndpoints {
 
 	private static final Optional<WebhookEndpoint> NONE = Optional.empty();
 
-	private final SpelExpressionParser parser = new SpelExpressionParser();
+	/** The variables of a key expression. */
+	static final List<String> VARIABLES = List.of("headers", "pathVariables", "params", "body");
 
-	private final Map<Method, Optional<WebhookEndpoint>> cache = new ConcurrentHashMap<>();
+	private final Map<MethodClassKey, Optional<WebhookEndpoint>> cache = new ConcurrentHashMap<>();
 
 	/**
 	 * The endpoint settings of a handler method.
@@ -38,9 +43,11 @@ public final class WebhookEndpoints {
 	 * method and the problem)
 	 */
 	public @Nullable WebhookEndpoint find(Method method, Class<?> beanType) {
-		Optional<WebhookEndpoint> found = this.cache.get(method);
+		MethodClassKey cacheKey = new MethodClassKey(method, beanType);
+		Optional<WebhookEndpoint> found = this.cache.get(cacheKey);
 		if (found == null) {
-			found = this.cache.computeIfAbsent(method, (m) -> resolve(m, beanType));
+			found = resolve(method, beanType);
+			this.cache.put(cacheKey, found);
 		}
 		return found.orElse(null);
 	}
@@ -58,17 +65,15 @@ public final class WebhookEndpoints {
 		String header = StringUtils.hasText(annotation.header()) ? annotation.header().trim() : provider.header();
 		Expression key = null;
 		if (StringUtils.hasText(annotation.key())) {
-			try {
-				key = this.parser.parseExpression(annotation.key());
-			}
-			catch (ParseException ex) {
-				throw new IllegalStateException("@IdempotentWebhook on " + where + " has an invalid key expression '"
-						+ annotation.key() + "': " + ex.getMessage(), ex);
-			}
+			key = AnnotationExpressions.parse(annotation.key(), AnnotationExpressions.Syntax.PLAIN,
+					"@IdempotentWebhook", "key", where, VARIABLES,
+					"#headers, #pathVariables, #params and #body (the request, not the method's parameters)");
 		}
 		if (key == null && header == null && provider.bodyField() == null) {
 			throw new IllegalStateException("@IdempotentWebhook on " + where + " has provider GENERIC but neither a "
-					+ "header nor a key expression; set header = \"...\" or key = \"...\"");
+					+ "header nor a key expression, so no delivery id can be found; set header = \"X-Event-Id\" "
+					+ "(the header carrying the id), key = \"#body.id\" (an expression over the request), or a "
+					+ "provider preset such as provider = WebhookProvider.STRIPE");
 		}
 		String scope = StringUtils.hasText(annotation.scope()) ? annotation.scope().trim()
 				: (provider != WebhookProvider.GENERIC) ? provider.scope() : null;
