@@ -84,4 +84,14 @@ public interface OnceOnlyAi {
 	 */
 	AiResult runFn(String key, Supplier<?> fn, RunFnOptions options);
 
+	/**
+	 * Runs {@code fn} once for {@code key} and replays its result to every later or
+	 * concurrent caller: the neutral name of {@link #runFn} (the same call), for any
+	 * operation whose result a retry must get back, as {@code @RunOnce} is for
+	 * {@code @IdempotentAi}.
+	 */
+	default AiResult runOnce(String key, Supplier<?> fn, RunFnOptions options) {
+		return runFn(key, fn, options);
+	}
+
 }

@@ -44,4 +44,11 @@ public interface ReactiveOnceOnlyAi {
 	 */
 	Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options);
 
+	/**
+	 * The neutral name of {@link #runFn} (the same call); see {@link OnceOnlyAi#runOnce}.
+	 */
+	default Mono<AiResult> runOnce(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
+		return runFn(key, fn, options);
+	}
+
 }
