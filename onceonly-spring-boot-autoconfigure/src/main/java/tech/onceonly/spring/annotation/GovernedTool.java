@@ -17,13 +17,19 @@ import java.lang.annotation.Target;
  * method's return type, without running the method; an exception of the method is
  * recorded as {@code tool_error} and rethrown unchanged.
  * <p>
- * Every attribute is a SpEL template: plain text is used as is
+ * {@code agent}, {@code tool}, {@code spend} and {@code runId} are value attributes of
+ * the annotations' one SpEL dialect: plain text is used as is
  * ({@code agent = "billing-agent"}) and {@code #{…}} parts are evaluated against the
  * call, with the method's parameters by name ({@code #{#order.agent}}) and as
- * {@code #p0}/{@code #a0}, {@code #root.method}, {@code #root.args} and
- * {@code #root.target}. Expressions are parsed once per method. The method's arguments,
- * by parameter name and converted to JSON, are the tool arguments the dedup digest is
- * computed over. On a class, every public method of the bean is governed.
+ * {@code #p0}/{@code #a0}, {@code #root.method}, {@code #root.methodName},
+ * {@code #root.args}, {@code #root.target}, {@code #root.targetClass} and beans as
+ * {@code @beanName}; no type references or constructors. They are parsed once per method
+ * and target class when the bean is proxied: a syntax error, a {@code #name} that is not
+ * a parameter, a plain expression without {@code #{…}} ({@code agent = "#agent"}), a
+ * spend that is not a number or an unknown risk level fails the startup naming the
+ * method. The method's arguments, by parameter name and converted to JSON, are the tool
+ * arguments the dedup digest is computed over. On a class, every public method of the
+ * bean is governed.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -26,8 +26,11 @@ import java.lang.annotation.Target;
  * {@code #params} (first value of each query or form parameter) and {@code #body} (the
  * JSON body as a map; empty when the body is not a JSON object). Map entries read as
  * {@code #body['data']['object']['id']} or {@code #body.data.object.id}. The expression
- * is parsed once per method and evaluated in a restricted context (no type references, no
- * bean references).
+ * (plain SpEL, the annotations' one dialect) is parsed once per method and evaluated in a
+ * read-only context (no type references, no constructors, no bean references). Every
+ * annotated handler is resolved at startup: a syntax error, a {@code #name} other than
+ * these four, or {@link WebhookProvider#GENERIC} without {@link #header()} or
+ * {@link #key()} fails the startup naming the handler.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,13 +1,11 @@
 package tech.onceonly.spring.aop;
 
-import java.lang.reflect.Method;
+import java.util.Set;
 
 import org.aopalliance.aop.Advice;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotationUtils;
 
 import tech.onceonly.spring.annotation.GovernedTool;
 
@@ -33,7 +31,7 @@ public class GovernedToolAdvisor extends AbstractPointcutAdvisor {
 	/** An advisor of {@code interceptor} with the default order. */
 	public GovernedToolAdvisor(GovernedToolInterceptor interceptor) {
 		this.interceptor = interceptor;
-		this.pointcut = new GovernedMethodPointcut(interceptor);
+		this.pointcut = new AnnotatedMethodPointcut(Set.of(GovernedTool.class), interceptor::isGoverned);
 		setOrder(DEFAULT_ORDER);
 	}
 
@@ -45,22 +43,6 @@ public class GovernedToolAdvisor extends AbstractPointcutAdvisor {
 	@Override
 	public Advice getAdvice() {
 		return this.interceptor;
-	}
-
-	private static final class GovernedMethodPointcut extends StaticMethodMatcherPointcut {
-
-		private final GovernedToolInterceptor interceptor;
-
-		GovernedMethodPointcut(GovernedToolInterceptor interceptor) {
-			this.interceptor = interceptor;
-			setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, GovernedTool.class));
-		}
-
-		@Override
-		public boolean matches(Method method, Class<?> targetClass) {
-			return this.interceptor.isGoverned(method, targetClass);
-		}
-
 	}
 
 }

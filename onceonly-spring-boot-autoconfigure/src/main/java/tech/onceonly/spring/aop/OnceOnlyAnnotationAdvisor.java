@@ -1,18 +1,14 @@
 package tech.onceonly.spring.aop;
 
-import java.lang.reflect.Method;
 import java.util.Set;
 import java.util.function.Supplier;
 
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
-import org.springframework.aop.ClassFilter;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.core.annotation.AnnotationUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.OnceOnly;
@@ -53,7 +49,7 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.operations = new OnceOnlyOperationSource((beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable::resolveEmbeddedValue : null, expressions);
 		this.interceptor = new OnceOnlyMethodInterceptor(client, json, this.operations, expressions);
-		this.pointcut = new AnnotatedMethodPointcut(this.operations);
+		this.pointcut = new AnnotatedMethodPointcut(ANNOTATIONS, this.operations::isAnnotated);
 	}
 
 	/** The source that resolves the annotated methods. */
@@ -69,27 +65,6 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 	@Override
 	public Advice getAdvice() {
 		return this.interceptor;
-	}
-
-	private static final class AnnotatedMethodPointcut extends StaticMethodMatcherPointcut {
-
-		private final OnceOnlyOperationSource operations;
-
-		AnnotatedMethodPointcut(OnceOnlyOperationSource operations) {
-			this.operations = operations;
-			setClassFilter(new ClassFilter() {
-				@Override
-				public boolean matches(Class<?> clazz) {
-					return AnnotationUtils.isCandidateClass(clazz, ANNOTATIONS);
-				}
-			});
-		}
-
-		@Override
-		public boolean matches(Method method, Class<?> targetClass) {
-			return this.operations.isAnnotated(method, targetClass);
-		}
-
 	}
 
 }
