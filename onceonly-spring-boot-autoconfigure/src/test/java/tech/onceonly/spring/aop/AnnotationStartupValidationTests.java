@@ -1,7 +1,14 @@
 package tech.onceonly.spring.aop;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -169,6 +176,53 @@ class AnnotationStartupValidationTests {
 			Receipt first = payments.charge("o-1");
 			assertThat(payments.charge("o-1")).isEqualTo(first);
 			assertThat(payments.charges()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void firstCallsFromManyThreadsShouldRunTheMethodOnce() {
+		this.runner.withBean(Payments.class).withBean(DefaultPolicy.class).run((context) -> {
+			Payments payments = context.getBean(Payments.class);
+			DefaultPolicy mailer = context.getBean(DefaultPolicy.class);
+			int threads = 16;
+			ExecutorService pool = Executors.newFixedThreadPool(threads);
+			try {
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<Receipt>> receipts = new ArrayList<>();
+				List<Future<String>> sends = new ArrayList<>();
+				for (int i = 0; i < threads; i++) {
+					receipts.add(pool.submit(() -> {
+						start.await();
+						return payments.charge("o-concurrent");
+					}));
+					sends.add(pool.submit(() -> {
+						start.await();
+						try {
+							return mailer.send("concurrent");
+						}
+						catch (DuplicateExecutionException ex) {
+							return "duplicate";
+						}
+					}));
+				}
+				start.countDown();
+				List<Receipt> answered = new ArrayList<>();
+				for (Future<Receipt> receipt : receipts) {
+					answered.add(receipt.get(30, TimeUnit.SECONDS));
+				}
+				List<String> sent = new ArrayList<>();
+				for (Future<String> send : sends) {
+					sent.add(send.get(30, TimeUnit.SECONDS));
+				}
+				assertThat(payments.charges()).isEqualTo(1);
+				assertThat(answered).containsOnly(new Receipt("o-concurrent", 1));
+				assertThat(sent).containsOnlyOnce("sent:concurrent")
+					.filteredOn("duplicate"::equals)
+					.hasSize(threads - 1);
+			}
+			finally {
+				pool.shutdownNow();
+			}
 		});
 	}
 

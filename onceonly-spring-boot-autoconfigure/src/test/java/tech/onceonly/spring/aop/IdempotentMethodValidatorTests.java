@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
+import tech.onceonly.spring.annotation.RunOnce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +25,12 @@ class IdempotentMethodValidatorTests {
 	}
 
 	@Test
+	void runOnceMethodsShouldBeReportedLikeIdempotentAi() {
+		assertThat(IdempotentMethodValidator.problems(UnproxyableRunOnce.class)).singleElement()
+			.satisfies((problem) -> assertThat(problem).contains("UnproxyableRunOnce.charge(String) is private"));
+	}
+
+	@Test
 	void publicMethodsShouldPass() {
 		assertThat(IdempotentMethodValidator.problems(Fine.class)).isEmpty();
 	}
@@ -41,6 +48,15 @@ class IdempotentMethodValidatorTests {
 
 		@Idempotent
 		public static void shared(String a) {
+		}
+
+	}
+
+	static class UnproxyableRunOnce {
+
+		@RunOnce(key = "#p0")
+		private String charge(String a) {
+			return a;
 		}
 
 	}
