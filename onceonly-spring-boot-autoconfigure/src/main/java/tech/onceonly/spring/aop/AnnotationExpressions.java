@@ -21,6 +21,7 @@ import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.ParserContext;
+import org.springframework.expression.TypeLocator;
 import org.springframework.expression.common.CompositeStringExpression;
 import org.springframework.expression.spel.SpelEvaluationException;
 import org.springframework.expression.spel.SpelMessage;
@@ -69,6 +70,10 @@ public final class AnnotationExpressions {
 
 	private static final String TYPE_REFERENCES = "type references (T(...)) are not allowed in OnceOnly annotation "
 			+ "expressions; pass the value as a method argument or call a bean as @beanName";
+
+	private static final TypeLocator NO_TYPES = (typeName) -> {
+		throw new SpelEvaluationException(SpelMessage.TYPE_NOT_FOUND, typeName + ": " + TYPE_REFERENCES);
+	};
 
 	private final @Nullable BeanFactoryResolver beanResolver;
 
@@ -174,9 +179,7 @@ public final class AnnotationExpressions {
 		IdempotentExpressionRoot root = new IdempotentExpressionRoot(method, args, target, targetClass);
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(root, method, args,
 				this.parameterNames);
-		context.setTypeLocator((typeName) -> {
-			throw new SpelEvaluationException(SpelMessage.TYPE_NOT_FOUND, typeName + ": " + TYPE_REFERENCES);
-		});
+		context.setTypeLocator(NO_TYPES);
 		context.setConstructorResolvers(List.of());
 		if (this.beanResolver != null) {
 			context.setBeanResolver(this.beanResolver);
