@@ -154,7 +154,7 @@ public final class CanonicalJson {
 			writeArray(arrayToList(value), out, pythonBytes);
 		}
 		else if (PythonText.timeStr(value) != null) {
-			writeString(PythonText.timeStr(value), out);
+			writeString(Objects.requireNonNull(PythonText.timeStr(value)), out);
 		}
 		else if (convert) {
 			write(toTree(value), out, false, pythonBytes);

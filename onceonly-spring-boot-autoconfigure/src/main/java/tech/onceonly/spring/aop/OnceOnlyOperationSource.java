@@ -96,8 +96,8 @@ public final class OnceOnlyOperationSource {
 		AnnotatedElementKey element = new AnnotatedElementKey(specific, userClass);
 		ResolvableType returnType = ResolvableType.forMethodReturnType(specific, userClass);
 		ReturnKind kind = ReturnKind.of(specific.getReturnType(), description);
-		return (idempotent != null) ? checkLock(idempotent, specific, userClass, element, kind, description)
-				: lease(idempotentAi, specific, element, kind, description, returnType);
+		return (idempotent != null) ? checkLock(idempotent, specific, userClass, element, kind, description) : lease(
+				java.util.Objects.requireNonNull(idempotentAi), specific, element, kind, description, returnType);
 	}
 
 	private OnceOnlyOperation.CheckLock checkLock(Idempotent annotation, Method method, Class<?> userClass,

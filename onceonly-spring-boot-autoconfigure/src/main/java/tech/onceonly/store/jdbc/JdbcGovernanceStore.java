@@ -373,17 +373,19 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	@Override
 	public void release(UsageRequest request) {
-		run("release usage", () -> this.transactions.execute((status) -> {
-			lockAgent(request.agentId());
-			for (Object[] change : new Object[][] { { hourKey(request), 1L }, { toolKey(request), 1L },
-					{ spendKey(request), request.spendMicros() } }) {
-				this.jdbc.update(
-						"UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
-								+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?",
-						change[1], change[1], request.agentId(), change[0]);
-			}
+		run("release usage", () -> {
+			this.transactions.executeWithoutResult((status) -> {
+				lockAgent(request.agentId());
+				for (Object[] change : new Object[][] { { hourKey(request), 1L }, { toolKey(request), 1L },
+						{ spendKey(request), request.spendMicros() } }) {
+					this.jdbc.update(
+							"UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
+									+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?",
+							change[1], change[1], request.agentId(), change[0]);
+				}
+			});
 			return null;
-		}));
+		});
 	}
 
 	@Override
