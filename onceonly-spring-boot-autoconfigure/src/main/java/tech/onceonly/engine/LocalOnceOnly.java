@@ -356,12 +356,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.reactive;
 	}
 
-	/** An operation this engine does not implement yet; it never pretends to succeed. */
-	protected static UnsupportedOperationException unsupported(String capability) {
-		return new UnsupportedOperationException(
-				"The local OnceOnly engine does not support " + capability + " yet; use the remote client for it");
-	}
-
 	// ---- lease answers
 
 	private Map<String, Object> leaseAnswer(String key, LeaseResult result, Duration ttl) {

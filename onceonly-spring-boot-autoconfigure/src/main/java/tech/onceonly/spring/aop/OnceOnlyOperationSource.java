@@ -23,6 +23,7 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
+import tech.onceonly.Internal;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
 import tech.onceonly.client.Heartbeats;
@@ -36,6 +37,7 @@ import tech.onceonly.spring.annotation.OnDuplicate;
  * type, a bad duration) fails when the method is first resolved, which is when its bean
  * is proxied at startup.
  */
+@Internal
 public final class OnceOnlyOperationSource {
 
 	private static final Optional<OnceOnlyOperation> NONE = Optional.empty();
