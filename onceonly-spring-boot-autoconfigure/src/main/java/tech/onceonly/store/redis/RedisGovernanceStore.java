@@ -37,8 +37,8 @@ import tech.onceonly.store.UsageSnapshot;
 
 /**
  * A governance store in Redis shared by every JVM that uses the same Redis and key
- * prefix. Time is the Redis clock ({@code TIME}) plus an optional shift
- * ({@link #setTimeOffset(Duration)}), as for {@link RedisStore}.
+ * prefix. Time is the Redis clock ({@code TIME}) plus an optional shift that only the
+ * tests set, as for {@link RedisStore}.
  * <p>
  * An agent's state, policy, counters and audit log share the hash tag
  * {@code {a:<agent>}}, so a reservation is one Lua script over the agent's three counters
@@ -187,12 +187,12 @@ public final class RedisGovernanceStore implements GovernanceStore {
 	 * Shifts the store's clock by {@code offset} on top of the Redis clock (tests move
 	 * time this way).
 	 */
-	public void setTimeOffset(Duration offset) {
+	void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
 	/** The current shift of the store's clock. */
-	public Duration getTimeOffset() {
+	Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 
