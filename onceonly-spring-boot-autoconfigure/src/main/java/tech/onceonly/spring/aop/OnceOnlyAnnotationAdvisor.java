@@ -54,11 +54,6 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.pointcut = new AnnotatedMethodPointcut(this.operations);
 	}
 
-	/** The source that resolves the annotated methods. */
-	public OnceOnlyOperationSource getOperationSource() {
-		return this.operations;
-	}
-
 	@Override
 	public Pointcut getPointcut() {
 		return this.pointcut;
