@@ -14,8 +14,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.contract.AbstractFaultContractTests;
 import tech.onceonly.store.FaultyStore;
+import tech.onceonly.store.StoreTimeShift;
 import tech.onceonly.store.TestServices;
-import tech.onceonly.store.redis.RedisStore;
 
 /**
  * The backend contract, with faults of the server's store, through the remote client
@@ -64,8 +64,7 @@ class RedisServerContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected void advanceTime(Duration duration) {
-		RedisStore store = (RedisStore) this.faults.delegate();
-		store.setTimeOffset(store.getTimeOffset().plus(duration));
+		StoreTimeShift.of(this.faults.delegate()).advance(duration);
 	}
 
 }

@@ -6,11 +6,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
+
 /**
  * Turns a function's return value into the JSON object stored as a result: {@code null}
  * stays absent, a map or a value that serialises to a JSON object is used as it is, and
  * any other value travels as {@code {"value": …}}.
  */
+@Internal
 public final class ResultObjects {
 
 	/** The field that carries a result that is not a JSON object. */

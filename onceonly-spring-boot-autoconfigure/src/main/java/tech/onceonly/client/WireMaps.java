@@ -9,11 +9,14 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
+
 /**
  * Reads values out of decoded JSON objects with the coercions of the OnceOnly SDKs
  * (missing boolean is false, missing string is "", numbers of any JSON type, objects kept
  * only when they are objects).
  */
+@Internal
 public final class WireMaps {
 
 	private WireMaps() {

@@ -356,12 +356,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.reactive;
 	}
 
-	/** An operation this engine does not implement yet; it never pretends to succeed. */
-	protected static UnsupportedOperationException unsupported(String capability) {
-		return new UnsupportedOperationException(
-				"The local OnceOnly engine does not support " + capability + " yet; use the remote client for it");
-	}
-
 	// ---- lease answers
 
 	private Map<String, Object> leaseAnswer(String key, LeaseResult result, Duration ttl) {
@@ -469,7 +463,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return AiResult.fromRaw(raw);
 	}
 
-	private static Map<String, Object> answer(Object... pairs) {
+	private static Map<String, Object> answer(@Nullable Object... pairs) {
 		Map<String, Object> raw = new LinkedHashMap<>();
 		for (int i = 0; i < pairs.length; i += 2) {
 			raw.put((String) pairs[i], pairs[i + 1]);
@@ -709,7 +703,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 						return new RunFnFlow.Observation(resultOf(key, record), false, null);
 					}
 					boolean held = record != null && record.isHeld();
-					Duration retryAfter = held
+					Duration retryAfter = (held && record != null)
 							? Duration.ofSeconds(retryAfter(Math.max(0, record.ttlLeft().toSeconds()))) : null;
 					return new RunFnFlow.Observation(null, !held, retryAfter);
 				}

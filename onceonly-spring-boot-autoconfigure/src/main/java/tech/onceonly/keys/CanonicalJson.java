@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
+
 /**
  * Canonical JSON of Java values, byte for byte what Python's
  * {@code json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)}
@@ -60,6 +62,7 @@ import tools.jackson.databind.json.JsonMapper;
  * does.</li>
  * </ul>
  */
+@Internal
 public final class CanonicalJson {
 
 	private static final HexFormat HEX = HexFormat.of();
@@ -154,7 +157,7 @@ public final class CanonicalJson {
 			writeArray(arrayToList(value), out, pythonBytes);
 		}
 		else if (PythonText.timeStr(value) != null) {
-			writeString(PythonText.timeStr(value), out);
+			writeString(Objects.requireNonNull(PythonText.timeStr(value)), out);
 		}
 		else if (convert) {
 			write(toTree(value), out, false, pythonBytes);

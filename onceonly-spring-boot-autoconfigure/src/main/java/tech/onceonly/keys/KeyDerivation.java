@@ -136,7 +136,7 @@ public final class KeyDerivation {
 			text = this.canonical.write(value, true);
 		}
 		catch (PythonTypeError ex) {
-			Object tree = CanonicalJson.isConverted(value) ? this.canonical.toTree(value) : value;
+			Object tree = (value != null && CanonicalJson.isConverted(value)) ? this.canonical.toTree(value) : value;
 			return cut(PythonText.repr(tree));
 		}
 		if (CanonicalJson.isConverted(value)) {

@@ -6,7 +6,7 @@ package tech.onceonly.keys;
  * numbers, {@code null} and anything else) or whose keys are not text, numbers, booleans
  * or {@code null}. The key derivations then fall back as Python does.
  */
-public final class PythonTypeError extends IllegalArgumentException {
+final class PythonTypeError extends IllegalArgumentException {
 
 	private static final long serialVersionUID = 1L;
 

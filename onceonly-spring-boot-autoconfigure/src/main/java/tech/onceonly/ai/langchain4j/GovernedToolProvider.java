@@ -7,6 +7,8 @@ import dev.langchain4j.service.tool.ToolProvider;
 import dev.langchain4j.service.tool.ToolProviderRequest;
 import dev.langchain4j.service.tool.ToolProviderResult;
 
+import org.jspecify.annotations.Nullable;
+
 import tech.onceonly.ai.AgentToolGovernance;
 
 /**
@@ -30,7 +32,7 @@ public final class GovernedToolProvider implements ToolProvider {
 	}
 
 	@Override
-	public ToolProviderResult provideTools(ToolProviderRequest request) {
+	public @Nullable ToolProviderResult provideTools(ToolProviderRequest request) {
 		ToolProviderResult result = this.delegate.provideTools(request);
 		if (result == null) {
 			return null;

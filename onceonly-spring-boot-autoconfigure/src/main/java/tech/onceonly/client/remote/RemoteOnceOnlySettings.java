@@ -246,9 +246,9 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 
 		/** The settings. */
 		public RemoteOnceOnlySettings build() {
-			return new RemoteOnceOnlySettings(this.baseUrl, this.apiKey, this.timeout, this.connectTimeout,
-					this.failOpen, this.maxRetries, this.retryBackoff, this.retryMaxBackoff, this.retryAfterCap,
-					this.jitter, this.userAgent);
+			return new RemoteOnceOnlySettings(normalizeBaseUrl(this.baseUrl), this.apiKey, this.timeout,
+					this.connectTimeout, this.failOpen, this.maxRetries, this.retryBackoff, this.retryMaxBackoff,
+					this.retryAfterCap, this.jitter, (this.userAgent != null) ? this.userAgent : DEFAULT_USER_AGENT);
 		}
 
 	}

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.ResultObjects;
 import tech.onceonly.store.ToolRecord;
 
@@ -24,6 +25,7 @@ import tech.onceonly.store.ToolRecord;
  * after another 4xx), with a linear back-off. The secret is used only to sign and is
  * never logged or put into an exception.
  */
+@Internal
 public final class HttpToolInvoker {
 
 	private final @Nullable HttpClient given;

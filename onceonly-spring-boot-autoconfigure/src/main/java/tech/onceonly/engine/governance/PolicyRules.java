@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.ValidationException;
 
 /**
@@ -25,6 +26,7 @@ import tech.onceonly.client.ValidationException;
  * @param pricingRules per-tool prices in micro-dollars, in rule order ({@code *} matches
  * any tool)
  */
+@Internal
 public record PolicyRules(List<String> allowedTools, List<String> blockedTools, @Nullable Long maxActionsPerHour,
 		@Nullable Long maxSpendMicrosPerDay, Map<String, Long> maxCallsPerTool, List<PriceRule> pricingRules) {
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.ValidationException;
 
 /**
@@ -15,6 +16,7 @@ import tech.onceonly.client.ValidationException;
  * {@code view}, {@code show}, {@code count}, {@code check}), else {@code medium}. Nothing
  * is {@code high} unless it says so.
  */
+@Internal
 public final class RiskLevels {
 
 	/** The levels, lowest first. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.RunEvent;
 import tech.onceonly.client.ValidationException;
 import tech.onceonly.store.EventRecord;
@@ -18,6 +19,7 @@ import tech.onceonly.store.GovernanceStore;
  * run (oldest first) or across runs (newest first). Each event answered carries its
  * {@code id} and {@code ts} (epoch seconds, store time unless the poster gave one).
  */
+@Internal
 public final class RunTimelines {
 
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {

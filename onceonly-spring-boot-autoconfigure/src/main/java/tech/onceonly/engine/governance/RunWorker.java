@@ -160,7 +160,7 @@ final class RunWorker implements AutoCloseable {
 		Map<String, Object> spec = WireMaps.object(action);
 		String tool = (spec != null && spec.get("tool") instanceof String name && !name.isBlank()) ? name : null;
 		String stepId = Integer.toString(step);
-		if (tool == null || agentId == null) {
+		if (spec == null || tool == null || agentId == null) {
 			event(runId, "tool_result", "error", stepId, null, agentId, null, data("error", "invalid_action"));
 			summary.add(stepId, null, "invalid", "invalid_action", false);
 			return true;
@@ -237,7 +237,7 @@ final class RunWorker implements AutoCloseable {
 			.post(new RunEvent(runId, type, null, status, null, step, tool, null, leaseId, agentId, null, data, null));
 	}
 
-	private static Map<String, Object> data(Object... pairs) {
+	private static Map<String, Object> data(@Nullable Object... pairs) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		for (int i = 0; i < pairs.length; i += 2) {
 			if (pairs[i + 1] != null) {

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
@@ -62,6 +63,7 @@ import tech.onceonly.store.UsageRequest;
  * (audited as {@code executed} / {@code outcome_unknown}). An identical call that waits
  * on a claim whose lease expired (its caller died) takes it over and runs the tool.
  */
+@Internal
 public final class ToolCallPipeline {
 
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {

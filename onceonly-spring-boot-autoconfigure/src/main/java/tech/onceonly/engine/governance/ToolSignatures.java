@@ -9,12 +9,15 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import tech.onceonly.Internal;
+
 /**
  * The signing of OnceOnly's calls to registered tools: {@value #SIGNATURE_HEADER} is the
  * lowercase hex HMAC-SHA256 of the raw body bytes keyed by the secret's UTF-8 bytes,
  * {@value #ALGORITHM_HEADER} is {@value #ALGORITHM}, and {@value #TIMESTAMP_HEADER} is
  * the Unix time in seconds (not signed; checked against a window by the receiver).
  */
+@Internal
 public final class ToolSignatures {
 
 	/** The signature header. */

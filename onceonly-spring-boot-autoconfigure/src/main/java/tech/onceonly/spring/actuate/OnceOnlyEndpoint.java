@@ -192,7 +192,7 @@ public class OnceOnlyEndpoint {
 			return call.get();
 		}
 		catch (ValidationException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid key");
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid key");
 		}
 	}
 

@@ -52,11 +52,6 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.pointcut = new AnnotatedMethodPointcut(ANNOTATIONS, this.operations::isAnnotated);
 	}
 
-	/** The source that resolves the annotated methods. */
-	public OnceOnlyOperationSource getOperationSource() {
-		return this.operations;
-	}
-
 	@Override
 	public Pointcut getPointcut() {
 		return this.pointcut;

@@ -22,6 +22,7 @@ import org.springframework.expression.ExpressionException;
 import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.AiResult;
 import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.OnceOnly;
@@ -44,6 +45,7 @@ import tech.onceonly.spring.annotation.OnDuplicate;
  * {@code CompletionStage} and {@code Mono} methods go through
  * {@link OnceOnly#reactive()}.
  */
+@Internal
 public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 
 	private final Supplier<OnceOnly> client;

@@ -24,6 +24,7 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.annotation.Idempotent;
 import tech.onceonly.spring.annotation.IdempotentAi;
@@ -39,6 +40,7 @@ import tech.onceonly.spring.aop.AnnotationExpressions.Syntax;
  * duration, a SpEL syntax error, a {@code #name} that is not a parameter) fails when the
  * method is first resolved, which is when its bean is proxied at startup.
  */
+@Internal
 public final class OnceOnlyOperationSource {
 
 	private static final Optional<OnceOnlyOperation> NONE = Optional.empty();
@@ -112,8 +114,8 @@ public final class OnceOnlyOperationSource {
 		AnnotatedElementKey element = new AnnotatedElementKey(specific, userClass);
 		ResolvableType returnType = ResolvableType.forMethodReturnType(specific, userClass);
 		ReturnKind kind = ReturnKind.of(specific.getReturnType(), description);
-		return (idempotent != null) ? checkLock(idempotent, specific, userClass, element, kind, description)
-				: lease(idempotentAi, specific, element, kind, description, returnType);
+		return (idempotent != null) ? checkLock(idempotent, specific, userClass, element, kind, description) : lease(
+				java.util.Objects.requireNonNull(idempotentAi), specific, element, kind, description, returnType);
 	}
 
 	private OnceOnlyOperation.CheckLock checkLock(Idempotent annotation, Method method, Class<?> userClass,

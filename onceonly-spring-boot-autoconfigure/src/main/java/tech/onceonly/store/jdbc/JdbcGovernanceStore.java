@@ -48,8 +48,8 @@ import tech.onceonly.store.UsageSnapshot;
 /**
  * A governance store in a relational database (PostgreSQL or H2) shared by every JVM that
  * uses the same tables (the {@code onceonly_gov_*} tables of the JDBC store's schema
- * script). Time is the database clock plus an optional shift
- * ({@link #setTimeOffset(Duration)}), as for {@link JdbcStore}.
+ * script). Time is the database clock plus an optional shift that only the tests set, as
+ * for {@link JdbcStore}.
  * <p>
  * A reservation is one short transaction that locks the agent's row
  * ({@code SELECT … FOR UPDATE}), reads its three counters, and updates them only when
@@ -126,12 +126,12 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	 * Shifts the store's clock by {@code offset} on top of the database clock (tests move
 	 * time this way).
 	 */
-	public void setTimeOffset(Duration offset) {
+	void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
 	/** The current shift of the store's clock. */
-	public Duration getTimeOffset() {
+	Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 
@@ -373,17 +373,19 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 
 	@Override
 	public void release(UsageRequest request) {
-		run("release usage", () -> this.transactions.execute((status) -> {
-			lockAgent(request.agentId());
-			for (Object[] change : new Object[][] { { hourKey(request), 1L }, { toolKey(request), 1L },
-					{ spendKey(request), request.spendMicros() } }) {
-				this.jdbc.update(
-						"UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
-								+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?",
-						change[1], change[1], request.agentId(), change[0]);
-			}
+		run("release usage", () -> {
+			this.transactions.executeWithoutResult((status) -> {
+				lockAgent(request.agentId());
+				for (Object[] change : new Object[][] { { hourKey(request), 1L }, { toolKey(request), 1L },
+						{ spendKey(request), request.spendMicros() } }) {
+					this.jdbc.update(
+							"UPDATE " + table("counters") + " SET counter_value = CASE WHEN counter_value > ? "
+									+ "THEN counter_value - ? ELSE 0 END WHERE agent_id = ? AND counter_key = ?",
+							change[1], change[1], request.agentId(), change[0]);
+				}
+			});
 			return null;
-		}));
+		});
 	}
 
 	@Override

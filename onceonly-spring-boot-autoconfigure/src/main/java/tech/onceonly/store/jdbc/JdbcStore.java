@@ -127,12 +127,12 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Shifts the store's clock by {@code offset} on top of the database clock. For tests
-	 * (which move time instead of sleeping) and for operators draining expired leases on
-	 * purpose; never needed in normal operation.
+	 * Shifts the store's clock by {@code offset} on top of the database clock. Only for
+	 * tests, which move time instead of sleeping (through their {@code StoreTimeShift});
+	 * not part of the API.
 	 * @param offset the shift, added to the database time in every expiry decision
 	 */
-	public void setTimeOffset(Duration offset) {
+	void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
@@ -140,7 +140,7 @@ public final class JdbcStore implements OnceOnlyStore {
 	 * The current shift of the store's clock (zero unless
 	 * {@link #setTimeOffset(Duration)} was used).
 	 */
-	public Duration getTimeOffset() {
+	Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 

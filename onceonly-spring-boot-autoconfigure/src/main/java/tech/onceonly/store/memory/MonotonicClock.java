@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * The in-memory store uses it by default; tests may give the store any other
  * {@link Clock}.
  */
-public final class MonotonicClock extends Clock {
+final class MonotonicClock extends Clock {
 
 	private final Instant origin;
 

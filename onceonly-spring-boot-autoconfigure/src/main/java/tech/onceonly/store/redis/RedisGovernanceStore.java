@@ -37,8 +37,8 @@ import tech.onceonly.store.UsageSnapshot;
 
 /**
  * A governance store in Redis shared by every JVM that uses the same Redis and key
- * prefix. Time is the Redis clock ({@code TIME}) plus an optional shift
- * ({@link #setTimeOffset(Duration)}), as for {@link RedisStore}.
+ * prefix. Time is the Redis clock ({@code TIME}) plus an optional shift that only the
+ * tests set, as for {@link RedisStore}.
  * <p>
  * An agent's state, policy, counters and audit log share the hash tag
  * {@code {a:<agent>}}, so a reservation is one Lua script over the agent's three counters
@@ -187,12 +187,12 @@ public final class RedisGovernanceStore implements GovernanceStore {
 	 * Shifts the store's clock by {@code offset} on top of the Redis clock (tests move
 	 * time this way).
 	 */
-	public void setTimeOffset(Duration offset) {
+	void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
 	/** The current shift of the store's clock. */
-	public Duration getTimeOffset() {
+	Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 
@@ -376,12 +376,11 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		List<AuditRecord> out = new ArrayList<>();
 		for (String text : (rows != null) ? rows : List.<String>of()) {
 			Map<String, Object> row = this.json.readValue(text, MAP);
-			long ts = ((Number) row.get("ts")).longValue();
+			long ts = number(row, "ts").longValue();
 			if (ts >= oldest) {
-				out.add(new AuditRecord(Instant.ofEpochMilli(ts), agentId, (String) row.get("tool"),
-						(String) row.get("decision"), (String) row.get("policy_reason"), (String) row.get("risk_level"),
-						(String) row.get("args_hash"), ((Number) row.get("spend_micros")).longValue(),
-						(String) row.get("run_id")));
+				out.add(new AuditRecord(Instant.ofEpochMilli(ts), agentId, text(row, "tool"), text(row, "decision"),
+						text(row, "policy_reason"), (String) row.get("risk_level"), (String) row.get("args_hash"),
+						number(row, "spend_micros").longValue(), (String) row.get("run_id")));
 			}
 		}
 		return out;
@@ -442,9 +441,9 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		Map<String, Object> row = this.json.readValue(text, MAP);
 		String description = (String) row.get("description");
 		String risk = (String) row.get("risk_level");
-		return new ToolRecord(scopeId, name, (String) row.get("url"), (String) row.get("auth_type"),
-				(String) row.get("secret"), ((Number) row.get("timeout_ms")).intValue(),
-				((Number) row.get("max_retries")).intValue(), Boolean.TRUE.equals(row.get("enabled")),
+		return new ToolRecord(scopeId, name, text(row, "url"), text(row, "auth_type"), text(row, "secret"),
+				number(row, "timeout_ms").intValue(), number(row, "max_retries").intValue(),
+				Boolean.TRUE.equals(row.get("enabled")),
 				(description == null || description.isEmpty()) ? null : description,
 				(risk == null || risk.isEmpty()) ? null : risk,
 				Instant.ofEpochMilli(Long.parseLong(String.valueOf(row.get("created_at")))),
@@ -507,14 +506,30 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		return new EventRecord(Objects.requireNonNull(id), runId, Instant.ofEpochMilli(now), eventJson);
 	}
 
+	private static Number number(Map<String, Object> row, String field) {
+		return (Number) required(row, field);
+	}
+
+	private static String text(Map<String, Object> row, String field) {
+		return (String) required(row, field);
+	}
+
+	private static Object required(Map<String, Object> row, String field) {
+		Object value = row.get(field);
+		if (value == null) {
+			throw new IllegalStateException("A stored governance record has no '" + field + "'");
+		}
+		return value;
+	}
+
 	private List<EventRecord> events(@Nullable List<String> rows, long oldest) {
 		List<EventRecord> out = new ArrayList<>();
 		for (String text : (rows != null) ? rows : List.<String>of()) {
 			Map<String, Object> row = this.json.readValue(text, MAP);
-			long ts = ((Number) row.get("ts")).longValue();
+			long ts = number(row, "ts").longValue();
 			if (ts >= oldest) {
-				out.add(new EventRecord(((Number) row.get("id")).longValue(), (String) row.get("run_id"),
-						Instant.ofEpochMilli(ts), (String) row.get("event")));
+				out.add(new EventRecord(number(row, "id").longValue(), text(row, "run_id"), Instant.ofEpochMilli(ts),
+						text(row, "event")));
 			}
 		}
 		return out;

@@ -210,13 +210,13 @@ public final class RedisStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Shifts the store's clock by {@code offset} on top of the Redis clock. For tests
-	 * (which move time instead of sleeping) and for operators draining expired leases on
-	 * purpose; never needed in normal operation. Redis's own key expiry ignores the
-	 * offset, so moving time forward never loses an entry early.
+	 * Shifts the store's clock by {@code offset} on top of the Redis clock. Only for
+	 * tests, which move time instead of sleeping (through their {@code StoreTimeShift});
+	 * not part of the API. Redis's own key expiry ignores the offset, so moving time
+	 * forward never loses an entry early.
 	 * @param offset the shift, added to the Redis time in every expiry decision
 	 */
-	public void setTimeOffset(Duration offset) {
+	void setTimeOffset(Duration offset) {
 		this.timeOffsetMillis = offset.toMillis();
 	}
 
@@ -224,7 +224,7 @@ public final class RedisStore implements OnceOnlyStore {
 	 * The current shift of the store's clock (zero unless
 	 * {@link #setTimeOffset(Duration)} was used).
 	 */
-	public Duration getTimeOffset() {
+	Duration getTimeOffset() {
 		return Duration.ofMillis(this.timeOffsetMillis);
 	}
 

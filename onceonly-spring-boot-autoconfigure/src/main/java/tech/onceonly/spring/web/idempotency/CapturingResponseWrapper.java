@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
+
 /**
  * A response that passes everything through until {@link #startCapture()} is called (by
  * {@link IdempotencyKeyInterceptor}, for a guarded handler only), then holds the body
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * written (from then on streaming, never held in memory) and is not stored. Unguarded
  * handlers are never buffered, whatever headers their request carries.
  */
+@Internal
 public final class CapturingResponseWrapper extends HttpServletResponseWrapper {
 
 	private final long limit;

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
@@ -22,6 +23,7 @@ import tech.onceonly.spring.web.ProblemDetails;
  * {@code replayServerErrors} is on, in which case 5xx answers (not exceptions) are stored
  * and replayed as the IETF draft suggests.
  */
+@Internal
 public final class IdempotencyKeyRules {
 
 	/** The outcome of a request processed for the first time. */

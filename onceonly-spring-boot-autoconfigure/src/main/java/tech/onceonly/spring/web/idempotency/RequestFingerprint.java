@@ -19,6 +19,7 @@ import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.spring.web.Digests;
 
 /**
@@ -30,6 +31,7 @@ import tech.onceonly.spring.web.Digests;
  * compared by value), so a retry that re-serialises the same JSON differently still
  * matches. Other bodies are hashed as raw bytes.
  */
+@Internal
 public final class RequestFingerprint {
 
 	private static final JsonMapper JSON = JsonMapper.builder()

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.Internal;
+
 /**
  * The first response to a keyed request, as stored with the lease's completion and
  * replayed to retries.
@@ -19,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * and not stored
  * @param fingerprint the request fingerprint the response belongs to
  */
+@Internal
 public record StoredResponse(int status, Map<String, List<String>> headers, byte @Nullable [] body,
 		String fingerprint) {
 

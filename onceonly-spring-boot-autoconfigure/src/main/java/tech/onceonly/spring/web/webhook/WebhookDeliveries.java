@@ -15,6 +15,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.Internal;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
@@ -24,6 +25,7 @@ import tech.onceonly.spring.web.ProblemDetails;
  * key it is stored under, what a lease answer means, and the bodies of every answer given
  * instead of the handler's.
  */
+@Internal
 public final class WebhookDeliveries {
 
 	/** The outcome of a delivery whose handler ran and answered 2xx. */

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import tech.onceonly.store.StoreTimeShift;
 import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 import tech.onceonly.store.jdbc.JdbcPurge;
 import tech.onceonly.store.jdbc.JdbcStore;
@@ -45,7 +46,7 @@ class JdbcPurgeAutoConfigurationTests {
 				for (int i = 0; i < 5; i++) {
 					store.tryLock("k" + i, Duration.ofMinutes(1), null);
 				}
-				store.setTimeOffset(Duration.ofMinutes(2));
+				StoreTimeShift.of(store).offset(Duration.ofMinutes(2));
 				JdbcPurge.Result result = context.getBean(JdbcPurgeScheduler.class).runNow();
 				assertThat(result).isNotNull();
 				assertThat(result.deleted()).containsEntry("locks", 5L);

@@ -13,6 +13,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.web.ScriptedStore;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.StoreTimeShift;
 import tech.onceonly.store.TestServices;
 import tech.onceonly.store.jdbc.JdbcStore;
 import tech.onceonly.store.memory.InMemoryStore;
@@ -66,7 +67,7 @@ final class WebBackend implements AutoCloseable {
 				JdbcStore store = new JdbcStore(dataSource);
 				store.initializeSchema();
 				yield new WebBackend(store, dataSource::close,
-						(duration) -> store.setTimeOffset(store.getTimeOffset().plus(duration)));
+						(duration) -> StoreTimeShift.of(store).advance(duration));
 			}
 			case "redis" -> {
 				URI uri = URI.create(TestServices.redisUrl());
@@ -81,8 +82,7 @@ final class WebBackend implements AutoCloseable {
 				factory.afterPropertiesSet();
 				factory.start();
 				RedisStore store = new RedisStore(factory);
-				yield new WebBackend(store, factory::destroy,
-						(duration) -> store.setTimeOffset(store.getTimeOffset().plus(duration)));
+				yield new WebBackend(store, factory::destroy, (duration) -> StoreTimeShift.of(store).advance(duration));
 			}
 			default -> throw new IllegalArgumentException("unknown backend " + name);
 		};
