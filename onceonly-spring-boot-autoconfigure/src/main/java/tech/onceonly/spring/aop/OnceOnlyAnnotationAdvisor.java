@@ -52,6 +52,11 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.pointcut = new AnnotatedMethodPointcut(ANNOTATIONS, this.operations::isAnnotated);
 	}
 
+	/** The source that resolves the annotated methods (its resolved windows and lease times). */
+	OnceOnlyOperationSource getOperationSource() {
+		return this.operations;
+	}
+
 	@Override
 	public Pointcut getPointcut() {
 		return this.pointcut;
