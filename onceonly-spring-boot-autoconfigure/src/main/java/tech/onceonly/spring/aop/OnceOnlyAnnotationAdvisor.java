@@ -52,7 +52,10 @@ public final class OnceOnlyAnnotationAdvisor extends AbstractPointcutAdvisor {
 		this.pointcut = new AnnotatedMethodPointcut(ANNOTATIONS, this.operations::isAnnotated);
 	}
 
-	/** The source that resolves the annotated methods (its resolved windows and lease times). */
+	/**
+	 * The source that resolves the annotated methods (its resolved windows and lease
+	 * times).
+	 */
 	OnceOnlyOperationSource getOperationSource() {
 		return this.operations;
 	}
