@@ -13,7 +13,9 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
+import org.springframework.dao.DataAccessException;
 
+import tech.onceonly.spring.autoconfigure.OnceOnlyConfigurationException;
 import tech.onceonly.store.jdbc.JdbcSchema;
 import tech.onceonly.store.jdbc.JdbcStore;
 
@@ -72,9 +74,20 @@ public class OnceOnlyJdbcSchemaInitializer extends DataSourceScriptDatabaseIniti
 					JdbcStore.schemaScript(this.platform, this.tablePrefix).getBytes(StandardCharsets.UTF_8),
 					"OnceOnly " + this.platform.id() + " schema"));
 		}
-		super.runScripts(new Scripts(prefixed).continueOnError(scripts.isContinueOnError())
-			.separator(scripts.getSeparator())
-			.encoding(StandardCharsets.UTF_8));
+		try {
+			super.runScripts(new Scripts(prefixed).continueOnError(scripts.isContinueOnError())
+				.separator(scripts.getSeparator())
+				.encoding(StandardCharsets.UTF_8));
+		}
+		catch (DataAccessException ex) {
+			throw new OnceOnlyConfigurationException(
+					"Could not create the OnceOnly JDBC store's tables " + String.join(", ", missing) + " in the "
+							+ this.platform.id() + " database: " + ex.getMostSpecificCause().getMessage(),
+					"Let the database user of the application create tables in that schema, or create them once as a "
+							+ "user that may (the shipped Flyway or Liquibase migration, or the script "
+							+ this.platform.schemaLocation() + ") and set onceonly.store.jdbc.initialize-schema="
+							+ "never. See docs/stores.md.");
+		}
 		if (!missing.isEmpty()) {
 			logger.info("OnceOnly: created the JDBC store tables " + String.join(", ", missing) + " ("
 					+ this.platform.id() + ", onceonly.store.jdbc.initialize-schema)");

@@ -140,6 +140,25 @@ class JdbcSchemaStartupTests {
 	}
 
 	@Test
+	void alwaysOnADatabaseThatRefusesDdlShouldFailAtStartupSayingWhatToDo() throws Exception {
+		String file = "jdbc:h2:file:" + files.resolve("readonly-" + UUID.randomUUID());
+		try (HikariDataSource create = new HikariDataSource()) {
+			create.setJdbcUrl(file);
+			create.setUsername("sa");
+			new JdbcTemplate(create).execute("CREATE TABLE unrelated (id INT)");
+		}
+		this.runner.withPropertyValues("spring.datasource.url=" + file + ";ACCESS_MODE_DATA=r")
+			.withPropertyValues("onceonly.store.jdbc.initialize-schema=always")
+			.run((context) -> {
+				FailureAnalysis analysis = failureAnalysis(context);
+				assertThat(analysis.getDescription()).contains("Could not create the OnceOnly JDBC store's tables",
+						"onceonly_locks", "h2 database");
+				assertThat(analysis.getAction()).contains("onceonly.store.jdbc.initialize-schema=never",
+						"tech/onceonly/store/jdbc/schema-h2.sql");
+			});
+	}
+
+	@Test
 	void postgresWithAlwaysShouldCreateTheTablesInItsSchema() {
 		this.runner.withPropertyValues(postgresProperties("sw_always"))
 			.withPropertyValues("onceonly.store.jdbc.initialize-schema=always")
