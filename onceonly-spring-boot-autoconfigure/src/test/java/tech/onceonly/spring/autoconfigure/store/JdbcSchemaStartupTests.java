@@ -144,7 +144,6 @@ class JdbcSchemaStartupTests {
 		String file = "jdbc:h2:file:" + files.resolve("readonly-" + UUID.randomUUID());
 		try (HikariDataSource create = new HikariDataSource()) {
 			create.setJdbcUrl(file);
-			create.setUsername("sa");
 			new JdbcTemplate(create).execute("CREATE TABLE unrelated (id INT)");
 		}
 		this.runner.withPropertyValues("spring.datasource.url=" + file + ";ACCESS_MODE_DATA=r")
