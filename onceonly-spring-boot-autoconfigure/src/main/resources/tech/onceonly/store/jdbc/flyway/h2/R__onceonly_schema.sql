@@ -1,5 +1,6 @@
 -- OnceOnly JDBC store, H2. Times are epoch milliseconds of the database clock (CURRENT_TIMESTAMP).
--- The table prefix "onceonly_" is replaced by onceonly.store.jdbc.table-prefix when the starter runs this script.
+-- Flyway repeatable migration of the starter (the same statements as tech/onceonly/store/jdbc/schema-h2.sql).
+-- It creates the default names onceonly_*; with another onceonly.store.jdbc.table-prefix use your own migration (docs/stores.md).
 
 CREATE TABLE IF NOT EXISTS onceonly_locks (
 	lock_key      VARCHAR(1024) NOT NULL PRIMARY KEY,

@@ -1,5 +1,6 @@
 -- OnceOnly JDBC store, PostgreSQL. Times are epoch milliseconds of the database clock (clock_timestamp()).
--- The table prefix "onceonly_" is replaced by onceonly.store.jdbc.table-prefix when the starter runs this script.
+-- Flyway repeatable migration of the starter (the same statements as tech/onceonly/store/jdbc/schema-postgresql.sql).
+-- It creates the default names onceonly_*; with another onceonly.store.jdbc.table-prefix use your own migration (docs/stores.md).
 
 CREATE TABLE IF NOT EXISTS onceonly_locks (
 	lock_key      VARCHAR(1024) NOT NULL PRIMARY KEY,
