@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -23,9 +22,10 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.engine.governance.LocalTools;
+import tech.onceonly.spring.autoconfigure.store.OnceOnlyMemoryStoreConfiguration;
+import tech.onceonly.spring.autoconfigure.store.OnceOnlyStoreRequirements;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
-import tech.onceonly.store.memory.InMemoryStore;
 
 /**
  * Auto-configuration of the {@link OnceOnly} client from {@code onceonly.*} properties:
@@ -67,8 +67,7 @@ public final class OnceOnlyAutoConfiguration {
 				String type = properties.getStore().getType().name().toLowerCase(Locale.ROOT);
 				throw new OnceOnlyConfigurationException(
 						"onceonly.store.type=" + type + " was chosen but no OnceOnlyStore bean could be created.",
-						"Add what the " + type + " store needs (see docs/configuration.md), define an OnceOnlyStore "
-								+ "bean, or set onceonly.store.type=memory.");
+						OnceOnlyStoreRequirements.action(properties.getStore().getType()));
 			}
 			GovernanceStore governance = governanceStore.getIfAvailable();
 			client = LocalOnceOnly.builder(chosen)
@@ -111,18 +110,13 @@ public final class OnceOnlyAutoConfiguration {
 	}
 
 	/**
-	 * The in-memory store, when the resolved mode is local and no other store was chosen.
+	 * The in-memory backend (store and governance store), when the resolved mode is local
+	 * and no other store was chosen.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@Conditional(OnceOnlyMode.OnLocalMode.class)
+	@Import(OnceOnlyMemoryStoreConfiguration.class)
 	static class MemoryStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(OnceOnlyStore.class)
-		@ConditionalOnProperty(name = "onceonly.store.type", havingValue = "memory", matchIfMissing = true)
-		InMemoryStore onceOnlyStore(OnceOnlyProperties properties) {
-			return new InMemoryStore(properties.getStore().getMemory().getMaxEntries());
-		}
 
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.Ordered;
 
 /**
@@ -274,11 +275,13 @@ public class OnceOnlyProperties {
 			private String tablePrefix = "onceonly_";
 
 			/**
-			 * When the tables are created at startup (if missing): "embedded" only for an
-			 * embedded database such as in-memory H2, "always", or "never" (create them
-			 * with the scripts in docs/stores.md, e.g. via Flyway).
+			 * When the starter creates the tables that are missing, as Spring Boot's own
+			 * schema initialisers do: "embedded" only for an embedded database such as
+			 * in-memory H2 (the default), "always" (the script only creates what is
+			 * missing), or "never" (the tables come from the shipped Flyway or Liquibase
+			 * migration, see docs/stores.md). Missing tables fail the startup, saying so.
 			 */
-			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+			private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
 
 			/** The scheduled purge of rows that no longer matter. */
 			private final Purge purge = new Purge();
@@ -295,11 +298,11 @@ public class OnceOnlyProperties {
 				this.tablePrefix = tablePrefix;
 			}
 
-			public InitializeSchema getInitializeSchema() {
+			public DatabaseInitializationMode getInitializeSchema() {
 				return this.initializeSchema;
 			}
 
-			public void setInitializeSchema(InitializeSchema initializeSchema) {
+			public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
 				this.initializeSchema = initializeSchema;
 			}
 
@@ -342,20 +345,6 @@ public class OnceOnlyProperties {
 				public void setBatchSize(int batchSize) {
 					this.batchSize = batchSize;
 				}
-
-			}
-
-			/** When the JDBC store creates its tables. */
-			public enum InitializeSchema {
-
-				/** Only when the DataSource is an embedded database. */
-				EMBEDDED,
-
-				/** Always (the script only creates what is missing). */
-				ALWAYS,
-
-				/** Never; the tables are managed elsewhere. */
-				NEVER
 
 			}
 

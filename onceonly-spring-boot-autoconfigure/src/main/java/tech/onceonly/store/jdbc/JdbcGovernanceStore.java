@@ -61,6 +61,9 @@ import tech.onceonly.store.UsageSnapshot;
  */
 public final class JdbcGovernanceStore implements GovernanceStore {
 
+	/** The default retention of audit rows and events. */
+	public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
 	private static final Log logger = LogFactory.getLog(JdbcGovernanceStore.class);
 
 	private static final int PURGE_EVERY_WRITES = 1024;
@@ -93,7 +96,7 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	 * A store on {@code dataSource} with the default table prefix and a 7-day retention.
 	 */
 	public JdbcGovernanceStore(DataSource dataSource) {
-		this(dataSource, JdbcStore.DEFAULT_TABLE_PREFIX, null, Duration.ofDays(7));
+		this(dataSource, JdbcStore.DEFAULT_TABLE_PREFIX, null, DEFAULT_RETENTION);
 	}
 
 	/**

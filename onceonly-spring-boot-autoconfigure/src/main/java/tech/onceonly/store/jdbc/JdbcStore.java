@@ -168,7 +168,8 @@ public final class JdbcStore implements OnceOnlyStore {
 	 */
 	public static String schemaScript(Platform platform, String tablePrefix) {
 		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
-			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix + "'");
+			throw new IllegalArgumentException("Invalid OnceOnly table prefix '" + tablePrefix
+					+ "': use letters, digits and underscores (optionally schema.prefix)");
 		}
 		try {
 			String script = StreamUtils.copyToString(new ClassPathResource(platform.schemaLocation()).getInputStream(),

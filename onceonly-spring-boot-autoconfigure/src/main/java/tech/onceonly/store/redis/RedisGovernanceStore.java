@@ -132,6 +132,15 @@ public final class RedisGovernanceStore implements GovernanceStore {
 			return 0
 			""", Long.class);
 
+	/** The default retention of audit rows and events. */
+	public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+	/** The default bound on audit rows per agent. */
+	public static final int DEFAULT_MAX_AUDIT_PER_AGENT = 10_000;
+
+	/** The default bound on the list of recent events. */
+	public static final int DEFAULT_MAX_EVENTS = 100_000;
+
 	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
 	};
 
@@ -154,8 +163,8 @@ public final class RedisGovernanceStore implements GovernanceStore {
 	 * 000 audit rows per agent and 100 000 recent events.
 	 */
 	public RedisGovernanceStore(RedisConnectionFactory connectionFactory) {
-		this(new StringRedisTemplate(connectionFactory), RedisStore.DEFAULT_KEY_PREFIX + "gov:", Duration.ofDays(7),
-				10_000, 100_000);
+		this(new StringRedisTemplate(connectionFactory), RedisStore.DEFAULT_KEY_PREFIX + "gov:", DEFAULT_RETENTION,
+				DEFAULT_MAX_AUDIT_PER_AGENT, DEFAULT_MAX_EVENTS);
 	}
 
 	/**

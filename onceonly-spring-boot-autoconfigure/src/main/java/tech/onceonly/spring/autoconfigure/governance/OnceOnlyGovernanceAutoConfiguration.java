@@ -1,7 +1,5 @@
 package tech.onceonly.spring.autoconfigure.governance;
 
-import javax.sql.DataSource;
-
 import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,19 +11,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.DelegatingOnceOnly;
@@ -36,20 +28,13 @@ import tech.onceonly.spring.aop.GovernedToolAdvisor;
 import tech.onceonly.spring.aop.GovernedToolInterceptor;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
-import tech.onceonly.store.GovernanceStore;
-import tech.onceonly.store.jdbc.JdbcGovernanceStore;
-import tech.onceonly.store.memory.InMemoryGovernanceStore;
-import tech.onceonly.store.redis.RedisGovernanceStore;
 
 /**
- * Auto-configuration of agent governance: the governance store that matches
- * {@code onceonly.store.type} (JDBC or Redis, so policies, the kill switch, budgets and
- * the audit log are shared by every JVM; in memory otherwise), and the
- * {@code @GovernedTool} advisor (switched with {@code onceonly.annotations.enabled}, like
- * the other OnceOnly annotations) with an auto-proxy creator when the application has
- * none. Governed methods run in the local engine's governance pipeline; with the remote
- * client a governed call fails, saying so, because the hosted API executes only
- * registered HTTP tools.
+ * Auto-configuration of agent governance: the {@code @GovernedTool} advisor (switched
+ * with {@code onceonly.annotations.enabled}, like the other OnceOnly annotations) with an
+ * auto-proxy creator when the application has none. Governed methods run in the local
+ * engine's governance pipeline; with the remote client a governed call fails, saying so,
+ * because the hosted API executes only registered HTTP tools.
  */
 @AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
 		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
@@ -78,53 +63,6 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 					() -> jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
 			interceptor.setBeanFactory(beanFactory);
 			return new GovernedToolAdvisor(interceptor);
-		}
-
-	}
-
-	/**
-	 * The JDBC governance store beside the JDBC lease store, with the same tables prefix
-	 * and schema policy.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ JdbcTemplate.class, EmbeddedDatabaseConnection.class })
-	@ConditionalOnProperty(prefix = "onceonly.store", name = "type", havingValue = "jdbc")
-	@ConditionalOnSingleCandidate(DataSource.class)
-	static class JdbcGovernanceStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(GovernanceStore.class)
-		JdbcGovernanceStore onceOnlyGovernanceStore(DataSource dataSource, OnceOnlyProperties properties) {
-			OnceOnlyProperties.Store.Jdbc jdbc = properties.getStore().getJdbc();
-			JdbcGovernanceStore store = new JdbcGovernanceStore(dataSource, jdbc.getTablePrefix(), null,
-					InMemoryGovernanceStore.DEFAULT_RETENTION);
-			boolean initialize = switch (jdbc.getInitializeSchema()) {
-				case ALWAYS -> true;
-				case NEVER -> false;
-				case EMBEDDED -> EmbeddedDatabaseConnection.isEmbedded(dataSource);
-			};
-			if (initialize) {
-				store.initializeSchema();
-			}
-			return store;
-		}
-
-	}
-
-	/** The Redis governance store beside the Redis lease store, under its key prefix. */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisConnectionFactory.class, StringRedisTemplate.class })
-	@ConditionalOnProperty(prefix = "onceonly.store", name = "type", havingValue = "redis")
-	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
-	static class RedisGovernanceStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(GovernanceStore.class)
-		RedisGovernanceStore onceOnlyGovernanceStore(RedisConnectionFactory connectionFactory,
-				OnceOnlyProperties properties) {
-			return new RedisGovernanceStore(new StringRedisTemplate(connectionFactory),
-					properties.getStore().getRedis().getKeyPrefix() + "gov:", InMemoryGovernanceStore.DEFAULT_RETENTION,
-					InMemoryGovernanceStore.DEFAULT_MAX_AUDIT_PER_AGENT, InMemoryGovernanceStore.DEFAULT_MAX_EVENTS);
 		}
 
 	}

@@ -14,14 +14,17 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.redis.RedisGovernanceStore;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
- * Auto-configuration of the {@link RedisStore} on the application's
- * {@link RedisConnectionFactory} (standalone, sentinel or cluster) when
- * {@code onceonly.store.type=redis}, after checking at startup that the server is safe
- * for it ({@code onceonly.store.redis.safety-checks}, see {@link RedisSafetyReport}).
+ * Auto-configuration of the Redis backend when {@code onceonly.store.type=redis}: the
+ * {@link RedisStore} and the {@link RedisGovernanceStore} (under the key prefix plus
+ * {@code gov:}) on the application's {@link RedisConnectionFactory} (standalone, sentinel
+ * or cluster), after checking at startup that the server is safe for it
+ * ({@code onceonly.store.redis.safety-checks}, see {@link RedisSafetyReport}).
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		beforeName = "tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration")
@@ -44,6 +47,19 @@ public final class OnceOnlyRedisStoreAutoConfiguration {
 	RedisStore onceOnlyStore(RedisConnectionFactory connectionFactory, OnceOnlyProperties properties,
 			RedisSafetyReport safety) {
 		return new RedisStore(connectionFactory, properties.getStore().getRedis().getKeyPrefix());
+	}
+
+	/**
+	 * The governance store beside the lease store, so policies, the kill switch, budgets
+	 * and the audit log are shared by every JVM.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(GovernanceStore.class)
+	RedisGovernanceStore onceOnlyGovernanceStore(RedisConnectionFactory connectionFactory,
+			OnceOnlyProperties properties, RedisSafetyReport safety) {
+		return new RedisGovernanceStore(new StringRedisTemplate(connectionFactory),
+				properties.getStore().getRedis().getKeyPrefix() + "gov:", RedisGovernanceStore.DEFAULT_RETENTION,
+				RedisGovernanceStore.DEFAULT_MAX_AUDIT_PER_AGENT, RedisGovernanceStore.DEFAULT_MAX_EVENTS);
 	}
 
 	/**

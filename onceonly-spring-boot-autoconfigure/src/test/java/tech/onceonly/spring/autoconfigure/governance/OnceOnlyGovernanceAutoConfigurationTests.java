@@ -20,8 +20,8 @@ import tech.onceonly.spring.aop.GovernedToolAdvisor;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
 import tech.onceonly.spring.autoconfigure.store.OnceOnlyJdbcStoreAutoConfiguration;
-import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.jdbc.JdbcGovernanceStore;
+import tech.onceonly.store.memory.InMemoryGovernanceStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -80,7 +80,7 @@ class OnceOnlyGovernanceAutoConfigurationTests {
 	@Test
 	void memoryStoreTypeShouldKeepGovernanceInMemory() {
 		this.runner.run((context) -> {
-			assertThat(context).doesNotHaveBean(GovernanceStore.class);
+			assertThat(context).hasSingleBean(InMemoryGovernanceStore.class);
 			assertThat(((LocalOnceOnly) context.getBean(OnceOnly.class)).governance().store().type())
 				.isEqualTo("memory");
 		});

@@ -1,5 +1,7 @@
 package tech.onceonly.spring.autoconfigure.store;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -9,10 +11,18 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
+import tech.onceonly.spring.autoconfigure.OnceOnlyConfigurationException;
+import tech.onceonly.store.AuditRecord;
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.jdbc.JdbcGovernanceStore;
 import tech.onceonly.store.jdbc.JdbcStore;
+import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +57,53 @@ class OnceOnlyJdbcStoreAutoConfigurationTests {
 	}
 
 	@Test
-	void initializeSchemaNeverShouldLeaveTheDatabaseAlone() {
-		this.runner.withPropertyValues("onceonly.store.type=jdbc", "onceonly.store.jdbc.initialize-schema=never")
+	void initializeSchemaNeverShouldRunNoScriptAndUseTablesCreatedElsewhere() {
+		String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		DataSource elsewhere = new DriverManagerDataSource(url, "sa", "");
+		new ResourceDatabasePopulator(new ByteArrayResource(
+				JdbcStore.schemaScript(JdbcStore.Platform.H2, "onceonly_").getBytes(StandardCharsets.UTF_8)))
+			.execute(elsewhere);
+		this.runner
+			.withPropertyValues("spring.datasource.url=" + url, "onceonly.store.type=jdbc",
+					"onceonly.store.jdbc.initialize-schema=never")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(JdbcStore.class);
-				assertThat(tableCount(context.getBean(DataSource.class), "ONCEONLY_LEASES")).isZero();
+				assertThat(context.getBean(OnceOnlyJdbcSchemaInitializer.class).initializeDatabase()).isFalse();
+				assertThat(context.getBean(JdbcStore.class).tryLock("k", Duration.ofMinutes(1), null).acquired())
+					.isTrue();
+			});
+	}
+
+	@Test
+	void initializeSchemaNeverWithoutTablesShouldFailAtStartupNamingTheTables() {
+		this.runner.withPropertyValues("onceonly.store.type=jdbc", "onceonly.store.jdbc.initialize-schema=never")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(OnceOnlyConfigurationException.class)
+				.hasMessageContaining("onceonly_locks, onceonly_leases are missing")
+				.hasMessageContaining("initialize-schema is 'never'"));
+	}
+
+	@Test
+	void theBackendShouldBuildTheGovernanceStoreOnTheSameTables() {
+		this.runner.withPropertyValues("onceonly.store.type=jdbc", "onceonly.store.jdbc.table-prefix=gov_once_")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(JdbcGovernanceStore.class);
+				assertThat(context).hasSingleBean(OnceOnlyJdbcSchemaInitializer.class);
+				assertThat(tableCount(context.getBean(DataSource.class), "GOV_ONCE_GOV_AUDIT")).isOne();
+				JdbcGovernanceStore governance = context.getBean(JdbcGovernanceStore.class);
+				governance.appendAudit(
+						new AuditRecord(governance.now(), "agent", "tool", "allow", "ok", null, null, 0, null));
+			});
+	}
+
+	@Test
+	void userGovernanceStoreShouldWin() {
+		this.runner.withPropertyValues("onceonly.store.type=jdbc")
+			.withBean(GovernanceStore.class, InMemoryGovernanceStore::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(GovernanceStore.class);
+				assertThat(context).doesNotHaveBean(JdbcGovernanceStore.class);
 			});
 	}
 

@@ -7,8 +7,11 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
+import tech.onceonly.store.redis.RedisGovernanceStore;
 import tech.onceonly.store.redis.RedisStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +31,23 @@ class OnceOnlyRedisStoreAutoConfigurationTests {
 			assertThat(context).hasSingleBean(RedisStore.class);
 			assertThat(context.getBean(RedisStore.class).leaseKey("k")).isEqualTo("onceonly:{k}:lease");
 		});
+	}
+
+	@Test
+	void theBackendShouldBuildTheGovernanceStoreUnderItsOwnKeys() {
+		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.key-prefix=shop:once:")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisGovernanceStore.class);
+				assertThat(context.getBean(RedisGovernanceStore.class).keyPrefix()).isEqualTo("shop:once:gov:");
+			});
+	}
+
+	@Test
+	void userGovernanceStoreShouldWin() {
+		this.runner.withPropertyValues("onceonly.store.type=redis")
+			.withBean(GovernanceStore.class, InMemoryGovernanceStore::new)
+			.run((context) -> assertThat(context).hasSingleBean(GovernanceStore.class)
+				.doesNotHaveBean(RedisGovernanceStore.class));
 	}
 
 	@Test
