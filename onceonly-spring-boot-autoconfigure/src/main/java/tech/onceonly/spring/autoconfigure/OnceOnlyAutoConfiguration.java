@@ -107,7 +107,7 @@ public final class OnceOnlyAutoConfiguration {
 		return EngineSettings.defaults()
 			.withTtls(local.getDefaultLockTtl(), local.getDefaultLeaseTtl(), local.getMaxTtl())
 			.withRetention(local.getRetention())
-			.withNamespace(local.getNamespace());
+			.withNamespace(OnceOnlyNamespace.prefix(local.getNamespace()));
 	}
 
 	/**
