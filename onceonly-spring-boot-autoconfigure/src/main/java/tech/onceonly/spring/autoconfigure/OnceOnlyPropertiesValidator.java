@@ -79,12 +79,6 @@ final class OnceOnlyPropertiesValidator implements Validator {
 					"must be a whole number of 1 or more (the most live keys the in-memory store holds), was "
 							+ store.getMemory().getMaxEntries());
 		}
-		OnceOnlyProperties.Store.Jdbc.Purge purge = store.getJdbc().getPurge();
-		positive(errors, "store.jdbc.purge.interval", purge.getInterval());
-		if (purge.getBatchSize() < 1) {
-			errors.rejectValue("store.jdbc.purge.batchSize", CODE,
-					"must be a whole number of 1 or more (rows deleted per statement), was " + purge.getBatchSize());
-		}
 	}
 
 	private static void positive(Errors errors, String field, @Nullable Duration value) {
