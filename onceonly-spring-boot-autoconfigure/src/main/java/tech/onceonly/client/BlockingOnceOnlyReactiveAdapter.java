@@ -13,20 +13,24 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The {@code Mono} form of a blocking client: each call runs on a scheduler meant for
- * blocking work ({@link Schedulers#boundedElastic()} by default) when subscribed.
+ * blocking work ({@link Schedulers#boundedElastic()} by default) when subscribed. The
+ * default scheduler is looked up at the first call, not when the adapter is made, so an
+ * application that never uses the reactive form starts none of its threads (and a failed
+ * startup leaves none behind).
  */
 public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 
 	private final OnceOnly delegate;
 
-	private final Scheduler scheduler;
+	private final @Nullable Scheduler scheduler;
 
 	private final Ai ai = new Ai();
 
 	private final Gov gov = new Gov();
 
 	public BlockingOnceOnlyReactiveAdapter(OnceOnly delegate) {
-		this(delegate, Schedulers.boundedElastic());
+		this.delegate = delegate;
+		this.scheduler = null;
 	}
 
 	public BlockingOnceOnlyReactiveAdapter(OnceOnly delegate, Scheduler scheduler) {
@@ -34,8 +38,12 @@ public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 		this.scheduler = scheduler;
 	}
 
+	private Scheduler scheduler() {
+		return (this.scheduler != null) ? this.scheduler : Schedulers.boundedElastic();
+	}
+
 	private <T> Mono<T> defer(Callable<T> call) {
-		return Mono.fromCallable(call).subscribeOn(this.scheduler);
+		return Mono.defer(() -> Mono.fromCallable(call).subscribeOn(scheduler()));
 	}
 
 	@Override
@@ -161,8 +169,7 @@ public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 
 		@Override
 		public Mono<AiResult> runFn(String key, Supplier<? extends Mono<?>> fn, RunFnOptions options) {
-			return RunFnFlow.detached(BlockingOnceOnlyReactiveAdapter.this.scheduler, fn,
-					(work) -> ai().runFn(key, work, options));
+			return RunFnFlow.detached(scheduler(), fn, (work) -> ai().runFn(key, work, options));
 		}
 
 	}

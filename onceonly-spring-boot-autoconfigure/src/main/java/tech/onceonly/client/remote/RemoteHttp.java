@@ -2,12 +2,13 @@ package tech.onceonly.client.remote;
 
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.channel.ConnectTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -123,7 +124,7 @@ final class RemoteHttp {
 	 */
 	private static boolean mayHaveBeenSent(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof java.net.ConnectException || cause instanceof ConnectTimeoutException
+			if (cause instanceof java.net.ConnectException || cause instanceof HttpConnectTimeoutException
 					|| cause instanceof java.net.UnknownHostException) {
 				return false;
 			}
@@ -184,8 +185,7 @@ final class RemoteHttp {
 	private static boolean isTimeout(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
-					|| cause instanceof ConnectTimeoutException
-					|| cause instanceof io.netty.handler.timeout.TimeoutException) {
+					|| cause instanceof HttpTimeoutException) {
 				return true;
 			}
 			if (cause.getCause() == cause) {

@@ -1,15 +1,17 @@
 package tech.onceonly.client.remote;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
-import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.CheckLockResult;
@@ -25,11 +27,11 @@ import tech.onceonly.client.RunEvent;
 
 /**
  * The OnceOnly client for the hosted API or a self-hosted {@code onceonly-server}, over
- * Spring {@code WebClient} on reactor-netty with pooled connections. {@link #reactive()}
- * is the non-blocking client; the methods of this class are its blocking form (do not
- * call them on an event-loop thread). Answers, errors, fail-open and retries follow the
- * official SDKs; see {@code docs/remote-client.md}. Close it to release its connection
- * pool.
+ * Spring {@code WebClient} on the JDK's {@link HttpClient} (no Netty needed), which keeps
+ * its connections alive and reuses them. {@link #reactive()} is the non-blocking client;
+ * the methods of this class are its blocking form (do not call them on an event-loop
+ * thread). Answers, errors, fail-open and retries follow the official SDKs; see
+ * {@code docs/remote-client.md}. Close it to release its threads.
  */
 public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 
@@ -37,15 +39,17 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 
 	private final RemoteOnceOnlySettings settings;
 
-	private final ConnectionProvider connections;
+	private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+	private final ExecutorService executor;
 
 	private final ReactiveRemoteOnceOnly reactive;
 
 	private final OnceOnly blocking;
 
 	/**
-	 * Creates a client. The builder is cloned and given this client's own reactor-netty
-	 * connector (connection pool, connect and response timeouts); its other
+	 * Creates a client. The builder is cloned and given this client's own connector on
+	 * the JDK {@link HttpClient} (HTTP/1.1, connect and response timeouts); its other
 	 * customisations (filters, observation) are kept.
 	 * @param settings where and how to reach the API
 	 * @param webClientBuilder the builder to start from
@@ -76,17 +80,17 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	private RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable DoubleSupplier jitterSource, LeaseEvents leaseEvents) {
 		this.settings = settings;
-		this.connections = ConnectionProvider.builder("onceonly")
-			.maxConnections(100)
-			.maxIdleTime(Duration.ofSeconds(20))
-			.pendingAcquireTimeout(settings.timeout().plus(settings.connectTimeout()))
+		this.executor = Executors.newCachedThreadPool(daemonThreads("onceonly-http-" + CLIENTS.incrementAndGet()));
+		HttpClient httpClient = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(settings.connectTimeout())
+			.executor(this.executor)
 			.build();
-		HttpClient httpClient = HttpClient.create(this.connections)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-			.responseTimeout(settings.timeout());
+		JdkClientHttpConnector connector = new JdkClientHttpConnector(httpClient);
+		connector.setReadTimeout(settings.timeout());
 		WebClient webClient = webClientBuilder.clone()
-			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.clientConnector(connector)
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY_SIZE))
 			.build();
 		RetryDelays delays = (jitterSource != null) ? new RetryDelays(settings, jitterSource)
@@ -95,6 +99,15 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 				settings.failOpen(), leaseEvents);
 		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper, Heartbeats.shared(),
 				leaseEvents);
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	/**
@@ -171,16 +184,19 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 		return this.blocking.getRunTimeline(runId, limit, offset);
 	}
 
-	/** The non-blocking client over the same connection pool. */
+	/** The non-blocking client over the same connections. */
 	@Override
 	public ReactiveOnceOnly reactive() {
 		return this.reactive;
 	}
 
-	/** Releases the connection pool; the client must not be used afterwards. */
+	/**
+	 * Stops this client's HTTP threads (its idle connections close with them); the client
+	 * must not be used afterwards.
+	 */
 	@Override
 	public void close() {
-		this.connections.dispose();
+		this.executor.shutdownNow();
 	}
 
 	@Override

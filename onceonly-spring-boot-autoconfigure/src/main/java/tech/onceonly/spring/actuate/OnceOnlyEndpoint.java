@@ -96,7 +96,7 @@ public class OnceOnlyEndpoint {
 		try {
 			List<AgentView> agents = new ArrayList<>();
 			for (Policy policy : this.client.gov().listPolicies()) {
-				agents.add(AgentView.of(policy));
+				agents.add(view(policy));
 			}
 			return new Agents(true, null, agents);
 		}
@@ -137,7 +137,7 @@ public class OnceOnlyEndpoint {
 				.stream()
 				.map(DecisionView::of)
 				.toList();
-			return new AgentDetail(true, null, AgentView.of(policy), decisions);
+			return new AgentDetail(true, null, view(policy), decisions);
 		}
 		catch (UnsupportedOperationException ex) {
 			return new AgentDetail(false, governanceUnsupported(), null, List.of());
@@ -193,6 +193,25 @@ public class OnceOnlyEndpoint {
 		}
 		catch (ValidationException ex) {
 			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid key");
+		}
+	}
+
+	/**
+	 * The agent's view, with its enabled state read from the local engine's governance
+	 * store when the policy answer does not carry it (the local engine's never does).
+	 */
+	private AgentView view(Policy policy) {
+		AgentView view = AgentView.of(policy);
+		LocalOnceOnly local = local();
+		if (view.enabled() != null || local == null) {
+			return view;
+		}
+		try {
+			boolean enabled = local.governance().store().getAgent(view.agentId()).enabled();
+			return new AgentView(view.agentId(), enabled, view.policy());
+		}
+		catch (RuntimeException ex) {
+			return view;
 		}
 	}
 

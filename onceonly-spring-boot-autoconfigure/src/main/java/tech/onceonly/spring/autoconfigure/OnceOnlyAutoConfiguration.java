@@ -96,7 +96,7 @@ public final class OnceOnlyAutoConfiguration {
 		if (factory == null) {
 			throw new OnceOnlyConfigurationException(
 					"OnceOnly is configured for the remote API but the remote client is not available.",
-					"Add spring-boot-starter-webclient (WebClient and reactor-netty) to the classpath, or set "
+					"Add org.springframework.boot:spring-boot-webclient (WebClient) to the classpath, or set "
 							+ "onceonly.mode=local.");
 		}
 		return factory.create(properties);
@@ -106,7 +106,7 @@ public final class OnceOnlyAutoConfiguration {
 		return EngineSettings.defaults()
 			.withTtls(local.getDefaultLockTtl(), local.getDefaultLeaseTtl(), local.getMaxTtl())
 			.withRetention(local.getRetention())
-			.withNamespace(local.getNamespace());
+			.withNamespace(OnceOnlyNamespace.prefix(local.getNamespace()));
 	}
 
 	/**

@@ -6,13 +6,17 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.Ordered;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach
  * the hosted API, and the local engine's store and defaults.
  */
 @ConfigurationProperties("onceonly")
-public class OnceOnlyProperties {
+public class OnceOnlyProperties implements Validator {
+
+	private static final Validator VALIDATOR = new OnceOnlyPropertiesValidator();
 
 	/** Whether OnceOnly is auto-configured at all. */
 	private boolean enabled = true;
@@ -142,6 +146,24 @@ public class OnceOnlyProperties {
 
 	public Annotations getAnnotations() {
 		return this.annotations;
+	}
+
+	/**
+	 * Whether this validates {@code type}: only OnceOnly's own properties. Spring Boot
+	 * calls {@link #validate} when it binds them.
+	 */
+	@Override
+	public boolean supports(Class<?> type) {
+		return VALIDATOR.supports(type);
+	}
+
+	/**
+	 * Checks every {@code onceonly.*} value at binding time; a bad one fails the startup
+	 * with the property, the value and what is allowed.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		VALIDATOR.validate(target, errors);
 	}
 
 	@Override
@@ -489,7 +511,10 @@ public class OnceOnlyProperties {
 		/** How long completed and failed results are kept and replayed. */
 		private Duration retention = Duration.ofDays(7);
 
-		/** Prefix that isolates this application's keys from others sharing the store. */
+		/**
+		 * Name that isolates this application's keys from others sharing the store: keys
+		 * are stored as "<namespace>:<key>". Letters, digits, '.', '_' and '-'.
+		 */
 		private String namespace = "";
 
 		public boolean isFailOpen() {

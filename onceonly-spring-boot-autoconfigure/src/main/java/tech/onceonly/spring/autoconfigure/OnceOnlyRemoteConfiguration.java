@@ -15,14 +15,14 @@ import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
 /**
- * The remote client's factory, when the resolved mode is remote and {@code WebClient}
- * with reactor-netty is on the classpath. It starts from the application's
- * {@link WebClient.Builder} (so its customizations, such as observation, apply) and the
- * application's {@link JsonMapper}.
+ * The remote client's factory, when the resolved mode is remote and {@code WebClient} is
+ * on the classpath (it runs on the JDK's {@code HttpClient}, so no Netty is needed). It
+ * starts from the application's {@link WebClient.Builder} (so its customizations, such as
+ * observation, apply) and the application's {@link JsonMapper}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = { "tech.onceonly.client.remote.RemoteOnceOnly",
-		"org.springframework.web.reactive.function.client.WebClient", "reactor.netty.http.client.HttpClient" })
+		"org.springframework.web.reactive.function.client.WebClient" })
 @Conditional(OnceOnlyMode.OnRemoteMode.class)
 class OnceOnlyRemoteConfiguration {
 

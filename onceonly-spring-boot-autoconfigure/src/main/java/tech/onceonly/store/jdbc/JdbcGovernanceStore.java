@@ -195,10 +195,9 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 						&& TransientFailures.backOff(attempt);
 				if (!retry) {
 					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
-					throw new StoreException(
-							"The OnceOnly JDBC governance store could not " + what + " (" + this.platform + ", tables "
-									+ this.prefix + "gov_*)" + attempts + ": " + ex.getMostSpecificCause().getMessage(),
-							ex);
+					throw new StoreException("The OnceOnly JDBC governance store could not " + what + " ("
+							+ this.platform + ", tables " + this.prefix + "gov_*)" + attempts + ": "
+							+ StoreException.describe(ex.getMostSpecificCause()), ex);
 				}
 			}
 		}

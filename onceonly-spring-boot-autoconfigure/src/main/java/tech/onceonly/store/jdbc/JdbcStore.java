@@ -357,7 +357,7 @@ public final class JdbcStore implements OnceOnlyStore {
 					String attempts = TransientFailures.isTransient(ex) ? " after " + attempt + " attempts" : "";
 					throw new StoreException("The OnceOnly JDBC store could not " + what + " (" + this.platform
 							+ ", tables " + locksTable() + "/" + leasesTable() + ")" + attempts + ": "
-							+ ex.getMostSpecificCause().getMessage(), ex);
+							+ StoreException.describe(ex.getMostSpecificCause()), ex);
 				}
 			}
 		}

@@ -220,7 +220,7 @@ public final class RedisGovernanceStore implements GovernanceStore {
 		catch (DataAccessException ex) {
 			Throwable cause = (ex.getMostSpecificCause() != null) ? ex.getMostSpecificCause() : ex;
 			throw new StoreException("The OnceOnly Redis governance store could not " + what + " (keys " + this.prefix
-					+ "*): " + cause.getMessage(), ex);
+					+ "*): " + StoreException.describe(cause), ex);
 		}
 	}
 

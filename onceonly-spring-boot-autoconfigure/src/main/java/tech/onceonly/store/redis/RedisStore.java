@@ -364,7 +364,7 @@ public final class RedisStore implements OnceOnlyStore {
 		}
 		catch (DataAccessException ex) {
 			throw new StoreException("The OnceOnly Redis store could not " + what + " (key prefix '" + this.keyPrefix
-					+ "'): " + ex.getMostSpecificCause().getMessage(), ex);
+					+ "'): " + StoreException.describe(ex.getMostSpecificCause()), ex);
 		}
 	}
 

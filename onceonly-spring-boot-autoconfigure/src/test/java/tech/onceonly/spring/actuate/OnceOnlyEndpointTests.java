@@ -27,6 +27,7 @@ import tech.onceonly.store.memory.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The onceonly endpoint's reads, its refused and allowed writes, and what it never shows.
@@ -81,6 +82,20 @@ class OnceOnlyEndpointTests {
 			assertThat(agent.supported()).isTrue();
 			assertThat(agent.agent().agentId()).isEqualTo("bot");
 		});
+	}
+
+	@Test
+	void agentsOnTheLocalEngineShouldShowWhetherEachIsEnabled() {
+		this.engine.gov().upsertPolicy("on-bot", Map.of("blocked_tools", List.of("refund")));
+		this.engine.gov().upsertPolicy("off-bot", Map.of("blocked_tools", List.of("refund")));
+		this.engine.gov().disableAgent("off-bot", "stopped");
+		OnceOnlyEndpoint endpoint = new OnceOnlyEndpoint(this.engine, false, 20);
+		assertThat(endpoint.section("agents").agents()).extracting(AgentView::agentId, AgentView::enabled)
+			.containsExactlyInAnyOrder(tuple("on-bot", true), tuple("off-bot", false));
+		assertThat(endpoint.entry("agents", "off-bot")).isInstanceOfSatisfying(AgentDetail.class,
+				(agent) -> assertThat(agent.agent().enabled()).isFalse());
+		assertThat(this.json.writeValueAsString(endpoint.section("agents"))).contains("\"enabled\":true")
+			.contains("\"enabled\":false");
 	}
 
 	@Test

@@ -167,7 +167,7 @@ class OnceOnlyAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new OnceOnlyFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("remote client is not available");
-				assertThat(analysis.getAction()).contains("spring-boot-starter-webclient");
+				assertThat(analysis.getAction()).contains("org.springframework.boot:spring-boot-webclient");
 			});
 	}
 

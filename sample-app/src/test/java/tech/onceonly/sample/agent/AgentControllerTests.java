@@ -11,6 +11,7 @@ import org.springframework.test.web.servlet.ResultActions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -56,6 +57,24 @@ class AgentControllerTests {
 
 		chat("rogue-agent", "charge {\"orderId\":\"k-1\",\"amount\":1}").andExpect(status().isLocked())
 			.andExpect(jsonPath("$.error").value("agent_disabled"));
+		assertThat(this.tools.charges()).isEqualTo(before);
+	}
+
+	@Test
+	void chatWithoutAgentIdShouldBeA400ProblemSayingWhatToSend() throws Exception {
+		this.mvc.perform(post("/agent/chat").contentType(MediaType.APPLICATION_JSON).content("{\"message\":\"hi\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.title").value("Invalid chat request"))
+			.andExpect(jsonPath("$.detail").value(Matchers.containsString("agentId")));
+	}
+
+	@Test
+	void wrongToolArgumentShouldBeReportedToTheModelWithTheReasonAndNotRun() throws Exception {
+		int before = this.tools.charges();
+		chat("argument-agent", "charge {\"orderId\":\"w-1\",\"amount\":\"lots\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.answer")
+				.value(Matchers.containsString("from String \"lots\": not a valid `int` value")));
 		assertThat(this.tools.charges()).isEqualTo(before);
 	}
 

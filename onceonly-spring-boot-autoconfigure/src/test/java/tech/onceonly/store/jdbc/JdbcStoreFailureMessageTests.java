@@ -1,0 +1,51 @@
+package tech.onceonly.store.jdbc;
+
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import tech.onceonly.store.StoreException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** A store failure whose cause has no message says what failed, never ": null". */
+class JdbcStoreFailureMessageTests {
+
+	@Test
+	void clockReadFailingWithoutAMessageShouldNameTheFailureType() {
+		JdbcStore store = new JdbcStore(dataSourceFailingWith(new SQLException()), "onceonly_",
+				JdbcStore.Platform.POSTGRESQL);
+		assertThatExceptionOfType(StoreException.class).isThrownBy(store::now)
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("could not read the clock")
+				.endsWith(": SQLException (no message)")
+				.doesNotEndWith(": null"));
+	}
+
+	@Test
+	void describeShouldKeepAMessageAndNameATypeWithout() {
+		assertThat(StoreException.describe(new IllegalStateException("connection reset")))
+			.isEqualTo("connection reset");
+		assertThat(StoreException.describe(new IllegalStateException()))
+			.isEqualTo("IllegalStateException (no message)");
+		assertThat(StoreException.describe(new IllegalStateException(" ")))
+			.isEqualTo("IllegalStateException (no message)");
+	}
+
+	private static DataSource dataSourceFailingWith(SQLException failure) {
+		return (DataSource) Proxy.newProxyInstance(JdbcStoreFailureMessageTests.class.getClassLoader(),
+				new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
+					if (method.getName().equals("getConnection")) {
+						throw failure;
+					}
+					if (method.getName().equals("toString")) {
+						return "failing data source";
+					}
+					throw new UnsupportedOperationException(method.getName());
+				});
+	}
+
+}
