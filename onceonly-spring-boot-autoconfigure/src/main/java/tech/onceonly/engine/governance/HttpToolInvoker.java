@@ -15,6 +15,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.ResultObjects;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.store.ToolRecord;
 
 /**
