@@ -36,7 +36,9 @@ import tech.onceonly.spring.annotation.GovernedTool;
  */
 public class GovernedToolInterceptor implements MethodInterceptor {
 
-	private final Supplier<AgentToolGovernor> governor;
+	private final Supplier<AgentToolGovernor> governorSupplier;
+
+	private volatile @Nullable AgentToolGovernor governor;
 
 	private final Supplier<JsonMapper> jsonSupplier;
 
@@ -58,12 +60,22 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 	/**
 	 * An interceptor that resolves its collaborators at the first governed call, so
 	 * creating it early (as auto-proxy creators do) initializes nothing else.
-	 * @param governor supplies the governor of the backend
+	 * @param governor supplies the governor of the backend (asked once, at the first
+	 * governed call)
 	 * @param json supplies the mapper that converts arguments and replayed results
 	 */
 	public GovernedToolInterceptor(Supplier<AgentToolGovernor> governor, Supplier<JsonMapper> json) {
-		this.governor = governor;
+		this.governorSupplier = governor;
 		this.jsonSupplier = json;
+	}
+
+	private AgentToolGovernor governor() {
+		AgentToolGovernor resolved = this.governor;
+		if (resolved == null) {
+			resolved = this.governorSupplier.get();
+			this.governor = resolved;
+		}
+		return resolved;
 	}
 
 	private JsonMapper json() {
@@ -112,12 +124,11 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 		AtomicBoolean ran = new AtomicBoolean();
 		AgentToolOutcome outcome;
 		try {
-			outcome = this.governor.get()
-				.govern(new AgentToolCall(agent, tool, toolArgs, (runId != null && !runId.isBlank()) ? runId : null,
-						spend, risk), () -> {
-							ran.set(true);
-							return proceed(invocation);
-						});
+			outcome = governor().govern(new AgentToolCall(agent, tool, toolArgs,
+					(runId != null && !runId.isBlank()) ? runId : null, spend, risk), () -> {
+						ran.set(true);
+						return proceed(invocation);
+					});
 		}
 		catch (UndeclaredThrowableException ex) {
 			throw unwrap(ex);
