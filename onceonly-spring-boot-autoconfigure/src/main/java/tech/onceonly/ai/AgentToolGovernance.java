@@ -81,8 +81,8 @@ public final class AgentToolGovernance {
 			if (logger.isDebugEnabled()) {
 				logger.debug("No agent id for tool '" + context.tool() + "'; running it ungoverned");
 			}
-			String text = execution.execute();
-			return new AgentToolOutcome("executed", "ungoverned", (text != null) ? text : "", true);
+			Object value = AgentToolExecution.run(execution);
+			return AgentToolOutcome.executed("ungoverned", this.arguments.textOf(value), value);
 		}
 		String runId = context.text(AgentIdResolver.RUN_ID_KEY);
 		if (runId == null && this.dedupByConversation && context.conversationId() != null) {

@@ -87,8 +87,7 @@ public final class IdempotentToolCalls {
 		if (lock.duplicate()) {
 			return GovernedToolMessages.skippedDuplicate(tool);
 		}
-		String result = execution.execute();
-		return (result != null) ? result : "";
+		return this.arguments.textOf(AgentToolExecution.run(execution));
 	}
 
 }

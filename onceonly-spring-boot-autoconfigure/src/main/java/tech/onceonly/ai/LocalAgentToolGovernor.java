@@ -4,28 +4,32 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Objects;
 
 import tech.onceonly.client.AgentDisabledException;
+import tech.onceonly.client.LocalOperations;
+import tech.onceonly.client.LocalOperations.GovernedCall;
 import tech.onceonly.client.ToolCallRequest;
-import tech.onceonly.engine.governance.GovernanceEngine;
-import tech.onceonly.engine.governance.ToolCallOutcome;
 
 /**
- * An {@link AgentToolGovernor} on the local engine's {@link GovernanceEngine}: the full
- * pipeline (kill switch, lists, limits and budget reserved atomically, dedup with result
- * replay, audit) runs in-process on the configured store, so it holds across every JVM
- * sharing that store.
+ * An {@link AgentToolGovernor} on the local engine's governance pipeline, reached through
+ * {@code client.backend().localOperations()}: the full pipeline (kill switch, lists,
+ * limits and budget reserved atomically, dedup with result replay, audit) runs in-process
+ * on the configured store, so it holds across every JVM sharing that store.
+ * <p>
+ * This is the one place where a pipeline answer becomes an {@link AgentToolOutcome}:
+ * {@code @GovernedTool}, Spring AI and LangChain4j all read the outcome it returns.
  */
 public final class LocalAgentToolGovernor implements AgentToolGovernor {
 
-	private final GovernanceEngine engine;
+	private final LocalOperations engine;
 
 	private final ToolArguments arguments;
 
 	/**
 	 * A governor.
-	 * @param engine the governance engine, e.g. {@code LocalOnceOnly.governance()}
+	 * @param engine the local engine's operations, e.g.
+	 * {@code client.backend().localOperations().orElseThrow()}
 	 * @param arguments converts results
 	 */
-	public LocalAgentToolGovernor(GovernanceEngine engine, ToolArguments arguments) {
+	public LocalAgentToolGovernor(LocalOperations engine, ToolArguments arguments) {
 		this.engine = Objects.requireNonNull(engine, "engine");
 		this.arguments = Objects.requireNonNull(arguments, "arguments");
 	}
@@ -34,7 +38,7 @@ public final class LocalAgentToolGovernor implements AgentToolGovernor {
 	public AgentToolOutcome govern(AgentToolCall call, AgentToolExecution execution) {
 		ToolCallRequest request = new ToolCallRequest(call.agentId(), call.tool(), call.arguments(), call.spendUsd(),
 				call.runId());
-		ToolCallOutcome outcome = this.engine.call(request, (invocation) -> execution.execute(), call.riskLevel());
+		GovernedCall outcome = this.engine.callTool(request, call.riskLevel(), execution::execute);
 		Throwable error = outcome.error();
 		if (error != null) {
 			throw rethrow(error);
@@ -44,18 +48,18 @@ public final class LocalAgentToolGovernor implements AgentToolGovernor {
 			if ("agent_disabled".equals(reason)) {
 				throw new AgentDisabledException(call.agentId(), call.tool());
 			}
-			return new AgentToolOutcome("blocked", reason, GovernedToolMessages.blocked(call.tool(), reason), false);
+			return AgentToolOutcome.blocked(call.tool(), reason);
 		}
 		if (outcome.executed()) {
 			Object value = outcome.value();
-			return new AgentToolOutcome(outcome.decision(), reason, (value != null) ? value.toString() : "", true);
+			return new AgentToolOutcome(outcome.decision(), reason, this.arguments.textOf(value), true, value,
+					outcome.storedResult(), true);
 		}
 		if (!outcome.result().ok()) {
-			return new AgentToolOutcome(outcome.decision(), reason, GovernedToolMessages.inProgress(call.tool()),
-					false);
+			return AgentToolOutcome.unanswered(outcome.decision(), reason,
+					GovernedToolMessages.inProgress(call.tool()));
 		}
-		return new AgentToolOutcome(outcome.decision(), reason, this.arguments.toText(outcome.result().result()),
-				false);
+		return AgentToolOutcome.replayed(reason, this.arguments.toText(outcome.storedResult()), outcome.storedResult());
 	}
 
 	private static RuntimeException rethrow(Throwable error) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -78,20 +79,26 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 		}
 		String blocked = blockedByLists(call);
 		if (blocked != null) {
-			return new AgentToolOutcome("blocked", blocked, GovernedToolMessages.blocked(call.tool(), blocked), false);
+			return AgentToolOutcome.blocked(call.tool(), blocked);
 		}
 		AtomicBoolean ran = new AtomicBoolean();
+		AtomicReference<@Nullable Object> value = new AtomicReference<>();
 		AiResult result = this.client.ai().runFn(key(call), () -> {
 			ran.set(true);
-			return execution.execute();
+			Object returned = AgentToolExecution.run(execution);
+			value.set(returned);
+			return returned;
 		}, this.options);
 		if (!result.isCompleted()) {
-			return new AgentToolOutcome("dedup", "tool_idempotency", GovernedToolMessages.inProgress(call.tool()),
-					false);
+			return AgentToolOutcome.unanswered("dedup", "tool_idempotency",
+					GovernedToolMessages.inProgress(call.tool()));
 		}
-		String text = this.arguments.toText(result.result());
-		return ran.get() ? new AgentToolOutcome("executed", "ok", text, true)
-				: new AgentToolOutcome("dedup", "tool_idempotency", text, false);
+		if (ran.get()) {
+			Object returned = value.get();
+			return new AgentToolOutcome("executed", "ok", this.arguments.textOf(returned), true, returned,
+					result.result(), true);
+		}
+		return AgentToolOutcome.replayed("tool_idempotency", this.arguments.toText(result.result()), result.result());
 	}
 
 	/**
@@ -118,15 +125,16 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 			if ("agent_disabled".equals(reason)) {
 				throw new AgentDisabledException(call.agentId(), call.tool());
 			}
-			return new AgentToolOutcome("blocked", reason, GovernedToolMessages.blocked(call.tool(), reason), false);
+			return AgentToolOutcome.blocked(call.tool(), reason);
 		}
 		if (!result.ok()) {
 			String text = "dedup".equals(result.decision()) ? GovernedToolMessages.inProgress(call.tool())
 					: GovernedToolMessages.failed(call.tool(), reason);
-			return new AgentToolOutcome(result.decision(), reason, text, false);
+			return AgentToolOutcome.unanswered(result.decision(), reason, text);
 		}
-		return new AgentToolOutcome(result.decision(), reason, this.arguments.toText(result.result()),
-				"executed".equals(result.decision()));
+		boolean executed = "executed".equals(result.decision());
+		return new AgentToolOutcome(result.decision(), reason, this.arguments.toText(result.result()), executed,
+				executed ? result.result() : null, result.result(), true);
 	}
 
 	private @Nullable String blockedByLists(AgentToolCall call) {

@@ -67,6 +67,20 @@ public final class ToolArguments {
 	}
 
 	/**
+	 * The text a model receives for a value a tool returned: a {@code String} as it is,
+	 * {@code null} as empty, anything else as its result object's text.
+	 */
+	public String textOf(@Nullable Object value) {
+		if (value == null) {
+			return "";
+		}
+		if (value instanceof String text) {
+			return text;
+		}
+		return toText(ResultObjects.toResultObject(value, this.json));
+	}
+
+	/**
 	 * The text a model receives for a stored result: the original text, or the object's
 	 * JSON.
 	 */

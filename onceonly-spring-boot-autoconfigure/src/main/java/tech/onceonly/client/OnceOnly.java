@@ -91,4 +91,15 @@ public interface OnceOnly {
 	/** The same client with {@code Mono} results. */
 	ReactiveOnceOnly reactive();
 
+	/**
+	 * What this client's backend is and supports (local or remote, the store type, the
+	 * local engine's operations). Decorators forward it unchanged, so the answer is the
+	 * same whatever wraps the backend. A client that does not say is treated as remote:
+	 * no local operations.
+	 * @return the backend
+	 */
+	default OnceOnlyBackend backend() {
+		return OnceOnlyBackend.remote();
+	}
+
 }

@@ -1,8 +1,11 @@
 package tech.onceonly.client;
 
 /**
- * Base type of every error the OnceOnly client raises for an answer of the OnceOnly API
- * (or of the local engine, which answers with the same errors).
+ * The root of every failure OnceOnly raises, whatever the backend and entry point: errors
+ * answered by the OnceOnly API or a self-hosted server, transport failures of the remote
+ * client, store outages of the local engine ({@code StoreException}), governance refusals
+ * and the annotations' exceptions ({@code IdempotencyException}). The exceptions of the
+ * guarded code itself are never wrapped in it. See {@code docs/errors.md}.
  */
 public class OnceOnlyException extends RuntimeException {
 

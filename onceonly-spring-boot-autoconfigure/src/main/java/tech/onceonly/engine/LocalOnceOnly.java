@@ -34,6 +34,7 @@ import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyAi;
+import tech.onceonly.client.OnceOnlyBackend;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ReactiveOnceOnly;
 import tech.onceonly.client.RunEvent;
@@ -190,6 +191,21 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		if (this.ownsHeartbeats) {
 			this.heartbeats.close();
 		}
+	}
+
+	/**
+	 * The local engine on its store, with its operator actions, store probe and governed
+	 * in-process tool calls.
+	 */
+	@Override
+	public OnceOnlyBackend backend() {
+		return OnceOnlyBackend.local(this.store.type(), new LocalEngineOperations(this));
+	}
+
+	/** {@code key} validated and under the engine's namespace, as the store holds it. */
+	String storedKey(String key) {
+		this.validation.key(key);
+		return stored(key);
 	}
 
 	private String stored(String key) {

@@ -1,10 +1,15 @@
 package tech.onceonly.store;
 
+import tech.onceonly.client.OnceOnlyException;
+
 /**
  * The store could not perform an operation (unreachable, full, or answered with an
- * error).
+ * error). It is the store SPI's exception and, as a {@link OnceOnlyException}, what a
+ * caller of the local engine sees during a store outage: {@code catch (OnceOnlyException
+ * e)} covers a store outage on the local engine as it covers a transport failure of the
+ * remote client.
  */
-public class StoreException extends RuntimeException {
+public class StoreException extends OnceOnlyException {
 
 	private static final long serialVersionUID = 1L;
 

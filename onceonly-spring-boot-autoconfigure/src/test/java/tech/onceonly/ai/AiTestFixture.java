@@ -19,8 +19,8 @@ public final class AiTestFixture implements AutoCloseable {
 	public final ToolArguments arguments = new ToolArguments(JsonMapper.builder().build());
 
 	public final AgentToolGovernance governance = new AgentToolGovernance(
-			new LocalAgentToolGovernor(this.once.governance(), this.arguments), new DefaultAgentIdResolver(null, true),
-			this.arguments, true, false);
+			new LocalAgentToolGovernor(this.once.backend().localOperations().orElseThrow(), this.arguments),
+			new DefaultAgentIdResolver(null, true), this.arguments, true, false);
 
 	@Override
 	public void close() {

@@ -10,9 +10,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
-import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.client.remote.RemoteOnceOnly;
+import tech.onceonly.client.OnceOnlyBackend;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -76,7 +75,7 @@ class SampleInRemoteModeTests {
 
 	@Test
 	void reportsShouldGoThroughTheApiWithTheKey() throws Exception {
-		assertThat(DelegatingOnceOnly.unwrap(this.onceOnly)).isInstanceOf(RemoteOnceOnly.class);
+		assertThat(this.onceOnly.backend().kind()).isEqualTo(OnceOnlyBackend.Kind.REMOTE);
 		this.mvc.perform(post("/reports/q1"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.status").value("completed"))

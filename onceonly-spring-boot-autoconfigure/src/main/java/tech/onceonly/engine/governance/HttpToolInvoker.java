@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.Internal;
 import tech.onceonly.client.ResultObjects;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.store.ToolRecord;
 
 /**

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import tech.onceonly.client.ApiException;
 import tech.onceonly.client.ValidationException;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.ToolRecord;
 

@@ -27,6 +27,7 @@ import tech.onceonly.client.ResultObjects;
 import tech.onceonly.client.StaleLeaseException;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.ValidationException;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.store.AgentState;
 import tech.onceonly.store.AuditRecord;
 import tech.onceonly.store.GovernanceStore;

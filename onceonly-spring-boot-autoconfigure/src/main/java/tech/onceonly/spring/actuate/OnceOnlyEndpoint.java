@@ -20,12 +20,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import tech.onceonly.client.AgentLogItem;
 import tech.onceonly.client.AgentStatus;
 import tech.onceonly.client.AiStatus;
+import tech.onceonly.client.LocalOperations;
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyBackend;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ValidationException;
-import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.client.DelegatingOnceOnly;
-import tech.onceonly.store.LockRecord;
 
 /**
  * The {@code onceonly} actuator endpoint: reads the state of a lease, a check-lock key
@@ -67,8 +66,7 @@ public class OnceOnlyEndpoint {
 
 	/**
 	 * An endpoint.
-	 * @param client the client (decorators are looked through only to find the local
-	 * engine)
+	 * @param client the client (asked for its {@link OnceOnly#backend() backend})
 	 * @param writeEnabled whether write operations are allowed
 	 * @param decisionLimit how many recent decisions an agent read shows
 	 */
@@ -81,9 +79,8 @@ public class OnceOnlyEndpoint {
 	/** The backend, its store, and whether write operations are enabled. */
 	@ReadOperation
 	public Summary summary() {
-		LocalOnceOnly local = local();
-		return new Summary((local != null) ? "local" : "remote", (local != null) ? local.store().type() : null,
-				this.writeEnabled);
+		OnceOnlyBackend backend = OnceOnlyBackend.of(this.client);
+		return new Summary(backend.kind().tag(), backend.storeType().orElse(null), this.writeEnabled);
 	}
 
 	/** Every agent with its policy and enabled state ({@code agents}). */
@@ -118,15 +115,15 @@ public class OnceOnlyEndpoint {
 	}
 
 	private LockView lock(String key) {
-		LocalOnceOnly local = local();
+		LocalOperations local = local();
 		if (local == null) {
 			return new LockView(key, null, null, null, "Check-lock keys can be read only on the local engine");
 		}
-		LockRecord record = local.store().getLock(local.settings().namespace() + key);
-		if (record == null) {
+		LocalOperations.LockEntry entry = validated(() -> local.readLock(key)).orElse(null);
+		if (entry == null) {
 			return new LockView(key, false, null, null, null);
 		}
-		return new LockView(key, true, record.firstSeenAt().toString(), record.expiresAt().toString(), null);
+		return new LockView(key, true, entry.firstSeenAt().toString(), entry.expiresAt().toString(), null);
 	}
 
 	private AgentDetail agent(String agentId) {
@@ -158,7 +155,7 @@ public class OnceOnlyEndpoint {
 			throw new InvalidEndpointRequestException("Only leases/{key} and locks/{key} can be released",
 					"Unknown section");
 		}
-		LocalOnceOnly local = local();
+		LocalOperations local = local();
 		if (local == null) {
 			return WriteResult.unsupported("Releasing keys is supported on the local engine only");
 		}
@@ -215,8 +212,8 @@ public class OnceOnlyEndpoint {
 		}
 	}
 
-	private @Nullable LocalOnceOnly local() {
-		return (DelegatingOnceOnly.unwrap(this.client) instanceof LocalOnceOnly local) ? local : null;
+	private @Nullable LocalOperations local() {
+		return OnceOnlyBackend.of(this.client).localOperations().orElse(null);
 	}
 
 	private static String normalize(String section) {

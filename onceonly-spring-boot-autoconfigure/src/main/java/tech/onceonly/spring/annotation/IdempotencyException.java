@@ -2,11 +2,14 @@ package tech.onceonly.spring.annotation;
 
 import org.jspecify.annotations.Nullable;
 
+import tech.onceonly.client.OnceOnlyException;
+
 /**
  * Base type of the exceptions raised by the {@link Idempotent} and {@link IdempotentAi}
- * interceptor.
+ * interceptor; a {@link OnceOnlyException}, so one {@code catch (OnceOnlyException e)}
+ * covers the annotations and every backend.
  */
-public abstract class IdempotencyException extends RuntimeException {
+public abstract class IdempotencyException extends OnceOnlyException {
 
 	private static final long serialVersionUID = 1L;
 

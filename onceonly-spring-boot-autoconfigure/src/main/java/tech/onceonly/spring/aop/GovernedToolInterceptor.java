@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -25,25 +26,27 @@ import org.springframework.util.ClassUtils;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
-import tech.onceonly.client.AgentDisabledException;
+import tech.onceonly.ai.AgentToolCall;
+import tech.onceonly.ai.AgentToolGovernor;
+import tech.onceonly.ai.AgentToolOutcome;
 import tech.onceonly.client.ResultObjects;
 import tech.onceonly.client.ToolBlockedException;
-import tech.onceonly.client.ToolCallRequest;
-import tech.onceonly.engine.governance.GovernanceEngine;
-import tech.onceonly.engine.governance.ToolCallOutcome;
 import tech.onceonly.spring.annotation.GovernedTool;
 import tech.onceonly.spring.aop.AnnotationExpressions.Syntax;
 
 /**
- * Runs {@link GovernedTool @GovernedTool} methods through the governed pipeline of a
- * {@link GovernanceEngine}: the method is the tool, executed only when the pipeline
- * executes the call. See {@link GovernedTool} for the outcomes. Blocking return types
- * only (a {@code CompletionStage} or {@code Mono} would be governed when created, not
- * when it completes).
+ * Runs {@link GovernedTool @GovernedTool} methods through the backend's
+ * {@link AgentToolGovernor} (the local engine's pipeline, or the OnceOnly API / a
+ * self-hosted server): the method is the tool, executed only when governance executes the
+ * call. See {@link GovernedTool} for the outcomes. Blocking return types only (a
+ * {@code CompletionStage} or {@code Mono} would be governed when created, not when it
+ * completes).
  */
 public class GovernedToolInterceptor implements MethodInterceptor {
 
-	private final Supplier<GovernanceEngine> engine;
+	private final Supplier<AgentToolGovernor> governorSupplier;
+
+	private volatile @Nullable AgentToolGovernor governor;
 
 	private final Supplier<JsonMapper> jsonSupplier;
 
@@ -57,22 +60,32 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 
 	/**
 	 * An interceptor.
-	 * @param engine the governance engine
+	 * @param governor the governor of the backend (local engine or remote client)
 	 * @param json the mapper that converts arguments and replayed results
 	 */
-	public GovernedToolInterceptor(GovernanceEngine engine, JsonMapper json) {
-		this(() -> engine, () -> json);
+	public GovernedToolInterceptor(AgentToolGovernor governor, JsonMapper json) {
+		this(() -> governor, () -> json);
 	}
 
 	/**
 	 * An interceptor that resolves its collaborators at the first governed call, so
 	 * creating it early (as auto-proxy creators do) initializes nothing else.
-	 * @param engine supplies the governance engine
+	 * @param governor supplies the governor of the backend (asked once, at the first
+	 * governed call)
 	 * @param json supplies the mapper that converts arguments and replayed results
 	 */
-	public GovernedToolInterceptor(Supplier<GovernanceEngine> engine, Supplier<JsonMapper> json) {
-		this.engine = engine;
+	public GovernedToolInterceptor(Supplier<AgentToolGovernor> governor, Supplier<JsonMapper> json) {
+		this.governorSupplier = governor;
 		this.jsonSupplier = json;
+	}
+
+	private AgentToolGovernor governor() {
+		AgentToolGovernor resolved = this.governor;
+		if (resolved == null) {
+			resolved = this.governorSupplier.get();
+			this.governor = resolved;
+		}
+		return resolved;
 	}
 
 	private JsonMapper json() {
@@ -127,25 +140,28 @@ public class GovernedToolInterceptor implements MethodInterceptor {
 		for (int i = 0; i < args.length; i++) {
 			toolArgs.put(spec.parameterNames[i], json().convertValue(args[i], Object.class));
 		}
-		ToolCallOutcome outcome = this.engine.get()
-			.call(new ToolCallRequest(agent, tool, toolArgs, spend, (runId != null && !runId.isBlank()) ? runId : null),
-					(call) -> proceed(invocation), risk);
-		if (outcome.error() != null) {
-			throw unwrap(outcome.error());
+		AtomicBoolean ran = new AtomicBoolean();
+		AgentToolOutcome outcome;
+		try {
+			outcome = governor().govern(new AgentToolCall(agent, tool, toolArgs,
+					(runId != null && !runId.isBlank()) ? runId : null, spend, risk), () -> {
+						ran.set(true);
+						return proceed(invocation);
+					});
 		}
-		if ("blocked".equals(outcome.decision())) {
-			if ("agent_disabled".equals(outcome.policyReason())) {
-				throw new AgentDisabledException(agent, tool);
-			}
+		catch (UndeclaredThrowableException ex) {
+			throw unwrap(ex);
+		}
+		if (outcome.blocked()) {
 			throw new ToolBlockedException(agent, tool, outcome.decision(), outcome.policyReason());
 		}
-		if (outcome.executed()) {
+		if (outcome.executed() && ran.get()) {
 			return outcome.value();
 		}
-		if (!outcome.result().ok()) {
+		if (!outcome.answered()) {
 			throw new ToolBlockedException(agent, tool, outcome.decision(), outcome.policyReason());
 		}
-		return replay(outcome.result().result(), method);
+		return replay(outcome.result(), method);
 	}
 
 	private static @Nullable Object proceed(MethodInvocation invocation) throws Exception {

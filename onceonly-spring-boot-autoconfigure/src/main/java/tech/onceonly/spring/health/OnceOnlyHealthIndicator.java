@@ -3,6 +3,7 @@ package tech.onceonly.spring.health;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
@@ -13,10 +14,9 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import tech.onceonly.client.LocalOperations;
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.client.DelegatingOnceOnly;
-import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.client.OnceOnlyBackend;
 
 /**
  * The {@code onceonly} health indicator. For the local engine it makes one store round
@@ -39,7 +39,7 @@ public class OnceOnlyHealthIndicator implements HealthIndicator {
 
 	/**
 	 * A health indicator.
-	 * @param client the client (decorators are looked through)
+	 * @param client the client (asked for its {@link OnceOnly#backend() backend})
 	 * @param timeout the longest a check may take
 	 * @param baseUrl the remote API's base URL, reported as its host only; {@code null}
 	 * when unknown
@@ -52,22 +52,20 @@ public class OnceOnlyHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		OnceOnly backend = DelegatingOnceOnly.unwrap(this.client);
-		if (backend instanceof LocalOnceOnly local) {
-			return local(local);
+		OnceOnlyBackend backend = OnceOnlyBackend.of(this.client);
+		Optional<LocalOperations> local = backend.localOperations();
+		if (local.isPresent()) {
+			return local(backend, local.get());
 		}
-		return remote(backend);
+		return remote(this.client);
 	}
 
-	private Health local(LocalOnceOnly local) {
-		OnceOnlyStore store = local.store();
-		Health.Builder builder = new Health.Builder().withDetail("backend", "local");
+	private Health local(OnceOnlyBackend backend, LocalOperations local) {
+		Health.Builder builder = new Health.Builder().withDetail("backend", backend.kind().tag());
 		try {
-			builder.withDetail("store", store.type());
-			String probe = local.settings().namespace() + PROBE_KEY;
+			backend.storeType().ifPresent((type) -> builder.withDetail("store", type));
 			Mono.fromCallable(() -> {
-				store.now();
-				store.getLock(probe);
+				local.probeStore(PROBE_KEY);
 				return Boolean.TRUE;
 			}).subscribeOn(Schedulers.boundedElastic()).timeout(this.timeout).block();
 			return builder.up().build();

@@ -28,6 +28,7 @@ import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyAi;
+import tech.onceonly.client.OnceOnlyBackend;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.ReactiveOnceOnly;
@@ -37,7 +38,6 @@ import tech.onceonly.client.RunEvent;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.client.WaitOptions;
-import tech.onceonly.engine.LocalOnceOnly;
 
 /**
  * A client that records every operation of another client as an {@code onceonly.client}
@@ -93,7 +93,20 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 		this.registry = registry;
 		this.convention = convention;
 		this.meters = meters;
-		this.backend = (DelegatingOnceOnly.unwrap(delegate) instanceof LocalOnceOnly) ? "local" : "remote";
+		this.backend = OnceOnlyBackend.of(delegate).kind().tag();
+	}
+
+	/**
+	 * The decorated client's backend; with counters, its governed in-process tool calls
+	 * are counted as governance decisions.
+	 */
+	@Override
+	public OnceOnlyBackend backend() {
+		OnceOnlyBackend backend = OnceOnlyBackend.of(this.delegate);
+		OnceOnlyMeters counters = this.meters;
+		return (counters != null) ? backend.localOperations()
+			.map((operations) -> backend.withLocalOperations(new ObservedLocalOperations(operations, counters)))
+			.orElse(backend) : backend;
 	}
 
 	@Override
@@ -107,11 +120,6 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 		if (this.delegate instanceof AutoCloseable closeable) {
 			closeable.close();
 		}
-	}
-
-	/** The backend tag of this client: {@code local} or {@code remote}. */
-	public String backend() {
-		return this.backend;
 	}
 
 	// ---- observation plumbing

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.spring.web.toolauth.ToolCallVerifier;
 import tech.onceonly.store.GovernanceTestClock;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import tech.onceonly.ai.AgentToolGovernor;
+import tech.onceonly.ai.LocalAgentToolGovernor;
+import tech.onceonly.ai.ToolArguments;
 import tech.onceonly.client.AgentDisabledException;
 import tech.onceonly.client.AgentLogItem;
 import tech.onceonly.client.ToolBlockedException;
@@ -42,7 +45,7 @@ class GovernedToolInterceptorTests {
 		this.target = new Payments();
 		ProxyFactory factory = new ProxyFactory(this.target);
 		factory.addAdvisor(new GovernedToolAdvisor(
-				new GovernedToolInterceptor(this.engine.governance(), JsonMapper.builder().build())));
+				new GovernedToolInterceptor(governor(this.engine), JsonMapper.builder().build())));
 		this.payments = (Payments) factory.getProxy();
 	}
 
@@ -119,7 +122,7 @@ class GovernedToolInterceptorTests {
 	void classLevelAnnotationShouldGovernEveryMethod() {
 		ProxyFactory factory = new ProxyFactory(new Reports());
 		factory.addAdvisor(new GovernedToolAdvisor(
-				new GovernedToolInterceptor(this.engine.governance(), JsonMapper.builder().build())));
+				new GovernedToolInterceptor(governor(this.engine), JsonMapper.builder().build())));
 		Reports reports = (Reports) factory.getProxy();
 		this.engine.gov().upsertPolicy("reporter", Map.of("allowed_tools", List.of("listReports")));
 		assertThat(reports.listReports()).containsExactly("q1");
@@ -187,6 +190,11 @@ class GovernedToolInterceptorTests {
 		public void deleteReports() {
 		}
 
+	}
+
+	private static AgentToolGovernor governor(LocalOnceOnly engine) {
+		return new LocalAgentToolGovernor(engine.backend().localOperations().orElseThrow(),
+				new ToolArguments(JsonMapper.builder().build()));
 	}
 
 }

@@ -1,5 +1,6 @@
 package tech.onceonly.spring.health;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +12,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
+import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ReactiveOnceOnly;
 import tech.onceonly.client.UnauthorizedException;
@@ -44,6 +46,26 @@ class OnceOnlyHealthIndicatorTests {
 			OnceOnly observed = new ObservedOnceOnly(engine, ObservationRegistry.create());
 			Health health = new OnceOnlyHealthIndicator(observed, Duration.ofSeconds(2), null).health();
 			assertThat(health.getDetails()).containsEntry("backend", "local");
+		}
+	}
+
+	@Test
+	void localEngineBehindAUserDecoratorShouldBeProbedThroughItsBackend() {
+		try (LocalOnceOnly engine = new LocalOnceOnly(new InMemoryStore())) {
+			OnceOnly decorated = (OnceOnly) Proxy.newProxyInstance(getClass().getClassLoader(),
+					new Class<?>[] { DelegatingOnceOnly.class }, (proxy, method, args) -> {
+						if (method.getName().equals("delegate")) {
+							return engine;
+						}
+						if (method.isDefault()) {
+							return InvocationHandler.invokeDefault(proxy, method, args);
+						}
+						return method.invoke(engine, args);
+					});
+			Health health = new OnceOnlyHealthIndicator(decorated, Duration.ofSeconds(2), null).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails())
+				.containsExactlyInAnyOrderEntriesOf(Map.of("backend", "local", "store", "memory"));
 		}
 	}
 

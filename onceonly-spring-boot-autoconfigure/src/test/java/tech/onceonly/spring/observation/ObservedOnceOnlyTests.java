@@ -303,8 +303,8 @@ class ObservedOnceOnlyTests {
 		OnceOnly client = observe(this.engine);
 		assertThat(client.gov()).isNotNull();
 		assertThat(client.reactive().gov()).isNotNull();
-		assertThat(((ObservedOnceOnly) client).backend()).isEqualTo("local");
-		assertThat(DelegatingOnceOnly.unwrap(client)).isSameAs(this.engine);
+		assertThat(client.backend().kind().tag()).isEqualTo("local");
+		assertThat(((DelegatingOnceOnly) client).delegate()).isSameAs(this.engine);
 	}
 
 	private static OnceOnly toolStub() {

@@ -14,14 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.ai.AgentIdResolver;
 import tech.onceonly.ai.AgentToolGovernance;
 import tech.onceonly.ai.AgentToolGovernor;
+import tech.onceonly.ai.AgentToolGovernors;
 import tech.onceonly.ai.DefaultAgentIdResolver;
 import tech.onceonly.ai.IdempotentToolCalls;
-import tech.onceonly.ai.LocalAgentToolGovernor;
-import tech.onceonly.ai.RemoteAgentToolGovernor;
 import tech.onceonly.ai.ToolArguments;
-import tech.onceonly.client.DelegatingOnceOnly;
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.engine.LocalOnceOnly;
 
 /**
  * Auto-configuration of the framework-neutral agent tool governance: the
@@ -50,10 +47,7 @@ public final class OnceOnlyAiAutoConfiguration {
 	@ConditionalOnMissingBean
 	AgentToolGovernor onceOnlyAgentToolGovernor(OnceOnly onceOnly, ToolArguments arguments,
 			OnceOnlyAiProperties properties) {
-		if (DelegatingOnceOnly.unwrap(onceOnly) instanceof LocalOnceOnly local) {
-			return new LocalAgentToolGovernor(local.governance(), arguments);
-		}
-		return new RemoteAgentToolGovernor(onceOnly, arguments,
+		return AgentToolGovernors.forClient(onceOnly, arguments,
 				new LinkedHashSet<>(properties.getRemote().getRegisteredTools()),
 				properties.getRemote().getDedupWindow());
 	}

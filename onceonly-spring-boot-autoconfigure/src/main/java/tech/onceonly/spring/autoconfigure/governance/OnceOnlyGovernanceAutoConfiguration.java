@@ -1,5 +1,8 @@
 package tech.onceonly.spring.autoconfigure.governance;
 
+import java.util.Set;
+import java.util.function.Supplier;
+
 import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,10 +23,10 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.type.AnnotationMetadata;
 import tools.jackson.databind.json.JsonMapper;
 
-import tech.onceonly.client.DelegatingOnceOnly;
+import tech.onceonly.ai.AgentToolGovernor;
+import tech.onceonly.ai.AgentToolGovernors;
+import tech.onceonly.ai.ToolArguments;
 import tech.onceonly.client.OnceOnly;
-import tech.onceonly.engine.LocalOnceOnly;
-import tech.onceonly.engine.governance.GovernanceEngine;
 import tech.onceonly.spring.aop.GovernedToolAdvisor;
 import tech.onceonly.spring.aop.GovernedToolInterceptor;
 import tech.onceonly.spring.autoconfigure.OnceOnlyAutoConfiguration;
@@ -32,9 +35,11 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
 /**
  * Auto-configuration of agent governance: the {@code @GovernedTool} advisor (switched
  * with {@code onceonly.annotations.enabled}, like the other OnceOnly annotations) with an
- * auto-proxy creator when the application has none. Governed methods run in the local
- * engine's governance pipeline; with the remote client a governed call fails, saying so,
- * because the hosted API executes only registered HTTP tools.
+ * auto-proxy creator when the application has none. Governed methods go through the
+ * {@link AgentToolGovernor} bean (or, without one, the governor that fits the client's
+ * backend): the local engine's pipeline in-process, the OnceOnly API or a self-hosted
+ * server remotely. The governance store itself is built by the store auto-configuration
+ * of {@code onceonly.store.type}.
  */
 @AutoConfiguration(after = OnceOnlyAutoConfiguration.class,
 		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
@@ -58,22 +63,17 @@ public final class OnceOnlyGovernanceAutoConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		@ConditionalOnMissingBean
 		static GovernedToolAdvisor governedToolAdvisor(ObjectProvider<OnceOnly> client,
-				ObjectProvider<JsonMapper> jsonMapper, ConfigurableListableBeanFactory beanFactory) {
-			GovernedToolInterceptor interceptor = new GovernedToolInterceptor(() -> governance(client.getObject()),
-					() -> jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+				ObjectProvider<AgentToolGovernor> governor, ObjectProvider<JsonMapper> jsonMapper,
+				ConfigurableListableBeanFactory beanFactory) {
+			Supplier<JsonMapper> json = () -> jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+			GovernedToolInterceptor interceptor = new GovernedToolInterceptor(
+					() -> governor.getIfAvailable(() -> AgentToolGovernors.forClient(client.getObject(),
+							new ToolArguments(json.get()), Set.of(), AgentToolGovernors.DEFAULT_REMOTE_DEDUP_WINDOW)),
+					json);
 			interceptor.setBeanFactory(beanFactory);
 			return new GovernedToolAdvisor(interceptor);
 		}
 
-	}
-
-	private static GovernanceEngine governance(OnceOnly client) {
-		if (DelegatingOnceOnly.unwrap(client) instanceof LocalOnceOnly local) {
-			return local.governance();
-		}
-		throw new IllegalStateException("@GovernedTool needs the local engine (onceonly.mode=local), but the OnceOnly "
-				+ "bean is " + client.getClass().getName() + "; with the hosted API register the tool over HTTP "
-				+ "(gov().createTool) and call it with ai().runTool");
 	}
 
 	/**

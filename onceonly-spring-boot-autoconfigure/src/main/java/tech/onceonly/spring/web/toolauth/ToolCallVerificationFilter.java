@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import tech.onceonly.engine.governance.ToolSignatures;
+import tech.onceonly.signing.ToolSignatures;
 import tech.onceonly.spring.web.CachedBodyRequestWrapper;
 
 /**

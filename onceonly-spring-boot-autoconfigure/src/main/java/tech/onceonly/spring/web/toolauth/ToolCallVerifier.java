@@ -7,7 +7,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
-import tech.onceonly.engine.governance.ToolSignatures;
+import tech.onceonly.signing.ToolSignatures;
 
 /**
  * Verifies one signed tool call (no servlet types): the signature and timestamp headers

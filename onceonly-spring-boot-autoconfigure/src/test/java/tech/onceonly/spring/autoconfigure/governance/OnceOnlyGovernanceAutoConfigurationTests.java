@@ -1,5 +1,8 @@
 package tech.onceonly.spring.autoconfigure.governance;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,8 +15,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import tech.onceonly.ai.AgentToolCall;
+import tech.onceonly.ai.AgentToolExecution;
+import tech.onceonly.ai.AgentToolGovernor;
+import tech.onceonly.ai.AgentToolOutcome;
 import tech.onceonly.client.AgentDisabledException;
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyTransportException;
 import tech.onceonly.client.ToolBlockedException;
 import tech.onceonly.spring.annotation.GovernedTool;
 import tech.onceonly.spring.aop.GovernedToolAdvisor;
@@ -46,6 +54,40 @@ class OnceOnlyGovernanceAutoConfigurationTests {
 			onceOnly.gov().disableAgent("support-bot", "test");
 			assertThatExceptionOfType(AgentDisabledException.class).isThrownBy(() -> mailer.send("c@example.com"));
 		});
+	}
+
+	@Test
+	void governedMethodsShouldGoThroughTheAgentToolGovernorBean() {
+		List<AgentToolCall> calls = new ArrayList<>();
+		AgentToolGovernor recording = (call, execution) -> {
+			calls.add(call);
+			return AgentToolOutcome.executed("ok", "recorded", AgentToolExecution.run(execution));
+		};
+		this.runner.withBean(AgentToolGovernor.class, () -> recording).run((context) -> {
+			assertThat(context.getBean(Mailer.class).send("a@example.com")).isEqualTo("sent:a@example.com");
+			assertThat(calls).singleElement().satisfies((call) -> {
+				assertThat(call.agentId()).isEqualTo("support-bot");
+				assertThat(call.tool()).isEqualTo("send_email");
+				assertThat(call.arguments()).containsEntry("to", "a@example.com");
+			});
+		});
+	}
+
+	@Test
+	void remoteClientShouldGovernThroughTheApiInsteadOfRefusing() throws Exception {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = socket.getLocalPort();
+		}
+		this.runner
+			.withPropertyValues("onceonly.mode=remote", "onceonly.api-key=once_test_governed",
+					"onceonly.base-url=http://127.0.0.1:" + closedPort + "/v1", "onceonly.retry.max-retries=0")
+			.run((context) -> {
+				assertThat(context.getBean(OnceOnly.class).backend().isLocal()).isFalse();
+				Mailer mailer = context.getBean(Mailer.class);
+				assertThatExceptionOfType(OnceOnlyTransportException.class)
+					.isThrownBy(() -> mailer.send("a@example.com"));
+			});
 	}
 
 	@Test

@@ -53,7 +53,7 @@ class OnceOnlyObservationAutoConfigurationTests {
 		this.runner.withUserConfiguration(RegistryConfiguration.class).run((context) -> {
 			OnceOnly client = context.getBean(OnceOnly.class);
 			assertThat(client).isInstanceOf(ObservedOnceOnly.class);
-			assertThat(DelegatingOnceOnly.unwrap(client)).isInstanceOf(LocalOnceOnly.class);
+			assertThat(((DelegatingOnceOnly) client).delegate()).isInstanceOf(LocalOnceOnly.class);
 			client.checkLock("k");
 			assertThat(context.getBean(TestObservationRegistry.class)).hasObservationWithNameEqualTo("onceonly.client");
 		});
@@ -153,7 +153,7 @@ class OnceOnlyObservationAutoConfigurationTests {
 			.run((context) -> {
 				OnceOnly client = context.getBean(OnceOnly.class);
 				assertThat(client).isInstanceOf(ObservedOnceOnly.class);
-				assertThat(DelegatingOnceOnly.unwrap(client)).isInstanceOf(LocalOnceOnly.class);
+				assertThat(((DelegatingOnceOnly) client).delegate()).isInstanceOf(LocalOnceOnly.class);
 				client.checkLock("k");
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("onceonly.client")

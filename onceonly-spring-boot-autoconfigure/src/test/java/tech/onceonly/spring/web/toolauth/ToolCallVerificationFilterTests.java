@@ -12,7 +12,7 @@ import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
-import tech.onceonly.engine.governance.ToolSignatures;
+import tech.onceonly.signing.ToolSignatures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package tech.onceonly.engine.governance;
+package tech.onceonly.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -67,7 +67,7 @@ public final class ToolSignatures {
 	}
 
 	/** The lowercase hex SHA-256 of {@code bytes}. */
-	static String sha256(byte[] bytes) {
+	public static String sha256(byte[] bytes) {
 		try {
 			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
 		}
