@@ -18,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseAnswers;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.server.TenantEngines;
@@ -101,7 +103,7 @@ public class AiController {
 	@GetMapping("/status")
 	public Map<String, Object> status(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return WireStatuses.toWire(engine(caller).ai().status(key).raw());
+		return WireStatuses.toWire(LeaseAnswers.wire(engine(caller).ai().status(key)));
 	}
 
 	/**
@@ -111,7 +113,7 @@ public class AiController {
 	@GetMapping("/result")
 	public Map<String, Object> result(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return WireStatuses.toWire(engine(caller).ai().result(key).raw());
+		return WireStatuses.toWire(LeaseAnswers.wire(engine(caller).ai().result(key)));
 	}
 
 	/** Tries to lease a key. */
@@ -150,10 +152,10 @@ public class AiController {
 				this.leaseTtls.remember(caller.tenant(), key, run.leaseId(), leaseTtl);
 			}
 		}
-		else if ("polling".equals(run.status()) || "in_progress".equals(run.status())) {
+		else if (run.leaseStatus() == LeaseStatus.POLLING || run.leaseStatus() == LeaseStatus.IN_PROGRESS) {
 			this.usage.countPolling(caller.tenant(), UsageKind.AI);
 		}
-		Map<String, Object> answer = new LinkedHashMap<>(run.raw());
+		Map<String, Object> answer = new LinkedHashMap<>(LeaseAnswers.wire(run));
 		answer.put("charged", charged ? 1 : 0);
 		answer.put("usage", this.usage.used(caller.tenant(), UsageKind.AI));
 		answer.put("limit", this.usage.limitOf(caller.plan(), UsageKind.AI));

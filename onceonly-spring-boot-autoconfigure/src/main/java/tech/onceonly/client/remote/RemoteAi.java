@@ -2,9 +2,7 @@ package tech.onceonly.client.remote;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +16,7 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.ReactiveOnceOnlyAi;
@@ -31,8 +30,6 @@ import tech.onceonly.client.WaitOptions;
  * {@code runAndWait}, {@code runFn}).
  */
 final class RemoteAi implements ReactiveOnceOnlyAi {
-
-	private static final Set<String> FREE_STATES = Set.of("released", "expired", "not_found");
 
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
@@ -85,8 +82,8 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 * finished).
 	 */
 	private static boolean heldByOther(AiRun run) {
-		String status = run.status().strip().toLowerCase(Locale.ROOT);
-		return !status.equals("acquired") && !status.equals("completed") && !status.equals("failed");
+		LeaseStatus status = run.leaseStatus();
+		return status != LeaseStatus.ACQUIRED && !status.isTerminal();
 	}
 
 	private static boolean isDedup(AiToolResult result) {
@@ -142,7 +139,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	}
 
 	static Map<String, Object> withLeaseState(Map<String, Object> raw) {
-		if (raw.get("lease_state") instanceof String state && FREE_STATES.contains(state)) {
+		if (raw.get("lease_state") instanceof String state && LeaseStatus.of(state).isFree()) {
 			Map<String, Object> copy = new LinkedHashMap<>(raw);
 			copy.put("status", state);
 			return copy;
@@ -226,7 +223,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			}
 			long now = System.nanoTime();
 			if (now - start >= options.timeout().toNanos()) {
-				return Mono.just(AiResult.synthetic("failed", key, "timeout"));
+				return Mono.just(AiResult.waitTimeout(key));
 			}
 			Mono<Void> heartbeat = Mono.empty();
 			Long extendedAt = lastExtend;
