@@ -224,28 +224,59 @@ public final class LeaseAnswers {
 	}
 
 	/** The answer of {@code /ai/extend}. */
-	public static Map<String, Object> extended(String key, long ttlSeconds, long version) {
-		return answer("ok", true, "status", LeaseStatus.EXTENDED.wireValue(), "key", key, "ttl", ttlSeconds, "version",
-				version);
+	public static LeaseChange extended(String key, long ttlSeconds, long version) {
+		return change(LeaseStatus.EXTENDED, key, ttlSeconds, version, null, null, null, null);
 	}
 
 	/** The answer of {@code /ai/complete}. */
-	public static Map<String, Object> completed(String key, String doneAt, @Nullable String resultHash) {
-		return answer("ok", true, "status", LeaseStatus.COMPLETED.wireValue(), "key", key, "done_at", doneAt,
-				"result_hash", resultHash);
+	public static LeaseChange completed(String key, String doneAt, @Nullable String resultHash) {
+		return change(LeaseStatus.COMPLETED, key, null, null, doneAt, resultHash, null, null);
 	}
 
 	/** The answer of {@code /ai/fail}. */
-	public static Map<String, Object> failed(String key, String doneAt, String errorCode) {
-		return answer("ok", true, "status", LeaseStatus.FAILED.wireValue(), "key", key, "done_at", doneAt, "error_code",
-				errorCode);
+	public static LeaseChange failed(String key, String doneAt, String errorCode) {
+		return change(LeaseStatus.FAILED, key, null, null, doneAt, null, errorCode, null);
 	}
 
 	/** The answer of {@code /ai/cancel}; {@code reason} only when given. */
-	public static Map<String, Object> released(String key, @Nullable String reason) {
-		Map<String, Object> raw = answer("ok", true, "status", LeaseStatus.RELEASED.wireValue(), "key", key);
-		if (reason != null && !reason.isEmpty()) {
-			raw.put("reason", reason);
+	public static LeaseChange released(String key, @Nullable String reason) {
+		return change(LeaseStatus.RELEASED, key, null, null, null, null, null,
+				(reason != null && !reason.isEmpty()) ? reason : null);
+	}
+
+	private static LeaseChange change(LeaseStatus status, String key, @Nullable Long ttl, @Nullable Long version,
+			@Nullable String doneAt, @Nullable String resultHash, @Nullable String errorCode, @Nullable String reason) {
+		return LazyWireMap.bind((raw) -> new LeaseChange(true, status.wireValue(), key, ttl, version, doneAt,
+				resultHash, errorCode, reason, raw), LeaseAnswers::wire);
+	}
+
+	/**
+	 * The JSON object of a lease change: {@code ttl} and {@code version} when extended,
+	 * {@code done_at} with {@code result_hash} when completed or with {@code error_code}
+	 * when failed, {@code reason} when released with one.
+	 * @param change the answer
+	 * @return the JSON object
+	 */
+	public static Map<String, Object> wire(LeaseChange change) {
+		Map<String, Object> raw = answer("ok", change.ok(), "status", change.status(), "key", change.key());
+		switch (change.leaseStatus()) {
+			case EXTENDED -> {
+				raw.put("ttl", change.ttl());
+				raw.put("version", change.version());
+			}
+			case COMPLETED -> {
+				raw.put("done_at", change.doneAt());
+				raw.put("result_hash", change.resultHash());
+			}
+			case FAILED -> {
+				raw.put("done_at", change.doneAt());
+				raw.put("error_code", change.errorCode());
+			}
+			default -> {
+				if (change.reason() != null) {
+					raw.put("reason", change.reason());
+				}
+			}
 		}
 		return raw;
 	}

@@ -32,6 +32,7 @@ import tech.onceonly.client.BlockingOnceOnlyReactiveAdapter;
 import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseAnswers;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.NotificationPreferences;
@@ -499,7 +500,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		@Override
-		public Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl) {
+		public LeaseChange extend(String key, String leaseId, @Nullable Duration ttl) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			Duration leaseTtl = leaseTtl(ttl);
@@ -511,7 +512,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		@Override
-		public Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+		public LeaseChange complete(String key, String leaseId, @Nullable Map<String, ?> result,
 				@Nullable String resultHash) {
 			validation.key(key);
 			requireLeaseId(leaseId);
@@ -525,7 +526,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		@Override
-		public Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+		public LeaseChange fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			Validation.text("error_code", errorCode, Validation.MAX_KEY_LENGTH);
@@ -538,7 +539,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		@Override
-		public Map<String, Object> cancel(String key, String leaseId, @Nullable String reason) {
+		public LeaseChange cancel(String key, String leaseId, @Nullable String reason) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			if (!store.cancelLease(stored(key), leaseId)) {

@@ -102,6 +102,30 @@ class LeaseAnswersTests {
 	}
 
 	@Test
+	void leaseChangesHaveOneShapePerOperation() {
+		AiRun first = this.engine.ai().lease("e", Duration.ofSeconds(30), null);
+		LeaseChange extended = this.engine.ai().extend("e", first.leaseId(), Duration.ofSeconds(60));
+		assertThat(keys(extended.raw())).containsExactly("ok", "status", "key", "ttl", "version");
+		assertThat(extended.leaseStatus()).isEqualTo(LeaseStatus.EXTENDED);
+		assertThat(extended.ttl()).isEqualTo(60L);
+		LeaseChange completed = this.engine.ai().complete("e", first.leaseId(), Map.of("a", 1), "h");
+		assertThat(keys(completed.raw())).containsExactly("ok", "status", "key", "done_at", "result_hash");
+		assertThat(completed.resultHash()).isEqualTo("h");
+		AiRun second = this.engine.ai().lease("f", Duration.ofSeconds(30), null);
+		LeaseChange failed = this.engine.ai().fail("f", second.leaseId(), "declined", null);
+		assertThat(keys(failed.raw())).containsExactly("ok", "status", "key", "done_at", "error_code");
+		AiRun third = this.engine.ai().lease("g", Duration.ofSeconds(30), null);
+		LeaseChange released = this.engine.ai().cancel("g", third.leaseId(), "user left");
+		assertThat(keys(released.raw())).containsExactly("ok", "status", "key", "reason");
+		AiRun fourth = this.engine.ai().lease("g", Duration.ofSeconds(30), null);
+		assertThat(keys(this.engine.ai().cancel("g", fourth.leaseId(), null).raw())).containsExactly("ok", "status",
+				"key");
+		for (LeaseChange change : List.of(extended, completed, failed, released)) {
+			assertThat(LeaseChange.fromRaw(change.raw())).isEqualTo(change);
+		}
+	}
+
+	@Test
 	void checkLockKeepsItsShapeAndEchoesMetadata() {
 		CheckLockResult locked = this.engine.checkLock("c", Duration.ofSeconds(60), Map.of("who", "me"), "r-1");
 		assertThat(keys(locked.raw())).containsExactly("success", "status", "key", "ttl", "first_seen_at", "metadata");

@@ -172,7 +172,7 @@ public class AiController {
 		Duration ttl = fields.ttl("ttl", maxTtl());
 		fields.validate();
 		Duration own = (ttl != null) ? ttl : this.leaseTtls.ttl(caller.tenant(), key, leaseId);
-		Map<String, Object> answer = engine(caller).ai().extend(key, leaseId, own);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().extend(key, leaseId, own));
 		if (own != null) {
 			this.leaseTtls.remember(caller.tenant(), key, leaseId, own);
 		}
@@ -189,7 +189,7 @@ public class AiController {
 		Map<String, Object> result = fields.optionalObject("result");
 		String resultHash = fields.optionalString("result_hash");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().complete(key, leaseId, result, resultHash);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().complete(key, leaseId, result, resultHash));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}
@@ -204,7 +204,7 @@ public class AiController {
 		String errorCode = fields.requiredString("error_code");
 		String errorHash = fields.optionalString("error_hash");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().fail(key, leaseId, errorCode, errorHash);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().fail(key, leaseId, errorCode, errorHash));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}
@@ -218,7 +218,7 @@ public class AiController {
 		String leaseId = fields.requiredString("lease_id");
 		String reason = fields.optionalString("reason");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().cancel(key, leaseId, reason);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().cancel(key, leaseId, reason));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}

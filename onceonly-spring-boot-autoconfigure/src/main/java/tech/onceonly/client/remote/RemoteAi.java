@@ -16,6 +16,7 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
@@ -168,36 +169,42 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	}
 
 	@Override
-	public Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl) {
-		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/extend",
-				new WireBody().put("key", key).put("lease_id", leaseId).put("ttl", WireBody.seconds(ttl)).build()));
+	public Mono<LeaseChange> extend(String key, String leaseId, @Nullable Duration ttl) {
+		return Mono
+			.defer(() -> this.http.call(HttpMethod.POST, "/ai/extend",
+					new WireBody().put("key", key).put("lease_id", leaseId).put("ttl", WireBody.seconds(ttl)).build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+	public Mono<LeaseChange> complete(String key, String leaseId, @Nullable Map<String, ?> result,
 			@Nullable String resultHash) {
 		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/complete",
 				new WireBody().put("key", key)
 					.put("lease_id", leaseId)
 					.put("result_hash", resultHash)
 					.put("result", result)
-					.build()));
+					.build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+	public Mono<LeaseChange> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/fail",
 				new WireBody().put("key", key)
 					.put("lease_id", leaseId)
 					.put("error_code", errorCode)
 					.put("error_hash", errorHash)
-					.build()));
+					.build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason) {
-		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/cancel",
-				new WireBody().put("key", key).put("lease_id", leaseId).putText("reason", reason).build()));
+	public Mono<LeaseChange> cancel(String key, String leaseId, @Nullable String reason) {
+		return Mono
+			.defer(() -> this.http.call(HttpMethod.POST, "/ai/cancel",
+					new WireBody().put("key", key).put("lease_id", leaseId).putText("reason", reason).build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	/**

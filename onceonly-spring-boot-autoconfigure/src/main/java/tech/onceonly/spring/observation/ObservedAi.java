@@ -11,6 +11,7 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.OnceOnlyAi;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
@@ -60,25 +61,25 @@ final class ObservedAi implements OnceOnlyAi {
 	}
 
 	@Override
-	public Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl) {
+	public LeaseChange extend(String key, String leaseId, @Nullable Duration ttl) {
 		return this.observer.observe("extend", () -> target().extend(key, leaseId, ttl), ClientObserver.success());
 	}
 
 	@Override
-	public Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+	public LeaseChange complete(String key, String leaseId, @Nullable Map<String, ?> result,
 			@Nullable String resultHash) {
 		return this.observer.observe("complete", () -> target().complete(key, leaseId, result, resultHash),
 				ClientObserver.success());
 	}
 
 	@Override
-	public Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+	public LeaseChange fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 		return this.observer.observe("fail", () -> target().fail(key, leaseId, errorCode, errorHash),
 				ClientObserver.success());
 	}
 
 	@Override
-	public Map<String, Object> cancel(String key, String leaseId, @Nullable String reason) {
+	public LeaseChange cancel(String key, String leaseId, @Nullable String reason) {
 		return this.observer.observe("cancel", () -> target().cancel(key, leaseId, reason), ClientObserver.success());
 	}
 

@@ -12,6 +12,7 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.ReactiveOnceOnlyAi;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
@@ -61,25 +62,25 @@ final class ObservedReactiveAi implements ReactiveOnceOnlyAi {
 	}
 
 	@Override
-	public Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl) {
+	public Mono<LeaseChange> extend(String key, String leaseId, @Nullable Duration ttl) {
 		return this.observer.observeMono("extend", () -> target().extend(key, leaseId, ttl), ClientObserver.success());
 	}
 
 	@Override
-	public Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+	public Mono<LeaseChange> complete(String key, String leaseId, @Nullable Map<String, ?> result,
 			@Nullable String resultHash) {
 		return this.observer.observeMono("complete", () -> target().complete(key, leaseId, result, resultHash),
 				ClientObserver.success());
 	}
 
 	@Override
-	public Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+	public Mono<LeaseChange> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 		return this.observer.observeMono("fail", () -> target().fail(key, leaseId, errorCode, errorHash),
 				ClientObserver.success());
 	}
 
 	@Override
-	public Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason) {
+	public Mono<LeaseChange> cancel(String key, String leaseId, @Nullable String reason) {
 		return this.observer.observeMono("cancel", () -> target().cancel(key, leaseId, reason),
 				ClientObserver.success());
 	}
