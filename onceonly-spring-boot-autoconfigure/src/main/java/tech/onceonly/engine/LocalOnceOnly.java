@@ -663,11 +663,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	}
 
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
-		throw (T) ex;
-	}
-
 	/** Builds a {@link LocalOnceOnly}; everything but the store has a default. */
 	public static final class Builder {
 
