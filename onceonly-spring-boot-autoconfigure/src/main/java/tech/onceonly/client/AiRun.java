@@ -50,7 +50,15 @@ public record AiRun(boolean ok, String status, String key, @Nullable String leas
 
 	/** True when this caller acquired the lease. */
 	public boolean acquired() {
-		return "acquired".equalsIgnoreCase(this.status);
+		return leaseStatus() == LeaseStatus.ACQUIRED;
+	}
+
+	/**
+	 * The status as an enum ({@link LeaseStatus#UNKNOWN} for a word this client does not
+	 * know; {@link #status()} keeps the word).
+	 */
+	public LeaseStatus leaseStatus() {
+		return LeaseStatus.of(this.status);
 	}
 
 }

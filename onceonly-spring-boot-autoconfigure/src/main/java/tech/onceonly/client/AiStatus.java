@@ -44,7 +44,15 @@ public record AiStatus(boolean ok, String status, String key, @Nullable String l
 	 * changes.
 	 */
 	public boolean isTerminal() {
-		return AiResult.isTerminal(this.status);
+		return leaseStatus().isTerminal();
+	}
+
+	/**
+	 * The status as an enum ({@link LeaseStatus#UNKNOWN} for a word this client does not
+	 * know; {@link #status()} keeps the word).
+	 */
+	public LeaseStatus leaseStatus() {
+		return LeaseStatus.of(this.status);
 	}
 
 }

@@ -135,24 +135,23 @@ public final class BlockingOnceOnlyReactiveAdapter implements ReactiveOnceOnly {
 		}
 
 		@Override
-		public Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl) {
+		public Mono<LeaseChange> extend(String key, String leaseId, @Nullable Duration ttl) {
 			return defer(() -> ai().extend(key, leaseId, ttl));
 		}
 
 		@Override
-		public Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+		public Mono<LeaseChange> complete(String key, String leaseId, @Nullable Map<String, ?> result,
 				@Nullable String resultHash) {
 			return defer(() -> ai().complete(key, leaseId, result, resultHash));
 		}
 
 		@Override
-		public Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode,
-				@Nullable String errorHash) {
+		public Mono<LeaseChange> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 			return defer(() -> ai().fail(key, leaseId, errorCode, errorHash));
 		}
 
 		@Override
-		public Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason) {
+		public Mono<LeaseChange> cancel(String key, String leaseId, @Nullable String reason) {
 			return defer(() -> ai().cancel(key, leaseId, reason));
 		}
 

@@ -44,26 +44,25 @@ public interface OnceOnlyAi {
 	 * Extends the lease (heartbeat).
 	 * @throws StaleLeaseException when {@code leaseId} no longer holds the key
 	 */
-	Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl);
+	LeaseChange extend(String key, String leaseId, @Nullable Duration ttl);
 
 	/**
 	 * Completes the work with its result, kept for the retention period.
 	 * @throws StaleLeaseException when {@code leaseId} no longer holds the key
 	 */
-	Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
-			@Nullable String resultHash);
+	LeaseChange complete(String key, String leaseId, @Nullable Map<String, ?> result, @Nullable String resultHash);
 
 	/**
 	 * Records the work as failed (terminal), kept for the retention period.
 	 * @throws StaleLeaseException when {@code leaseId} no longer holds the key
 	 */
-	Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash);
+	LeaseChange fail(String key, String leaseId, String errorCode, @Nullable String errorHash);
 
 	/**
 	 * Releases the lease so the work may run again.
 	 * @throws StaleLeaseException when {@code leaseId} no longer holds the key
 	 */
-	Map<String, Object> cancel(String key, String leaseId, @Nullable String reason);
+	LeaseChange cancel(String key, String leaseId, @Nullable String reason);
 
 	/**
 	 * Polls {@code key} until its work is terminal and returns the result, or a synthetic

@@ -24,14 +24,14 @@ public interface ReactiveOnceOnlyAi {
 
 	Mono<AiRun> lease(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata);
 
-	Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl);
+	Mono<LeaseChange> extend(String key, String leaseId, @Nullable Duration ttl);
 
-	Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+	Mono<LeaseChange> complete(String key, String leaseId, @Nullable Map<String, ?> result,
 			@Nullable String resultHash);
 
-	Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode, @Nullable String errorHash);
+	Mono<LeaseChange> fail(String key, String leaseId, String errorCode, @Nullable String errorHash);
 
-	Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason);
+	Mono<LeaseChange> cancel(String key, String leaseId, @Nullable String reason);
 
 	Mono<AiResult> waitFor(String key, WaitOptions options);
 

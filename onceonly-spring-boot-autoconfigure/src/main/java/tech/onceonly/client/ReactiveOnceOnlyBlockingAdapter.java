@@ -157,23 +157,23 @@ public final class ReactiveOnceOnlyBlockingAdapter implements OnceOnly {
 		}
 
 		@Override
-		public Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl) {
+		public LeaseChange extend(String key, String leaseId, @Nullable Duration ttl) {
 			return await(ai().extend(key, leaseId, ttl));
 		}
 
 		@Override
-		public Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+		public LeaseChange complete(String key, String leaseId, @Nullable Map<String, ?> result,
 				@Nullable String resultHash) {
 			return await(ai().complete(key, leaseId, result, resultHash));
 		}
 
 		@Override
-		public Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+		public LeaseChange fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 			return await(ai().fail(key, leaseId, errorCode, errorHash));
 		}
 
 		@Override
-		public Map<String, Object> cancel(String key, String leaseId, @Nullable String reason) {
+		public LeaseChange cancel(String key, String leaseId, @Nullable String reason) {
 			return await(ai().cancel(key, leaseId, reason));
 		}
 

@@ -47,4 +47,39 @@ public final class ResultObjects {
 		return wrapped;
 	}
 
+	/**
+	 * The value of a stored result object as {@code type}, the reverse of
+	 * {@link #toResultObject}: a map, record or bean is read from the object itself; any
+	 * other type (strings, numbers, booleans, enums, collections, arrays, {@code Object})
+	 * from its {@value #VALUE_FIELD} field when that is its only field.
+	 * @param stored the stored result object, or {@code null}
+	 * @param type the type to read
+	 * @param json the mapper
+	 * @return the value, or {@code null} for a {@code null} result
+	 * @throws IllegalArgumentException when the result cannot be read as {@code type}
+	 */
+	public static <T> @Nullable T fromResultObject(@Nullable Map<String, Object> stored, Class<T> type,
+			JsonMapper json) {
+		if (stored == null) {
+			return null;
+		}
+		boolean wrapped = stored.size() == 1 && stored.containsKey(VALUE_FIELD);
+		Object source = (wrapped && isValueType(type)) ? stored.get(VALUE_FIELD) : stored;
+		try {
+			return json.convertValue(source, type);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"The stored result cannot be read as " + type.getName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static boolean isValueType(Class<?> type) {
+		if (Map.class.isAssignableFrom(type)) {
+			return false;
+		}
+		return type.isPrimitive() || type.isArray() || type.isEnum() || type == Object.class
+				|| type.getName().startsWith("java.");
+	}
+
 }

@@ -1,10 +1,8 @@
 package tech.onceonly.client;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,8 +29,6 @@ public final class RunFnFlow {
 
 	/** The {@link LeaseEvents} path of this flow. */
 	public static final String PATH = "run_fn";
-
-	private static final Set<String> FREE_STATUSES = Set.of("released", "expired", "not_found");
 
 	private final Backend backend;
 
@@ -103,7 +99,8 @@ public final class RunFnFlow {
 	 * @param key the key
 	 * @param fn the work
 	 * @param options lease, heartbeat, wait and failure settings
-	 * @return the result: this run's, or the first run's when the key was done
+	 * @return the result: this run's, or the first run's when the key was done (then
+	 * {@link AiResult#replayed()})
 	 * @throws OutcomeUnknownException when the work ran but its outcome could not be
 	 * recorded before the lease was lost
 	 * @throws ResultNotSerializableException when the work's return value cannot be
@@ -119,10 +116,11 @@ public final class RunFnFlow {
 				return execute(key, attempt.leaseId(), sentAt, fn, options);
 			}
 			if (attempt.terminal() != null) {
-				return attempt.terminal();
+				return attempt.terminal().asReplay();
 			}
 			if (!options.waitOnConflict()) {
-				return AiResult.synthetic(attempt.status().isEmpty() ? "in_progress" : attempt.status(), key,
+				return AiResult.synthetic(
+						attempt.status().isEmpty() ? LeaseStatus.IN_PROGRESS.wireValue() : attempt.status(), key,
 						"not_acquired");
 			}
 			if (takeOvers++ > 0) {
@@ -131,7 +129,7 @@ public final class RunFnFlow {
 			}
 			AiResult settled = await(key, options.waitOptions(), deadline, true);
 			if (settled != null) {
-				return settled;
+				return settled.asReplay();
 			}
 			// the holder released the key or stopped heartbeating: take it over
 		}
@@ -250,7 +248,7 @@ public final class RunFnFlow {
 				}
 				long now = this.heartbeats.nanoTime();
 				if (now - deadline >= 0) {
-					return AiResult.synthetic("failed", key, "timeout");
+					return AiResult.waitTimeout(key);
 				}
 				if (returnWhenFree && observation.free()) {
 					return null;
@@ -374,7 +372,7 @@ public final class RunFnFlow {
 
 		/** The lease was taken. */
 		public static Attempt acquired(String leaseId) {
-			return new Attempt("acquired", leaseId, null);
+			return new Attempt(LeaseStatus.ACQUIRED.wireValue(), leaseId, null);
 		}
 
 		/** The key is done; its stored result. */
@@ -413,14 +411,14 @@ public final class RunFnFlow {
 		public Attempt acquire(String key, RunFnOptions options) {
 			AiRun run = ReactiveOnceOnlyBlockingAdapter
 				.await(this.ai.get().lease(key, options.ttl(), options.metadata()));
-			String status = run.status().strip().toLowerCase(Locale.ROOT);
-			if (status.equals("acquired")) {
+			LeaseStatus status = run.leaseStatus();
+			if (status == LeaseStatus.ACQUIRED) {
 				String leaseId = run.leaseId();
 				return (leaseId == null || leaseId.isEmpty())
-						? Attempt.done(AiResult.synthetic("failed", key, "missing_lease_id"))
+						? Attempt.done(AiResult.synthetic(LeaseStatus.FAILED.wireValue(), key, "missing_lease_id"))
 						: Attempt.acquired(leaseId);
 			}
-			if (status.equals("completed") || status.equals("failed")) {
+			if (status.isTerminal()) {
 				return Attempt.done(ReactiveOnceOnlyBlockingAdapter.await(this.ai.get().result(key)));
 			}
 			return Attempt.held(run.status());
@@ -461,7 +459,7 @@ public final class RunFnFlow {
 								ReactiveOnceOnlyBlockingAdapter.await(ReactiveBackend.this.ai.get().result(key)), false,
 								null);
 					}
-					boolean free = FREE_STATUSES.contains(status.status().strip().toLowerCase(Locale.ROOT));
+					boolean free = status.leaseStatus().isFree();
 					Long retryAfter = status.retryAfterSec();
 					return new Observation(null, free, (retryAfter != null) ? Duration.ofSeconds(retryAfter) : null);
 				}

@@ -179,6 +179,9 @@ public final class WireMaps {
 		if (map == null) {
 			return Map.of();
 		}
+		if (map instanceof LazyWireMap lazy) {
+			return lazy;
+		}
 		return Collections.unmodifiableMap(new LinkedHashMap<>(map));
 	}
 

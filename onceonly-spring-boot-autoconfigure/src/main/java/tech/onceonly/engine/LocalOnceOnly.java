@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,10 @@ import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.BlockingOnceOnlyReactiveAdapter;
 import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.LeaseAnswers;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.LeaseEvents;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyAi;
@@ -231,17 +235,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return failOpen(key, lockTtl, metadata, ex);
 		}
 		this.usage.lock(result.acquired());
-		Map<String, Object> raw = new LinkedHashMap<>();
-		raw.put("success", result.acquired());
-		raw.put("status", result.acquired() ? "locked" : "duplicate");
-		raw.put("key", key);
-		raw.put("ttl", lockTtl.toSeconds());
-		raw.put("first_seen_at", result.acquired() ? null : result.record().firstSeenAt().toString());
-		if (metadata != null) {
-			raw.put("metadata", metadata);
-		}
-		return new CheckLockResult(result.acquired(), !result.acquired(), key, lockTtl.toSeconds(),
-				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, 200, raw);
+		return LeaseAnswers.checkLock(result.acquired(), key, lockTtl.toSeconds(),
+				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, metadata);
 	}
 
 	/**
@@ -251,12 +246,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	 */
 	private static CheckLockResult failOpen(String key, Duration ttl, @Nullable Map<String, ?> metadata,
 			StoreException ex) {
-		Map<String, Object> raw = new LinkedHashMap<>();
-		raw.put("fail_open", true);
-		raw.put("reason", "store_unavailable");
-		if (metadata != null) {
-			raw.put("metadata", metadata);
-		}
+		Map<String, Object> raw = LeaseAnswers.failOpen("store_unavailable", metadata);
 		logger.warn("OnceOnly check-lock failed open (reason=store_unavailable): " + ex.getMessage());
 		return new CheckLockResult(true, false, key, ttl.toSeconds(), null, "fail-open", 0, raw);
 	}
@@ -313,7 +303,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.notifications.updateAndGet((current) -> {
 			Map<String, Object> next = new LinkedHashMap<>(current);
 			next.putAll(changes);
-			return java.util.Collections.unmodifiableMap(next);
+			return Collections.unmodifiableMap(next);
 		});
 	}
 
@@ -372,111 +362,69 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		return this.reactive;
 	}
 
-	// ---- lease answers
+	// ---- lease answers (typed; LeaseAnswers builds their JSON objects when asked)
 
-	private Map<String, Object> leaseAnswer(String key, LeaseResult result, Duration ttl) {
+	private static AiRun leaseAnswer(String key, LeaseResult result, Duration ttl) {
 		LeaseRecord record = result.record();
-		Map<String, Object> raw = new LinkedHashMap<>();
-		raw.put("ok", true);
-		switch (result.outcome()) {
-			case ACQUIRED -> {
-				raw.put("status", "acquired");
-				raw.put("key", key);
-				raw.put("ttl", ttl.toSeconds());
-				raw.put("ttl_left", ttl.toSeconds());
-				raw.put("lease_id", record.leaseId());
-				raw.put("version", record.version());
-				raw.put("first_seen_at", record.firstSeenAt().toString());
-				raw.put("retry_after_sec", null);
-				raw.put("charged", 1);
-			}
+		String firstSeenAt = record.firstSeenAt().toString();
+		return switch (result.outcome()) {
+			case ACQUIRED -> LeaseAnswers.run(LeaseStatus.ACQUIRED, key, record.leaseId(), record.version(),
+					ttl.toSeconds(), ttl.toSeconds(), firstSeenAt, null, null, null, null);
 			case HELD_BY_OTHER -> {
 				long left = Math.max(0, record.ttlLeft().toSeconds());
-				raw.put("status", "polling");
-				raw.put("key", key);
-				raw.put("ttl", ttl.toSeconds());
-				raw.put("ttl_left", left);
-				raw.put("lease_id", null);
-				raw.put("version", record.version());
-				raw.put("first_seen_at", record.firstSeenAt().toString());
-				raw.put("retry_after_sec", retryAfter(left));
-				raw.put("charged", 0);
+				yield LeaseAnswers.run(LeaseStatus.POLLING, key, null, record.version(), ttl.toSeconds(), left,
+						firstSeenAt, retryAfter(left), null, null, null);
 			}
-			case COMPLETED, FAILED -> {
-				putTerminal(raw, key, record);
-				raw.put("charged", 0);
-			}
-		}
-		return raw;
+			case COMPLETED, FAILED -> LeaseAnswers.run(terminalStatus(record), key, null, record.version(), null, null,
+					firstSeenAt, null, doneAt(record), record.resultHash(), record.errorCode());
+		};
 	}
 
 	private static long retryAfter(long ttlLeftSeconds) {
 		return Math.max(1, Math.min(POLL_HINT_SECONDS, ttlLeftSeconds));
 	}
 
-	private void putTerminal(Map<String, Object> raw, String key, LeaseRecord record) {
-		raw.put("status", (record.state() == LeaseState.COMPLETED) ? "completed" : "failed");
-		raw.put("key", key);
-		raw.put("lease_id", null);
-		raw.put("version", record.version());
-		raw.put("first_seen_at", record.firstSeenAt().toString());
-		raw.put("done_at", (record.doneAt() != null) ? record.doneAt().toString() : null);
-		raw.put("result_hash", record.resultHash());
-		raw.put("error_code", record.errorCode());
+	private static LeaseStatus terminalStatus(LeaseRecord record) {
+		return (record.state() == LeaseState.COMPLETED) ? LeaseStatus.COMPLETED : LeaseStatus.FAILED;
+	}
+
+	private static @Nullable String doneAt(LeaseRecord record) {
+		return (record.doneAt() != null) ? record.doneAt().toString() : null;
+	}
+
+	/** The state of a stored lease that is not terminal. */
+	private static LeaseStatus liveStatus(LeaseRecord record) {
+		return record.isHeld() ? LeaseStatus.IN_PROGRESS
+				: (record.state() == LeaseState.RELEASED) ? LeaseStatus.RELEASED : LeaseStatus.EXPIRED;
 	}
 
 	private @Nullable Map<String, Object> parse(@Nullable String text) {
 		return (text != null) ? this.json.readValue(text, MAP) : null;
 	}
 
-	private AiStatus statusOf(String key, @Nullable LeaseRecord record) {
-		Map<String, Object> raw = new LinkedHashMap<>();
+	private static AiStatus statusOf(String key, @Nullable LeaseRecord record) {
 		if (record == null) {
-			raw.put("ok", false);
-			raw.put("status", "not_found");
-			raw.put("key", key);
-			return AiStatus.fromRaw(raw);
+			return LeaseAnswers.status(LeaseStatus.NOT_FOUND, key, 0, null, null, null, null, null, null);
 		}
-		raw.put("ok", true);
+		String firstSeenAt = record.firstSeenAt().toString();
 		if (record.state().isTerminal()) {
-			putTerminal(raw, key, record);
-			raw.put("ttl_left", 0);
-			raw.put("retry_after_sec", null);
-			return AiStatus.fromRaw(raw);
+			return LeaseAnswers.status(terminalStatus(record), key, record.version(), 0L, firstSeenAt, doneAt(record),
+					record.resultHash(), record.errorCode(), null);
 		}
-		String status = record.isHeld() ? "in_progress"
-				: (record.state() == LeaseState.RELEASED) ? "released" : "expired";
 		long left = Math.max(0, record.ttlLeft().toSeconds());
-		raw.put("status", status);
-		raw.put("key", key);
-		raw.put("ttl_left", left);
-		raw.put("lease_id", null);
-		raw.put("version", record.version());
-		raw.put("first_seen_at", record.firstSeenAt().toString());
-		raw.put("done_at", null);
-		raw.put("result_hash", null);
-		raw.put("error_code", null);
-		raw.put("retry_after_sec", record.isHeld() ? retryAfter(left) : null);
-		return AiStatus.fromRaw(raw);
+		return LeaseAnswers.status(liveStatus(record), key, record.version(), left, firstSeenAt, null, null, null,
+				record.isHeld() ? retryAfter(left) : null);
 	}
 
 	private AiResult resultOf(String key, @Nullable LeaseRecord record) {
-		Map<String, Object> raw = new LinkedHashMap<>();
-		if (record == null || !record.state().isTerminal()) {
-			raw.put("ok", false);
-			raw.put("status", (record == null) ? "not_found" : statusOf(key, record).status());
-			raw.put("key", key);
-			raw.put("result", null);
-			return AiResult.fromRaw(raw);
+		if (record == null) {
+			return LeaseAnswers.result(LeaseStatus.NOT_FOUND, key, null, null, null, null);
 		}
-		raw.put("ok", true);
-		raw.put("status", (record.state() == LeaseState.COMPLETED) ? "completed" : "failed");
-		raw.put("key", key);
-		raw.put("result", parse(record.resultJson()));
-		raw.put("result_hash", record.resultHash());
-		raw.put("error_code", record.errorCode());
-		raw.put("done_at", (record.doneAt() != null) ? record.doneAt().toString() : null);
-		return AiResult.fromRaw(raw);
+		if (!record.state().isTerminal()) {
+			return LeaseAnswers.result(liveStatus(record), key, null, null, null, null);
+		}
+		return LeaseAnswers.result(terminalStatus(record), key, parse(record.resultJson()), record.resultHash(),
+				record.errorCode(), doneAt(record));
 	}
 
 	private static Map<String, Object> answer(@Nullable Object... pairs) {
@@ -489,7 +437,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private static String requireLeaseId(@Nullable String leaseId) {
 		if (leaseId == null || leaseId.isBlank()) {
-			throw new tech.onceonly.client.ValidationException("lease_id must not be empty");
+			throw new ValidationException("lease_id must not be empty");
 		}
 		return leaseId;
 	}
@@ -524,7 +472,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			if (lease.outcome() == LeaseResult.Outcome.ACQUIRED) {
 				governance.startRun(this, key, Objects.requireNonNull(lease.record().leaseId()), leaseTtl, runMetadata);
 			}
-			return AiRun.fromRaw(leaseAnswer(key, lease, leaseTtl));
+			return leaseAnswer(key, lease, leaseTtl);
 		}
 
 		@Override
@@ -546,7 +494,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 		@Override
 		public AiRun lease(String key, @Nullable Duration ttl, @Nullable Map<String, ?> metadata) {
-			return AiRun.fromRaw(leaseAnswer(key, acquire(key, ttl, metadata), leaseTtl(ttl)));
+			return leaseAnswer(key, acquire(key, ttl, metadata), leaseTtl(ttl));
 		}
 
 		private Duration leaseTtl(@Nullable Duration ttl) {
@@ -568,7 +516,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 
 		@Override
-		public Map<String, Object> extend(String key, String leaseId, @Nullable Duration ttl) {
+		public LeaseChange extend(String key, String leaseId, @Nullable Duration ttl) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			Duration leaseTtl = leaseTtl(ttl);
@@ -576,12 +524,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			if (record == null) {
 				throw new StaleLeaseException(key);
 			}
-			return answer("ok", true, "status", "extended", "key", key, "ttl", leaseTtl.toSeconds(), "version",
-					record.version());
+			return LeaseAnswers.extended(key, leaseTtl.toSeconds(), record.version());
 		}
 
 		@Override
-		public Map<String, Object> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+		public LeaseChange complete(String key, String leaseId, @Nullable Map<String, ?> result,
 				@Nullable String resultHash) {
 			validation.key(key);
 			requireLeaseId(leaseId);
@@ -591,12 +538,11 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			return answer("ok", true, "status", "completed", "key", key, "done_at", doneAt.toString(), "result_hash",
-					resultHash);
+			return LeaseAnswers.completed(key, doneAt.toString(), resultHash);
 		}
 
 		@Override
-		public Map<String, Object> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+		public LeaseChange fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			Validation.text("error_code", errorCode, Validation.MAX_KEY_LENGTH);
@@ -605,23 +551,18 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			return answer("ok", true, "status", "failed", "key", key, "done_at", doneAt.toString(), "error_code",
-					errorCode);
+			return LeaseAnswers.failed(key, doneAt.toString(), errorCode);
 		}
 
 		@Override
-		public Map<String, Object> cancel(String key, String leaseId, @Nullable String reason) {
+		public LeaseChange cancel(String key, String leaseId, @Nullable String reason) {
 			validation.key(key);
 			requireLeaseId(leaseId);
 			if (!store.cancelLease(stored(key), leaseId)) {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			Map<String, Object> raw = answer("ok", true, "status", "released", "key", key);
-			if (reason != null && !reason.isEmpty()) {
-				raw.put("reason", reason);
-			}
-			return raw;
+			return LeaseAnswers.released(key, reason);
 		}
 
 		@Override
@@ -629,7 +570,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			validation.key(key);
 			long deadline = heartbeats.nanoTime() + options.timeout().toNanos();
 			AiResult result = runFn.await(key, options, deadline, false);
-			return (result != null) ? result : AiResult.synthetic("failed", key, "timeout");
+			return (result != null) ? result : AiResult.waitTimeout(key);
 		}
 
 		@Override
@@ -655,7 +596,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			return switch (lease.outcome()) {
 				case ACQUIRED -> RunFnFlow.Attempt.acquired(Objects.requireNonNull(lease.record().leaseId()));
 				case COMPLETED, FAILED -> RunFnFlow.Attempt.done(resultOf(key, lease.record()));
-				case HELD_BY_OTHER -> RunFnFlow.Attempt.held("in_progress");
+				case HELD_BY_OTHER -> RunFnFlow.Attempt.held(LeaseStatus.IN_PROGRESS.wireValue());
 			};
 		}
 
@@ -674,15 +615,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			Map<String, Object> raw = new LinkedHashMap<>();
-			raw.put("ok", true);
-			raw.put("status", "completed");
-			raw.put("key", key);
-			raw.put("result", result);
-			raw.put("result_hash", null);
-			raw.put("error_code", null);
-			raw.put("done_at", doneAt.toString());
-			return AiResult.fromRaw(raw);
+			return LeaseAnswers.result(LeaseStatus.COMPLETED, key, result, null, null, doneAt.toString());
 		}
 
 		@Override
@@ -744,11 +677,6 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			};
 		}
 
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> T rethrow(Throwable ex) throws T {
-		throw (T) ex;
 	}
 
 	/** Builds a {@link LocalOnceOnly}; everything but the store has a default. */

@@ -18,6 +18,7 @@ import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.ApiException;
 import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.ResultNotSerializableException;
 import tech.onceonly.client.RunFnOptions;
@@ -189,7 +190,7 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 		AiRun lease = this.client.ai().lease(key("l"), Duration.ofSeconds(30), null);
 		CountDownLatch release = new CountDownLatch(1);
 		faults().on(Op.COMPLETE_LEASE).forKey(key("l")).times(1).stallBefore(release);
-		Future<Map<String, Object>> completing = inThread(
+		Future<LeaseChange> completing = inThread(
 				() -> this.client.ai().complete(key("l"), lease.leaseId(), Map.of("n", 1), null));
 		try {
 			assertThat(this.client.ai().lease(key("l"), Duration.ofSeconds(30), null).status()).isEqualTo("polling");

@@ -23,6 +23,7 @@ import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.StaleLeaseException;
@@ -540,6 +541,98 @@ public abstract class AbstractOnceOnlyContractTests {
 		AiResult result = this.client.ai().runFn(key("f"), () -> Map.of("by", "second"), fastRunFn());
 		assertThat(result.status()).isEqualTo("completed");
 		assertThat(result.result()).containsEntry("by", "second");
+	}
+
+	@Test
+	void runFnShouldSayWhetherThisCallRanTheWorkOrReplayedIt() {
+		AiResult first = this.client.ai().runFn(key("r"), () -> Map.of("run", 1), fastRunFn());
+		AiResult second = this.client.ai().runFn(key("r"), () -> Map.of("run", 2), fastRunFn());
+		assertThat(first.replayed()).isFalse();
+		assertThat(second.replayed()).isTrue();
+		assertThat(second.status()).isEqualTo(first.status()).isEqualTo("completed");
+		assertThat(second.result()).isEqualTo(first.result());
+		assertThat(this.client.ai().result(key("r")).replayed()).as("a plain read is no replay").isFalse();
+	}
+
+	@Test
+	void runFnFromManyThreadsShouldMarkEveryCallerButTheRunnerAsReplayed() throws Exception {
+		int threads = 8;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		try {
+			List<Future<AiResult>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				futures.add(pool.submit(() -> {
+					start.await();
+					return this.client.ai().runFn(key("rm"), () -> {
+						pause(Duration.ofMillis(50));
+						return Map.of("payment", "p-1");
+					}, fastRunFn());
+				}));
+			}
+			start.countDown();
+			int fresh = 0;
+			for (Future<AiResult> future : futures) {
+				AiResult result = future.get(60, TimeUnit.SECONDS);
+				assertThat(result.isCompleted()).isTrue();
+				fresh += result.replayed() ? 0 : 1;
+			}
+			assertThat(fresh).isEqualTo(1);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void runFnResultShouldReadBackAsTheTypeTheWorkReturned() {
+		Receipt receipt = new Receipt("ch_42", 1250);
+		AiResult first = this.client.ai().runFn(key("t"), () -> receipt, fastRunFn());
+		AiResult replay = this.client.ai().runFn(key("t"), () -> new Receipt("ch_other", 1), fastRunFn());
+		assertThat(first.resultAs(Receipt.class)).isEqualTo(receipt);
+		assertThat(replay.resultAs(Receipt.class)).isEqualTo(receipt);
+		assertThat(replay.result()).containsEntry("chargeId", "ch_42").doesNotContainKey("charge_id");
+		AiResult text = this.client.ai().runFn(key("t2"), () -> "ch_43", fastRunFn());
+		assertThat(text.resultAs(String.class)).isEqualTo("ch_43");
+	}
+
+	@Test
+	void waitTimeoutShouldBeTypedApartFromWorkThatFailedWithTheCodeTimeout() {
+		this.client.ai().lease(key("wt"), Duration.ofSeconds(30), null);
+		AiResult gaveUp = this.client.ai().waitFor(key("wt"), fastWait(Duration.ofMillis(100)));
+		assertThat(gaveUp.isWaitTimeout()).isTrue();
+		assertThat(gaveUp.synthetic()).isTrue();
+		assertThatThrownBy(() -> gaveUp.resultAs(String.class)).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("'failed'")
+			.hasMessageContaining("timeout");
+		AiRun lease = this.client.ai().lease(key("wf"), Duration.ofSeconds(30), null);
+		this.client.ai().fail(key("wf"), lease.leaseId(), "timeout", null);
+		AiResult stored = this.client.ai().waitFor(key("wf"), fastWait(Duration.ofSeconds(5)));
+		assertThat(stored.errorCode()).isEqualTo("timeout");
+		assertThat(stored.isFailed()).isTrue();
+		assertThat(stored.isWaitTimeout()).isFalse();
+		assertThat(stored.synthetic()).isFalse();
+	}
+
+	@Test
+	void answersShouldCarryTypedStatuses() {
+		AiRun lease = this.client.ai().lease(key("s"), Duration.ofSeconds(30), null);
+		assertThat(lease.leaseStatus()).isEqualTo(LeaseStatus.ACQUIRED);
+		assertThat(this.client.ai().lease(key("s"), Duration.ofSeconds(30), null).leaseStatus())
+			.isEqualTo(LeaseStatus.POLLING);
+		assertThat(this.client.ai().status(key("s")).leaseStatus()).isEqualTo(LeaseStatus.IN_PROGRESS);
+		this.client.ai().cancel(key("s"), lease.leaseId(), null);
+		assertThat(this.client.ai().status(key("s")).leaseStatus()).isEqualTo(LeaseStatus.RELEASED);
+		assertThat(this.client.ai().status(key("none")).leaseStatus()).isEqualTo(LeaseStatus.NOT_FOUND);
+		AiRun again = this.client.ai().lease(key("s"), Duration.ofSeconds(30), null);
+		this.client.ai().complete(key("s"), again.leaseId(), Map.of("ok", true), null);
+		assertThat(this.client.ai().lease(key("s"), Duration.ofSeconds(30), null).leaseStatus())
+			.isEqualTo(LeaseStatus.COMPLETED);
+		assertThat(this.client.ai().result(key("s")).leaseStatus()).isEqualTo(LeaseStatus.COMPLETED);
+	}
+
+	/** A result type with a camel-case property, as an application would return. */
+	record Receipt(String chargeId, long cents) {
 	}
 
 	/**

@@ -18,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseAnswers;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.ToolCallRequest;
 import tech.onceonly.server.TenantEngines;
@@ -101,7 +103,7 @@ public class AiController {
 	@GetMapping("/status")
 	public Map<String, Object> status(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return WireStatuses.toWire(engine(caller).ai().status(key).raw());
+		return WireStatuses.toWire(LeaseAnswers.wire(engine(caller).ai().status(key)));
 	}
 
 	/**
@@ -111,7 +113,7 @@ public class AiController {
 	@GetMapping("/result")
 	public Map<String, Object> result(@RequestAttribute(Caller.ATTRIBUTE) Caller caller,
 			@RequestParam("key") String key) {
-		return WireStatuses.toWire(engine(caller).ai().result(key).raw());
+		return WireStatuses.toWire(LeaseAnswers.wire(engine(caller).ai().result(key)));
 	}
 
 	/** Tries to lease a key. */
@@ -150,10 +152,10 @@ public class AiController {
 				this.leaseTtls.remember(caller.tenant(), key, run.leaseId(), leaseTtl);
 			}
 		}
-		else if ("polling".equals(run.status()) || "in_progress".equals(run.status())) {
+		else if (run.leaseStatus() == LeaseStatus.POLLING || run.leaseStatus() == LeaseStatus.IN_PROGRESS) {
 			this.usage.countPolling(caller.tenant(), UsageKind.AI);
 		}
-		Map<String, Object> answer = new LinkedHashMap<>(run.raw());
+		Map<String, Object> answer = new LinkedHashMap<>(LeaseAnswers.wire(run));
 		answer.put("charged", charged ? 1 : 0);
 		answer.put("usage", this.usage.used(caller.tenant(), UsageKind.AI));
 		answer.put("limit", this.usage.limitOf(caller.plan(), UsageKind.AI));
@@ -170,7 +172,7 @@ public class AiController {
 		Duration ttl = fields.ttl("ttl", maxTtl());
 		fields.validate();
 		Duration own = (ttl != null) ? ttl : this.leaseTtls.ttl(caller.tenant(), key, leaseId);
-		Map<String, Object> answer = engine(caller).ai().extend(key, leaseId, own);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().extend(key, leaseId, own));
 		if (own != null) {
 			this.leaseTtls.remember(caller.tenant(), key, leaseId, own);
 		}
@@ -187,7 +189,7 @@ public class AiController {
 		Map<String, Object> result = fields.optionalObject("result");
 		String resultHash = fields.optionalString("result_hash");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().complete(key, leaseId, result, resultHash);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().complete(key, leaseId, result, resultHash));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}
@@ -202,7 +204,7 @@ public class AiController {
 		String errorCode = fields.requiredString("error_code");
 		String errorHash = fields.optionalString("error_hash");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().fail(key, leaseId, errorCode, errorHash);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().fail(key, leaseId, errorCode, errorHash));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}
@@ -216,7 +218,7 @@ public class AiController {
 		String leaseId = fields.requiredString("lease_id");
 		String reason = fields.optionalString("reason");
 		fields.validate();
-		Map<String, Object> answer = engine(caller).ai().cancel(key, leaseId, reason);
+		Map<String, Object> answer = LeaseAnswers.wire(engine(caller).ai().cancel(key, leaseId, reason));
 		this.leaseTtls.forget(caller.tenant(), key, leaseId);
 		return answer;
 	}

@@ -3,6 +3,8 @@ package tech.onceonly.server.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import tech.onceonly.client.LeaseStatus;
+
 /**
  * The statuses of {@code /ai/status} and {@code /ai/result} in the hosted API's
  * vocabulary. The engine also knows leases that were released (cancelled), that expired
@@ -18,8 +20,8 @@ final class WireStatuses {
 	/** The field keeping the engine's own status word. */
 	static final String LEASE_STATE = "lease_state";
 
-	private static final Map<String, String> ERROR_CODES = Map.of("released", "lease_released", "expired",
-			"lease_expired", "not_found", "not_found");
+	private static final Map<String, String> ERROR_CODES = Map.of(LeaseStatus.RELEASED.wireValue(), "lease_released",
+			LeaseStatus.EXPIRED.wireValue(), "lease_expired", LeaseStatus.NOT_FOUND.wireValue(), "not_found");
 
 	private WireStatuses() {
 	}
@@ -33,7 +35,7 @@ final class WireStatuses {
 		}
 		Map<String, Object> answer = new LinkedHashMap<>(raw);
 		answer.put("ok", false);
-		answer.put("status", "failed");
+		answer.put("status", LeaseStatus.FAILED.wireValue());
 		answer.put("error_code", errorCode);
 		if (answer.containsKey("retry_after_sec")) {
 			answer.put("retry_after_sec", null);

@@ -2,9 +2,7 @@ package tech.onceonly.client.remote;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +16,8 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiStatus;
 import tech.onceonly.client.AiToolResult;
+import tech.onceonly.client.LeaseChange;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.ReactiveOnceOnlyAi;
@@ -31,8 +31,6 @@ import tech.onceonly.client.WaitOptions;
  * {@code runAndWait}, {@code runFn}).
  */
 final class RemoteAi implements ReactiveOnceOnlyAi {
-
-	private static final Set<String> FREE_STATES = Set.of("released", "expired", "not_found");
 
 	static final String MISSING_KEY_OR_TOOL = "ai.run requires key=... OR agent_id=... and tool=...";
 
@@ -85,8 +83,8 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	 * finished).
 	 */
 	private static boolean heldByOther(AiRun run) {
-		String status = run.status().strip().toLowerCase(Locale.ROOT);
-		return !status.equals("acquired") && !status.equals("completed") && !status.equals("failed");
+		LeaseStatus status = run.leaseStatus();
+		return status != LeaseStatus.ACQUIRED && !status.isTerminal();
 	}
 
 	private static boolean isDedup(AiToolResult result) {
@@ -142,7 +140,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	}
 
 	static Map<String, Object> withLeaseState(Map<String, Object> raw) {
-		if (raw.get("lease_state") instanceof String state && FREE_STATES.contains(state)) {
+		if (raw.get("lease_state") instanceof String state && LeaseStatus.of(state).isFree()) {
 			Map<String, Object> copy = new LinkedHashMap<>(raw);
 			copy.put("status", state);
 			return copy;
@@ -171,36 +169,42 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 	}
 
 	@Override
-	public Mono<Map<String, Object>> extend(String key, String leaseId, @Nullable Duration ttl) {
-		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/extend",
-				new WireBody().put("key", key).put("lease_id", leaseId).put("ttl", WireBody.seconds(ttl)).build()));
+	public Mono<LeaseChange> extend(String key, String leaseId, @Nullable Duration ttl) {
+		return Mono
+			.defer(() -> this.http.call(HttpMethod.POST, "/ai/extend",
+					new WireBody().put("key", key).put("lease_id", leaseId).put("ttl", WireBody.seconds(ttl)).build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> complete(String key, String leaseId, @Nullable Map<String, ?> result,
+	public Mono<LeaseChange> complete(String key, String leaseId, @Nullable Map<String, ?> result,
 			@Nullable String resultHash) {
 		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/complete",
 				new WireBody().put("key", key)
 					.put("lease_id", leaseId)
 					.put("result_hash", resultHash)
 					.put("result", result)
-					.build()));
+					.build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
+	public Mono<LeaseChange> fail(String key, String leaseId, String errorCode, @Nullable String errorHash) {
 		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/fail",
 				new WireBody().put("key", key)
 					.put("lease_id", leaseId)
 					.put("error_code", errorCode)
 					.put("error_hash", errorHash)
-					.build()));
+					.build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	@Override
-	public Mono<Map<String, Object>> cancel(String key, String leaseId, @Nullable String reason) {
-		return Mono.defer(() -> this.http.call(HttpMethod.POST, "/ai/cancel",
-				new WireBody().put("key", key).put("lease_id", leaseId).putText("reason", reason).build()));
+	public Mono<LeaseChange> cancel(String key, String leaseId, @Nullable String reason) {
+		return Mono
+			.defer(() -> this.http.call(HttpMethod.POST, "/ai/cancel",
+					new WireBody().put("key", key).put("lease_id", leaseId).putText("reason", reason).build()))
+			.map(LeaseChange::fromRaw);
 	}
 
 	/**
@@ -226,7 +230,7 @@ final class RemoteAi implements ReactiveOnceOnlyAi {
 			}
 			long now = System.nanoTime();
 			if (now - start >= options.timeout().toNanos()) {
-				return Mono.just(AiResult.synthetic("failed", key, "timeout"));
+				return Mono.just(AiResult.waitTimeout(key));
 			}
 			Mono<Void> heartbeat = Mono.empty();
 			Long extendedAt = lastExtend;

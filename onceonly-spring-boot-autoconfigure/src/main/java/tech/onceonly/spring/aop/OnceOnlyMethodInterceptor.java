@@ -186,7 +186,7 @@ public final class OnceOnlyMethodInterceptor implements MethodInterceptor {
 			return this.results.obtain().convert(result.result(), operation.valueType());
 		}
 		if (result.isFailed()) {
-			if ("timeout".equals(result.errorCode()) && result.raw().isEmpty()) {
+			if (result.isWaitTimeout()) {
 				throw new IdempotentWaitTimeoutException(key, operation.timeout());
 			}
 			throw new IdempotentExecutionFailedException(key,

@@ -85,11 +85,11 @@ public final class Outcomes {
 	 * or failed.
 	 */
 	public static String of(AiRun run) {
-		return switch (lower(run.status())) {
-			case "acquired" -> EXECUTED;
-			case "polling", "in_progress" -> IN_PROGRESS;
-			case "completed" -> REPLAYED;
-			case "failed" -> FAILED;
+		return switch (run.leaseStatus()) {
+			case ACQUIRED -> EXECUTED;
+			case POLLING, IN_PROGRESS -> IN_PROGRESS;
+			case COMPLETED -> REPLAYED;
+			case FAILED -> FAILED;
 			default -> SUCCESS;
 		};
 	}
@@ -105,9 +105,9 @@ public final class Outcomes {
 
 	/** The outcome of a stored or awaited result. */
 	public static String of(AiResult result) {
-		return switch (lower(result.status())) {
-			case "failed" -> FAILED;
-			case "in_progress", "polling" -> IN_PROGRESS;
+		return switch (result.leaseStatus()) {
+			case FAILED -> FAILED;
+			case IN_PROGRESS, POLLING -> IN_PROGRESS;
 			default -> SUCCESS;
 		};
 	}
@@ -119,14 +119,11 @@ public final class Outcomes {
 	 * @return executed, replayed, in_progress or failed
 	 */
 	public static String ofRunFn(AiResult result, boolean ran) {
-		String status = lower(result.status());
-		if (status.equals("completed")) {
-			return ran ? EXECUTED : REPLAYED;
-		}
-		if (status.equals("failed")) {
-			return FAILED;
-		}
-		return IN_PROGRESS;
+		return switch (result.leaseStatus()) {
+			case COMPLETED -> ran ? EXECUTED : REPLAYED;
+			case FAILED -> FAILED;
+			default -> IN_PROGRESS;
+		};
 	}
 
 	/** A governance decision as a tag value. */

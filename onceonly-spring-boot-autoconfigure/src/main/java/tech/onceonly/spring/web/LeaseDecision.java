@@ -1,7 +1,5 @@
 package tech.onceonly.spring.web;
 
-import java.util.Locale;
-
 import tech.onceonly.client.AiRun;
 
 /** What a lease answer means for a guarded web request. */
@@ -21,8 +19,7 @@ public enum LeaseDecision {
 		if (lease.acquired() && lease.leaseId() != null) {
 			return RUN;
 		}
-		String status = lease.status().toLowerCase(Locale.ROOT);
-		return (status.equals("completed") || status.equals("failed")) ? DONE : IN_PROGRESS;
+		return lease.leaseStatus().isTerminal() ? DONE : IN_PROGRESS;
 	}
 
 }

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
 import tech.onceonly.client.LeaseKeeper;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OutcomeUnknownException;
 import tech.onceonly.client.ResultNotSerializableException;
@@ -143,7 +144,7 @@ public final class WebLease {
 
 	private boolean completed() {
 		try {
-			return "completed".equalsIgnoreCase(this.onceOnly.ai().status(this.key).status());
+			return this.onceOnly.ai().status(this.key).leaseStatus() == LeaseStatus.COMPLETED;
 		}
 		catch (RuntimeException ex) {
 			return false;

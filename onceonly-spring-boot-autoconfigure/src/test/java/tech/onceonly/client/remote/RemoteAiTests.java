@@ -13,6 +13,8 @@ import tech.onceonly.client.AiRun;
 import tech.onceonly.client.AiRunOutcome;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.ApiException;
+import tech.onceonly.client.LeaseChange;
+import tech.onceonly.client.LeaseStatus;
 import tech.onceonly.client.OnceOnly;
 import tech.onceonly.client.OnceOnlyException;
 import tech.onceonly.client.OverLimitException;
@@ -239,6 +241,24 @@ class RemoteAiTests extends RemoteClientTestSupport {
 	void waitRaisesStatusErrors() {
 		stub(get(urlPathEqualTo("/v1/ai/status")).willReturn(json(429, "{\"detail\":\"slow\"}")));
 		assertThatExceptionOfType(RateLimitException.class).isThrownBy(() -> client().ai().waitFor("k", FAST));
+	}
+
+	@Test
+	void leaseChangesAreTypedAndKeepTheAnswerAsRaw() {
+		stub(post(urlEqualTo("/v1/ai/extend")).willReturn(json(200,
+				"{\"ok\":true,\"status\":\"extended\",\"key\":\"k\",\"ttl\":60,\"version\":3,\"extra\":\"x\"}")));
+		stub(post(urlEqualTo("/v1/ai/fail")).willReturn(json(200,
+				"{\"ok\":true,\"status\":\"FAILED\",\"key\":\"k\",\"done_at\":\"2026-01-01T00:00:00Z\",\"error_code\":\"declined\"}")));
+		LeaseChange extended = client().ai().extend("k", "l1", Duration.ofSeconds(60));
+		assertThat(extended.leaseStatus()).isEqualTo(LeaseStatus.EXTENDED);
+		assertThat(extended.ttl()).isEqualTo(60L);
+		assertThat(extended.version()).isEqualTo(3L);
+		assertThat(extended.raw()).containsEntry("extra", "x");
+		LeaseChange failed = client().reactive().ai().fail("k", "l1", "declined", null).block();
+		assertThat(failed).isNotNull();
+		assertThat(failed.leaseStatus()).isEqualTo(LeaseStatus.FAILED);
+		assertThat(failed.status()).isEqualTo("FAILED");
+		assertThat(failed.errorCode()).isEqualTo("declined");
 	}
 
 	@Test

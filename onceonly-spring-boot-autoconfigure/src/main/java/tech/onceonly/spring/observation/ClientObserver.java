@@ -1,0 +1,245 @@
+package tech.onceonly.spring.observation;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import tech.onceonly.client.AiResult;
+
+/**
+ * The observation plumbing shared by the faces of {@link ObservedOnceOnly}: starts one
+ * {@code onceonly.client} observation per call (blocking or {@code Mono}), classifies the
+ * answer into an outcome, feeds the counters, and never lets a failing handler or meter
+ * registry reach the caller.
+ */
+final class ClientObserver {
+
+	private static final Log logger = LogFactory.getLog(ObservedOnceOnly.class);
+
+	/** The Reactor context key under which Micrometer keeps the current observation. */
+	private static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
+
+	private final ObservationRegistry registry;
+
+	private final @Nullable OnceOnlyClientObservationConvention convention;
+
+	private final @Nullable OnceOnlyMeters meters;
+
+	private final String backend;
+
+	ClientObserver(ObservationRegistry registry, @Nullable OnceOnlyClientObservationConvention convention,
+			@Nullable OnceOnlyMeters meters, String backend) {
+		this.registry = registry;
+		this.convention = convention;
+		this.meters = meters;
+		this.backend = backend;
+	}
+
+	/** The backend tag: {@code local} or {@code remote}. */
+	String backend() {
+		return this.backend;
+	}
+
+	private Probe start(String operation, @Nullable Observation parent, boolean scoped) {
+		OnceOnlyClientContext context = new OnceOnlyClientContext(operation, this.backend);
+		try {
+			Observation observation = OnceOnlyObservationDocumentation.CLIENT.observation(this.convention,
+					DefaultOnceOnlyClientObservationConvention.INSTANCE, () -> context, this.registry);
+			if (parent != null) {
+				observation.parentObservation(parent);
+			}
+			observation.start();
+			Observation.Scope scope = null;
+			if (scoped) {
+				try {
+					scope = observation.openScope();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not open the scope of an OnceOnly observation", ex);
+				}
+			}
+			return new Probe(context, observation, scope);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not start an OnceOnly observation", ex);
+			return new Probe(context, null, null);
+		}
+	}
+
+	<T> T observe(String operation, Supplier<T> call, Function<? super T, String> outcome) {
+		return observe(operation, call, outcome, (ex) -> Outcomes.ERROR, null);
+	}
+
+	<T> T observe(String operation, Supplier<T> call, Function<? super T, String> outcome,
+			Function<Throwable, String> errorOutcome, @Nullable BiConsumer<OnceOnlyMeters, ? super T> count) {
+		Probe probe = start(operation, null, true);
+		T result;
+		try {
+			result = call.get();
+		}
+		catch (Throwable ex) {
+			probe.stopWithError(errorOutcome, ex);
+			throw rethrow(ex);
+		}
+		probe.stopWithResult(result, outcome, count);
+		return result;
+	}
+
+	<T> Mono<T> observeMono(String operation, Supplier<Mono<T>> call, Function<? super T, String> outcome) {
+		return observeMono(operation, call, outcome, (ex) -> Outcomes.ERROR, null);
+	}
+
+	<T> Mono<T> observeMono(String operation, Supplier<Mono<T>> call, Function<? super T, String> outcome,
+			Function<Throwable, String> errorOutcome, @Nullable BiConsumer<OnceOnlyMeters, ? super T> count) {
+		Mono<T> source = call.get();
+		return Mono.deferContextual((view) -> {
+			Object parent = view.getOrDefault(OBSERVATION_CONTEXT_KEY, null);
+			Probe probe = start(operation, (parent instanceof Observation observation) ? observation : null, false);
+			Mono<T> observed = source.doOnSuccess((value) -> probe.stopWithResult(value, outcome, count))
+				.doOnError((ex) -> probe.stopWithError(errorOutcome, ex))
+				.doOnCancel(probe::stopCancelled);
+			Observation observation = probe.observation;
+			return (observation != null)
+					? observed.contextWrite((context) -> context.put(OBSERVATION_CONTEXT_KEY, observation)) : observed;
+		});
+	}
+
+	/**
+	 * Rethrows {@code ex} as it is, checked exceptions thrown sneakily by a function
+	 * included.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> RuntimeException rethrow(Throwable ex) throws E {
+		throw (E) ex;
+	}
+
+	static <T> Function<T, String> success() {
+		return (value) -> Outcomes.SUCCESS;
+	}
+
+	/**
+	 * One started observation (or none, when starting it failed), stopped at most once.
+	 */
+	private final class Probe {
+
+		private final OnceOnlyClientContext context;
+
+		private final @Nullable Observation observation;
+
+		private final Observation.@Nullable Scope scope;
+
+		private final AtomicBoolean stopped = new AtomicBoolean();
+
+		Probe(OnceOnlyClientContext context, @Nullable Observation observation, Observation.@Nullable Scope scope) {
+			this.context = context;
+			this.observation = observation;
+			this.scope = scope;
+		}
+
+		<T> void stopWithResult(@Nullable T result, Function<? super T, String> outcome,
+				@Nullable BiConsumer<OnceOnlyMeters, ? super T> count) {
+			String value = Outcomes.SUCCESS;
+			if (result != null) {
+				try {
+					value = outcome.apply(result);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not classify an OnceOnly answer", ex);
+				}
+				OnceOnlyMeters counters = ClientObserver.this.meters;
+				if (count != null && counters != null) {
+					try {
+						count.accept(counters, result);
+					}
+					catch (RuntimeException ex) {
+						logger.debug("Could not count an OnceOnly answer", ex);
+					}
+				}
+			}
+			stop(value, null);
+		}
+
+		void stopWithError(Function<Throwable, String> errorOutcome, Throwable error) {
+			String value = Outcomes.ERROR;
+			try {
+				value = errorOutcome.apply(error);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not classify an OnceOnly error", ex);
+			}
+			stop(value, error);
+		}
+
+		void stopCancelled() {
+			stop(Outcomes.CANCELLED, null);
+		}
+
+		private void stop(String outcome, @Nullable Throwable error) {
+			if (!this.stopped.compareAndSet(false, true)) {
+				return;
+			}
+			if (this.scope != null) {
+				try {
+					this.scope.close();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not close the scope of an OnceOnly observation", ex);
+				}
+			}
+			if (this.observation == null) {
+				return;
+			}
+			try {
+				this.context.setOutcome(outcome);
+				if (error != null) {
+					this.observation.error(error);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not record the error of an OnceOnly observation", ex);
+			}
+			try {
+				this.observation.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not stop an OnceOnly observation", ex);
+			}
+		}
+
+	}
+
+	/** A {@code runFn} function wrapper that remembers whether this caller ran it. */
+	static final class RanFlag {
+
+		private final AtomicBoolean ran = new AtomicBoolean();
+
+		<T> Supplier<T> wrap(Supplier<T> fn) {
+			return () -> {
+				this.ran.set(true);
+				return fn.get();
+			};
+		}
+
+		boolean ran() {
+			return this.ran.get();
+		}
+
+		String outcome(AiResult result) {
+			return Outcomes.ofRunFn(result, ran());
+		}
+
+		String errorOutcome(Throwable error) {
+			return ran() ? Outcomes.FAILED : Outcomes.ERROR;
+		}
+
+	}
+
+}
