@@ -46,6 +46,14 @@ public interface LocalOperations {
 	boolean deleteLease(String key);
 
 	/**
+	 * Whether an agent is enabled, read from the governance store (the local engine's
+	 * policy answers do not carry it).
+	 * @param agentId the agent
+	 * @return {@code false} when its kill switch is on
+	 */
+	boolean agentEnabled(String agentId);
+
+	/**
 	 * Runs one call of an in-process tool through the engine's governance pipeline (kill
 	 * switch, allow and block lists, limits and budget reserved atomically, dedup with
 	 * result replay, audit): {@code tool} runs only when the pipeline executes the call.

@@ -47,6 +47,11 @@ final class LocalEngineOperations implements LocalOperations {
 	}
 
 	@Override
+	public boolean agentEnabled(String agentId) {
+		return this.engine.governance().store().getAgent(agentId).enabled();
+	}
+
+	@Override
 	public GovernedCall callTool(ToolCallRequest call, @Nullable String riskLevel, InProcessTool tool) {
 		ToolCallOutcome outcome = this.engine.governance().call(call, (invocation) -> tool.run(), riskLevel);
 		return new GovernedCall(outcome.result(), outcome.executed(), outcome.value(), outcome.error());

@@ -199,12 +199,12 @@ public class OnceOnlyEndpoint {
 	 */
 	private AgentView view(Policy policy) {
 		AgentView view = AgentView.of(policy);
-		LocalOnceOnly local = local();
+		LocalOperations local = local();
 		if (view.enabled() != null || local == null) {
 			return view;
 		}
 		try {
-			boolean enabled = local.governance().store().getAgent(view.agentId()).enabled();
+			boolean enabled = local.agentEnabled(view.agentId());
 			return new AgentView(view.agentId(), enabled, view.policy());
 		}
 		catch (RuntimeException ex) {

@@ -46,6 +46,11 @@ final class ObservedLocalOperations implements LocalOperations {
 	}
 
 	@Override
+	public boolean agentEnabled(String agentId) {
+		return this.delegate.agentEnabled(agentId);
+	}
+
+	@Override
 	public GovernedCall callTool(ToolCallRequest call, @Nullable String riskLevel, InProcessTool tool) {
 		GovernedCall outcome = this.delegate.callTool(call, riskLevel, tool);
 		this.meters.decision(call.agentId(), outcome.result());
