@@ -313,6 +313,52 @@ class RemoteWebGuardsTests {
 		assertThat(this.gate.slowRuns.get()).isEqualTo(1);
 	}
 
+	@Test
+	void slowIdempotencyKeyHandlerShouldKeepItsOneSecondLeaseWhileTheServerClockMoves() throws Exception {
+		MockMvc mvc = mvc();
+		String key = "\"" + UUID.randomUUID() + "\"";
+		FaultyStore.Rule extends_ = this.store.on(FaultyStore.Op.EXTEND_LEASE)
+			.forKeys((stored) -> stored.startsWith("t:contract:idempotency-key:"))
+			.passThrough();
+		try {
+			Future<MockHttpServletResponse> first = this.pool.submit(
+					() -> mvc
+						.perform(post("/slow-transfers").header("Idempotency-Key", key)
+							.contentType(MediaType.APPLICATION_JSON)
+							.content("{\"amount\":5}"))
+						.andReturn()
+						.getResponse());
+			assertThat(this.gate.slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+			for (int i = 0; i < 4; i++) {
+				this.clock.advance(Duration.ofMillis(700));
+				int before = extends_.applied();
+				Polling.await("a heartbeat after the server clock moved", Duration.ofSeconds(10),
+						() -> extends_.applied() > before);
+			}
+			MockHttpServletResponse retry = mvc
+				.perform(post("/slow-transfers").header("Idempotency-Key", key)
+					.contentType(MediaType.APPLICATION_JSON)
+					.content("{\"amount\":5}"))
+				.andReturn()
+				.getResponse();
+			assertThat(retry.getStatus()).isEqualTo(409);
+			this.gate.slowRelease.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(201);
+			MockHttpServletResponse replay = mvc
+				.perform(post("/slow-transfers").header("Idempotency-Key", key)
+					.contentType(MediaType.APPLICATION_JSON)
+					.content("{\"amount\":5}"))
+				.andReturn()
+				.getResponse();
+			assertThat(replay.getStatus()).isEqualTo(201);
+			assertThat(replay.getHeader("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(this.gate.slowRuns.get()).isEqualTo(1);
+		}
+		finally {
+			extends_.remove();
+		}
+	}
+
 	/**
 	 * The {@link Gate} for WebFlux: it waits off the event loop, which also carries the
 	 * remote client's answers from the server.
@@ -386,6 +432,15 @@ class RemoteWebGuardsTests {
 			this.slowStarted.countDown();
 			this.slowRelease.await(30, TimeUnit.SECONDS);
 			return "ok";
+		}
+
+		@PostMapping("/slow-transfers")
+		@IdempotencyKey(leaseTtlSeconds = 1)
+		ResponseEntity<String> slowTransfer(@RequestBody String body) throws InterruptedException {
+			this.slowRuns.incrementAndGet();
+			this.slowStarted.countDown();
+			this.slowRelease.await(30, TimeUnit.SECONDS);
+			return ResponseEntity.status(201).contentType(MediaType.APPLICATION_JSON).body("{\"slow\":true}");
 		}
 
 		@PostMapping("/transfers")
