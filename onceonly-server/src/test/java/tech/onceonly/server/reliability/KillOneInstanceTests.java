@@ -2,7 +2,9 @@ package tech.onceonly.server.reliability;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -62,6 +65,104 @@ class KillOneInstanceTests {
 	void killingOneOfTwoInstancesOnRedisShouldLoseNoCompletedWorkAndDuplicateNone() throws Exception {
 		String url = TestServices.redisUrl();
 		killMidLoad("redis", "--spring.data.redis.url=" + url, "--onceonly.store.redis.key-prefix=lo-kill:");
+	}
+
+	@Test
+	void keyedRunOfAKilledInstanceShouldBeTakenOverBySurvivorOnPostgres() throws Exception {
+		String url = TestServices.postgresUrl();
+		String[] store = { "--spring.datasource.url=" + url, "--spring.datasource.username=postgres",
+				"--onceonly.store.jdbc.table-prefix=lo_kill_", "--onceonly.server.tool-url-allow-list=127.0.0.1/32" };
+		CountDownLatch firstCall = new CountDownLatch(1);
+		CountDownLatch hang = new CountDownLatch(1);
+		AtomicInteger toolCalls = new AtomicInteger();
+		HttpServer tool = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		tool.setExecutor(Executors.newFixedThreadPool(4));
+		tool.createContext("/tool", (exchange) -> {
+			exchange.getRequestBody().readAllBytes();
+			if (toolCalls.incrementAndGet() == 1) {
+				// the first call hangs inside the instance that gets killed
+				firstCall.countDown();
+				try {
+					hang.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			byte[] answer = "{\"shipped\":true}".getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			try {
+				exchange.sendResponseHeaders(200, answer.length);
+				exchange.getResponseBody().write(answer);
+			}
+			catch (IOException ex) {
+				// the caller died
+			}
+			exchange.close();
+		});
+		tool.start();
+		int portB = freePort();
+		Process other = startOtherJvm(portB, "postgres", store);
+		List<String> args = arguments(store);
+		args.add("--server.port=0");
+		try (ConfigurableApplicationContext one = new SpringApplicationBuilder(OnceOnlyServerApplication.class)
+			.profiles("test", "postgres")
+			.run(args.toArray(String[]::new))) {
+			ApiClient survivor = new ApiClient(((WebServerApplicationContext) one).getWebServer().getPort(),
+					"test-key-tenant-a");
+			ApiClient victim = new ApiClient(portB, "test-key-tenant-a");
+			awaitHealthy(victim, other);
+			String run = UUID.randomUUID().toString().substring(0, 8);
+			String toolName = "kill_tool_" + run;
+			assertThat(survivor.post("/v1/tools",
+					Map.of("name", toolName, "url", "http://127.0.0.1:" + tool.getAddress().getPort() + "/tool",
+							"max_retries", 0, "timeout_ms", 30000, "auth",
+							Map.of("type", "hmac_sha256", "secret", "kill-tool-secret")))
+				.status()).isEqualTo(200);
+			String key = "kill-run:" + run;
+			Map<String, Object> request = Map.of("key", key, "ttl", LEASE_TTL_SECONDS, "metadata", Map.of("agent_id",
+					"kill-agent-" + run, "actions", List.of(Map.of("tool", toolName, "args", Map.of("parcel", run)))));
+			assertThat(victim.post("/v1/ai/run", request).json()).containsEntry("status", "acquired");
+			assertThat(firstCall.await(60, TimeUnit.SECONDS)).as("the run reached the tool").isTrue();
+			other.destroyForcibly();
+			assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(other.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+			hang.countDown();
+
+			// the dead instance's run stays in progress until its lease expires, then the
+			// survivor takes the run over and runs it to its end
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			List<Object> answers = new ArrayList<>();
+			Object status = null;
+			while (!"acquired".equals(status) && System.nanoTime() < deadline) {
+				ApiClient.Answer answer = survivor.post("/v1/ai/run", request);
+				assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+				status = answer.json().get("status");
+				answers.add(status);
+				if (!"acquired".equals(status)) {
+					Thread.sleep(250);
+				}
+			}
+			assertThat(status).as("answers while the dead instance held the run: %s", answers).isEqualTo("acquired");
+			assertThat(answers.get(0)).as("the run was still held right after the kill").isNotEqualTo("acquired");
+			Map<String, Object> result = Map.of();
+			while (System.nanoTime() < deadline) {
+				result = survivor.get("/v1/ai/result?key=" + key).json();
+				if ("completed".equals(result.get("status"))) {
+					break;
+				}
+				Thread.sleep(250);
+			}
+			assertThat(result).containsEntry("status", "completed");
+			// the interrupted call may have had its effect: the step runs again (at least
+			// once)
+			assertThat(toolCalls.get()).isEqualTo(2);
+		}
+		finally {
+			other.destroyForcibly();
+			hang.countDown();
+			tool.stop(0);
+		}
 	}
 
 	private static List<String> arguments(String... store) {
