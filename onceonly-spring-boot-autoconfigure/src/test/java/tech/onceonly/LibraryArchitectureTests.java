@@ -33,6 +33,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
+import tech.onceonly.client.OnceOnlyException;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -77,25 +79,17 @@ class LibraryArchitectureTests {
 			"tech.onceonly.store.memory..", "tech.onceonly.store.jdbc..", "tech.onceonly.store.redis.." };
 
 	/**
-	 * Entry points that still use the governance engine; <b>gov</b> routes them through
-	 * {@code AgentToolGovernor} (issue 15 item 3). Empty this list as they go.
-	 * ({@code ToolCallVerificationFilter} reads only {@code ToolSignatures}' header-name
-	 * constants, which javac inlines, so the bytecode shows no dependency to list.)
+	 * Entry points that still use the engine: none since {@code @GovernedTool} goes
+	 * through {@code AgentToolGovernor} and the signing moved to
+	 * {@code tech.onceonly.signing}. Keep it empty.
 	 */
-	private static final Map<String, String> KNOWN_ENTRY_POINTS_ON_THE_ENGINE = Map.of(
-			"tech.onceonly.spring.aop.GovernedToolInterceptor", "@GovernedTool calls GovernanceEngine directly",
-			"tech.onceonly.ai.LocalAgentToolGovernor", "the in-process governor wraps GovernanceEngine",
-			"tech.onceonly.spring.web.toolauth.ToolCallVerifier", "uses engine.governance.ToolSignatures");
+	private static final Map<String, String> KNOWN_ENTRY_POINTS_ON_THE_ENGINE = Map.of();
 
 	/**
-	 * Observation, health and actuator classes that still sniff for the local engine;
-	 * <b>gov</b> replaces the {@code instanceof LocalOnceOnly} sites with a capability
-	 * query.
+	 * Observation, health and actuator classes that still sniff for the local engine:
+	 * none since they ask {@code OnceOnly.backend()}. Keep it empty.
 	 */
-	private static final Map<String, String> KNOWN_OBSERVABILITY_ON_A_BACKEND = Map.of(
-			"tech.onceonly.spring.observation.ObservedOnceOnly", "instanceof LocalOnceOnly",
-			"tech.onceonly.spring.health.OnceOnlyHealthIndicator", "instanceof LocalOnceOnly",
-			"tech.onceonly.spring.actuate.OnceOnlyEndpoint", "instanceof LocalOnceOnly");
+	private static final Map<String, String> KNOWN_OBSERVABILITY_ON_A_BACKEND = Map.of();
 
 	/**
 	 * Engine classes that still build a concrete store; <b>typed</b> reworks the engine.
@@ -122,16 +116,16 @@ class LibraryArchitectureTests {
 	private static final Set<String> USER_FACING_PACKAGES = Set.of("tech.onceonly", "tech.onceonly.ai",
 			"tech.onceonly.ai.langchain4j", "tech.onceonly.ai.springai", "tech.onceonly.client",
 			"tech.onceonly.client.remote", "tech.onceonly.engine", "tech.onceonly.engine.governance",
-			"tech.onceonly.keys", "tech.onceonly.store", "tech.onceonly.store.jdbc", "tech.onceonly.store.memory",
-			"tech.onceonly.store.redis", "tech.onceonly.spring.actuate", "tech.onceonly.spring.annotation",
-			"tech.onceonly.spring.aop", "tech.onceonly.spring.autoconfigure",
+			"tech.onceonly.keys", "tech.onceonly.signing", "tech.onceonly.store", "tech.onceonly.store.jdbc",
+			"tech.onceonly.store.memory", "tech.onceonly.store.redis", "tech.onceonly.spring.actuate",
+			"tech.onceonly.spring.annotation", "tech.onceonly.spring.aop", "tech.onceonly.spring.autoconfigure",
 			"tech.onceonly.spring.autoconfigure.actuate", "tech.onceonly.spring.autoconfigure.ai",
-			"tech.onceonly.spring.autoconfigure.aop", "tech.onceonly.spring.autoconfigure.governance",
-			"tech.onceonly.spring.autoconfigure.health", "tech.onceonly.spring.autoconfigure.observation",
-			"tech.onceonly.spring.autoconfigure.store", "tech.onceonly.spring.autoconfigure.web",
-			"tech.onceonly.spring.health", "tech.onceonly.spring.observation", "tech.onceonly.spring.web.idempotency",
-			"tech.onceonly.spring.web.reactive", "tech.onceonly.spring.web.toolauth",
-			"tech.onceonly.spring.web.webhook");
+			"tech.onceonly.spring.autoconfigure.aop", "tech.onceonly.spring.autoconfigure.check",
+			"tech.onceonly.spring.autoconfigure.governance", "tech.onceonly.spring.autoconfigure.health",
+			"tech.onceonly.spring.autoconfigure.observation", "tech.onceonly.spring.autoconfigure.store",
+			"tech.onceonly.spring.autoconfigure.web", "tech.onceonly.spring.health", "tech.onceonly.spring.observation",
+			"tech.onceonly.spring.web.idempotency", "tech.onceonly.spring.web.reactive",
+			"tech.onceonly.spring.web.toolauth", "tech.onceonly.spring.web.webhook");
 
 	/**
 	 * The packages that are internal as a whole: their {@code package-info.java} is
@@ -199,10 +193,14 @@ class LibraryArchitectureTests {
 		check(noClasses().that()
 			.resideInAPackage("tech.onceonly.store..")
 			.should()
-			.dependOnClassesThat()
-			.resideInAnyPackage("tech.onceonly.client..", "tech.onceonly.engine..", "tech.onceonly.spring..",
-					"tech.onceonly.ai..", "tech.onceonly.keys..", "org.springframework.boot..")
-			.because("STYLE: a small SPI of atomic primitives, free of Spring Boot types"), Map.of());
+			.dependOnClassesThat(DescribedPredicate.and(
+					JavaClass.Predicates.resideInAnyPackage("tech.onceonly.client..", "tech.onceonly.engine..",
+							"tech.onceonly.spring..", "tech.onceonly.ai..", "tech.onceonly.keys..",
+							"org.springframework.boot.."),
+					DescribedPredicate.not(JavaClass.Predicates.equivalentTo(OnceOnlyException.class))))
+			.because("STYLE: a small SPI of atomic primitives, free of Spring Boot types (StoreException extends "
+					+ "the one exception root, OnceOnlyException)"),
+				Map.of());
 		check(noClasses().that()
 			.resideInAPackage("tech.onceonly.store")
 			.should()

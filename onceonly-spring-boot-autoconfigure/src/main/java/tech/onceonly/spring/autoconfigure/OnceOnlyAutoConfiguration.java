@@ -22,8 +22,6 @@ import tech.onceonly.client.OnceOnly;
 import tech.onceonly.engine.EngineSettings;
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.engine.governance.LocalTools;
-import tech.onceonly.spring.autoconfigure.store.OnceOnlyMemoryStoreConfiguration;
-import tech.onceonly.spring.autoconfigure.store.OnceOnlyStoreRequirements;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
 

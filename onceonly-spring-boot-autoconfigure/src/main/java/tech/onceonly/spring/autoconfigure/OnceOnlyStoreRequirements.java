@@ -1,4 +1,4 @@
-package tech.onceonly.spring.autoconfigure.store;
+package tech.onceonly.spring.autoconfigure;
 
 import tech.onceonly.spring.autoconfigure.OnceOnlyProperties.StoreType;
 

@@ -1,4 +1,4 @@
-package tech.onceonly.spring.autoconfigure.store;
+package tech.onceonly.spring.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -6,7 +6,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import tech.onceonly.engine.governance.GovernanceEngine;
-import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
@@ -18,8 +17,9 @@ import tech.onceonly.store.memory.InMemoryStore;
  * and the {@link InMemoryGovernanceStore}, whose windows run on the lease store's clock.
  * Both live in this JVM only. Imported by {@code OnceOnlyAutoConfiguration} in local
  * mode, so that auto-configuration alone gives a working engine; the JDBC and Redis
- * backends are {@link OnceOnlyJdbcStoreAutoConfiguration} and
- * {@link OnceOnlyRedisStoreAutoConfiguration}.
+ * backends are
+ * {@link tech.onceonly.spring.autoconfigure.store.OnceOnlyJdbcStoreAutoConfiguration} and
+ * {@link tech.onceonly.spring.autoconfigure.store.OnceOnlyRedisStoreAutoConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "onceonly.store.type", havingValue = "memory", matchIfMissing = true)
