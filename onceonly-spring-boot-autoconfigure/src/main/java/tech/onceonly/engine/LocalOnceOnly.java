@@ -394,6 +394,9 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			}
 			case COMPLETED, FAILED -> {
 				putTerminal(raw, key, record);
+				// the store's answer already holds the result: a replay needs no second
+				// read
+				raw.put("result", parse(record.resultJson()));
 				raw.put("charged", 0);
 			}
 		}
