@@ -10,7 +10,7 @@
 #       wrk -t2 -c16, interleaved rounds of plain / unique keys / replays of one key, per backend; PostgreSQL with
 #       stock settings (fsync on) on its own port 5444 beside the two-commit limit measured with pgbench
 #       (BENCH_SAMPLE_JAR=<jar> measures another build of the sample app, e.g. the one before a change;
-#       BENCH_JFR=1 also records a JFR profile of every app)
+#       BENCH_JFR=1 also records a JFR profile of every app, BENCH_JFR="memory" of the named backends only)
 #
 # It builds benchmarks/target/benchmarks.jar and the sample app's jar, starts PostgreSQL (127.0.0.1:5443) and Redis
 # (127.0.0.1:6391) through .ci/services.sh (installing them when missing; own ports and data directory
@@ -236,17 +236,28 @@ endpoint_backend() {
 			"--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PGSTOCK_PORT/bench" --spring.datasource.username=postgres
 			--onceonly.store.jdbc.initialize-schema=always --spring.datasource.hikari.maximum-pool-size=16) ;;
 	esac
-	if [[ "${BENCH_JFR:-0}" == 1 ]]; then
+	if [[ " ${BENCH_JFR:-} " == *" $backend "* || "${BENCH_JFR:-}" == 1 ]]; then
 		jfr=("-XX:StartFlightRecording=filename=$OUT/endpoint-$backend.jfr,settings=profile")
 	fi
 	log "endpoint: $backend ($SAMPLE_JAR)"
 	java "${jfr[@]}" "-Xlog:gc:file=$OUT/gc-endpoint-$backend.log" -jar "$SAMPLE_JAR" --server.address=127.0.0.1 \
 		--server.port="$ENDPOINT_PORT" --logging.level.root=WARN "${args[@]}" > "$OUT/endpoint-app-$backend.log" 2>&1 &
 	app=$!
-	for _ in $(seq 240); do
-		curl -fs -o /dev/null "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/counters" && break
+	# up to ten minutes: on a loaded machine a Boot app can take minutes to start
+	local up=0
+	for _ in $(seq 1200); do
+		if curl -fs -o /dev/null "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/counters"; then
+			up=1
+			break
+		fi
+		kill -0 "$app" 2>/dev/null || break
 		sleep 0.5
 	done
+	if (( up == 0 )); then
+		log "endpoint: the app for $backend did not start; see $OUT/endpoint-app-$backend.log"
+		kill "$app" 2>/dev/null || true
+		return 1
+	fi
 	# warm-up of all three paths (not recorded)
 	for path in plain idempotent; do
 		IDEMPOTENCY_REPLAY=0 wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" -s benchmarks/scripts/idempotency-key.lua \
