@@ -121,7 +121,8 @@ public final class OnceOnlyAutoConfiguration {
 		@ConditionalOnMissingBean(OnceOnlyStore.class)
 		@ConditionalOnProperty(name = "onceonly.store.type", havingValue = "memory", matchIfMissing = true)
 		InMemoryStore onceOnlyStore(OnceOnlyProperties properties) {
-			return new InMemoryStore(properties.getStore().getMemory().getMaxEntries());
+			return new InMemoryStore(properties.getStore().getMemory().getMaxEntries(),
+					properties.getStore().getMemory().getMaxBytes().toBytes());
 		}
 
 	}

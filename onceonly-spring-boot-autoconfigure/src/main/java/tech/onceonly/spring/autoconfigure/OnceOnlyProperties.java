@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach
@@ -471,6 +472,21 @@ public class OnceOnlyProperties {
 
 		public void setMaxEntries(int maxEntries) {
 			this.maxEntries = maxEntries;
+		}
+
+		/**
+		 * Most bytes of keys, metadata and stored results (such as Idempotency-Key
+		 * responses) held by live entries; new keys are refused beyond it rather than
+		 * live ones forgotten.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(256);
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 	}
