@@ -184,6 +184,11 @@ endpoint_wrk() {
 	local report before after ticks0 ticks1 handled
 	local requests non2xx col cpu
 	col=$([[ "$path" == *plain ]] && echo plain || echo idempotent)
+	local wal0="" wal=""
+	if [[ "$backend" == postgres ]]; then
+		# the stock cluster serves only this app: its WAL records over a run are the app's
+		wal0="$(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc 'select wal_records from pg_stat_wal')"
+	fi
 	before="$(endpoint_counters)"
 	ticks0="$(app_cpu_ticks "$app")"
 	report="$(IDEMPOTENCY_REPLAY="$replay" BENCH_RUN_ID="$rid" wrk -t2 -c16 \
@@ -191,6 +196,10 @@ endpoint_wrk() {
 		"http://127.0.0.1:$ENDPOINT_PORT$path")"
 	ticks1="$(app_cpu_ticks "$app")"
 	after="$(endpoint_counters)"
+	if [[ -n "$wal0" ]]; then
+		wal=" wal_records=$(( $(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc \
+			'select wal_records from pg_stat_wal') - wal0 ))"
+	fi
 	echo "$report" >> "$OUT/endpoint-wrk.log"
 	handled=$(( $(echo "$after" | tr ' ' '\n' | awk -F: -v c="$col" '$1 == c {print $2}') \
 		- $(echo "$before" | tr ' ' '\n' | awk -F: -v c="$col" '$1 == c {print $2}') ))
@@ -202,7 +211,7 @@ endpoint_wrk() {
 		"req/s=$(echo "$report" | awk '/Requests\/sec/ {print $2}')" \
 		"p50=$(echo "$report" | awk '$1 == "50%" {print $2}') p99=$(echo "$report" | awk '$1 == "99%" {print $2}')" \
 		"max=$(echo "$report" | awk '$1 == "Latency" {print $4}') requests=$requests non2xx=$non2xx handled=$handled" \
-		"app_cpu_us_per_req=$cpu load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/endpoint.txt"
+		"app_cpu_us_per_req=$cpu$wal load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/endpoint.txt"
 	# every unique key runs its handler exactly once; a replay never runs it (the key's first request did);
 	# requests still in flight when wrk stops are handled but not counted by wrk (at most one per connection)
 	local ok=1
