@@ -4,7 +4,13 @@
 #
 #   benchmarks/run.sh                  everything (~12-15 minutes on 2 cores)
 #   BENCH_SKIP_BUILD=1 benchmarks/run.sh   reuse the jars already built
-#   BENCH_ONLY="jmh memory remote stores webhook" benchmarks/run.sh   a subset
+#   BENCH_ONLY="jmh memory remote stores webhook endpoint" benchmarks/run.sh   a subset
+#   BENCH_ONLY=endpoint BENCH_BACKENDS="memory redis postgres" BENCH_SECONDS=6 BENCH_ROUNDS=3 benchmarks/run.sh
+#       the Idempotency-Key endpoint method only (issue 16): plain and @IdempotencyKey twins of the sample app under
+#       wrk -t2 -c16, interleaved rounds of plain / unique keys / replays of one key, per backend; PostgreSQL with
+#       stock settings (fsync on) on its own port 5444 beside the two-commit limit measured with pgbench
+#       (BENCH_SAMPLE_JAR=<jar> measures another build of the sample app, e.g. the one before a change;
+#       BENCH_JFR=1 also records a JFR profile of every app, BENCH_JFR="memory" of the named backends only)
 #
 # It builds benchmarks/target/benchmarks.jar and the sample app's jar, starts PostgreSQL (127.0.0.1:5443) and Redis
 # (127.0.0.1:6391) through .ci/services.sh (installing them when missing; own ports and data directory
@@ -13,10 +19,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OUT=benchmarks/target/results
-ONLY="${BENCH_ONLY:-jmh memory remote stores webhook}"
+OUT="${BENCH_OUT:-benchmarks/target/results}"
+ONLY="${BENCH_ONLY:-jmh memory remote stores webhook endpoint}"
 JAR=benchmarks/target/benchmarks.jar
-SAMPLE_JAR=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+SAMPLE_JAR="${BENCH_SAMPLE_JAR:-sample-app/target/sample-app-0.1.0-SNAPSHOT.jar}"
 WEBHOOK_PORT="${BENCH_WEBHOOK_PORT:-18080}"
 mkdir -p "$OUT"
 
@@ -130,10 +136,228 @@ if wants webhook; then
 		| tee -a "$OUT/webhook.txt"
 fi
 
+# ---- the Idempotency-Key endpoint method (issue 16) ----
+ENDPOINT_PORT="${BENCH_ENDPOINT_PORT:-18081}"
+SECONDS_PER_RUN="${BENCH_SECONDS:-6}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+PGSTOCK_PORT="${BENCH_PGSTOCK_PORT:-5444}"
+PGSTOCK_DIR="${BENCH_PGSTOCK_DIR:-/tmp/onceonly-bench-pgstock}"
+
+pgstock_start() {
+	# PostgreSQL with the settings initdb gives (fsync on, synchronous_commit on), its own data dir and port
+	local bin
+	bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+	if [[ ! -f "$PGSTOCK_DIR/data/PG_VERSION" ]]; then
+		install -d -o postgres -g postgres -m 700 "$PGSTOCK_DIR/data"
+		runuser -u postgres -- "$bin/initdb" -D "$PGSTOCK_DIR/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+	fi
+	install -d -o postgres -g postgres "$PGSTOCK_DIR/sock"
+	runuser -u postgres -- "$bin/pg_ctl" -D "$PGSTOCK_DIR/data" -l "$PGSTOCK_DIR/sock/postgres.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $PGSTOCK_PORT -k $PGSTOCK_DIR/sock" start >/dev/null
+	psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d postgres -tAc "select 1 from pg_database where datname='bench'" \
+		| grep -q 1 || psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d postgres -qc "create database bench"
+	psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -qc \
+		"create table if not exists bench_raw (k text primary key, v bigint)"
+	echo "pg settings: $(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc \
+		"select string_agg(name || '=' || setting, ' ') from pg_settings where name in
+		('fsync','synchronous_commit','wal_sync_method','shared_buffers','server_version')")" \
+		| tee -a "$OUT/machine.txt"
+}
+
+pgstock_stop() {
+	local bin
+	bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+	runuser -u postgres -- "$bin/pg_ctl" -D "$PGSTOCK_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+app_cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+endpoint_counters() {
+	curl -fs "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/counters" | tr -d '{}"' | tr ',' ' '
+}
+
+endpoint_wrk() {
+	# endpoint_wrk <backend> <label> <round> <path> <replay> [run id: the replayed key is "replay-<run id>"]
+	local backend="$1" label="$2" round="$3" path="$4" replay="$5" rid="${6:-$1-$2-$3-$RANDOM$RANDOM}"
+	local report before after ticks0 ticks1 handled
+	local requests non2xx col cpu
+	col=$([[ "$path" == *plain ]] && echo plain || echo idempotent)
+	local wal0="" wal=""
+	if [[ "$backend" == postgres ]]; then
+		# the stock cluster serves only this app: its WAL records over a run are the app's
+		wal0="$(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc 'select wal_records from pg_stat_wal')"
+	fi
+	before="$(endpoint_counters)"
+	ticks0="$(app_cpu_ticks "$app")"
+	report="$(IDEMPOTENCY_REPLAY="$replay" BENCH_RUN_ID="$rid" wrk -t2 -c16 \
+		-d"${SECONDS_PER_RUN}s" --latency -s benchmarks/scripts/idempotency-key.lua \
+		"http://127.0.0.1:$ENDPOINT_PORT$path")"
+	ticks1="$(app_cpu_ticks "$app")"
+	after="$(endpoint_counters)"
+	if [[ -n "$wal0" ]]; then
+		wal=" wal_records=$(( $(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc \
+			'select wal_records from pg_stat_wal') - wal0 ))"
+	fi
+	echo "$report" >> "$OUT/endpoint-wrk.log"
+	handled=$(( $(echo "$after" | tr ' ' '\n' | awk -F: -v c="$col" '$1 == c {print $2}') \
+		- $(echo "$before" | tr ' ' '\n' | awk -F: -v c="$col" '$1 == c {print $2}') ))
+	requests="$(echo "$report" | awk '$1 == "REQUESTS" {print $2}')"
+	non2xx="$(echo "$report" | awk '$1 == "REQUESTS" {print $4}')"
+	cpu="$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+		'BEGIN { printf "%.0f", (n > 0) ? t / hz * 1e6 / n : 0 }')"
+	echo "RESULT endpoint backend=$backend $label round=$round" \
+		"req/s=$(echo "$report" | awk '/Requests\/sec/ {print $2}')" \
+		"p50=$(echo "$report" | awk '$1 == "50%" {print $2}') p99=$(echo "$report" | awk '$1 == "99%" {print $2}')" \
+		"max=$(echo "$report" | awk '$1 == "Latency" {print $4}') requests=$requests non2xx=$non2xx handled=$handled" \
+		"app_cpu_us_per_req=$cpu$wal load=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$OUT/endpoint.txt"
+	# every unique key runs its handler exactly once; a replay never runs it (the key's first request did);
+	# requests still in flight when wrk stops are handled but not counted by wrk (at most one per connection)
+	local ok=1
+	case "$label" in
+		plain | unique) (( handled >= requests - non2xx && handled <= requests + 16 )) || ok=0 ;;
+		replay) (( handled == 0 && non2xx == 0 )) || ok=0 ;;
+	esac
+	if [[ "$label" == unique ]] && (( non2xx != 0 )); then ok=0; fi
+	if (( ok == 0 )); then
+		echo "CHECK FAILED endpoint backend=$backend $label round=$round: handled=$handled requests=$requests" \
+			"non2xx=$non2xx" | tee -a "$OUT/endpoint.txt"
+	fi
+}
+
+pgbench_two_commits() {
+	# two autocommit inserts per transaction script, 16 clients on 2 threads: the two-commit limit
+	local round="$1" tps
+	tps="$(pgbench -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -n -c16 -j2 -T"$SECONDS_PER_RUN" \
+		-f benchmarks/scripts/two-inserts.sql bench 2>/dev/null | awk '/^tps/ {print $3; exit}')"
+	echo "RESULT endpoint backend=postgres two-commit-limit round=$round req/s=$tps load=$(cut -d' ' -f1 /proc/loadavg)" \
+		| tee -a "$OUT/endpoint.txt"
+}
+
+endpoint_backend() {
+	local backend="$1" args=() jfr=()
+	case "$backend" in
+		memory) args=(--onceonly.store.type=memory) ;;
+		redis) args=(--onceonly.store.type=redis "--spring.data.redis.url=redis://127.0.0.1:$ONCEONLY_REDIS_PORT"
+			--onceonly.store.redis.key-prefix="bench$RANDOM:") ;;
+		postgres) args=(--onceonly.store.type=jdbc
+			"--spring.datasource.url=jdbc:postgresql://127.0.0.1:$PGSTOCK_PORT/bench" --spring.datasource.username=postgres
+			--onceonly.store.jdbc.initialize-schema=always --spring.datasource.hikari.maximum-pool-size=16) ;;
+	esac
+	if [[ " ${BENCH_JFR:-} " == *" $backend "* || "${BENCH_JFR:-}" == 1 ]]; then
+		jfr=("-XX:StartFlightRecording=filename=$OUT/endpoint-$backend.jfr,settings=profile")
+	fi
+	log "endpoint: $backend ($SAMPLE_JAR)"
+	java "${jfr[@]}" "-Xlog:gc:file=$OUT/gc-endpoint-$backend.log" -jar "$SAMPLE_JAR" --server.address=127.0.0.1 \
+		--server.port="$ENDPOINT_PORT" --logging.level.root=WARN "${args[@]}" > "$OUT/endpoint-app-$backend.log" 2>&1 &
+	app=$!
+	# up to ten minutes: on a loaded machine a Boot app can take minutes to start
+	local up=0
+	for _ in $(seq 1200); do
+		if curl -fs -o /dev/null "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/counters"; then
+			up=1
+			break
+		fi
+		kill -0 "$app" 2>/dev/null || break
+		sleep 0.5
+	done
+	if (( up == 0 )); then
+		log "endpoint: the app for $backend did not start; see $OUT/endpoint-app-$backend.log"
+		kill "$app" 2>/dev/null || true
+		return 1
+	fi
+	# warm-up of all three paths (not recorded)
+	for path in plain idempotent; do
+		IDEMPOTENCY_REPLAY=0 wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" -s benchmarks/scripts/idempotency-key.lua \
+			"http://127.0.0.1:$ENDPOINT_PORT/bench/orders/$path" > /dev/null
+	done
+	IDEMPOTENCY_REPLAY=1 BENCH_RUN_ID=warm wrk -t2 -c16 -d3s -s benchmarks/scripts/idempotency-key.lua \
+		"http://127.0.0.1:$ENDPOINT_PORT/bench/orders/idempotent" > /dev/null
+	for round in $(seq "$ROUNDS"); do
+		if [[ "$backend" == postgres ]]; then pgbench_two_commits "$round"; fi
+		endpoint_wrk "$backend" plain "$round" /bench/orders/plain 0
+		endpoint_wrk "$backend" unique "$round" /bench/orders/idempotent 0
+		# the replayed key is completed by one request first, then every request replays it
+		local rid="$backend-replay-$round-$RANDOM"
+		curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' -H "Idempotency-Key: \"replay-$rid\"" \
+			-d '{"item":"sku_1","qty":1}' "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/idempotent"
+		endpoint_wrk "$backend" replay "$round" /bench/orders/idempotent 1 "$rid"
+	done
+	kill "$app"
+	wait "$app" 2>/dev/null || true
+	echo "RESULT endpoint backend=$backend gc_max_pause_ms=$(awk '/Pause/ {v = $NF; sub("ms", "", v); if (v + 0 > m) m = v + 0}
+		END {print m + 0}' "$OUT/gc-endpoint-$backend.log")" | tee -a "$OUT/endpoint.txt"
+}
+
+endpoint_ratios() {
+	awk '
+		/^RESULT endpoint/ {
+			b = ""; l = ""; r = 0; p99 = ""; cpu = 0
+			for (i = 3; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == "backend") b = kv[2]
+				else if (kv[1] == "req/s") r = kv[2]
+				else if (kv[1] == "p99") p99 = kv[2]
+				else if (kv[1] == "app_cpu_us_per_req") cpu = kv[2]
+				else if (kv[1] == "round" || kv[1] == "gc_max_pause_ms") {}
+				else if (index($i, "=") == 0 && l == "") l = $i
+			}
+			if (r == 0 || l == "") next
+			sum[b, l] += r; n[b, l]++; cpus[b, l] += cpu
+			ms = p99; if (ms ~ /us$/) { sub("us", "", ms); ms /= 1000 } else if (ms ~ /ms$/) { sub("ms", "", ms) } else if (ms ~ /s$/) { sub("s", "", ms); ms *= 1000 }
+			if (ms + 0 > worst[b, l]) worst[b, l] = ms + 0
+			backends[b] = 1
+		}
+		END {
+			for (b in backends) {
+				plain = sum[b, "plain"] / n[b, "plain"]
+				if (n[b, "unique"]) printf "RATIO endpoint %s first/plain throughput=%.2fx (%.0f vs %.0f req/s) worst-p99 %.1f vs %.1f ms cpu %.0f vs %.0f us/req\n", b, sum[b, "unique"] / n[b, "unique"] / plain, sum[b, "unique"] / n[b, "unique"], plain, worst[b, "unique"], worst[b, "plain"], cpus[b, "unique"] / n[b, "unique"], cpus[b, "plain"] / n[b, "plain"]
+				if (n[b, "replay"]) printf "RATIO endpoint %s replay/plain throughput=%.2fx (%.0f req/s) worst-p99 %.1f ms cpu %.0f us/req\n", b, sum[b, "replay"] / n[b, "replay"] / plain, sum[b, "replay"] / n[b, "replay"], worst[b, "replay"], cpus[b, "replay"] / n[b, "replay"]
+				if (n[b, "two-commit-limit"]) {
+					lim = sum[b, "two-commit-limit"] / n[b, "two-commit-limit"]
+					printf "RATIO endpoint %s first/two-commit-limit throughput=%.2fx (%.0f vs %.0f)\n", b, sum[b, "unique"] / n[b, "unique"] / lim, sum[b, "unique"] / n[b, "unique"], lim
+					printf "RATIO endpoint %s replay/first throughput=%.2fx\n", b, sum[b, "replay"] / n[b, "replay"] / (sum[b, "unique"] / n[b, "unique"])
+				}
+			}
+		}' "$OUT/endpoint.txt" | tee -a "$OUT/endpoint.txt"
+}
+
+if wants endpoint; then
+	if ! command -v wrk >/dev/null 2>&1; then
+		log "installing wrk"
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
+	fi
+	: > "$OUT/endpoint.txt"
+	: > "$OUT/endpoint-wrk.log"
+	BACKENDS="${BENCH_BACKENDS:-memory redis postgres}"
+	cleanup_endpoint() {
+		if [[ -n "${app:-}" ]]; then kill "$app" 2>/dev/null || true; fi
+		if [[ " $BACKENDS " == *" postgres "* ]]; then pgstock_stop; fi
+		if [[ " $BACKENDS " == *" redis "* ]]; then onceonly_redis_stop; fi
+		return 0
+	}
+	trap cleanup_endpoint EXIT
+	if [[ " $BACKENDS " == *" redis "* ]]; then
+		export ONCEONLY_SERVICES_DIR="${BENCH_SERVICES_DIR:-/tmp/onceonly-bench-services}"
+		export ONCEONLY_PG_PORT="${BENCH_PG_PORT:-5443}" ONCEONLY_REDIS_PORT="${BENCH_REDIS_PORT:-6391}"
+		# shellcheck source=../.ci/services.sh
+		source .ci/services.sh
+		onceonly_redis_start
+	fi
+	if [[ " $BACKENDS " == *" postgres "* ]]; then pgstock_start; fi
+	for backend in $BACKENDS; do
+		endpoint_backend "$backend"
+	done
+	cleanup_endpoint
+	trap - EXIT
+	endpoint_ratios
+fi
+
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 {
 	cat "$OUT/machine.txt"
 	for f in jmh-t1 jmh-t2; do [[ -f "$OUT/$f.txt" ]] && { echo "-- $f"; sed -n '/^Benchmark/,$p' "$OUT/$f.txt"; }; done
-	cat "$OUT"/memory.txt "$OUT"/remote.txt "$OUT"/store-*.txt "$OUT"/webhook.txt 2>/dev/null || true
+	cat "$OUT"/memory.txt "$OUT"/remote.txt "$OUT"/store-*.txt "$OUT"/webhook.txt "$OUT"/endpoint.txt 2>/dev/null || true
 } > "$OUT/summary.txt"
 log "done: $OUT/summary.txt"

@@ -39,9 +39,38 @@ public final class LeaseAnswers {
 	public static AiRun run(LeaseStatus status, String key, @Nullable String leaseId, long version, @Nullable Long ttl,
 			@Nullable Long ttlLeft, String firstSeenAt, @Nullable Long retryAfterSec, @Nullable String doneAt,
 			@Nullable String resultHash, @Nullable String errorCode) {
+		return run(status, key, leaseId, version, ttl, ttlLeft, firstSeenAt, retryAfterSec, doneAt, resultHash,
+				errorCode, null);
+	}
+
+	/**
+	 * A lease answer made by an engine, as
+	 * {@link #run(LeaseStatus, String, String, long, Long, Long, String, Long, String, String, String)},
+	 * that also carries the stored result of a finished key, so that a replay needs no
+	 * second read; its JSON object then has a {@code result} field (an addition to the
+	 * OnceOnly API's lease answer, which clients that do not know it ignore).
+	 * @param status the status
+	 * @param key the key
+	 * @param leaseId the fencing token when acquired
+	 * @param version acquisitions so far
+	 * @param ttl the lease time in seconds (not for terminal answers)
+	 * @param ttlLeft seconds left on the lease (not for terminal answers)
+	 * @param firstSeenAt when the key was first leased
+	 * @param retryAfterSec when to ask again, for {@code polling}
+	 * @param doneAt when the work finished, for terminal answers
+	 * @param resultHash the result hash, for terminal answers
+	 * @param errorCode the error code, for terminal answers
+	 * @param result the stored result object, for terminal answers
+	 * @return the answer; {@code charged} is 1 when acquired, else 0
+	 */
+	public static AiRun run(LeaseStatus status, String key, @Nullable String leaseId, long version, @Nullable Long ttl,
+			@Nullable Long ttlLeft, String firstSeenAt, @Nullable Long retryAfterSec, @Nullable String doneAt,
+			@Nullable String resultHash, @Nullable String errorCode, @Nullable Map<String, Object> result) {
 		long charged = (status == LeaseStatus.ACQUIRED) ? 1 : 0;
-		return LazyWireMap.bind((raw) -> new AiRun(true, status.wireValue(), key, leaseId, version, ttl, ttlLeft,
-				firstSeenAt, charged, null, null, retryAfterSec, doneAt, errorCode, resultHash, null, raw),
+		boolean terminal = status.isTerminal();
+		return LazyWireMap.bind(
+				(raw) -> new AiRun(true, status.wireValue(), key, leaseId, version, ttl, ttlLeft, firstSeenAt, charged,
+						null, null, retryAfterSec, doneAt, errorCode, resultHash, terminal ? result : null, raw),
 				LeaseAnswers::wire);
 	}
 
@@ -117,6 +146,7 @@ public final class LeaseAnswers {
 		if (status.isTerminal()) {
 			putTerminal(raw, run.status(), run.key(), run.version(), run.firstSeenAt(), run.doneAt(), run.resultHash(),
 					run.errorCode());
+			raw.put("result", run.result());
 		}
 		else {
 			raw.put("status", run.status());

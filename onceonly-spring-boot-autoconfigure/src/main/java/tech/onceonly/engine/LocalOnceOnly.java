@@ -375,8 +375,10 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				yield LeaseAnswers.run(LeaseStatus.POLLING, key, null, record.version(), ttl.toSeconds(), left,
 						firstSeenAt, retryAfter(left), null, null, null);
 			}
-			case COMPLETED, FAILED -> LeaseAnswers.run(terminalStatus(record), key, null, record.version(), null, null,
-					firstSeenAt, null, doneAt(record), record.resultHash(), record.errorCode());
+			// the store's answer already holds the result: a replay needs no second read
+			case COMPLETED, FAILED ->
+				LeaseAnswers.run(terminalStatus(record), key, null, record.version(), null, null, firstSeenAt, null,
+						doneAt(record), record.resultHash(), record.errorCode(), parse(record.resultJson()));
 		};
 	}
 

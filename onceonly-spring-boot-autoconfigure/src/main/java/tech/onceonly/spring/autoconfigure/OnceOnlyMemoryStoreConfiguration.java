@@ -13,11 +13,11 @@ import tech.onceonly.store.memory.InMemoryStore;
 
 /**
  * The in-memory backend, the default when {@code onceonly.store.type} is unset or
- * {@code memory}: the {@link InMemoryStore} ({@code onceonly.store.memory.max-entries})
- * and the {@link InMemoryGovernanceStore}, whose windows run on the lease store's clock.
- * Both live in this JVM only. Imported by {@code OnceOnlyAutoConfiguration} in local
- * mode, so that auto-configuration alone gives a working engine; the JDBC and Redis
- * backends are
+ * {@code memory}: the {@link InMemoryStore} ({@code onceonly.store.memory.max-entries}
+ * and {@code max-bytes}) and the {@link InMemoryGovernanceStore}, whose windows run on
+ * the lease store's clock. Both live in this JVM only. Imported by
+ * {@code OnceOnlyAutoConfiguration} in local mode, so that auto-configuration alone gives
+ * a working engine; the JDBC and Redis backends are
  * {@link tech.onceonly.spring.autoconfigure.store.OnceOnlyJdbcStoreAutoConfiguration} and
  * {@link tech.onceonly.spring.autoconfigure.store.OnceOnlyRedisStoreAutoConfiguration}.
  */
@@ -28,7 +28,8 @@ public final class OnceOnlyMemoryStoreConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(OnceOnlyStore.class)
 	InMemoryStore onceOnlyStore(OnceOnlyProperties properties) {
-		return new InMemoryStore(properties.getStore().getMemory().getMaxEntries());
+		return new InMemoryStore(properties.getStore().getMemory().getMaxEntries(),
+				properties.getStore().getMemory().getMaxBytes().toBytes());
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -482,6 +483,21 @@ public class OnceOnlyProperties implements Validator {
 
 		public void setMaxEntries(int maxEntries) {
 			this.maxEntries = maxEntries;
+		}
+
+		/**
+		 * Most bytes of keys, metadata and stored results (such as Idempotency-Key
+		 * responses) held by live entries; new keys are refused beyond it rather than
+		 * live ones forgotten.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(256);
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 	}

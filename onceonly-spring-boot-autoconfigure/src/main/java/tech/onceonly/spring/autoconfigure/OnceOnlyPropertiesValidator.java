@@ -79,6 +79,11 @@ final class OnceOnlyPropertiesValidator implements Validator {
 					"must be a whole number of 1 or more (the most live keys the in-memory store holds), was "
 							+ store.getMemory().getMaxEntries());
 		}
+		if (store.getMemory().getMaxBytes() == null || store.getMemory().getMaxBytes().toBytes() < 1) {
+			errors.rejectValue("store.memory.maxBytes", CODE,
+					"must be a positive size such as 64MB or 1GB (the most bytes of keys, metadata and stored "
+							+ "results the in-memory store holds), was " + store.getMemory().getMaxBytes());
+		}
 	}
 
 	private static void positive(Errors errors, String field, @Nullable Duration value) {

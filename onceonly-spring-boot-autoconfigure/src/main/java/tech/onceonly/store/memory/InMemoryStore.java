@@ -21,7 +21,12 @@ import tech.onceonly.store.StoreException;
  * from a {@link Clock}, and expired entries swept as writes go by, so memory stays flat
  * under millions of keys. When the store holds {@code maxEntries} live entries it refuses
  * new keys with a {@link StoreException} rather than forget a live one (which would break
- * the exactly-once guarantee).
+ * the exactly-once guarantee). The same holds for bytes: the keys, metadata and stored
+ * results of live entries are counted (one byte per character, as compact strings hold
+ * Latin-1 text; an estimate of the payload, not of the object headers around it), and
+ * once they reach {@code maxBytes} new keys are refused too, after a sweep of what has
+ * expired. A completion is never refused for size (its work has already run): the bound
+ * can be passed by at most the results of the leases held when it was reached.
  * <p>
  * Unless a clock is given, time is a {@link MonotonicClock}: the wall clock read once,
  * then elapsed {@link System#nanoTime()}, so a step of the wall clock never expires a
@@ -32,6 +37,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 	/** The default bound on live entries (locks and leases together). */
 	public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
 
+	/** The default bound on the bytes of live entries' keys, metadata and results. */
+	public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+
 	private static final int SWEEP_EVERY_WRITES = 8192;
 
 	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
@@ -39,6 +47,11 @@ public final class InMemoryStore implements OnceOnlyStore {
 	private final Clock clock;
 
 	private final int maxEntries;
+
+	private final long maxBytes;
+
+	/** Bytes of the keys, metadata and results of the entries held now. */
+	private final AtomicLong bytes = new AtomicLong();
 
 	private final ConcurrentHashMap<String, LockEntry> locks = new ConcurrentHashMap<>();
 
@@ -87,11 +100,31 @@ public final class InMemoryStore implements OnceOnlyStore {
 	 * steps forward; prefer a {@link MonotonicClock}.
 	 */
 	public InMemoryStore(Clock clock, int maxEntries) {
+		this(clock, maxEntries, DEFAULT_MAX_BYTES);
+	}
+
+	/**
+	 * A store of at most {@code maxEntries} live entries and {@code maxBytes} bytes of
+	 * their keys, metadata and results, judging expiry by {@code clock}.
+	 */
+	public InMemoryStore(Clock clock, int maxEntries, long maxBytes) {
 		if (maxEntries < 1) {
 			throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
 		}
+		if (maxBytes < 1) {
+			throw new IllegalArgumentException("maxBytes must be at least 1, was " + maxBytes);
+		}
 		this.clock = clock;
 		this.maxEntries = maxEntries;
+		this.maxBytes = maxBytes;
+	}
+
+	/**
+	 * A store of at most {@code maxEntries} live entries and {@code maxBytes} bytes on a
+	 * {@link MonotonicClock}.
+	 */
+	public InMemoryStore(int maxEntries, long maxBytes) {
+		this(new MonotonicClock(), maxEntries, maxBytes);
 	}
 
 	/** The clock that decides expiry. */
@@ -114,6 +147,18 @@ public final class InMemoryStore implements OnceOnlyStore {
 		return this.locks.size() + this.leases.size();
 	}
 
+	/**
+	 * The bytes counted against {@code maxBytes} now: keys, metadata and results of the
+	 * entries held (one per character).
+	 */
+	public long bytes() {
+		return this.bytes.get();
+	}
+
+	private static long weight(String key, @Nullable String a, @Nullable String b) {
+		return key.length() + ((a != null) ? a.length() : 0) + ((b != null) ? b.length() : 0);
+	}
+
 	@Override
 	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
 		long now = this.clock.millis();
@@ -127,7 +172,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 			if (current == null) {
 				checkCapacity();
 			}
-			return new LockEntry(now, now + ttl.toMillis(), metadataJson);
+			LockEntry taken = new LockEntry(now, now + ttl.toMillis(), metadataJson);
+			this.bytes.addAndGet(taken.weight(k) - ((current != null) ? current.weight(k) : 0));
+			return taken;
 		});
 		boolean acquired = previous[0] == null;
 		if (acquired) {
@@ -145,7 +192,11 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	@Override
 	public boolean releaseLock(String key) {
-		return this.locks.remove(key) != null;
+		LockEntry removed = this.locks.remove(key);
+		if (removed != null) {
+			this.bytes.addAndGet(-removed.weight(key));
+		}
+		return removed != null;
 	}
 
 	@Override
@@ -175,8 +226,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 			}
 			long firstSeen = continues ? current.firstSeenAt : now;
 			long version = continues ? current.version + 1 : 1;
-			return new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(), 0, null, null,
-					null, metadataJson);
+			LeaseEntry taken = new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(), 0,
+					null, null, null, metadataJson);
+			this.bytes.addAndGet(taken.weight(k) - ((current != null) ? current.weight(k) : 0));
+			return taken;
 		});
 		if (outcome[0] == LeaseResult.Outcome.ACQUIRED) {
 			noteExpiry(entry.expiresAt);
@@ -215,7 +268,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 				return current;
 			}
 			done[0] = true;
-			return current.with(state, null, now + retention.toMillis(), now, resultJson, resultHash, errorCode);
+			LeaseEntry finished = current.with(state, null, now + retention.toMillis(), now, resultJson, resultHash,
+					errorCode);
+			this.bytes.addAndGet(finished.weight(k) - current.weight(k));
+			return finished;
 		});
 		return done[0] ? Instant.ofEpochMilli(now) : null;
 	}
@@ -244,7 +300,11 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	@Override
 	public boolean deleteLease(String key) {
-		return this.leases.remove(key) != null;
+		LeaseEntry removed = this.leases.remove(key);
+		if (removed != null) {
+			this.bytes.addAndGet(-removed.weight(key));
+		}
+		return removed != null;
 	}
 
 	private void checkCapacity() {
@@ -252,12 +312,19 @@ public final class InMemoryStore implements OnceOnlyStore {
 			throw new StoreException("The in-memory store is full: it holds " + this.maxEntries
 					+ " unexpired entries (onceonly.store.memory.max-entries); raise the bound or shorten ttls");
 		}
+		long held = this.bytes.get();
+		if (held >= this.maxBytes) {
+			throw new StoreException("The in-memory store is full: its unexpired entries hold " + held
+					+ " bytes of keys, metadata and results, at least the bound of " + this.maxBytes
+					+ " (onceonly.store.memory.max-bytes); raise the bound, shorten the retention or store "
+					+ "smaller results");
+		}
 	}
 
 	private void beforeWrite(long now) {
 		long count = this.writes.incrementAndGet();
-		if ((count >= this.nextSweepAt || size() >= this.maxEntries) && !this.sweeping
-				&& now >= this.earliestExpiry.get()) {
+		if ((count >= this.nextSweepAt || size() >= this.maxEntries || this.bytes.get() >= this.maxBytes)
+				&& !this.sweeping && now >= this.earliestExpiry.get()) {
 			sweep(now);
 		}
 	}
@@ -286,14 +353,19 @@ public final class InMemoryStore implements OnceOnlyStore {
 			// the rest
 			this.earliestExpiry.set(Long.MAX_VALUE);
 			long[] earliest = { Long.MAX_VALUE };
-			this.locks.entrySet().removeIf((e) -> {
-				long expiresAt = e.getValue().expiresAt;
-				earliest[0] = Math.min(earliest[0], expiresAt);
-				return expiresAt <= now;
+			// remove(key, value) removes only the entry seen, never one a concurrent
+			// write just replaced, and tells whether its bytes went with it
+			this.locks.forEach((key, entry) -> {
+				earliest[0] = Math.min(earliest[0], entry.expiresAt);
+				if (entry.expiresAt <= now && this.locks.remove(key, entry)) {
+					this.bytes.addAndGet(-entry.weight(key));
+				}
 			});
-			this.leases.entrySet().removeIf((e) -> {
-				earliest[0] = Math.min(earliest[0], e.getValue().expiresAt);
-				return e.getValue().isGone(now);
+			this.leases.forEach((key, entry) -> {
+				earliest[0] = Math.min(earliest[0], entry.expiresAt);
+				if (entry.isGone(now) && this.leases.remove(key, entry)) {
+					this.bytes.addAndGet(-entry.weight(key));
+				}
 			});
 			noteExpiry(earliest[0]);
 			int after = size();
@@ -319,6 +391,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 			this.firstSeenAt = firstSeenAt;
 			this.expiresAt = expiresAt;
 			this.metadataJson = metadataJson;
+		}
+
+		long weight(String key) {
+			return InMemoryStore.weight(key, this.metadataJson, null);
 		}
 
 		LockRecord toRecord(String key, long now) {
@@ -363,6 +439,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 			this.resultHash = resultHash;
 			this.errorCode = errorCode;
 			this.metadataJson = metadataJson;
+		}
+
+		long weight(String key) {
+			return InMemoryStore.weight(key, this.metadataJson, this.resultJson);
 		}
 
 		boolean heldBy(String id) {

@@ -95,17 +95,30 @@ public final class RedisStore implements OnceOnlyStore {
 			return {}
 			""", List.class);
 
+	/**
+	 * One HMGET of every field: a key that is held or finished is answered from it (a
+	 * replay reads the hash once and writes nothing); an acquisition answers with the
+	 * fields it wrote, without reading them back.
+	 */
 	private static final RedisScript<List> ACQUIRE = script("""
-			local f = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'version', 'first_seen_at')
+			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id', 'version', 'first_seen_at', 'expires_at',
+				'done_at', 'result', 'result_hash', 'error_code', 'metadata')
 			local continues = false
 			if f[1] then
-				local expires = tonumber(f[2])
+				local expires = tonumber(f[5])
+				local outcome = nil
 				if f[1] == 'COMPLETED' or f[1] == 'FAILED' then
-					if expires > now then return lease(KEYS[1], f[1]) end
+					if expires > now then outcome = f[1] end
 				elseif f[1] == 'HELD' and expires > now then
-					return lease(KEYS[1], 'HELD_BY_OTHER')
+					outcome = 'HELD_BY_OTHER'
 				else
 					continues = true
+				end
+				if outcome then
+					local r = { outcome }
+					for i = 1, 10 do r[i + 1] = f[i] or '' end
+					r[12] = fmt(now)
+					return r
 				end
 			end
 			local version = 1
@@ -119,7 +132,8 @@ public final class RedisStore implements OnceOnlyStore {
 			redis.call('HSET', KEYS[1], 'state', 'HELD', 'lease_id', ARGV[3], 'version', fmt(version),
 				'first_seen_at', fmt(first), 'expires_at', fmt(now + ttl), 'metadata', ARGV[4])
 			redis.call('PEXPIRE', KEYS[1], math.max(1, ttl + tonumber(ARGV[5])))
-			return lease(KEYS[1], 'ACQUIRED')
+			return { 'ACQUIRED', 'HELD', ARGV[3], fmt(version), fmt(first), fmt(now + ttl), '', '', '', '', ARGV[4],
+				fmt(now) }
 			""", List.class);
 
 	private static final RedisScript<List> EXTEND = script("""

@@ -25,7 +25,6 @@ import org.springframework.web.util.WebUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
-import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiRun;
 import tech.onceonly.client.Heartbeats;
 import tech.onceonly.client.LeaseEvents;
@@ -185,7 +184,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 				return false;
 			}
 			default -> {
-				replayOrRefuse(key, fingerprint, response, observation);
+				replayOrRefuse(key, lease, fingerprint, response, observation);
 				return false;
 			}
 		}
@@ -204,19 +203,29 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 	}
 
-	private void replayOrRefuse(String key, String fingerprint, HttpServletResponse response,
+	/**
+	 * Replays the stored response of a finished key. A lease answer that carries the
+	 * result (the local engine's always does) is used as it is, so a replay costs one
+	 * store read; otherwise (a backend whose lease answer omits it) the result is read.
+	 */
+	private void replayOrRefuse(String key, AiRun lease, String fingerprint, HttpServletResponse response,
 			WebObservation observation) throws IOException {
-		AiResult result;
-		try {
-			result = this.onceOnly.ai().result(key);
+		Map<String, Object> answer;
+		if (lease.raw().containsKey("result")) {
+			answer = lease.result();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not read a stored Idempotency-Key response; answering 503", ex);
-			unavailable(response);
-			observation.stop(IdempotencyKeyRules.FAILED, ex);
-			return;
+		else {
+			try {
+				answer = this.onceOnly.ai().result(key).result();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not read a stored Idempotency-Key response; answering 503", ex);
+				unavailable(response);
+				observation.stop(IdempotencyKeyRules.FAILED, ex);
+				return;
+			}
 		}
-		StoredResponse stored = StoredResponse.fromResult(result.result());
+		StoredResponse stored = StoredResponse.fromResult(answer);
 		if (stored == null) {
 			ServletAnswers.write(response, 422, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.unusableProblem());
 			observation.stop(IdempotencyKeyRules.FAILED, null);

@@ -1,0 +1,153 @@
+package tech.onceonly.store.jdbc;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import tech.onceonly.store.LeaseRecord;
+import tech.onceonly.store.LeaseResult;
+import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.LockResult;
+
+/**
+ * PostgreSQL: every operation is one statement; {@code clock_timestamp()} is read once
+ * per statement in a CTE.
+ */
+final class PostgresSql extends Sql {
+
+	private static final String CLOCK = "WITH c AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint "
+			+ "+ ?::bigint AS now) ";
+
+	private final String tryLock;
+
+	private final String acquire;
+
+	private final String extend;
+
+	private final String finish;
+
+	PostgresSql(String prefix) {
+		super(prefix);
+		// The current row is read first in the statement's snapshot (no lock). Only when
+		// it
+		// is absent or free does the insert run; a key that is held or finished is
+		// answered
+		// from that read, so a duplicate neither locks the row nor writes anything (an
+		// upsert whose condition is false still locks its row, a WAL record and a
+		// commit).
+		// A row taken concurrently makes the insert's upsert condition false and the
+		// answer empty or stale, which the store retries.
+		this.tryLock = CLOCK + ", r AS (SELECT lock_key, first_seen_at, expires_at, metadata FROM " + this.locks
+				+ " WHERE lock_key = ?), w AS (INSERT INTO " + this.locks
+				+ " AS t (lock_key, first_seen_at, expires_at, metadata) SELECT ?::varchar, c.now, c.now + ?::bigint, "
+				+ "?::text FROM c WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.expires_at > c.now) "
+				+ "ON CONFLICT (lock_key) DO UPDATE SET first_seen_at = EXCLUDED.first_seen_at, "
+				+ "expires_at = EXCLUDED.expires_at, metadata = EXCLUDED.metadata "
+				+ "WHERE t.expires_at <= EXCLUDED.first_seen_at RETURNING t.lock_key, t.first_seen_at, t.expires_at, "
+				+ "t.metadata) SELECT true AS acquired, w.*, c.now FROM w, c UNION ALL "
+				+ "SELECT false, r.lock_key, r.first_seen_at, r.expires_at, r.metadata, c.now FROM r, c "
+				+ "WHERE NOT EXISTS (SELECT 1 FROM w)";
+		this.acquire = CLOCK + ", r AS (SELECT " + JdbcStore.LEASE_COLUMNS + " FROM " + this.leases
+				+ " WHERE lease_key = ?), w AS (INSERT INTO " + this.leases + " AS t (" + JdbcStore.LEASE_COLUMNS + ") "
+				+ "SELECT ?::varchar, 'HELD', ?::varchar, 1, c.now, c.now + ?::bigint, NULL, NULL, NULL, NULL, ?::text "
+				+ "FROM c WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.state <> 'RELEASED' AND r.expires_at > c.now) "
+				+ "ON CONFLICT (lease_key) DO UPDATE SET state = 'HELD', lease_id = EXCLUDED.lease_id, "
+				+ "version = CASE WHEN t.state IN ('COMPLETED', 'FAILED') THEN 1 ELSE t.version + 1 END, "
+				+ "first_seen_at = CASE WHEN t.state IN ('COMPLETED', 'FAILED') THEN EXCLUDED.first_seen_at "
+				+ "ELSE t.first_seen_at END, expires_at = EXCLUDED.expires_at, done_at = NULL, result = NULL, "
+				+ "result_hash = NULL, error_code = NULL, metadata = EXCLUDED.metadata "
+				+ "WHERE t.state = 'RELEASED' OR t.expires_at <= EXCLUDED.first_seen_at RETURNING " + columns("t")
+				+ ") SELECT true AS acquired, " + columns("w") + ", c.now FROM w, c UNION ALL SELECT false, "
+				+ columns("r") + ", c.now FROM r, c WHERE NOT EXISTS (SELECT 1 FROM w)";
+		this.extend = CLOCK + "UPDATE " + this.leases + " t SET expires_at = c.now + ?::bigint FROM c "
+				+ "WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ? RETURNING " + columns("t") + ", c.now";
+		this.finish = CLOCK + "UPDATE " + this.leases + " t SET state = ?, lease_id = NULL, "
+				+ "expires_at = c.now + ?::bigint, done_at = c.now, result = ?::text, result_hash = ?::varchar, "
+				+ "error_code = ?::varchar FROM c WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ? "
+				+ "RETURNING t.done_at";
+	}
+
+	private static String columns(String alias) {
+		return alias + "." + JdbcStore.LEASE_COLUMNS.replace(", ", ", " + alias + ".");
+	}
+
+	@Override
+	String now() {
+		return CLOCK + "SELECT now FROM c";
+	}
+
+	@Override
+	String getLock() {
+		return CLOCK + "SELECT t.*, c.now FROM " + this.locks + " t, c WHERE t.lock_key = ? AND t.expires_at > c.now";
+	}
+
+	@Override
+	String getLease() {
+		return CLOCK + "SELECT " + columns("t") + ", c.now FROM " + this.leases + " t, c WHERE t.lease_key = ? "
+				+ "AND NOT (t.state IN ('COMPLETED', 'FAILED') AND t.expires_at <= c.now)";
+	}
+
+	@Override
+	String cancel() {
+		return CLOCK + "UPDATE " + this.leases + " t SET state = 'RELEASED', lease_id = NULL, expires_at = c.now "
+				+ "FROM c WHERE t.lease_key = ? AND t.state = 'HELD' AND t.lease_id = ?";
+	}
+
+	@Override
+	String purgeLocks() {
+		return CLOCK + "DELETE FROM " + this.locks + " t USING c WHERE t.expires_at <= c.now";
+	}
+
+	@Override
+	String purgeLocksBatch() {
+		return CLOCK + "DELETE FROM " + this.locks + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT l.ctid FROM "
+				+ this.locks + " l, c WHERE l.expires_at <= c.now LIMIT ?::int)) AND t.expires_at <= c.now";
+	}
+
+	@Override
+	String purgeLeasesBatch() {
+		String expired = "((x.state <> 'HELD' AND x.expires_at <= c.now) "
+				+ "OR (x.state = 'HELD' AND x.expires_at + ?::bigint <= c.now))";
+		return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM "
+				+ this.leases + " x, c WHERE " + expired + " LIMIT ?::int)) AND " + expired.replace("x.", "t.");
+	}
+
+	@Override
+	String purgeLeases() {
+		return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
+				+ "OR (t.state = 'HELD' AND t.expires_at + ?::bigint <= c.now)";
+	}
+
+	@Override
+	@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
+		return JdbcStore.first(jdbc.query(this.tryLock,
+				(rs, row) -> new LockResult(rs.getBoolean("acquired"), JdbcStore.lockRecord(rs, row)), offset, key, key,
+				ttl, metadata));
+	}
+
+	@Override
+	@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
+			long offset) {
+		return JdbcStore.first(jdbc.query(this.acquire, (rs, row) -> {
+			LeaseRecord record = JdbcStore.leaseRecord(rs, row);
+			return new LeaseResult(rs.getBoolean("acquired") ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()),
+					record);
+		}, offset, key, key, leaseId, ttl, metadata));
+	}
+
+	@Override
+	@Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset) {
+		return JdbcStore.first(jdbc.query(this.extend, JdbcStore::leaseRecord, offset, ttl, key, leaseId));
+	}
+
+	@Override
+	@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state, @Nullable String result,
+			@Nullable String resultHash, @Nullable String errorCode, long retention, long offset) {
+		List<Long> done = jdbc.query(this.finish, (rs, row) -> rs.getLong(1), offset, state.name(), retention, result,
+				resultHash, errorCode, key, leaseId);
+		return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
+	}
+
+}
