@@ -364,7 +364,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	// ---- lease answers (typed; LeaseAnswers builds their JSON objects when asked)
 
-	private static AiRun leaseAnswer(String key, LeaseResult result, Duration ttl) {
+	private AiRun leaseAnswer(String key, LeaseResult result, Duration ttl) {
 		LeaseRecord record = result.record();
 		String firstSeenAt = record.firstSeenAt().toString();
 		return switch (result.outcome()) {
