@@ -61,9 +61,22 @@ class LeaseAnswersTests {
 		this.engine.ai().fail("k", lease.leaseId(), "declined", null);
 		AiRun again = this.engine.ai().lease("k", Duration.ofSeconds(30), null);
 		assertThat(keys(again.raw())).containsExactly("ok", "status", "key", "lease_id", "version", "first_seen_at",
-				"done_at", "result_hash", "error_code", "charged");
-		assertThat(again.raw()).containsEntry("status", "failed").containsEntry("error_code", "declined");
+				"done_at", "result_hash", "error_code", "result", "charged");
+		assertThat(again.raw()).containsEntry("status", "failed")
+			.containsEntry("error_code", "declined")
+			.containsEntry("result", null);
 		assertThat(again.ttl()).isNull();
+		assertRoundTrip(again);
+	}
+
+	@Test
+	void aLeaseOfCompletedWorkCarriesTheStoredResultSoAReplayNeedsNoSecondRead() {
+		AiRun lease = this.engine.ai().lease("done", Duration.ofSeconds(30), null);
+		this.engine.ai().complete("done", lease.leaseId(), Map.of("charge_id", "ch_1"), "h1");
+		AiRun again = this.engine.ai().lease("done", Duration.ofSeconds(30), null);
+		assertThat(again.result()).isEqualTo(Map.of("charge_id", "ch_1"));
+		assertThat(again.raw()).containsEntry("status", "completed")
+			.containsEntry("result", Map.of("charge_id", "ch_1"));
 		assertRoundTrip(again);
 	}
 
