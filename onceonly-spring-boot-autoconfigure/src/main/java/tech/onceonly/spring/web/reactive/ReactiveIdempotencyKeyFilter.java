@@ -238,6 +238,12 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 						IdempotencyKeyRules.inProgressProblem(retryAfter));
 			}
 			default -> {
+				if (lease.raw().containsKey("result")) {
+					// the lease answer carries the stored response: a replay is one store
+					// read
+					return replayOrRefuse(exchange, StoredResponse.fromResult(lease.result()), fingerprint,
+							observation);
+				}
 				return this.onceOnly.ai()
 					.result(key)
 					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import tech.onceonly.engine.LocalOnceOnly;
+import tech.onceonly.store.FaultyStore;
 import tech.onceonly.spring.annotation.IdempotencyKey;
 import tech.onceonly.spring.web.RecordedObservations;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyRules;
@@ -92,6 +93,33 @@ class ReactiveIdempotencyKeyFilterTests {
 		assertThat(replay.getResponseBody()).isNotEmpty().isEqualTo(first.getResponseBody());
 		assertThat(replay.getResponseHeaders().getContentType()).isEqualTo(first.getResponseHeaders().getContentType());
 		assertThat(this.calls.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aReplayShouldBeOneStoreCall() {
+		FaultyStore store = new FaultyStore(new InMemoryStore(this.clock));
+		try (LocalOnceOnly counted = new LocalOnceOnly(store)) {
+			AtomicInteger handled = new AtomicInteger();
+			WebTestClient client = ReactiveWebTestSupport.client(counted, WebhookSettings.defaults(),
+					IdempotencyKeySettings.defaults().withPaths(List.of("/orders/**")), this.observations.registry(),
+					new Payments(handled));
+			pay(client, "\"one-read\"", PAYMENT).expectStatus().isCreated();
+			for (int replay = 1; replay <= 3; replay++) {
+				store.reset();
+				pay(client, "\"one-read\"", PAYMENT).expectStatus()
+					.isCreated()
+					.expectHeader()
+					.valueEquals("Idempotent-Replayed", "true");
+				int total = 0;
+				for (FaultyStore.Op op : FaultyStore.Op.values()) {
+					total += store.count(op);
+				}
+				assertThat(store.count(FaultyStore.Op.ACQUIRE_LEASE)).as("lease calls of replay %d", replay)
+					.isEqualTo(1);
+				assertThat(total).as("store calls of replay %d", replay).isEqualTo(1);
+			}
+			assertThat(handled.get()).isEqualTo(1);
+		}
 	}
 
 	private WebTestClient.ResponseSpec payWithQuery(String key, String query) {
