@@ -64,10 +64,21 @@ public class OnceOnlyHealthIndicator implements HealthIndicator {
 		Health.Builder builder = new Health.Builder().withDetail("backend", backend.kind().tag());
 		try {
 			backend.storeType().ifPresent((type) -> builder.withDetail("store", type));
-			Mono.fromCallable(() -> {
-				local.probeStore(PROBE_KEY);
-				return Boolean.TRUE;
+			// the probe's failure is a value, not an error signal: one that arrives after
+			// the timeout has answered DOWN is then simply dropped, instead of being
+			// reported by Reactor as an ERROR with its stack trace on every check
+			Optional<RuntimeException> failure = Mono.fromCallable(() -> {
+				try {
+					local.probeStore(PROBE_KEY);
+					return Optional.<RuntimeException>empty();
+				}
+				catch (RuntimeException ex) {
+					return Optional.of(ex);
+				}
 			}).subscribeOn(Schedulers.boundedElastic()).timeout(this.timeout).block();
+			if (failure != null && failure.isPresent()) {
+				return down(builder, failure.get());
+			}
 			return builder.up().build();
 		}
 		catch (RuntimeException ex) {

@@ -3,11 +3,17 @@ package tech.onceonly.spring.health;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -83,6 +89,57 @@ class OnceOnlyHealthIndicatorTests {
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("store", "jdbc").containsEntry("error", "StoreException");
 			assertThat(health.getDetails().toString()).doesNotContain("hunter2");
+		}
+	}
+
+	@Test
+	void aStoreThatFailsAfterTheTimeoutShouldBeDownWithoutADroppedErrorReport() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch failed = new CountDownLatch(1);
+		OnceOnlyStore slow = (OnceOnlyStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { OnceOnlyStore.class }, (proxy, method, args) -> {
+					if (method.getName().equals("type")) {
+						return "jdbc";
+					}
+					try {
+						release.await(10, TimeUnit.SECONDS);
+						throw new StoreException("connection refused");
+					}
+					finally {
+						failed.countDown();
+					}
+				});
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try (LocalOnceOnly engine = new LocalOnceOnly(slow)) {
+			Health health = new OnceOnlyHealthIndicator(engine, Duration.ofMillis(50), null).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("error", "TimeoutException");
+			release.countDown();
+			assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+			// the late failure must not travel as a dropped error signal
+			Schedulers.boundedElastic().schedule(() -> {
+			}).dispose();
+			assertThat(dropped).isEmpty();
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+	}
+
+	@Test
+	void aStoreProbeFailureShouldBeDownWithTheErrorType() {
+		OnceOnlyStore broken = (OnceOnlyStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { OnceOnlyStore.class }, (proxy, method, args) -> {
+					if (method.getName().equals("type")) {
+						return "redis";
+					}
+					throw new StoreException("refused");
+				});
+		try (LocalOnceOnly engine = new LocalOnceOnly(broken)) {
+			Health health = new OnceOnlyHealthIndicator(engine, Duration.ofSeconds(2), null).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("error", "StoreException").doesNotContainKey("timeout");
 		}
 	}
 
