@@ -18,10 +18,9 @@ import tech.onceonly.contract.AbstractGovernedToolContractTests;
 
 /**
  * The {@code @GovernedTool} contract through the remote client against this server on a
- * random port. The method runs in-process: the allow and block lists come from the
- * server's policy and dedup is a server-side keyed run; the kill switch and the budget
- * are not enforced for in-process tools (see
- * {@link #enforcesKillSwitchAndBudgetInProcess()}).
+ * random port. The method runs in-process; the server's {@code /v1/ext/tool-decisions}
+ * extension decides it (kill switch, lists, limits and budget, dedup) and records its
+ * outcome, so every case holds as on the local engine.
  */
 @ServerTest
 class RemoteGovernedToolContractTests extends AbstractGovernedToolContractTests {
@@ -42,11 +41,6 @@ class RemoteGovernedToolContractTests extends AbstractGovernedToolContractTests 
 			.failOpen(false)
 			.maxRetries(0)
 			.build(), WebClient.builder(), JsonMapper.builder().build(), LeaseEvents.LOGGING);
-	}
-
-	@Override
-	protected boolean enforcesKillSwitchAndBudgetInProcess() {
-		return false;
 	}
 
 	private static int closedPort() {

@@ -21,6 +21,8 @@ public final class OnceOnlyBackend {
 
 	private static final OnceOnlyBackend REMOTE = new OnceOnlyBackend(Kind.REMOTE, null, null);
 
+	private @Nullable ToolDecisions toolDecisions;
+
 	private final Kind kind;
 
 	private final @Nullable String storeType;
@@ -36,6 +38,27 @@ public final class OnceOnlyBackend {
 	/** A remote backend: the hosted OnceOnly API or a self-hosted server, over HTTP. */
 	public static OnceOnlyBackend remote() {
 		return REMOTE;
+	}
+
+	/**
+	 * A remote backend that decides in-process tool calls through {@code decisions} (a
+	 * self-hosted server's extension; see {@link ToolDecisions}).
+	 * @param decisions the two-step pipeline of in-process tools
+	 * @return the backend
+	 */
+	public static OnceOnlyBackend remote(ToolDecisions decisions) {
+		OnceOnlyBackend backend = new OnceOnlyBackend(Kind.REMOTE, null, null);
+		backend.toolDecisions = Objects.requireNonNull(decisions, "decisions");
+		return backend;
+	}
+
+	/**
+	 * The two-step pipeline of in-process tools, when the client can ask for it (it may
+	 * still answer {@code 404} on a server that does not offer it); empty for the local
+	 * engine, which runs them itself.
+	 */
+	public Optional<ToolDecisions> toolDecisions() {
+		return Optional.ofNullable(this.toolDecisions);
 	}
 
 	/**

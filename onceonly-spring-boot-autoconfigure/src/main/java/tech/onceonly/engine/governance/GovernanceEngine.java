@@ -42,6 +42,8 @@ public final class GovernanceEngine implements AutoCloseable {
 
 	private final RunWorker runs;
 
+	private final GovernanceSettings settings;
+
 	/**
 	 * An engine.
 	 * @param store the governance store
@@ -82,6 +84,7 @@ public final class GovernanceEngine implements AutoCloseable {
 			Heartbeats heartbeats, LeaseEvents events) {
 		this.store = store;
 		this.localTools = localTools;
+		this.settings = settings;
 		JsonMapper canonical = json.rebuild()
 			.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 			.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -127,6 +130,29 @@ public final class GovernanceEngine implements AutoCloseable {
 	 */
 	public ToolCallOutcome call(ToolCallRequest call, ToolHandler handler, @Nullable String riskLevel) {
 		return this.pipeline.call(call, handler, riskLevel);
+	}
+
+	/**
+	 * Decides a call to a tool the caller runs itself, elsewhere, without running it (see
+	 * {@link ToolCallPipeline#decide}).
+	 */
+	public ToolDecision decide(ToolCallRequest call, @Nullable String riskLevel, Duration claimTtl) {
+		return this.pipeline.decide(call, riskLevel, claimTtl);
+	}
+
+	/** Records that a decided call's tool returned {@code value}. */
+	public ToolCallOutcome complete(PendingToolCall pending, @Nullable Object value) {
+		return this.pipeline.complete(pending, value);
+	}
+
+	/** Records that a decided call's tool failed. */
+	public ToolCallOutcome fail(PendingToolCall pending, String message) {
+		return this.pipeline.fail(pending, message);
+	}
+
+	/** The settings of the pipeline. */
+	public GovernanceSettings settings() {
+		return this.settings;
 	}
 
 	/**
