@@ -33,15 +33,20 @@ import tech.onceonly.client.ToolDecisions;
  * call goes to {@code ai().runTool}, and the server applies the whole pipeline (kill
  * switch, lists, limits and budget, dedup) and calls the tool's URL. The local tool is
  * not run.</li>
- * <li>Any other tool runs in-process: the agent's allow and block lists are checked
- * against {@code gov().getPolicy(agent)} (one request per call), then the tool runs
- * exactly once through {@code ai().runFn} keyed by agent, tool and canonical arguments
- * (plus run id); duplicates get the first result. The kill switch,
- * {@code max_actions_per_hour}, {@code max_calls_per_tool} and
- * {@code max_spend_usd_per_day} are <em>not</em> enforced for these calls and they leave
- * no governance audit record, because the API has no endpoint that decides without
- * executing. Register the tool on the server, or use the local engine, when they must
- * hold.</li>
+ * <li>Any other tool runs in-process. When the backend offers {@link ToolDecisions} (a
+ * self-hosted {@code onceonly-server}), the server decides the call first (kill switch,
+ * allow and block lists, {@code max_actions_per_hour}, {@code max_calls_per_tool} and
+ * {@code max_spend_usd_per_day} reserved atomically, dedup, audit); the tool runs only
+ * when allowed, and its result (the spend kept) or its failure (the reservation given
+ * back) is recorded, as on the local engine. A result that cannot be recorded is an
+ * {@link tech.onceonly.client.OutcomeUnknownException}.</li>
+ * <li>On the hosted API, which answers such a decision {@code 404} (remembered, logged
+ * once), the agent's allow and block lists are checked against
+ * {@code gov().getPolicy(agent)} (one request per call), then the tool runs exactly once
+ * through {@code ai().runFn} keyed by agent, tool and canonical arguments (plus run id);
+ * duplicates get the first result. The kill switch and the limits and budget are
+ * <em>not</em> enforced there for these calls, and they leave no governance audit
+ * record.</li>
  * </ul>
  */
 public final class RemoteAgentToolGovernor implements AgentToolGovernor {
