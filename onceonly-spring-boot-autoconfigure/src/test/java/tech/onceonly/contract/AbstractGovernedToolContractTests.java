@@ -73,6 +73,15 @@ public abstract class AbstractGovernedToolContractTests {
 		}
 	}
 
+	/**
+	 * Calls the governed {@code charge} method of this test's agent (for backend-specific
+	 * cases in subclasses).
+	 * @return the charge id
+	 */
+	protected String governedCharge(String customer, BigDecimal amount) {
+		return this.tools.charge(this.agent, customer, amount).chargeId();
+	}
+
 	private Tools proxy(OnceOnly onceOnly, Tools tools) {
 		ProxyFactory factory = new ProxyFactory(tools);
 		factory.setProxyTargetClass(true);
@@ -142,6 +151,19 @@ public abstract class AbstractGovernedToolContractTests {
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_1"))
 			.isSameAs(this.target.lastFailure);
 		assertThat(this.tools.refund(this.agent, "r_1")).isEqualTo("refunded r_1 (attempt 2)");
+		assertThat(this.target.refunds).hasValue(2);
+	}
+
+	@Test
+	void failingToolShouldGiveItsReservationBack() throws Exception {
+		this.client.gov().upsertPolicy(this.agent, Map.of("max_actions_per_hour", 1));
+		this.target.failNext.set(1);
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_1"));
+		// the failed call's action was given back: the one action of the hour is still
+		// free
+		assertThat(this.tools.refund(this.agent, "r_1")).isEqualTo("refunded r_1 (attempt 2)");
+		assertThatExceptionOfType(ToolBlockedException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_2"))
+			.satisfies((ex) -> assertThat(ex.getPolicyReason()).isEqualTo("max_actions_per_hour_exceeded"));
 		assertThat(this.target.refunds).hasValue(2);
 	}
 
