@@ -21,18 +21,24 @@ public final class OnceOnlyBackend {
 
 	private static final OnceOnlyBackend REMOTE = new OnceOnlyBackend(Kind.REMOTE, null, null);
 
-	private @Nullable ToolDecisions toolDecisions;
-
 	private final Kind kind;
 
 	private final @Nullable String storeType;
 
 	private final @Nullable LocalOperations localOperations;
 
+	private final @Nullable ToolDecisions toolDecisions;
+
 	private OnceOnlyBackend(Kind kind, @Nullable String storeType, @Nullable LocalOperations localOperations) {
+		this(kind, storeType, localOperations, null);
+	}
+
+	private OnceOnlyBackend(Kind kind, @Nullable String storeType, @Nullable LocalOperations localOperations,
+			@Nullable ToolDecisions toolDecisions) {
 		this.kind = kind;
 		this.storeType = storeType;
 		this.localOperations = localOperations;
+		this.toolDecisions = toolDecisions;
 	}
 
 	/** A remote backend: the hosted OnceOnly API or a self-hosted server, over HTTP. */
@@ -47,9 +53,7 @@ public final class OnceOnlyBackend {
 	 * @return the backend
 	 */
 	public static OnceOnlyBackend remote(ToolDecisions decisions) {
-		OnceOnlyBackend backend = new OnceOnlyBackend(Kind.REMOTE, null, null);
-		backend.toolDecisions = Objects.requireNonNull(decisions, "decisions");
-		return backend;
+		return new OnceOnlyBackend(Kind.REMOTE, null, null, Objects.requireNonNull(decisions, "decisions"));
 	}
 
 	/**

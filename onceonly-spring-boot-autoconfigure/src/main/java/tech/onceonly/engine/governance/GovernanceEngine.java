@@ -42,8 +42,6 @@ public final class GovernanceEngine implements AutoCloseable {
 
 	private final RunWorker runs;
 
-	private final GovernanceSettings settings;
-
 	/**
 	 * An engine.
 	 * @param store the governance store
@@ -84,7 +82,6 @@ public final class GovernanceEngine implements AutoCloseable {
 			Heartbeats heartbeats, LeaseEvents events) {
 		this.store = store;
 		this.localTools = localTools;
-		this.settings = settings;
 		JsonMapper canonical = json.rebuild()
 			.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 			.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -148,11 +145,6 @@ public final class GovernanceEngine implements AutoCloseable {
 	/** Records that a decided call's tool failed. */
 	public ToolCallOutcome fail(PendingToolCall pending, String message) {
 		return this.pipeline.fail(pending, message);
-	}
-
-	/** The settings of the pipeline. */
-	public GovernanceSettings settings() {
-		return this.settings;
 	}
 
 	/**
