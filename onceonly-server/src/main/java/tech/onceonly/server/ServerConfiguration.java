@@ -103,6 +103,12 @@ public class ServerConfiguration {
 				heartbeats);
 	}
 
+	@Bean
+	PendingToolCalls pendingToolCalls(TenantEngines engines) {
+		GovernanceStore governance = engines.governanceStore();
+		return new PendingToolCalls(governance::now);
+	}
+
 	/**
 	 * The engine defaults of {@code onceonly.local.*}; the namespace is the prefix of
 	 * every tenant's namespace.

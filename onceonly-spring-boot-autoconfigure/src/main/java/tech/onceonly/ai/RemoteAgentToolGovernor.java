@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import tech.onceonly.client.AgentDisabledException;
@@ -16,9 +18,11 @@ import tech.onceonly.client.AiResult;
 import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.ApiException;
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyBackend;
 import tech.onceonly.client.Policy;
 import tech.onceonly.client.RunFnOptions;
 import tech.onceonly.client.ToolCallRequest;
+import tech.onceonly.client.ToolDecisions;
 
 /**
  * An {@link AgentToolGovernor} on the remote API (hosted or self-hosted), where the
@@ -29,15 +33,20 @@ import tech.onceonly.client.ToolCallRequest;
  * call goes to {@code ai().runTool}, and the server applies the whole pipeline (kill
  * switch, lists, limits and budget, dedup) and calls the tool's URL. The local tool is
  * not run.</li>
- * <li>Any other tool runs in-process: the agent's allow and block lists are checked
- * against {@code gov().getPolicy(agent)} (one request per call), then the tool runs
- * exactly once through {@code ai().runFn} keyed by agent, tool and canonical arguments
- * (plus run id); duplicates get the first result. The kill switch,
- * {@code max_actions_per_hour}, {@code max_calls_per_tool} and
- * {@code max_spend_usd_per_day} are <em>not</em> enforced for these calls and they leave
- * no governance audit record, because the API has no endpoint that decides without
- * executing. Register the tool on the server, or use the local engine, when they must
- * hold.</li>
+ * <li>Any other tool runs in-process. When the backend offers {@link ToolDecisions} (a
+ * self-hosted {@code onceonly-server}), the server decides the call first (kill switch,
+ * allow and block lists, {@code max_actions_per_hour}, {@code max_calls_per_tool} and
+ * {@code max_spend_usd_per_day} reserved atomically, dedup, audit); the tool runs only
+ * when allowed, and its result (the spend kept) or its failure (the reservation given
+ * back) is recorded, as on the local engine. A result that cannot be recorded is an
+ * {@link tech.onceonly.client.OutcomeUnknownException}.</li>
+ * <li>On the hosted API, which answers such a decision {@code 404} (remembered, logged
+ * once), the agent's allow and block lists are checked against
+ * {@code gov().getPolicy(agent)} (one request per call), then the tool runs exactly once
+ * through {@code ai().runFn} keyed by agent, tool and canonical arguments (plus run id);
+ * duplicates get the first result. The kill switch and the limits and budget are
+ * <em>not</em> enforced there for these calls, and they leave no governance audit
+ * record.</li>
  * </ul>
  */
 public final class RemoteAgentToolGovernor implements AgentToolGovernor {
@@ -47,6 +56,8 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 
 	private static final int MAX_KEY_LENGTH = 256;
 
+	private static final Log logger = LogFactory.getLog(RemoteAgentToolGovernor.class);
+
 	private final OnceOnly client;
 
 	private final ToolArguments arguments;
@@ -54,6 +65,8 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 	private final Set<String> registeredTools;
 
 	private final RunFnOptions options;
+
+	private final AtomicBoolean serverDecides = new AtomicBoolean(true);
 
 	/**
 	 * A governor.
@@ -76,6 +89,14 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 	public AgentToolOutcome govern(AgentToolCall call, AgentToolExecution execution) {
 		if (this.registeredTools.contains(call.tool())) {
 			return registered(call);
+		}
+		ToolDecisions decisions = this.serverDecides.get()
+				? OnceOnlyBackend.of(this.client).toolDecisions().orElse(null) : null;
+		if (decisions != null) {
+			AgentToolOutcome decided = decided(decisions, call, execution);
+			if (decided != null) {
+				return decided;
+			}
 		}
 		String blocked = blockedByLists(call);
 		if (blocked != null) {
@@ -135,6 +156,71 @@ public final class RemoteAgentToolGovernor implements AgentToolGovernor {
 		boolean executed = "executed".equals(result.decision());
 		return new AgentToolOutcome(result.decision(), reason, this.arguments.toText(result.result()), executed,
 				executed ? result.result() : null, result.result(), true);
+	}
+
+	/**
+	 * The whole pipeline through the server's tool decisions: decide (kill switch, lists,
+	 * limits and budget reserved, dedup), run the method in-process when allowed, then
+	 * record its result or failure.
+	 * @return the outcome, or {@code null} when the server does not offer tool decisions
+	 * (then remembered, with one WARN log)
+	 */
+	private @Nullable AgentToolOutcome decided(ToolDecisions decisions, AgentToolCall call,
+			AgentToolExecution execution) {
+		AiToolResult decision;
+		try {
+			decision = decisions.decide(
+					new ToolCallRequest(call.agentId(), call.tool(), call.arguments(), call.spendUsd(), call.runId()),
+					call.riskLevel());
+		}
+		catch (ApiException ex) {
+			if (Integer.valueOf(404).equals(ex.getStatusCode()) && this.serverDecides.compareAndSet(true, false)) {
+				logger.warn("The OnceOnly API does not offer tool decisions (a self-hosted onceonly-server does): "
+						+ "in-process @GovernedTool calls get the allow and block lists and dedup only, not the "
+						+ "kill switch, limits and budget");
+				return null;
+			}
+			throw ex;
+		}
+		String claimId = ToolDecisions.claimIdOf(decision);
+		if (claimId == null) {
+			return answered(call, decision);
+		}
+		Object returned;
+		try {
+			returned = AgentToolExecution.run(execution);
+		}
+		catch (RuntimeException | Error ex) {
+			Throwable cause = (ex instanceof java.lang.reflect.UndeclaredThrowableException undeclared
+					&& undeclared.getCause() != null) ? undeclared.getCause() : ex;
+			String message = (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+			try {
+				decisions.fail(claimId, message);
+			}
+			catch (RuntimeException recordFailure) {
+				ex.addSuppressed(recordFailure);
+			}
+			throw ex;
+		}
+		AiToolResult recorded = decisions.complete(claimId, returned);
+		return new AgentToolOutcome("executed", "ok", this.arguments.textOf(returned), true, returned,
+				recorded.result(), true);
+	}
+
+	private AgentToolOutcome answered(AgentToolCall call, AiToolResult result) {
+		String reason = (result.policyReason() != null) ? result.policyReason() : "";
+		if ("blocked".equals(result.decision()) || !result.allowed()) {
+			if ("agent_disabled".equals(reason)) {
+				throw new AgentDisabledException(call.agentId(), call.tool());
+			}
+			return AgentToolOutcome.blocked(call.tool(), reason);
+		}
+		if (!result.ok()) {
+			String text = "dedup".equals(result.decision()) ? GovernedToolMessages.inProgress(call.tool())
+					: GovernedToolMessages.failed(call.tool(), reason);
+			return AgentToolOutcome.unanswered(result.decision(), reason, text);
+		}
+		return AgentToolOutcome.replayed(reason, this.arguments.toText(result.result()), result.result());
 	}
 
 	private @Nullable String blockedByLists(AgentToolCall call) {

@@ -27,15 +27,42 @@ public final class OnceOnlyBackend {
 
 	private final @Nullable LocalOperations localOperations;
 
+	private final @Nullable ToolDecisions toolDecisions;
+
 	private OnceOnlyBackend(Kind kind, @Nullable String storeType, @Nullable LocalOperations localOperations) {
+		this(kind, storeType, localOperations, null);
+	}
+
+	private OnceOnlyBackend(Kind kind, @Nullable String storeType, @Nullable LocalOperations localOperations,
+			@Nullable ToolDecisions toolDecisions) {
 		this.kind = kind;
 		this.storeType = storeType;
 		this.localOperations = localOperations;
+		this.toolDecisions = toolDecisions;
 	}
 
 	/** A remote backend: the hosted OnceOnly API or a self-hosted server, over HTTP. */
 	public static OnceOnlyBackend remote() {
 		return REMOTE;
+	}
+
+	/**
+	 * A remote backend that decides in-process tool calls through {@code decisions} (a
+	 * self-hosted server's extension; see {@link ToolDecisions}).
+	 * @param decisions the two-step pipeline of in-process tools
+	 * @return the backend
+	 */
+	public static OnceOnlyBackend remote(ToolDecisions decisions) {
+		return new OnceOnlyBackend(Kind.REMOTE, null, null, Objects.requireNonNull(decisions, "decisions"));
+	}
+
+	/**
+	 * The two-step pipeline of in-process tools, when the client can ask for it (it may
+	 * still answer {@code 404} on a server that does not offer it); empty for the local
+	 * engine, which runs them itself.
+	 */
+	public Optional<ToolDecisions> toolDecisions() {
+		return Optional.ofNullable(this.toolDecisions);
 	}
 
 	/**

@@ -58,16 +58,6 @@ public abstract class AbstractGovernedToolContractTests {
 	 */
 	protected abstract OnceOnly createUnreachableClient();
 
-	/**
-	 * Whether the backend enforces the kill switch and the spend budget for in-process
-	 * tools. The local engine does; over the OnceOnly API (hosted or self-hosted) only
-	 * tools registered on the server get them, because the API has no call that decides
-	 * without executing. The remote subclass pins that difference instead of skipping it.
-	 */
-	protected boolean enforcesKillSwitchAndBudgetInProcess() {
-		return true;
-	}
-
 	@BeforeEach
 	void setUpTools() {
 		this.client = createClient();
@@ -81,6 +71,15 @@ public abstract class AbstractGovernedToolContractTests {
 		if (this.client instanceof AutoCloseable closeable) {
 			closeable.close();
 		}
+	}
+
+	/**
+	 * Calls the governed {@code charge} method of this test's agent (for backend-specific
+	 * cases in subclasses).
+	 * @return the charge id
+	 */
+	protected String governedCharge(String customer, BigDecimal amount) {
+		return this.tools.charge(this.agent, customer, amount).chargeId();
 	}
 
 	private Tools proxy(OnceOnly onceOnly, Tools tools) {
@@ -128,32 +127,22 @@ public abstract class AbstractGovernedToolContractTests {
 	@Test
 	void disabledAgentShouldStopTheCaller() {
 		this.client.gov().disableAgent(this.agent, "runaway");
-		if (enforcesKillSwitchAndBudgetInProcess()) {
-			assertThatExceptionOfType(AgentDisabledException.class)
-				.isThrownBy(() -> this.tools.charge(this.agent, "c_1", new BigDecimal("5")));
-			assertThat(this.target.charges).hasValue(0);
-			this.client.gov().enableAgent(this.agent, null);
-			assertThat(this.tools.charge(this.agent, "c_1", new BigDecimal("5")).chargeId()).isEqualTo("ch_1");
-		}
-		else {
-			assertThat(this.tools.charge(this.agent, "c_1", new BigDecimal("5")).chargeId()).isEqualTo("ch_1");
-		}
+		assertThatExceptionOfType(AgentDisabledException.class)
+			.isThrownBy(() -> this.tools.charge(this.agent, "c_1", new BigDecimal("5")));
+		assertThat(this.target.charges).hasValue(0);
+		this.client.gov().enableAgent(this.agent, null);
+		assertThat(this.tools.charge(this.agent, "c_1", new BigDecimal("5")).chargeId()).isEqualTo("ch_1");
 	}
 
 	@Test
 	void exhaustedBudgetShouldBlockTheCallWithoutRunningTheMethod() {
 		this.client.gov().upsertPolicy(this.agent, Map.of("max_spend_usd_per_day", 10));
 		assertThat(this.tools.charge(this.agent, "c_1", new BigDecimal("6")).chargeId()).isEqualTo("ch_1");
-		if (enforcesKillSwitchAndBudgetInProcess()) {
-			assertThatExceptionOfType(ToolBlockedException.class)
-				.isThrownBy(() -> this.tools.charge(this.agent, "c_2", new BigDecimal("6")))
-				.satisfies((ex) -> assertThat(ex.getPolicyReason()).isEqualTo("max_spend_usd_per_day_exceeded"));
-			assertThat(this.target.charges).hasValue(1);
-			assertThat(this.tools.charge(this.agent, "c_3", new BigDecimal("4")).chargeId()).isEqualTo("ch_2");
-		}
-		else {
-			assertThat(this.tools.charge(this.agent, "c_2", new BigDecimal("6")).chargeId()).isEqualTo("ch_2");
-		}
+		assertThatExceptionOfType(ToolBlockedException.class)
+			.isThrownBy(() -> this.tools.charge(this.agent, "c_2", new BigDecimal("6")))
+			.satisfies((ex) -> assertThat(ex.getPolicyReason()).isEqualTo("max_spend_usd_per_day_exceeded"));
+		assertThat(this.target.charges).hasValue(1);
+		assertThat(this.tools.charge(this.agent, "c_3", new BigDecimal("4")).chargeId()).isEqualTo("ch_2");
 	}
 
 	@Test
@@ -162,6 +151,19 @@ public abstract class AbstractGovernedToolContractTests {
 		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_1"))
 			.isSameAs(this.target.lastFailure);
 		assertThat(this.tools.refund(this.agent, "r_1")).isEqualTo("refunded r_1 (attempt 2)");
+		assertThat(this.target.refunds).hasValue(2);
+	}
+
+	@Test
+	void failingToolShouldGiveItsReservationBack() throws Exception {
+		this.client.gov().upsertPolicy(this.agent, Map.of("max_actions_per_hour", 1));
+		this.target.failNext.set(1);
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_1"));
+		// the failed call's action was given back: the one action of the hour is still
+		// free
+		assertThat(this.tools.refund(this.agent, "r_1")).isEqualTo("refunded r_1 (attempt 2)");
+		assertThatExceptionOfType(ToolBlockedException.class).isThrownBy(() -> this.tools.refund(this.agent, "r_2"))
+			.satisfies((ex) -> assertThat(ex.getPolicyReason()).isEqualTo("max_actions_per_hour_exceeded"));
 		assertThat(this.target.refunds).hasValue(2);
 	}
 

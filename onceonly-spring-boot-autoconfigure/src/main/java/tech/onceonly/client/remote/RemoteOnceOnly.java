@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.NotificationPreferences;
 import tech.onceonly.client.OnceOnly;
+import tech.onceonly.client.OnceOnlyBackend;
 import tech.onceonly.client.OnceOnlyAi;
 import tech.onceonly.client.OnceOnlyGov;
 import tech.onceonly.client.ReactiveOnceOnly;
@@ -46,6 +47,8 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	private final ReactiveRemoteOnceOnly reactive;
 
 	private final OnceOnly blocking;
+
+	private final RemoteToolDecisions toolDecisions;
 
 	/**
 	 * Creates a client. The builder is cloned and given this client's own connector on
@@ -95,8 +98,9 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 			.build();
 		RetryDelays delays = (jitterSource != null) ? new RetryDelays(settings, jitterSource)
 				: new RetryDelays(settings);
-		this.reactive = new ReactiveRemoteOnceOnly(new RemoteHttp(settings, webClient, jsonMapper, delays), jsonMapper,
-				settings.failOpen(), leaseEvents);
+		RemoteHttp http = new RemoteHttp(settings, webClient, jsonMapper, delays);
+		this.reactive = new ReactiveRemoteOnceOnly(http, jsonMapper, settings.failOpen(), leaseEvents);
+		this.toolDecisions = new RemoteToolDecisions(http);
 		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper, Heartbeats.shared(),
 				leaseEvents);
 	}
@@ -182,6 +186,15 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	@Override
 	public Map<String, Object> getRunTimeline(String runId, int limit, int offset) {
 		return this.blocking.getRunTimeline(runId, limit, offset);
+	}
+
+	/**
+	 * A remote backend that may decide in-process tool calls through
+	 * {@link RemoteToolDecisions} (a self-hosted server's extension).
+	 */
+	@Override
+	public OnceOnlyBackend backend() {
+		return OnceOnlyBackend.remote(this.toolDecisions);
 	}
 
 	/** The non-blocking client over the same connections. */

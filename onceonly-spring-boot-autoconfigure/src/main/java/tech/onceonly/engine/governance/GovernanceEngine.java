@@ -130,6 +130,24 @@ public final class GovernanceEngine implements AutoCloseable {
 	}
 
 	/**
+	 * Decides a call to a tool the caller runs itself, elsewhere, without running it (see
+	 * {@link ToolCallPipeline#decide}).
+	 */
+	public ToolDecision decide(ToolCallRequest call, @Nullable String riskLevel, Duration claimTtl) {
+		return this.pipeline.decide(call, riskLevel, claimTtl);
+	}
+
+	/** Records that a decided call's tool returned {@code value}. */
+	public ToolCallOutcome complete(PendingToolCall pending, @Nullable Object value) {
+		return this.pipeline.complete(pending, value);
+	}
+
+	/** Records that a decided call's tool failed. */
+	public ToolCallOutcome fail(PendingToolCall pending, String message) {
+		return this.pipeline.fail(pending, message);
+	}
+
+	/**
 	 * Starts the worker of a run whose lease was just acquired through {@code ai}: from
 	 * now until the run's outcome is recorded, queued or running, the run's lease is
 	 * heartbeated (path {@code server_run}).

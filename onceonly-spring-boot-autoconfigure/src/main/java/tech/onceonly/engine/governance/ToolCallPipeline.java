@@ -156,35 +156,14 @@ public final class ToolCallPipeline {
 		Target target = resolve(c, inline, riskLevel);
 		String risk = (target != null) ? target.riskLevel : RiskLevels.defaultFor(c.tool);
 		Instant now = this.store.now();
-		AgentState agent = this.store.getAgent(c.agentId);
-		if (!agent.enabled()) {
-			return blocked(c, now, risk, "agent_disabled", "agent is disabled");
+		Gate gate = gate(c, now, risk, target);
+		if (gate.blocked != null) {
+			return gate.blocked;
 		}
-		PolicyRules rules = this.policies.rules(c.agentId);
-		if (!rules.allowedTools().isEmpty() && !rules.allowedTools().contains(c.tool)) {
-			return blocked(c, now, risk, "tool_not_in_allowed_list", "tool is not allowed for this agent");
-		}
-		if (rules.blockedTools().contains(c.tool)) {
-			return blocked(c, now, risk, "tool_explicitly_blocked", "tool is blocked for this agent");
-		}
-		if (target == null) {
-			throw RegisteredTools.notFound(c.tool, "agent:" + c.agentId + " or " + RegisteredTools.GLOBAL);
-		}
-		long spend = (c.spendMicros != null) ? c.spendMicros : priceOf(rules, c.tool);
-		UsageRequest usage = usage(c, now, spend, rules);
-		ReserveOutcome reserved = this.store.reserve(usage);
-		switch (reserved) {
-			case MAX_ACTIONS_PER_HOUR_EXCEEDED:
-				return blocked(c, now, risk, "max_actions_per_hour_exceeded", "hourly action limit reached");
-			case MAX_CALLS_PER_TOOL_EXCEEDED:
-				return blocked(c, now, risk, "max_calls_per_tool_exceeded", "daily call limit for this tool reached");
-			case MAX_SPEND_USD_PER_DAY_EXCEEDED:
-				return blocked(c, now, risk, "max_spend_usd_per_day_exceeded", "daily spend limit reached");
-			default:
-				break;
-		}
+		UsageRequest usage = java.util.Objects.requireNonNull(gate.usage);
+		Target allowed = java.util.Objects.requireNonNull(target);
 		if (this.settings.dedupWindow().isZero()) {
-			return execute(c, now, target, risk, usage, null);
+			return execute(c, now, allowed, risk, usage, null);
 		}
 		Duration ttl = this.settings.toolLeaseTtl();
 		if (maxLeaseTtl != null && maxLeaseTtl.compareTo(ttl) < 0 && !maxLeaseTtl.isNegative()
@@ -219,8 +198,56 @@ public final class ToolCallPipeline {
 				}
 				throw ex;
 			}
-			return execute(c, now, target, risk, usage, dedup);
+			return execute(c, now, allowed, risk, usage, dedup);
 		}
+		return replay(c, now, risk, usage, claim);
+	}
+
+	/**
+	 * Steps (1) to (3): the kill switch, the lists, and the atomic reservation of the
+	 * action and its spend.
+	 * @return the blocked answer, or the reservation made
+	 */
+	private Gate gate(Call c, Instant now, String risk, @Nullable Target target) {
+		AgentState agent = this.store.getAgent(c.agentId);
+		if (!agent.enabled()) {
+			return new Gate(blocked(c, now, risk, "agent_disabled", "agent is disabled"), null);
+		}
+		PolicyRules rules = this.policies.rules(c.agentId);
+		if (!rules.allowedTools().isEmpty() && !rules.allowedTools().contains(c.tool)) {
+			return new Gate(blocked(c, now, risk, "tool_not_in_allowed_list", "tool is not allowed for this agent"),
+					null);
+		}
+		if (rules.blockedTools().contains(c.tool)) {
+			return new Gate(blocked(c, now, risk, "tool_explicitly_blocked", "tool is blocked for this agent"), null);
+		}
+		if (target == null) {
+			throw RegisteredTools.notFound(c.tool, "agent:" + c.agentId + " or " + RegisteredTools.GLOBAL);
+		}
+		long spend = (c.spendMicros != null) ? c.spendMicros : priceOf(rules, c.tool);
+		UsageRequest usage = usage(c, now, spend, rules);
+		ReserveOutcome reserved = this.store.reserve(usage);
+		switch (reserved) {
+			case MAX_ACTIONS_PER_HOUR_EXCEEDED:
+				return new Gate(blocked(c, now, risk, "max_actions_per_hour_exceeded", "hourly action limit reached"),
+						null);
+			case MAX_CALLS_PER_TOOL_EXCEEDED:
+				return new Gate(
+						blocked(c, now, risk, "max_calls_per_tool_exceeded", "daily call limit for this tool reached"),
+						null);
+			case MAX_SPEND_USD_PER_DAY_EXCEEDED:
+				return new Gate(blocked(c, now, risk, "max_spend_usd_per_day_exceeded", "daily spend limit reached"),
+						null);
+			default:
+				return new Gate(null, usage);
+		}
+	}
+
+	/**
+	 * Step (4): an identical call holds or held the claim: the reservation is given back
+	 * and the first call's outcome is the answer.
+	 */
+	private ToolCallOutcome replay(Call c, Instant now, String risk, UsageRequest usage, Claim claim) {
 		this.store.release(usage);
 		LeaseRecord first = claim.result.record();
 		boolean settled = first.state().isTerminal();
@@ -243,6 +270,148 @@ public final class ToolCallPipeline {
 			raw.put("message", "an identical call failed: " + first.errorCode());
 		}
 		return new ToolCallOutcome(AiToolResult.fromRaw(raw), false, null, null);
+	}
+
+	/**
+	 * Decides a call to a tool that the caller runs itself, elsewhere (an in-process tool
+	 * of a remote client), without running it: the same steps (1) to (4) as
+	 * {@link #call(ToolCallRequest, ToolHandler, String)}. When the call may run, the
+	 * action and spend stay reserved and the dedup claim is held for {@code claimTtl} (no
+	 * heartbeats: the claim of a caller that never reports expires, and an identical call
+	 * then takes it over) until {@link #complete} or {@link #fail} is given the
+	 * {@link PendingToolCall}.
+	 * @param riskLevel the tool's risk level, {@code null} for the default of its name
+	 * @param claimTtl how long the dedup claim is held without an outcome
+	 */
+	public ToolDecision decide(ToolCallRequest call, @Nullable String riskLevel, Duration claimTtl) {
+		if (claimTtl.isNegative() || claimTtl.isZero()) {
+			throw new IllegalArgumentException("claimTtl must be positive");
+		}
+		Call c = prepare(call);
+		String risk = RiskLevels.resolve(riskLevel, c.tool);
+		Target target = new Target(risk, null, null);
+		Instant now = this.store.now();
+		Gate gate = gate(c, now, risk, target);
+		if (gate.blocked != null) {
+			return new ToolDecision(gate.blocked, null);
+		}
+		UsageRequest usage = java.util.Objects.requireNonNull(gate.usage);
+		if (this.settings.dedupWindow().isZero()) {
+			return new ToolDecision(null, new PendingToolCall(c.agentId, c.tool, c.args, c.runId, c.argsHash,
+					c.idempotencyKey, now, risk, usage, null, null));
+		}
+		String leaseKey = this.namespace + DEDUP_PREFIX + c.idempotencyKey;
+		Claim claim;
+		try {
+			claim = claim(leaseKey, claimTtl);
+		}
+		catch (RuntimeException ex) {
+			giveBack(usage, null, ex);
+			throw ex;
+		}
+		if (claim.result.outcome() == LeaseResult.Outcome.ACQUIRED) {
+			String leaseId = java.util.Objects.requireNonNull(claim.result.record().leaseId(), "lease_id");
+			return new ToolDecision(null, new PendingToolCall(c.agentId, c.tool, c.args, c.runId, c.argsHash,
+					c.idempotencyKey, now, risk, usage, leaseKey, leaseId));
+		}
+		return new ToolDecision(replay(c, now, risk, usage, claim), null);
+	}
+
+	/**
+	 * Step (5) of a decided call whose tool returned {@code value}: the claim is
+	 * completed with the result (replayed to identical calls for the dedup window) and
+	 * the spend stays charged; a value that cannot be serialised is recorded as
+	 * {@code result_not_serializable}.
+	 * @throws OutcomeUnknownException when the claim was lost (it expired and was not
+	 * settled by anyone), or the store failed: the spend stays charged
+	 */
+	public ToolCallOutcome complete(PendingToolCall pending, @Nullable Object value) {
+		Call c = pending.call();
+		Map<String, Object> result;
+		String resultJson;
+		try {
+			result = ResultObjects.toResultObject(value, this.json);
+			resultJson = (result != null) ? this.json.writeValueAsString(result) : null;
+		}
+		catch (RuntimeException ex) {
+			String code = ResultNotSerializableException.ERROR_CODE;
+			settle(pending, () -> this.leases.failLease(pending.leaseKey(), pending.leaseId(), code, null,
+					this.settings.dedupWindow()));
+			audit(c, pending.decidedAt(), "executed", code, pending.riskLevel(), pending.usage().spendMicros());
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("error", code);
+			detail.put("message", "the tool ran, but its result cannot be serialised to JSON");
+			Map<String, Object> raw = answer(false, true, "executed", code, pending.riskLevel(), detail, c,
+					pending.usage().spendMicros());
+			raw.put("message", "tool result cannot be serialised");
+			return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value,
+					new ResultNotSerializableException(DEDUP_PREFIX + c.idempotencyKey, ex));
+		}
+		settle(pending, () -> this.leases.completeLease(pending.leaseKey(), pending.leaseId(), resultJson, null,
+				this.settings.dedupWindow()));
+		audit(c, pending.decidedAt(), "executed", "ok", pending.riskLevel(), pending.usage().spendMicros());
+		Map<String, Object> raw = answer(true, true, "executed", "ok", pending.riskLevel(), result, c,
+				pending.usage().spendMicros());
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value, null);
+	}
+
+	/**
+	 * Step (5) of a decided call whose tool threw: as in the local pipeline, the
+	 * reservation is given back and the claim released, so an identical call may run
+	 * again; audited {@code executed} / {@code tool_error}.
+	 * @param message what the tool's failure said
+	 */
+	public ToolCallOutcome fail(PendingToolCall pending, String message) {
+		Call c = pending.call();
+		IllegalStateException failure = new IllegalStateException(message);
+		try {
+			this.store.release(pending.usage());
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+		if (pending.leaseKey() != null && pending.leaseId() != null) {
+			try {
+				this.leases.cancelLease(pending.leaseKey(), pending.leaseId());
+			}
+			catch (RuntimeException ex) {
+				failure.addSuppressed(ex);
+			}
+		}
+		audit(c, pending.decidedAt(), "executed", "tool_error", pending.riskLevel(), 0);
+		Map<String, Object> error = new LinkedHashMap<>();
+		error.put("error", "tool_error");
+		error.put("message", message);
+		Map<String, Object> raw = answer(false, true, "executed", "tool_error", pending.riskLevel(), error, c, 0);
+		raw.put("message", "tool failed");
+		return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, null, failure);
+	}
+
+	/**
+	 * Records a decided call's outcome on its claim. A refusal because the claim is no
+	 * longer held counts as recorded when the key is terminal (an earlier attempt whose
+	 * answer was lost recorded it).
+	 */
+	private void settle(PendingToolCall pending, Supplier<@Nullable Instant> attempt) {
+		if (pending.leaseKey() == null) {
+			return;
+		}
+		String eventKey = DEDUP_PREFIX + pending.idempotencyKey();
+		try {
+			if (attempt.get() != null) {
+				return;
+			}
+			LeaseRecord now = this.leases.getLease(pending.leaseKey());
+			if (now != null && now.state().isTerminal()) {
+				return;
+			}
+		}
+		catch (RuntimeException ex) {
+			throw auditUnknown(pending.call(), pending.decidedAt(), pending.riskLevel(), pending.usage(),
+					new OutcomeUnknownException(eventKey, ex));
+		}
+		throw auditUnknown(pending.call(), pending.decidedAt(), pending.riskLevel(), pending.usage(),
+				new OutcomeUnknownException(eventKey, new StaleLeaseException(eventKey)));
 	}
 
 	private Call prepare(ToolCallRequest call) {
@@ -571,7 +740,11 @@ public final class ToolCallPipeline {
 		return raw;
 	}
 
-	private record Call(String agentId, String tool, Map<String, Object> args, @Nullable String runId, String argsHash,
+	/** The outcome of steps (1) to (3): blocked, or the reservation made. */
+	private record Gate(@Nullable ToolCallOutcome blocked, @Nullable UsageRequest usage) {
+	}
+
+	record Call(String agentId, String tool, Map<String, Object> args, @Nullable String runId, String argsHash,
 			String idempotencyKey, @Nullable Long spendMicros) {
 	}
 
