@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -335,7 +336,7 @@ public final class ToolCallPipeline {
 		}
 		catch (RuntimeException ex) {
 			String code = ResultNotSerializableException.ERROR_CODE;
-			settle(pending, () -> this.leases.failLease(pending.leaseKey(), pending.leaseId(), code, null,
+			settle(pending, (leaseKey, leaseId) -> this.leases.failLease(leaseKey, leaseId, code, null,
 					this.settings.dedupWindow()));
 			audit(c, pending.decidedAt(), "executed", code, pending.riskLevel(), pending.usage().spendMicros());
 			Map<String, Object> detail = new LinkedHashMap<>();
@@ -347,7 +348,7 @@ public final class ToolCallPipeline {
 			return new ToolCallOutcome(AiToolResult.fromRaw(raw), true, value,
 					new ResultNotSerializableException(DEDUP_PREFIX + c.idempotencyKey, ex));
 		}
-		settle(pending, () -> this.leases.completeLease(pending.leaseKey(), pending.leaseId(), resultJson, null,
+		settle(pending, (leaseKey, leaseId) -> this.leases.completeLease(leaseKey, leaseId, resultJson, null,
 				this.settings.dedupWindow()));
 		audit(c, pending.decidedAt(), "executed", "ok", pending.riskLevel(), pending.usage().spendMicros());
 		Map<String, Object> raw = answer(true, true, "executed", "ok", pending.riskLevel(), result, c,
@@ -392,16 +393,18 @@ public final class ToolCallPipeline {
 	 * longer held counts as recorded when the key is terminal (an earlier attempt whose
 	 * answer was lost recorded it).
 	 */
-	private void settle(PendingToolCall pending, Supplier<@Nullable Instant> attempt) {
-		if (pending.leaseKey() == null) {
+	private void settle(PendingToolCall pending, BiFunction<String, String, @Nullable Instant> attempt) {
+		String leaseKey = pending.leaseKey();
+		String leaseId = pending.leaseId();
+		if (leaseKey == null || leaseId == null) {
 			return;
 		}
 		String eventKey = DEDUP_PREFIX + pending.idempotencyKey();
 		try {
-			if (attempt.get() != null) {
+			if (attempt.apply(leaseKey, leaseId) != null) {
 				return;
 			}
-			LeaseRecord now = this.leases.getLease(pending.leaseKey());
+			LeaseRecord now = this.leases.getLease(leaseKey);
 			if (now != null && now.state().isTerminal()) {
 				return;
 			}
