@@ -1,6 +1,12 @@
 package tech.onceonly.webguard;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +34,7 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -44,6 +51,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.Heartbeats;
@@ -436,6 +445,67 @@ class RemoteWebGuardsTests {
 			assertThat(replay.getBodyAsString().block(Duration.ofSeconds(10))).isEqualTo("{\"transfer\":1}");
 			assertThat(detachable.transfers.get()).isEqualTo(1);
 			assertThat(idempotencyKeyCalls(FaultyStore.Op.CANCEL_LEASE)).isZero();
+		}
+	}
+
+	@Test
+	void clientThatClosesItsSocketShouldNotCancelTheRequestOnWebFluxOverNetty() throws Exception {
+		Detachable detachable = new Detachable();
+		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.remote,
+				WebhookVerification.none(), detachable)) {
+			DisposableServer netty = HttpServer.create()
+				.host("localhost")
+				.port(0)
+				.handle(new ReactorHttpHandlerAdapter(ReactiveWebClients.httpHandler(context)))
+				.bindNow(Duration.ofSeconds(30));
+			try {
+				HttpClient http = HttpClient.newHttpClient();
+				String key = "\"" + UUID.randomUUID() + "\"";
+				String body = "{\"to\":\"acct_1\"}";
+				Supplier<HttpResponse<String>> transfer = () -> send(http,
+						HttpRequest.newBuilder(URI.create("http://localhost:" + netty.port() + "/detachable-transfers"))
+							.header("Idempotency-Key", key)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofString(body)));
+				int completionsBefore = idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE);
+				try (Socket client = new Socket("localhost", netty.port())) {
+					OutputStream out = client.getOutputStream();
+					out.write(("POST /detachable-transfers HTTP/1.1\r\nHost: localhost\r\nIdempotency-Key: " + key
+							+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+							+ body)
+						.getBytes(StandardCharsets.UTF_8));
+					out.flush();
+					assertThat(detachable.transferStarted.await(30, TimeUnit.SECONDS)).as("handler started").isTrue();
+				}
+				// the client is gone; the handler's answer is still awaited
+				HttpResponse<String> meanwhile = transfer.get();
+				assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(409);
+				detachable.transferRelease.tryEmitValue("released");
+				Polling.await("the abandoned request to complete on the server", Duration.ofSeconds(30),
+						() -> idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE) > completionsBefore);
+				HttpResponse<String> replay = transfer.get();
+				assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+				assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+				assertThat(replay.body()).isEqualTo("{\"transfer\":1}");
+				assertThat(detachable.transfers.get()).isEqualTo(1);
+				assertThat(idempotencyKeyCalls(FaultyStore.Op.CANCEL_LEASE)).isZero();
+			}
+			finally {
+				netty.disposeNow(Duration.ofSeconds(30));
+			}
+		}
+	}
+
+	private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 
