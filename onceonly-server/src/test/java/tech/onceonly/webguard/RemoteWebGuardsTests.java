@@ -449,7 +449,7 @@ class RemoteWebGuardsTests {
 	}
 
 	@Test
-	void clientThatClosesItsSocketShouldNotCancelTheRequestOnWebFluxOverNetty() throws Exception {
+	void clientThatClosesItsSocketShouldNotCancelTheRequestOrDeliveryOnWebFluxOverNetty() throws Exception {
 		Detachable detachable = new Detachable();
 		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.remote,
 				WebhookVerification.none(), detachable)) {
@@ -489,6 +489,34 @@ class RemoteWebGuardsTests {
 				assertThat(replay.body()).isEqualTo("{\"transfer\":1}");
 				assertThat(detachable.transfers.get()).isEqualTo(1);
 				assertThat(idempotencyKeyCalls(FaultyStore.Op.CANCEL_LEASE)).isZero();
+
+				// a webhook delivery whose provider hangs up the same way
+				String id = "d-" + UUID.randomUUID();
+				String event = "{\"action\":\"opened\"}";
+				Supplier<HttpResponse<String>> redeliver = () -> send(http,
+						HttpRequest.newBuilder(URI.create("http://localhost:" + netty.port() + "/hooks/detachable"))
+							.header("X-GitHub-Delivery", id)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofString(event)));
+				try (Socket provider = new Socket("localhost", netty.port())) {
+					OutputStream out = provider.getOutputStream();
+					out.write(("POST /hooks/detachable HTTP/1.1\r\nHost: localhost\r\nX-GitHub-Delivery: " + id
+							+ "\r\nContent-Type: application/json\r\nContent-Length: " + event.length() + "\r\n\r\n"
+							+ event)
+						.getBytes(StandardCharsets.UTF_8));
+					out.flush();
+					assertThat(detachable.hookStarted.await(30, TimeUnit.SECONDS)).as("webhook started").isTrue();
+				}
+				HttpResponse<String> copy = redeliver.get();
+				assertThat(copy.statusCode()).as(copy.body()).isEqualTo(409);
+				detachable.hookRelease.tryEmitValue("done");
+				Polling.await("the abandoned delivery to complete on the server", Duration.ofSeconds(30),
+						() -> "completed".equals(serverStatus("webhook:github:" + id)));
+				HttpResponse<String> redelivery = redeliver.get();
+				assertThat(redelivery.statusCode()).as(redelivery.body()).isEqualTo(200);
+				assertThat(redelivery.body()).contains("duplicate");
+				assertThat(detachable.hooks.get()).isEqualTo(1);
+				assertThat(this.store.calls(FaultyStore.Op.CANCEL_LEASE, "webhook:github:" + id)).isZero();
 			}
 			finally {
 				netty.disposeNow(Duration.ofSeconds(30));
