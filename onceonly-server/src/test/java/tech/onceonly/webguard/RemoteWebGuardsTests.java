@@ -1,5 +1,13 @@
 package tech.onceonly.webguard;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,15 +21,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.util.StreamUtils;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -29,8 +46,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.client.Heartbeats;
@@ -59,6 +81,9 @@ import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.memory.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 /**
@@ -359,6 +384,267 @@ class RemoteWebGuardsTests {
 		}
 	}
 
+	@Test
+	void cancelledWebFluxWebhookShouldFinishOnceAndBeADuplicateAfterwards() throws Exception {
+		Detachable detachable = new Detachable();
+		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.remote,
+				WebhookVerification.none(), detachable)) {
+			HttpHandler app = ReactiveWebClients.httpHandler(context);
+			String id = "d-" + UUID.randomUUID();
+			Supplier<MockServerHttpRequest> delivery = () -> MockServerHttpRequest.post("/hooks/detachable")
+				.header("X-GitHub-Delivery", id)
+				.build();
+			// the client disconnects: WebFlux cancels the exchange's subscription
+			Disposable first = app.handle(delivery.get(), new MockServerHttpResponse()).subscribe();
+			assertThat(detachable.hookStarted.await(30, TimeUnit.SECONDS)).isTrue();
+			first.dispose();
+			MockServerHttpResponse copy = new MockServerHttpResponse();
+			app.handle(delivery.get(), copy).block(Duration.ofSeconds(60));
+			assertThat(copy.getStatusCode().value()).isEqualTo(409);
+			assertThat(serverStatus("webhook:github:" + id)).isNotEqualTo("completed");
+			detachable.hookRelease.tryEmitValue("done");
+			Polling.await("the detached delivery to complete on the server", Duration.ofSeconds(30),
+					() -> "completed".equals(serverStatus("webhook:github:" + id)));
+			MockServerHttpResponse redelivery = new MockServerHttpResponse();
+			app.handle(delivery.get(), redelivery).block(Duration.ofSeconds(60));
+			assertThat(redelivery.getStatusCode().value()).isEqualTo(200);
+			assertThat(redelivery.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(redelivery.getBodyAsString().block(Duration.ofSeconds(10))).contains("duplicate");
+			assertThat(detachable.hooks.get()).isEqualTo(1);
+			assertThat(this.store.calls(FaultyStore.Op.CANCEL_LEASE, "webhook:github:" + id)).isZero();
+		}
+	}
+
+	@Test
+	void cancelledWebFluxIdempotencyKeyRequestShouldFinishOnceAndReplay() throws Exception {
+		Detachable detachable = new Detachable();
+		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.remote,
+				WebhookVerification.none(), detachable)) {
+			HttpHandler app = ReactiveWebClients.httpHandler(context);
+			String key = "\"" + UUID.randomUUID() + "\"";
+			Supplier<MockServerHttpRequest> request = () -> MockServerHttpRequest.post("/detachable-transfers")
+				.header("Idempotency-Key", key)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body("{\"to\":\"acct_1\"}");
+			int completionsBefore = idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE);
+			Disposable first = app.handle(request.get(), new MockServerHttpResponse()).subscribe();
+			assertThat(detachable.transferStarted.await(30, TimeUnit.SECONDS)).isTrue();
+			first.dispose();
+			MockServerHttpResponse copy = new MockServerHttpResponse();
+			app.handle(request.get(), copy).block(Duration.ofSeconds(60));
+			assertThat(copy.getStatusCode().value()).isEqualTo(409);
+			assertThat(copy.getHeaders().getFirst("Retry-After")).isNotNull();
+			detachable.transferRelease.tryEmitValue("released");
+			// the server completes the key although nobody waits for the answer
+			Polling.await("the detached request to complete on the server", Duration.ofSeconds(30),
+					() -> idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE) > completionsBefore);
+			MockServerHttpResponse replay = new MockServerHttpResponse();
+			app.handle(request.get(), replay).block(Duration.ofSeconds(60));
+			assertThat(replay.getStatusCode().value()).isEqualTo(201);
+			assertThat(replay.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+			assertThat(replay.getBodyAsString().block(Duration.ofSeconds(10))).isEqualTo("{\"transfer\":1}");
+			assertThat(detachable.transfers.get()).isEqualTo(1);
+			assertThat(idempotencyKeyCalls(FaultyStore.Op.CANCEL_LEASE)).isZero();
+		}
+	}
+
+	@Test
+	void clientThatClosesItsSocketShouldNotCancelTheRequestOrDeliveryOnWebFluxOverNetty() throws Exception {
+		Detachable detachable = new Detachable();
+		try (AnnotationConfigApplicationContext context = ReactiveWebClients.context(this.remote,
+				WebhookVerification.none(), detachable)) {
+			DisposableServer netty = HttpServer.create()
+				.host("localhost")
+				.port(0)
+				.handle(new ReactorHttpHandlerAdapter(ReactiveWebClients.httpHandler(context)))
+				.bindNow(Duration.ofSeconds(30));
+			try {
+				HttpClient http = HttpClient.newHttpClient();
+				String key = "\"" + UUID.randomUUID() + "\"";
+				String body = "{\"to\":\"acct_1\"}";
+				Supplier<HttpResponse<String>> transfer = () -> send(http,
+						HttpRequest.newBuilder(URI.create("http://localhost:" + netty.port() + "/detachable-transfers"))
+							.header("Idempotency-Key", key)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofString(body)));
+				int completionsBefore = idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE);
+				try (Socket client = new Socket("localhost", netty.port())) {
+					OutputStream out = client.getOutputStream();
+					out.write(("POST /detachable-transfers HTTP/1.1\r\nHost: localhost\r\nIdempotency-Key: " + key
+							+ "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+							+ body)
+						.getBytes(StandardCharsets.UTF_8));
+					out.flush();
+					assertThat(detachable.transferStarted.await(30, TimeUnit.SECONDS)).as("handler started").isTrue();
+				}
+				// the client is gone; the handler's answer is still awaited
+				HttpResponse<String> meanwhile = transfer.get();
+				assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(409);
+				detachable.transferRelease.tryEmitValue("released");
+				Polling.await("the abandoned request to complete on the server", Duration.ofSeconds(30),
+						() -> idempotencyKeyCalls(FaultyStore.Op.COMPLETE_LEASE) > completionsBefore);
+				HttpResponse<String> replay = transfer.get();
+				assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+				assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+				assertThat(replay.body()).isEqualTo("{\"transfer\":1}");
+				assertThat(detachable.transfers.get()).isEqualTo(1);
+				assertThat(idempotencyKeyCalls(FaultyStore.Op.CANCEL_LEASE)).isZero();
+
+				// a webhook delivery whose provider hangs up the same way
+				String id = "d-" + UUID.randomUUID();
+				String event = "{\"action\":\"opened\"}";
+				Supplier<HttpResponse<String>> redeliver = () -> send(http,
+						HttpRequest.newBuilder(URI.create("http://localhost:" + netty.port() + "/hooks/detachable"))
+							.header("X-GitHub-Delivery", id)
+							.header("Content-Type", "application/json")
+							.POST(HttpRequest.BodyPublishers.ofString(event)));
+				try (Socket provider = new Socket("localhost", netty.port())) {
+					OutputStream out = provider.getOutputStream();
+					out.write(("POST /hooks/detachable HTTP/1.1\r\nHost: localhost\r\nX-GitHub-Delivery: " + id
+							+ "\r\nContent-Type: application/json\r\nContent-Length: " + event.length() + "\r\n\r\n"
+							+ event)
+						.getBytes(StandardCharsets.UTF_8));
+					out.flush();
+					assertThat(detachable.hookStarted.await(30, TimeUnit.SECONDS)).as("webhook started").isTrue();
+				}
+				HttpResponse<String> copy = redeliver.get();
+				assertThat(copy.statusCode()).as(copy.body()).isEqualTo(409);
+				detachable.hookRelease.tryEmitValue("done");
+				Polling.await("the abandoned delivery to complete on the server", Duration.ofSeconds(30),
+						() -> "completed".equals(serverStatus("webhook:github:" + id)));
+				HttpResponse<String> redelivery = redeliver.get();
+				assertThat(redelivery.statusCode()).as(redelivery.body()).isEqualTo(200);
+				assertThat(redelivery.body()).contains("duplicate");
+				assertThat(detachable.hooks.get()).isEqualTo(1);
+				assertThat(this.store.calls(FaultyStore.Op.CANCEL_LEASE, "webhook:github:" + id)).isZero();
+			}
+			finally {
+				netty.disposeNow(Duration.ofSeconds(30));
+			}
+		}
+	}
+
+	private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
+		try {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void idempotencyKeyOnAnUnguardedEndpointShouldNeverReachTheServerOnSpringMvc() throws Exception {
+		MockMvc mvc = mvc();
+		Map<FaultyStore.Op, Integer> before = serverCalls();
+		for (int i = 0; i < 3; i++) {
+			mvc.perform(post("/echo").header("Idempotency-Key", "\"unguarded-mvc\"")
+				.contentType(MediaType.TEXT_PLAIN)
+				.content("hello " + i))
+				.andExpect(status().isOk())
+				.andExpect(header().doesNotExist("Idempotent-Replayed"))
+				.andExpect(content().string("hello " + i));
+		}
+		assertThat(this.gate.echoes).containsExactly("hello 0", "hello 1", "hello 2");
+		// the handler's flush reached the client before it returned: nothing buffered it
+		assertThat(this.gate.committedBeforeReturn).containsExactly(true, true, true);
+		assertThat(serverCalls()).isEqualTo(before);
+	}
+
+	@Test
+	void idempotencyKeyOnAnUnguardedEndpointShouldNeverReachTheServerOnWebFlux() throws Exception {
+		Detachable detachable = new Detachable();
+		WebTestClient client = ReactiveWebClients.client(this.remote, WebhookVerification.none(), detachable)
+			.mutate()
+			.responseTimeout(Duration.ofSeconds(60))
+			.build();
+		Map<FaultyStore.Op, Integer> before = serverCalls();
+		for (int i = 0; i < 3; i++) {
+			client.post()
+				.uri("/echo")
+				.header("Idempotency-Key", "\"unguarded-webflux\"")
+				.contentType(MediaType.TEXT_PLAIN)
+				.bodyValue("hello " + i)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.doesNotExist("Idempotent-Replayed")
+				.expectBody(String.class)
+				.isEqualTo("hello " + i);
+		}
+		assertThat(detachable.echoes.get()).isEqualTo(3);
+		assertThat(serverCalls()).isEqualTo(before);
+	}
+
+	/** Calls the server's store received for Idempotency-Key keys, per operation. */
+	private Map<FaultyStore.Op, Integer> serverCalls() {
+		Map<FaultyStore.Op, Integer> calls = new java.util.EnumMap<>(FaultyStore.Op.class);
+		for (FaultyStore.Op op : FaultyStore.Op.values()) {
+			calls.put(op, idempotencyKeyCalls(op));
+		}
+		return calls;
+	}
+
+	private int idempotencyKeyCalls(FaultyStore.Op op) {
+		return (int) this.store.callsOf(op, "")
+			.stream()
+			.filter((call) -> call.key() != null && call.key().startsWith("t:contract:idempotency-key:"))
+			.count();
+	}
+
+	/**
+	 * WebFlux handlers whose answer waits for a sink the test completes: nothing blocks
+	 * the event loop that also carries the remote client's answers.
+	 */
+	@RestController
+	static class Detachable {
+
+		final CountDownLatch hookStarted = new CountDownLatch(1);
+
+		final Sinks.One<String> hookRelease = Sinks.one();
+
+		final AtomicInteger hooks = new AtomicInteger();
+
+		final CountDownLatch transferStarted = new CountDownLatch(1);
+
+		final Sinks.One<String> transferRelease = Sinks.one();
+
+		final AtomicInteger transfers = new AtomicInteger();
+
+		final AtomicInteger echoes = new AtomicInteger();
+
+		@PostMapping("/hooks/detachable")
+		@IdempotentWebhook(provider = WebhookProvider.GITHUB)
+		Mono<String> hook() {
+			this.hooks.incrementAndGet();
+			this.hookStarted.countDown();
+			return this.hookRelease.asMono();
+		}
+
+		@PostMapping("/detachable-transfers")
+		@IdempotencyKey
+		Mono<ResponseEntity<String>> transfer(@RequestBody String body) {
+			int n = this.transfers.incrementAndGet();
+			this.transferStarted.countDown();
+			return this.transferRelease.asMono()
+				.map((released) -> ResponseEntity.status(201)
+					.contentType(MediaType.APPLICATION_JSON)
+					.body("{\"transfer\":" + n + "}"));
+		}
+
+		@PostMapping("/echo")
+		Flux<String> echo(@RequestBody String body) {
+			this.echoes.incrementAndGet();
+			return Flux.just(body);
+		}
+
+	}
+
 	/**
 	 * The {@link Gate} for WebFlux: it waits off the event loop, which also carries the
 	 * remote client's answers from the server.
@@ -403,6 +689,10 @@ class RemoteWebGuardsTests {
 
 		final AtomicInteger slowRuns = new AtomicInteger();
 
+		final List<String> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		final List<Boolean> committedBeforeReturn = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 		volatile CountDownLatch others;
 
 		private final int copies;
@@ -432,6 +722,16 @@ class RemoteWebGuardsTests {
 			this.slowStarted.countDown();
 			this.slowRelease.await(30, TimeUnit.SECONDS);
 			return "ok";
+		}
+
+		@PostMapping("/echo")
+		void echo(HttpServletRequest request, HttpServletResponse response) throws IOException {
+			String body = StreamUtils.copyToString(request.getInputStream(), StandardCharsets.UTF_8);
+			this.echoes.add(body);
+			response.setContentType("text/plain");
+			response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+			response.flushBuffer();
+			this.committedBeforeReturn.add(response.isCommitted());
 		}
 
 		@PostMapping("/slow-transfers")
