@@ -93,6 +93,10 @@ class TenantRouteWalkTests {
 			.isEqualTo(200);
 		assertThat(a.post("/v1/me/notifications", Map.of("email_notifications_enabled", false)).status())
 			.isEqualTo(200);
+		ApiClient.Answer claimed = a.post("/v1/ext/tool-decisions",
+				Map.of("agent_id", agent, "tool", "walk_in_process", "args", Map.of("m", id)));
+		assertThat(claimed.json()).as(claimed.text()).containsEntry("decision", "allowed");
+		String claimId = (String) claimed.json().get("claim_id");
 		List<String> markers = List.of(resultMarker, reasonMarker, eventMarker, blockedMarker, toolPath, toolSecret,
 				heldLease, doneLease);
 
@@ -150,6 +154,11 @@ class TenantRouteWalkTests {
 				(c) -> List.of(c.post("/v1/events", Map.of("run_id", runId, "type", "sdk_debug", "message", "b"))));
 		walk.put("GET /v1/metrics", (c) -> List.of(c.get("/v1/metrics?from_day=2020-01-01&to_day=2030-12-31")));
 		walk.put("GET /v1/runs/{run_id}", (c) -> List.of(c.get("/v1/runs/" + runId)));
+		walk.put("POST /v1/ext/tool-decisions", (c) -> List.of(c.post("/v1/ext/tool-decisions",
+				Map.of("agent_id", disabledAgent, "tool", "walk_in_process", "args", Map.of("m", id)))));
+		walk.put("POST /v1/ext/tool-decisions/{claim_id}/outcome",
+				(c) -> List.of(c.post("/v1/ext/tool-decisions/" + claimId + "/outcome",
+						Map.of("ok", true, "result", Map.of("v", "from-b")))));
 
 		assertThat(new TreeSet<>(walk.keySet())).as("every /v1 route is walked (add a new route to the walk)")
 			.isEqualTo(new TreeSet<>(routes()));
@@ -176,6 +185,9 @@ class TenantRouteWalkTests {
 		assertThat(completed.status()).as(completed.text()).isEqualTo(200);
 		assertThat(a.get("/v1/ai/result?key=" + leaseKey).json()).containsEntry("result", Map.of("v", "from-a"));
 		assertThat(a.get("/v1/ai/result?key=" + doneKey).json()).containsEntry("result", Map.of("v", resultMarker));
+		ApiClient.Answer recorded = a.post("/v1/ext/tool-decisions/" + claimId + "/outcome",
+				Map.of("ok", true, "result", Map.of("v", "from-a")));
+		assertThat(recorded.status()).as("A's claim is still A's to settle: %s", recorded.text()).isEqualTo(200);
 	}
 
 	/** Everything tenant A can read about its own data. */
