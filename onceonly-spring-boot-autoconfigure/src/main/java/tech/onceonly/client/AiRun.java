@@ -48,6 +48,17 @@ public record AiRun(boolean ok, String status, String key, @Nullable String leas
 				raw);
 	}
 
+	/**
+	 * True when this answer carries the stored result of finished work, so that a replay
+	 * needs no second read: always for the embedded engine's and
+	 * {@code onceonly-server}'s answers about a finished key; not for an API whose lease
+	 * answer omits it. Reads the typed result first, so the engine's lazily built
+	 * {@link #raw()} is only built when the result is {@code null}.
+	 */
+	public boolean carriesResult() {
+		return this.result != null || this.raw.containsKey("result");
+	}
+
 	/** True when this caller acquired the lease. */
 	public boolean acquired() {
 		return leaseStatus() == LeaseStatus.ACQUIRED;

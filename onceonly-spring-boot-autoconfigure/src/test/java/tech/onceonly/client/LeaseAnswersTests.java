@@ -65,6 +65,7 @@ class LeaseAnswersTests {
 		assertThat(again.raw()).containsEntry("status", "failed")
 			.containsEntry("error_code", "declined")
 			.containsEntry("result", null);
+		assertThat(again.carriesResult()).as("failed work carries its (null) result too").isTrue();
 		assertThat(again.ttl()).isNull();
 		assertRoundTrip(again);
 	}
@@ -75,6 +76,13 @@ class LeaseAnswersTests {
 		this.engine.ai().complete("done", lease.leaseId(), Map.of("charge_id", "ch_1"), "h1");
 		AiRun again = this.engine.ai().lease("done", Duration.ofSeconds(30), null);
 		assertThat(again.result()).isEqualTo(Map.of("charge_id", "ch_1"));
+		assertThat(again.carriesResult()).isTrue();
+		assertThat(lease.carriesResult()).as("an acquired lease carries no result").isFalse();
+		Map<String, Object> withoutResult = new java.util.LinkedHashMap<>(again.raw());
+		withoutResult.remove("result");
+		assertThat(AiRun.fromRaw(withoutResult).carriesResult())
+			.as("an API answer without the field must be read back with a second call")
+			.isFalse();
 		assertThat(again.raw()).containsEntry("status", "completed")
 			.containsEntry("result", Map.of("charge_id", "ch_1"));
 		assertRoundTrip(again);

@@ -211,7 +211,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 	private void replayOrRefuse(String key, AiRun lease, String fingerprint, HttpServletResponse response,
 			WebObservation observation) throws IOException {
 		Map<String, Object> answer;
-		if (lease.raw().containsKey("result")) {
+		if (lease.carriesResult()) {
 			answer = lease.result();
 		}
 		else {

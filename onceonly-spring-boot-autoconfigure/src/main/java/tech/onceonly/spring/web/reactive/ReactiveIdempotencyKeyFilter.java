@@ -238,7 +238,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 						IdempotencyKeyRules.inProgressProblem(retryAfter));
 			}
 			default -> {
-				if (lease.raw().containsKey("result")) {
+				if (lease.carriesResult()) {
 					// the lease answer carries the stored response: a replay is one store
 					// read
 					return replayOrRefuse(exchange, StoredResponse.fromResult(lease.result()), fingerprint,
