@@ -1,6 +1,8 @@
 package tech.onceonly.store;
 
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import tech.onceonly.store.jdbc.JdbcTimeShifts;
 import tech.onceonly.store.redis.RedisTimeShifts;
@@ -22,6 +24,23 @@ public interface StoreTimeShift {
 	/** Moves the store's time forward by {@code duration}. */
 	default void advance(Duration duration) {
 		offset(offset().plus(duration));
+	}
+
+	/** A shift read and written through the given accessors. */
+	static StoreTimeShift of(Supplier<Duration> read, Consumer<Duration> write) {
+		return new StoreTimeShift() {
+
+			@Override
+			public Duration offset() {
+				return read.get();
+			}
+
+			@Override
+			public void offset(Duration offset) {
+				write.accept(offset);
+			}
+
+		};
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package tech.onceonly.store.redis;
 
-import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 
 import tech.onceonly.store.StoreTimeShift;
@@ -14,35 +12,11 @@ public final class RedisTimeShifts {
 
 	/** The shift of a Redis lease or governance store, or null for another store. */
 	public static @Nullable StoreTimeShift find(Object store) {
-		if (store instanceof RedisStore redis) {
-			return new StoreTimeShift() {
-
-				@Override
-				public Duration offset() {
-					return redis.getTimeOffset();
-				}
-
-				@Override
-				public void offset(Duration offset) {
-					redis.setTimeOffset(offset);
-				}
-
-			};
+		if (store instanceof RedisStore lease) {
+			return StoreTimeShift.of(lease::getTimeOffset, lease::setTimeOffset);
 		}
 		if (store instanceof RedisGovernanceStore governance) {
-			return new StoreTimeShift() {
-
-				@Override
-				public Duration offset() {
-					return governance.getTimeOffset();
-				}
-
-				@Override
-				public void offset(Duration offset) {
-					governance.setTimeOffset(offset);
-				}
-
-			};
+			return StoreTimeShift.of(governance::getTimeOffset, governance::setTimeOffset);
 		}
 		return null;
 	}
