@@ -14,16 +14,20 @@
 #   onceonly_postgres_start     initdb (first time) + start PostgreSQL, create the database, export ONCEONLY_TEST_POSTGRES_URL
 #   onceonly_redis_start        start redis-server with AOF persistence (as production needs, and as the store's
 #                               startup check requires), export ONCEONLY_TEST_REDIS_URL
+#   onceonly_mariadb_start      mariadb-install-db (first time) + start mariadbd on 127.0.0.1, create the database
+#                               and a user with a password, export ONCEONLY_TEST_MARIADB_URL
 #   onceonly_services_start     all of the above
-#   onceonly_postgres_stop / onceonly_redis_stop / onceonly_services_stop
+#   onceonly_postgres_stop / onceonly_redis_stop / onceonly_mariadb_stop / onceonly_services_stop
 #
 # Settings (environment, with defaults):
 #   ONCEONLY_SERVICES_DIR=${WORK_DIR:-/tmp}/onceonly-services   data dirs, sockets, pid and log files
-#   ONCEONLY_PG_PORT=5433   ONCEONLY_REDIS_PORT=6390   ONCEONLY_PG_DB=onceonly
+#   ONCEONLY_PG_PORT=5433   ONCEONLY_REDIS_PORT=6390   ONCEONLY_PG_DB=onceonly   ONCEONLY_MARIADB_PORT=3307
 #
 # Exported for the tests (user postgres, no password, trust auth on loopback):
 #   ONCEONLY_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5433/onceonly
 #   ONCEONLY_TEST_REDIS_URL=redis://127.0.0.1:6390
+#   ONCEONLY_TEST_MARIADB_URL=jdbc:mariadb://127.0.0.1:3307/onceonly?user=onceonly&password=onceonly
+#     (a test-only server on loopback; the user may create databases, as the schema-prefix tests need)
 # The tests fail (not skip) when CI=true and a URL is missing.
 
 # Exported so that tests (the outage tests) can stop and restart the servers through this script.
@@ -31,6 +35,7 @@ export ONCEONLY_SERVICES_DIR="${ONCEONLY_SERVICES_DIR:-${WORK_DIR:-/tmp}/onceonl
 export ONCEONLY_PG_PORT="${ONCEONLY_PG_PORT:-5433}"
 export ONCEONLY_REDIS_PORT="${ONCEONLY_REDIS_PORT:-6390}"
 export ONCEONLY_PG_DB="${ONCEONLY_PG_DB:-onceonly}"
+export ONCEONLY_MARIADB_PORT="${ONCEONLY_MARIADB_PORT:-3307}"
 
 _onceonly_pg_bin() {
 	local dir
@@ -48,6 +53,7 @@ onceonly_services_install() {
 	command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 	command -v spin >/dev/null 2>&1 || missing+=(spin)
 	command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+	[ -x /usr/sbin/mariadbd ] || command -v mariadbd >/dev/null 2>&1 || missing+=(mariadb-server)
 	if [ "${#missing[@]}" -gt 0 ]; then
 		echo "onceonly: installing ${missing[*]}"
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" || return 1
@@ -135,11 +141,60 @@ onceonly_redis_stop() {
 	fi
 }
 
+onceonly_mariadb_install() {
+	if [ ! -x /usr/sbin/mariadbd ] && ! command -v mariadbd >/dev/null 2>&1; then
+		echo "onceonly: installing mariadb-server"
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server || return 1
+	fi
+}
+
+_onceonly_mariadb_sql() {
+	mariadb --no-defaults --protocol=socket --socket="$ONCEONLY_SERVICES_DIR/mariadb/mariadb.sock" -uroot "$@"
+}
+
+onceonly_mariadb_start() {
+	local dir="$ONCEONLY_SERVICES_DIR/mariadb" mariadbd
+	mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+	mkdir -p "$ONCEONLY_SERVICES_DIR"
+	chmod 755 "$ONCEONLY_SERVICES_DIR"
+	install -d -o mysql -g mysql -m 755 "$dir" || return 1
+	if [ ! -d "$dir/data/mysql" ]; then
+		install -d -o mysql -g mysql -m 700 "$dir/data" || return 1
+		mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" --auth-root-authentication-method=socket \
+			--skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+	fi
+	if ! _onceonly_mariadb_sql -e "select 1" >/dev/null 2>&1; then
+		# --no-defaults: none of /etc/mysql's settings (port 3306, its socket); InnoDB flushes its log once a second
+		# instead of at every commit, as PostgreSQL runs with fsync=off here: a test server, never a production one
+		nohup "$mariadbd" --no-defaults --user=mysql --datadir="$dir/data" --socket="$dir/mariadb.sock" \
+			--port="$ONCEONLY_MARIADB_PORT" --bind-address=127.0.0.1 --pid-file="$dir/mariadb.pid" \
+			--log-error="$dir/mariadb.log" --skip-name-resolve --character-set-server=utf8mb4 \
+			--innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 --max-connections=400 \
+			</dev/null >/dev/null 2>&1 &
+	fi
+	_onceonly_wait MariaDB 60 _onceonly_mariadb_sql -e "select 1" || { tail -20 "$dir/mariadb.log" >&2; return 1; }
+	_onceonly_mariadb_sql -e "CREATE DATABASE IF NOT EXISTS onceonly CHARACTER SET utf8mb4;
+		CREATE USER IF NOT EXISTS 'onceonly'@'127.0.0.1' IDENTIFIED BY 'onceonly';
+		GRANT ALL PRIVILEGES ON *.* TO 'onceonly'@'127.0.0.1';" || return 1
+	export ONCEONLY_TEST_MARIADB_URL="jdbc:mariadb://127.0.0.1:$ONCEONLY_MARIADB_PORT/onceonly?user=onceonly&password=onceonly"
+	echo "onceonly: MariaDB at jdbc:mariadb://127.0.0.1:$ONCEONLY_MARIADB_PORT/onceonly"
+}
+
+onceonly_mariadb_stop() {
+	local pidfile="$ONCEONLY_SERVICES_DIR/mariadb/mariadb.pid" pid
+	if [ -f "$pidfile" ]; then
+		pid="$(cat "$pidfile")"
+		kill -TERM "$pid" 2>/dev/null || true
+		_onceonly_wait "MariaDB shutdown" 60 test ! -e "/proc/$pid"
+	fi
+}
+
 onceonly_services_start() {
-	onceonly_services_install && onceonly_postgres_start && onceonly_redis_start
+	onceonly_services_install && onceonly_postgres_start && onceonly_redis_start && onceonly_mariadb_start
 }
 
 onceonly_services_stop() {
+	onceonly_mariadb_stop
 	onceonly_redis_stop
 	onceonly_postgres_stop
 }

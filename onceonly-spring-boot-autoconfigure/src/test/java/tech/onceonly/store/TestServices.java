@@ -3,13 +3,20 @@ package tech.onceonly.store;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Where the test PostgreSQL and Redis run, from the environment ({@code .ci/services.sh}
- * exports the variables) or from system properties of the same name.
+ * Where the test PostgreSQL, MariaDB and Redis run, from the environment
+ * ({@code .ci/services.sh} exports the variables) or from system properties of the same
+ * name.
  */
 public final class TestServices {
 
 	/** The JDBC URL of the test PostgreSQL database (user postgres, no password). */
 	public static final String POSTGRES_URL = "ONCEONLY_TEST_POSTGRES_URL";
+
+	/**
+	 * The JDBC URL of the test MariaDB database, user and password included
+	 * ({@code jdbc:mariadb://127.0.0.1:3307/onceonly?user=…&password=…}).
+	 */
+	public static final String MARIADB_URL = "ONCEONLY_TEST_MARIADB_URL";
 
 	/** The URL of the test Redis, {@code redis://host:port}. */
 	public static final String REDIS_URL = "ONCEONLY_TEST_REDIS_URL";
@@ -20,6 +27,11 @@ public final class TestServices {
 	/** The JDBC URL of the test PostgreSQL; see {@link #require(String)}. */
 	public static String postgresUrl() {
 		return require(POSTGRES_URL);
+	}
+
+	/** The JDBC URL of the test MariaDB; see {@link #require(String)}. */
+	public static String mariadbUrl() {
+		return require(MARIADB_URL);
 	}
 
 	/** The URL of the test Redis; see {@link #require(String)}. */

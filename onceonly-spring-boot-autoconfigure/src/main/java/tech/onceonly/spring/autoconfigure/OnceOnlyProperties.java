@@ -287,7 +287,8 @@ public class OnceOnlyProperties implements Validator {
 		}
 
 		/**
-		 * The JDBC store: two tables in the application's DataSource (PostgreSQL or H2).
+		 * The JDBC store: two tables in the application's DataSource (PostgreSQL,
+		 * MariaDB/MySQL or H2).
 		 */
 		public static class Jdbc {
 
@@ -456,7 +457,8 @@ public class OnceOnlyProperties implements Validator {
 		MEMORY,
 
 		/**
-		 * A relational database through the application's DataSource (PostgreSQL, H2).
+		 * A relational database through the application's DataSource (PostgreSQL,
+		 * MariaDB/MySQL, H2).
 		 */
 		JDBC,
 

@@ -11,7 +11,8 @@ public final class OnceOnlyStoreRequirements {
 
 	/** The JDBC store's dependencies. */
 	public static final String JDBC = "org.springframework.boot:spring-boot-starter-jdbc and the driver "
-			+ "(org.postgresql:postgresql for PostgreSQL, com.h2database:h2 for H2)";
+			+ "(org.postgresql:postgresql for PostgreSQL, org.mariadb.jdbc:mariadb-java-client for MariaDB, "
+			+ "com.mysql:mysql-connector-j for MySQL, com.h2database:h2 for H2)";
 
 	/** The Redis store's dependencies. */
 	public static final String REDIS = "org.springframework.boot:spring-boot-starter-data-redis";

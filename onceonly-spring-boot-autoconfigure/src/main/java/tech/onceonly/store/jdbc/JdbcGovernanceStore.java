@@ -46,10 +46,10 @@ import tech.onceonly.store.UsageRequest;
 import tech.onceonly.store.UsageSnapshot;
 
 /**
- * A governance store in a relational database (PostgreSQL or H2) shared by every JVM that
- * uses the same tables (the {@code onceonly_gov_*} tables of the JDBC store's schema
- * script). Time is the database clock plus an optional shift that only the tests set, as
- * for {@link JdbcStore}.
+ * A governance store in a relational database (PostgreSQL, MariaDB/MySQL or H2) shared by
+ * every JVM that uses the same tables (the {@code onceonly_gov_*} tables of the JDBC
+ * store's schema script). Time is the database clock plus an optional shift that only the
+ * tests set, as for {@link JdbcStore}.
  * <p>
  * A reservation is one short transaction that locks the agent's row
  * ({@code SELECT … FOR UPDATE}), reads its three counters, and updates them only when
@@ -171,9 +171,11 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 	}
 
 	private long nowMillis() {
-		String sql = (this.platform == JdbcStore.Platform.POSTGRESQL)
-				? "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint + ?::bigint"
-				: "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT) + CAST(? AS BIGINT)";
+		String sql = switch (this.platform) {
+			case POSTGRESQL -> "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint + ?::bigint";
+			case MARIADB -> "SELECT " + MariaDbSql.NOW;
+			case H2 -> "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT) + CAST(? AS BIGINT)";
+		};
 		Long now = run("read the clock", () -> this.jdbc.queryForObject(sql, Long.class, this.timeOffsetMillis));
 		return Objects.requireNonNull(now);
 	}
@@ -341,6 +343,15 @@ public final class JdbcGovernanceStore implements GovernanceStore {
 			// a failed statement would abort the transaction, so the insert must not fail
 			this.jdbc.update("INSERT INTO " + table("agents") + " (agent_id, enabled) VALUES (?, ?) "
 					+ "ON CONFLICT (agent_id) DO NOTHING", agentId, true);
+		}
+		else if (this.platform == JdbcStore.Platform.MARIADB) {
+			// InnoDB keeps the shared lock of a failed duplicate insert until the end of
+			// the
+			// transaction, and upgrading it below could deadlock with another
+			// reservation:
+			// a no-op update on the duplicate takes the exclusive lock at once instead
+			this.jdbc.update("INSERT INTO " + table("agents") + " (agent_id, enabled) VALUES (?, ?) "
+					+ "ON DUPLICATE KEY UPDATE agent_id = agent_id", agentId, true);
 		}
 		else {
 			try {

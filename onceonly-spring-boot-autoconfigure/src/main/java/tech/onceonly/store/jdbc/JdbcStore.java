@@ -33,10 +33,10 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.StoreException;
 
 /**
- * A store in a relational database (PostgreSQL or H2) shared by every JVM that uses the
- * same tables. Each operation is one atomic SQL statement whose conditions (expiry,
- * fencing by lease id, terminal states) are evaluated by the database against the
- * database clock; the JVM clock is never consulted.
+ * A store in a relational database (PostgreSQL, MariaDB/MySQL or H2) shared by every JVM
+ * that uses the same tables. Each operation is one atomic SQL statement whose conditions
+ * (expiry, fencing by lease id, terminal states) are evaluated by the database against
+ * the database clock; the JVM clock is never consulted.
  * <p>
  * On PostgreSQL ({@link PostgresSql}) acquisitions are one statement that reads the row
  * and runs {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING} only when
@@ -44,7 +44,10 @@ import tech.onceonly.store.StoreException;
  * ({@link H2Sql}) has no such upsert, so an acquisition there is a short sequence of
  * conditional statements (insert, else update where expired, else read), each atomic on
  * its own and retried when a concurrent writer slipped in between; it never decides in
- * Java on a value it read earlier.
+ * Java on a value it read earlier. MariaDB and MySQL ({@link MariaDbSql}) have neither
+ * {@code RETURNING} nor a conditional upsert, so an acquisition there reads the row and
+ * the clock first (a duplicate ends there, without a lock or a write) and writes a free
+ * key with an insert or an update that checks again that the row is still the one read.
  * <p>
  * Statements run on their own connections, outside any transaction of the caller, in
  * auto-commit mode even when the pool hands out connections with auto-commit off (the
@@ -109,7 +112,11 @@ public final class JdbcStore implements OnceOnlyStore {
 		this.tablePrefix = tablePrefix;
 		this.platform = (platform != null) ? platform : Platform.detect(dataSource);
 		this.jdbc = new JdbcTemplate(new AutoCommitDataSource(dataSource));
-		this.sql = (this.platform == Platform.POSTGRESQL) ? new PostgresSql(tablePrefix) : new H2Sql(tablePrefix);
+		this.sql = switch (this.platform) {
+			case POSTGRESQL -> new PostgresSql(tablePrefix);
+			case MARIADB -> new MariaDbSql(tablePrefix);
+			case H2 -> new H2Sql(tablePrefix);
+		};
 	}
 
 	/** The database platform whose SQL this store speaks. */
@@ -320,10 +327,13 @@ public final class JdbcStore implements OnceOnlyStore {
 	 * {@link #purgeExpired()} would); returns how many went.
 	 */
 	int purgeExpiredLeases(int limit) {
-		Object[] parameters = (this.platform == Platform.POSTGRESQL)
-				? new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit,
-						EXPIRED_HOLDER_GRACE_MILLIS }
-				: new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit };
+		Object[] parameters = switch (this.platform) {
+			case POSTGRESQL ->
+				new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit, EXPIRED_HOLDER_GRACE_MILLIS };
+			case MARIADB ->
+				new Object[] { this.timeOffsetMillis, this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit };
+			case H2 -> new Object[] { this.timeOffsetMillis, EXPIRED_HOLDER_GRACE_MILLIS, limit };
+		};
 		return run("purge expired leases", () -> this.jdbc.update(this.sql.purgeLeasesBatch(), parameters));
 	}
 
@@ -337,6 +347,9 @@ public final class JdbcStore implements OnceOnlyStore {
 		if (platform == Platform.POSTGRESQL) {
 			return jdbc.update("DELETE FROM " + table + " WHERE ctid = ANY (ARRAY(SELECT ctid FROM " + table + " WHERE "
 					+ condition + " LIMIT ?)) AND " + condition, value, limit, value);
+		}
+		if (platform == Platform.MARIADB) {
+			return jdbc.update("DELETE FROM " + table + " WHERE " + condition + " LIMIT ?", value, limit);
 		}
 		return jdbc.update("DELETE FROM " + table + " WHERE " + condition + " FETCH FIRST ? ROWS ONLY", value, limit);
 	}
@@ -390,6 +403,12 @@ public final class JdbcStore implements OnceOnlyStore {
 		/** PostgreSQL 9.5 or later (upserts with {@code ON CONFLICT}). */
 		POSTGRESQL("postgresql"),
 
+		/**
+		 * MariaDB 10.6 or later and MySQL 8.0 or later, with InnoDB tables (one dialect;
+		 * the tests run on MariaDB).
+		 */
+		MARIADB("mariadb"),
+
 		/** H2 2.x (data change delta tables). */
 		H2("h2");
 
@@ -399,7 +418,10 @@ public final class JdbcStore implements OnceOnlyStore {
 			this.id = id;
 		}
 
-		/** The platform's id as used in script names ({@code postgresql}, {@code h2}). */
+		/**
+		 * The platform's id as used in script names ({@code postgresql}, {@code mariadb},
+		 * {@code h2}).
+		 */
 		public String id() {
 			return this.id;
 		}
@@ -423,11 +445,14 @@ public final class JdbcStore implements OnceOnlyStore {
 			if (name.contains("postgresql")) {
 				return POSTGRESQL;
 			}
+			if (name.contains("mariadb") || name.contains("mysql")) {
+				return MARIADB;
+			}
 			if (name.equals("h2")) {
 				return H2;
 			}
-			throw new StoreException("The OnceOnly JDBC store supports PostgreSQL and H2, not " + product
-					+ "; use onceonly.store.type=redis or memory, or give the platform explicitly");
+			throw new StoreException("The OnceOnly JDBC store supports PostgreSQL, MariaDB, MySQL and H2, not "
+					+ product + "; use onceonly.store.type=redis or memory, or give the platform explicitly");
 		}
 
 	}

@@ -43,11 +43,32 @@ public final class JdbcGovernanceTestSupport {
 	}
 
 	/**
+	 * A pool on the test MariaDB ({@code ONCEONLY_TEST_MARIADB_URL}, user and password in
+	 * the URL); skips or fails as TestServices says.
+	 */
+	public static HikariDataSource mariadb() {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(TestServices.mariadbUrl());
+		dataSource.setMaximumPoolSize(40);
+		dataSource.setConnectionTimeout(5000);
+		return dataSource;
+	}
+
+	/**
 	 * Another store instance on the tables of {@code store}, on the same clock shift
 	 * (another JVM's view).
 	 */
 	public static JdbcGovernanceStore sameData(DataSource dataSource, JdbcGovernanceStore store) {
-		JdbcGovernanceStore other = new JdbcGovernanceStore(dataSource);
+		return sameData(dataSource, JdbcStore.DEFAULT_TABLE_PREFIX, store);
+	}
+
+	/**
+	 * Another store instance on the tables under {@code prefix} of {@code store}, on the
+	 * same clock shift (another JVM's view).
+	 */
+	public static JdbcGovernanceStore sameData(DataSource dataSource, String prefix, JdbcGovernanceStore store) {
+		JdbcGovernanceStore other = new JdbcGovernanceStore(dataSource, prefix, null,
+				JdbcGovernanceStore.DEFAULT_RETENTION);
 		other.setTimeOffset(store.getTimeOffset());
 		return other;
 	}
@@ -58,11 +79,21 @@ public final class JdbcGovernanceTestSupport {
 	 * database clock still runs on in between).
 	 */
 	public static JdbcGovernanceStore store(DataSource dataSource, GovernanceTestClock clock) {
-		JdbcGovernanceStore store = new JdbcGovernanceStore(dataSource);
+		return store(dataSource, JdbcStore.DEFAULT_TABLE_PREFIX, clock);
+	}
+
+	/**
+	 * A store on the tables under {@code prefix} of {@code dataSource}, created and
+	 * emptied, its clock following {@code clock} as
+	 * {@link #store(DataSource, GovernanceTestClock)} does.
+	 */
+	public static JdbcGovernanceStore store(DataSource dataSource, String prefix, GovernanceTestClock clock) {
+		JdbcGovernanceStore store = new JdbcGovernanceStore(dataSource, prefix, null,
+				JdbcGovernanceStore.DEFAULT_RETENTION);
 		store.initializeSchema();
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		for (String table : TABLES) {
-			jdbc.update("DELETE FROM " + JdbcStore.DEFAULT_TABLE_PREFIX + "gov_" + table);
+			jdbc.update("DELETE FROM " + prefix + "gov_" + table);
 		}
 		Runnable follow = () -> {
 			store.setTimeOffset(Duration.ZERO);

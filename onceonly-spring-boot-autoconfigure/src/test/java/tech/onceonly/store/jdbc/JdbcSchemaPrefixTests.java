@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A schema-qualified table prefix ({@code schema.onceonly_}) creates its tables and
- * indexes in that schema and the stores work there, on H2 and PostgreSQL.
+ * indexes in that schema and the stores work there, on H2, PostgreSQL and MariaDB (where
+ * a schema is a database).
  */
 class JdbcSchemaPrefixTests {
 
@@ -40,6 +41,19 @@ class JdbcSchemaPrefixTests {
 		try (HikariDataSource dataSource = PostgresTestDataSources.create(4)) {
 			new JdbcTemplate(dataSource).execute("DROP SCHEMA IF EXISTS ops_pg CASCADE");
 			assertStoresWorkInSchema(dataSource, "ops_pg");
+		}
+	}
+
+	@Test
+	void schemaQualifiedPrefixShouldWorkOnMariaDb() {
+		try (HikariDataSource dataSource = MariaDbTestDataSources.create(4)) {
+			new JdbcTemplate(dataSource).execute("DROP DATABASE IF EXISTS ops_md");
+			try {
+				assertStoresWorkInSchema(dataSource, "ops_md");
+			}
+			finally {
+				new JdbcTemplate(dataSource).execute("DROP DATABASE IF EXISTS ops_md");
+			}
 		}
 	}
 

@@ -26,6 +26,18 @@ class JdbcStoreFailureMessageTests {
 	}
 
 	@Test
+	void mariaDbStoreFailureShouldNameThePlatformTheTablesAndTheCause() {
+		JdbcStore store = new JdbcStore(dataSourceFailingWith(new SQLException("Connection refused", "08000")), "app_",
+				JdbcStore.Platform.MARIADB);
+		assertThatExceptionOfType(StoreException.class)
+			.isThrownBy(() -> store.tryLock("k", java.time.Duration.ofSeconds(1), null))
+			.withMessage("The OnceOnly JDBC store could not take the lock (MARIADB, tables app_locks/app_leases): "
+					+ "Connection refused");
+		assertThatExceptionOfType(StoreException.class).isThrownBy(store::now)
+			.withMessageContaining("could not read the clock (MARIADB");
+	}
+
+	@Test
 	void describeShouldKeepAMessageAndNameATypeWithout() {
 		assertThat(StoreException.describe(new IllegalStateException("connection reset")))
 			.isEqualTo("connection reset");

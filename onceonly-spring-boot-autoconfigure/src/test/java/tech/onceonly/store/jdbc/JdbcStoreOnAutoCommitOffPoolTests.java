@@ -46,6 +46,11 @@ class JdbcStoreOnAutoCommitOffPoolTests {
 		if (platform.equals("h2")) {
 			dataSource.setJdbcUrl("jdbc:h2:mem:onceonly-autocommit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 		}
+		else if (platform.equals("mariadb")) {
+			// user and password are in the URL
+			dataSource.setJdbcUrl(TestServices.mariadbUrl());
+			dataSource.setConnectionTimeout(2000);
+		}
 		else {
 			dataSource.setJdbcUrl(TestServices.postgresUrl());
 			dataSource.setUsername("postgres");
@@ -70,7 +75,7 @@ class JdbcStoreOnAutoCommitOffPoolTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
+	@ValueSource(strings = { "h2", "postgresql", "mariadb" })
 	void secondAcquireShouldFindTheFirstHolder(String platform) throws Exception {
 		JdbcStore store = store(pool(platform));
 		String key = this.prefix + "k";
@@ -88,7 +93,7 @@ class JdbcStoreOnAutoCommitOffPoolTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
+	@ValueSource(strings = { "h2", "postgresql", "mariadb" })
 	void completedResultShouldSurvive(String platform) {
 		JdbcStore store = store(pool(platform));
 		String key = this.prefix + "done";
@@ -109,7 +114,7 @@ class JdbcStoreOnAutoCommitOffPoolTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
+	@ValueSource(strings = { "h2", "postgresql", "mariadb" })
 	void governanceWritesShouldBeSeenByANewConnection(String platform) {
 		HikariDataSource pool = pool(platform);
 		store(pool);
@@ -127,7 +132,7 @@ class JdbcStoreOnAutoCommitOffPoolTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
+	@ValueSource(strings = { "h2", "postgresql", "mariadb" })
 	void leaseTakenInsideACallersTransactionShouldCommitAtOnceAndSurviveItsRollback(String platform) {
 		HikariDataSource pool = pool(platform);
 		JdbcStore store = store(pool);

@@ -154,6 +154,15 @@ public final class OnceOnlyJdbcStoreAutoConfiguration {
 
 	}
 
+	/** The Flyway database module {@code platform} needs, as " and coordinates". */
+	private static String flywayModule(JdbcStore.Platform platform) {
+		return switch (platform) {
+			case POSTGRESQL -> " and org.flywaydb:flyway-database-postgresql";
+			case MARIADB -> " and org.flywaydb:flyway-mysql";
+			case H2 -> "";
+		};
+	}
+
 	/**
 	 * Fails the startup, through the failure analyzer, when a table of {@code tables} is
 	 * missing after every database initialiser has run.
@@ -180,9 +189,7 @@ public final class OnceOnlyJdbcStoreAutoConfiguration {
 						+ "the " + platform.id() + " database. " + why,
 				"Create them in one of three ways: set onceonly.store.jdbc.initialize-schema=always (the starter "
 						+ "creates only what is missing, at every startup); or with Flyway "
-						+ "(org.springframework.boot:spring-boot-starter-flyway"
-						+ ((platform == JdbcStore.Platform.POSTGRESQL) ? " and org.flywaydb:flyway-database-postgresql"
-								: "")
+						+ "(org.springframework.boot:spring-boot-starter-flyway" + flywayModule(platform)
 						+ ") add classpath:tech/onceonly/store/jdbc/flyway/{vendor} to spring.flyway.locations; or with "
 						+ "Liquibase (org.springframework.boot:spring-boot-starter-liquibase) include "
 						+ "classpath:tech/onceonly/store/jdbc/liquibase/onceonly-changelog.xml in your change log"

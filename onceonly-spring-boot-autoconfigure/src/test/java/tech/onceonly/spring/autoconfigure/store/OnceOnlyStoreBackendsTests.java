@@ -85,6 +85,10 @@ class OnceOnlyStoreBackendsTests {
 				.isEqualTo(statements(read(platform.schemaLocation())))
 				.contains("CREATE TABLE IF NOT EXISTS onceonly_leases");
 		}
+		// Boot's {vendor} is "mysql" for a MySQL URL: the MariaDB script serves both
+		assertThat(statements(read("tech/onceonly/store/jdbc/flyway/mysql/R__onceonly_schema.sql")))
+			.as("the statements of the Flyway migration of MySQL")
+			.isEqualTo(statements(read(JdbcStore.Platform.MARIADB.schemaLocation())));
 	}
 
 	@Test
