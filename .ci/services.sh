@@ -220,14 +220,17 @@ onceonly_redis_cluster_start() {
 }
 
 onceonly_redis_cluster_stop() {
-	local port pidfile pid
+	local port pidfile pid pids=()
+	# all at once: a master waits (up to shutdown-timeout) for its replica to catch up before it exits
 	for port in $(_onceonly_cluster_ports); do
 		pidfile="$ONCEONLY_SERVICES_DIR/redis-cluster/$port/redis.pid"
 		if [ -f "$pidfile" ]; then
-			pid="$(cat "$pidfile")"
-			kill -TERM "$pid" 2>/dev/null || true
-			_onceonly_wait "Redis cluster node $port shutdown" 10 test ! -e "/proc/$pid"
+			pids+=("$(cat "$pidfile")")
+			kill -TERM "${pids[-1]}" 2>/dev/null || true
 			rm -f "$pidfile"
 		fi
+	done
+	for pid in "${pids[@]}"; do
+		_onceonly_wait "Redis cluster node $pid shutdown" 15 test ! -e "/proc/$pid"
 	done
 }
