@@ -30,6 +30,7 @@ import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseState;
 import tech.onceonly.store.ServiceControl;
+import tech.onceonly.store.StoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,7 +153,10 @@ class RedisClusterFailoverTests {
 			ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 			awaitMaster(replica);
 			promotedAt = System.nanoTime();
-			run.awaitOperations(300);
+			long recoveredAt = awaitAnswer(store, killed);
+			// calls sent before the store answered again may still fail (their command
+			// timeout)
+			run.awaitEveryThreadStartedAfter(recoveredAt);
 			failuresBeforeRecovery = run.failures.size();
 			run.awaitOperations(600);
 		}
@@ -172,13 +176,40 @@ class RedisClusterFailoverTests {
 					killed.address(), replica.address(), TimeUnit.NANOSECONDS.toMillis(promotedAt - killedAt),
 					run.operations.get(), run.failures.size(), run.failureWindowMillis(),
 					TimeUnit.NANOSECONDS.toMillis(run.slowestNanos.get()), run.executions.size(), lost, twice);
-			assertThat(run.failures.size()).as("calls that failed once the replica had taken over and 300 more ran")
+			assertThat(run.failures.size())
+				.as("calls started after the store answered again on the lost master's slots that failed")
 				.isEqualTo(failuresBeforeRecovery);
 			assertThat(run.executions).as("keys whose work ran").hasSizeGreaterThan(100);
 		}
 		finally {
 			ServiceControl.run("onceonly_redis_cluster_start");
 			cluster.restoreMasters(originalMasters);
+		}
+	}
+
+	/**
+	 * Waits until the store answers a read of a key in a slot that {@code lost} served,
+	 * and returns when it did.
+	 */
+	private static long awaitAnswer(RedisStore store, TestRedisCluster.Node lost) throws InterruptedException {
+		String probe = null;
+		for (int i = 0; probe == null; i++) {
+			if (lost.serves(TestRedisCluster.slot(store.leaseKey("probe-" + i)))) {
+				probe = "probe-" + i;
+			}
+		}
+		long deadline = System.nanoTime() + TestRedisCluster.SETTLE.toNanos();
+		while (true) {
+			try {
+				store.getLease(probe);
+				return System.nanoTime();
+			}
+			catch (StoreException ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(20);
+			}
 		}
 	}
 
@@ -232,6 +263,8 @@ class RedisClusterFailoverTests {
 
 		private final ConcurrentLinkedQueue<long[]> failures = new ConcurrentLinkedQueue<>();
 
+		private final Map<Long, Long> lastStepStarted = new ConcurrentHashMap<>();
+
 		private final ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
 
 		private final List<Future<?>> futures = new ArrayList<>();
@@ -284,7 +317,23 @@ class RedisClusterFailoverTests {
 			finally {
 				long took = System.nanoTime() - started;
 				this.slowestNanos.accumulateAndGet(took, Math::max);
+				this.lastStepStarted.put(Thread.currentThread().getId(), started);
 				this.operations.incrementAndGet();
+			}
+		}
+
+		/**
+		 * Waits until every thread has finished a step that it started after
+		 * {@code nanos}.
+		 */
+		void awaitEveryThreadStartedAfter(long nanos) throws InterruptedException {
+			long deadline = System.nanoTime() + TestRedisCluster.SETTLE.toNanos();
+			while (this.lastStepStarted.size() < THREADS
+					|| this.lastStepStarted.values().stream().anyMatch((started) -> started - nanos < 0)) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("a worker made no progress after the store answered again");
+				}
+				Thread.sleep(5);
 			}
 		}
 
