@@ -16,18 +16,23 @@
 #                               startup check requires), export ONCEONLY_TEST_REDIS_URL
 #   onceonly_mariadb_start      mariadb-install-db (first time) + start mariadbd on 127.0.0.1, create the database
 #                               and a user with a password, export ONCEONLY_TEST_MARIADB_URL
+#   onceonly_redis_cluster_start  a Redis Cluster of six nodes (three masters, one replica each) with AOF and
+#                               noeviction, export ONCEONLY_TEST_REDIS_CLUSTER_NODES
 #   onceonly_services_start     all of the above
-#   onceonly_postgres_stop / onceonly_redis_stop / onceonly_mariadb_stop / onceonly_services_stop
+#   onceonly_postgres_stop / onceonly_redis_stop / onceonly_mariadb_stop / onceonly_redis_cluster_stop /
+#   onceonly_services_stop
 #
 # Settings (environment, with defaults):
 #   ONCEONLY_SERVICES_DIR=${WORK_DIR:-/tmp}/onceonly-services   data dirs, sockets, pid and log files
 #   ONCEONLY_PG_PORT=5433   ONCEONLY_REDIS_PORT=6390   ONCEONLY_PG_DB=onceonly   ONCEONLY_MARIADB_PORT=3307
+#   ONCEONLY_REDIS_CLUSTER_PORT=7101   the first of the six cluster ports (7101..7106)
 #
 # Exported for the tests (user postgres, no password, trust auth on loopback):
 #   ONCEONLY_TEST_POSTGRES_URL=jdbc:postgresql://127.0.0.1:5433/onceonly
 #   ONCEONLY_TEST_REDIS_URL=redis://127.0.0.1:6390
 #   ONCEONLY_TEST_MARIADB_URL=jdbc:mariadb://127.0.0.1:3307/onceonly?user=onceonly&password=onceonly
 #     (a test-only server on loopback; the user may create databases, as the schema-prefix tests need)
+#   ONCEONLY_TEST_REDIS_CLUSTER_NODES=127.0.0.1:7101,...,127.0.0.1:7106
 # The tests fail (not skip) when CI=true and a URL is missing.
 
 # Exported so that tests (the outage tests) can stop and restart the servers through this script.
@@ -36,6 +41,7 @@ export ONCEONLY_PG_PORT="${ONCEONLY_PG_PORT:-5433}"
 export ONCEONLY_REDIS_PORT="${ONCEONLY_REDIS_PORT:-6390}"
 export ONCEONLY_PG_DB="${ONCEONLY_PG_DB:-onceonly}"
 export ONCEONLY_MARIADB_PORT="${ONCEONLY_MARIADB_PORT:-3307}"
+export ONCEONLY_REDIS_CLUSTER_PORT="${ONCEONLY_REDIS_CLUSTER_PORT:-7101}"
 
 _onceonly_pg_bin() {
 	local dir
@@ -190,11 +196,98 @@ onceonly_mariadb_stop() {
 }
 
 onceonly_services_start() {
-	onceonly_services_install && onceonly_postgres_start && onceonly_redis_start && onceonly_mariadb_start
+	onceonly_services_install && onceonly_postgres_start && onceonly_redis_start && onceonly_mariadb_start \
+		&& onceonly_redis_cluster_start
 }
 
 onceonly_services_stop() {
+	onceonly_redis_cluster_stop
 	onceonly_mariadb_stop
 	onceonly_redis_stop
 	onceonly_postgres_stop
+}
+
+# ---- Redis Cluster: six nodes on ONCEONLY_REDIS_CLUSTER_PORT.. +5, three masters with one replica each
+
+_onceonly_cluster_ports() {
+	local i
+	for ((i = 0; i < 6; i++)); do
+		echo $((ONCEONLY_REDIS_CLUSTER_PORT + i))
+	done
+}
+
+_onceonly_cluster_cli() {
+	# _onceonly_cluster_cli <port> <command...>
+	local port="$1"
+	shift
+	redis-cli -h 127.0.0.1 -p "$port" "$@"
+}
+
+# Every node says cluster_state:ok and sees six nodes; every master has a replica whose link is up and not syncing.
+_onceonly_cluster_ready() {
+	local port info replication masters=0 replicas=0
+	for port in $(_onceonly_cluster_ports); do
+		info="$(_onceonly_cluster_cli "$port" cluster info)" || return 1
+		grep -q '^cluster_state:ok' <<<"$info" && grep -q '^cluster_known_nodes:6' <<<"$info" || return 1
+		replication="$(_onceonly_cluster_cli "$port" info replication)" || return 1
+		if grep -q '^role:master' <<<"$replication"; then
+			grep -q '^connected_slaves:1' <<<"$replication" && grep -q 'state=online' <<<"$replication" || return 1
+			masters=$((masters + 1))
+		else
+			grep -q '^master_link_status:up' <<<"$replication" && grep -q '^master_sync_in_progress:0' <<<"$replication" \
+				|| return 1
+			replicas=$((replicas + 1))
+		fi
+	done
+	[ "$masters" -eq 3 ] && [ "$replicas" -eq 3 ]
+}
+
+onceonly_redis_cluster_start() {
+	local port dir nodes=() created=1
+	command -v redis-server >/dev/null 2>&1 || onceonly_services_install || return 1
+	for port in $(_onceonly_cluster_ports); do
+		dir="$ONCEONLY_SERVICES_DIR/redis-cluster/$port"
+		mkdir -p "$dir"
+		nodes+=("127.0.0.1:$port")
+		if ! _onceonly_cluster_cli "$port" ping >/dev/null 2>&1; then
+			redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes \
+				--cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 --save "" --appendonly yes \
+				--appendfsync everysec --maxmemory-policy noeviction --pidfile "$dir/redis.pid" \
+				--logfile "$dir/redis.log" --dir "$dir" || return 1
+		fi
+	done
+	for port in $(_onceonly_cluster_ports); do
+		_onceonly_wait "Redis cluster node $port" 10 _onceonly_cluster_cli "$port" ping || return 1
+		if ! _onceonly_cluster_cli "$port" cluster info | grep -q '^cluster_known_nodes:6'; then
+			created=0
+		fi
+	done
+	if [ "$created" -eq 0 ]; then
+		# first start, or nodes left half-joined: start over from empty nodes
+		for port in $(_onceonly_cluster_ports); do
+			_onceonly_cluster_cli "$port" flushall >/dev/null 2>&1 || true
+			_onceonly_cluster_cli "$port" cluster reset hard >/dev/null || return 1
+		done
+		redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >/dev/null || return 1
+	fi
+	_onceonly_wait "Redis cluster" 60 _onceonly_cluster_ready || return 1
+	export ONCEONLY_TEST_REDIS_CLUSTER_NODES
+	ONCEONLY_TEST_REDIS_CLUSTER_NODES="$(IFS=,; echo "${nodes[*]}")"
+	echo "onceonly: Redis Cluster at $ONCEONLY_TEST_REDIS_CLUSTER_NODES"
+}
+
+onceonly_redis_cluster_stop() {
+	local port pidfile pid pids=()
+	# all at once: a master waits (up to shutdown-timeout) for its replica to catch up before it exits
+	for port in $(_onceonly_cluster_ports); do
+		pidfile="$ONCEONLY_SERVICES_DIR/redis-cluster/$port/redis.pid"
+		if [ -f "$pidfile" ]; then
+			pids+=("$(cat "$pidfile")")
+			kill -TERM "${pids[-1]}" 2>/dev/null || true
+			rm -f "$pidfile"
+		fi
+	done
+	for pid in "${pids[@]}"; do
+		_onceonly_wait "Redis cluster node $pid shutdown" 15 test ! -e "/proc/$pid"
+	done
 }

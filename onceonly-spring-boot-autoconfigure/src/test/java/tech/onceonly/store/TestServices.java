@@ -21,6 +21,12 @@ public final class TestServices {
 	/** The URL of the test Redis, {@code redis://host:port}. */
 	public static final String REDIS_URL = "ONCEONLY_TEST_REDIS_URL";
 
+	/**
+	 * The nodes of the test Redis Cluster, {@code host:port,host:port,...} (three
+	 * masters, one replica each).
+	 */
+	public static final String REDIS_CLUSTER_NODES = "ONCEONLY_TEST_REDIS_CLUSTER_NODES";
+
 	private TestServices() {
 	}
 
@@ -37,6 +43,11 @@ public final class TestServices {
 	/** The URL of the test Redis; see {@link #require(String)}. */
 	public static String redisUrl() {
 		return require(REDIS_URL);
+	}
+
+	/** The nodes of the test Redis Cluster; see {@link #require(String)}. */
+	public static String redisClusterNodes() {
+		return require(REDIS_CLUSTER_NODES);
 	}
 
 	/**

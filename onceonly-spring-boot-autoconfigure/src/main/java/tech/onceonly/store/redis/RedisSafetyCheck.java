@@ -1,10 +1,14 @@
 package tech.onceonly.store.redis;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -14,7 +18,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * lease, result and kill switch, so work runs twice), a {@code maxmemory-policy} that
  * evicts live keys (every OnceOnly key has an expiry, so {@code volatile-*} policies
  * evict them too; only {@code noeviction} is safe), and a server older than the
- * governance scripts need ({@code SET … KEEPTTL}, Redis 6.0).
+ * governance scripts need ({@code SET … KEEPTTL}, Redis 6.0). On a Redis Cluster every
+ * master and replica is read and judged on its own.
  */
 public final class RedisSafetyCheck {
 
@@ -25,27 +30,66 @@ public final class RedisSafetyCheck {
 	}
 
 	/**
-	 * Reads the settings of the server behind {@code connectionFactory}.
+	 * Reads the settings of the one server behind {@code connectionFactory} (standalone
+	 * or sentinel); for a cluster use {@link #readEveryNode(RedisConnectionFactory)}.
 	 * @throws org.springframework.dao.DataAccessException when the server cannot be
 	 * reached
+	 * @throws IllegalArgumentException when {@code connectionFactory} is a cluster one
 	 */
 	public static Settings read(RedisConnectionFactory connectionFactory) {
 		try (RedisConnection connection = connectionFactory.getConnection()) {
-			Properties server = connection.serverCommands().info("server");
-			Properties persistence = connection.serverCommands().info("persistence");
-			Properties memory = connection.serverCommands().info("memory");
-			String save;
-			try {
-				Properties config = connection.serverCommands().getConfig("save");
-				save = (config != null) ? config.getProperty("save") : null;
+			if (connection instanceof RedisClusterConnection) {
+				throw new IllegalArgumentException(
+						"A Redis Cluster has settings per node: read them with readEveryNode");
 			}
-			catch (RuntimeException ex) {
-				// CONFIG is often disabled by managed Redis providers
-				save = null;
-			}
-			return new Settings(property(server, "redis_version"), "1".equals(property(persistence, "aof_enabled")),
-					save, property(memory, "maxmemory_policy"));
+			return read(connection.serverCommands()::info, connection.serverCommands()::getConfig);
 		}
+	}
+
+	/**
+	 * Reads the settings of every server behind {@code connectionFactory}: the one server
+	 * of a standalone or sentinel setup, or each master and replica of a Redis Cluster
+	 * (every node that is connected and not flagged failing; a replica becomes the master
+	 * at a failover, so its settings matter as much).
+	 * @throws org.springframework.dao.DataAccessException when a server cannot be reached
+	 */
+	public static List<NodeSettings> readEveryNode(RedisConnectionFactory connectionFactory) {
+		try (RedisConnection connection = connectionFactory.getConnection()) {
+			if (!(connection instanceof RedisClusterConnection cluster)) {
+				return List.of(new NodeSettings(null, true,
+						read(connection.serverCommands()::info, connection.serverCommands()::getConfig)));
+			}
+			List<NodeSettings> nodes = new ArrayList<>();
+			for (RedisClusterNode node : cluster.clusterGetNodes()) {
+				if (!node.isConnected() || node.isMarkedAsFail()) {
+					continue;
+				}
+				Settings settings = read((section) -> cluster.serverCommands().info(node, section),
+						(pattern) -> cluster.serverCommands().getConfig(node, pattern));
+				nodes.add(new NodeSettings(node.getHost() + ":" + node.getPort(), node.isMaster(), settings));
+			}
+			nodes.sort(Comparator.comparing((NodeSettings node) -> !node.master())
+				.thenComparing((node) -> String.valueOf(node.node())));
+			return nodes;
+		}
+	}
+
+	private static Settings read(Function<String, @Nullable Properties> info,
+			Function<String, @Nullable Properties> config) {
+		Properties server = info.apply("server");
+		Properties persistence = info.apply("persistence");
+		Properties memory = info.apply("memory");
+		String save;
+		try {
+			Properties saveConfig = config.apply("save");
+			save = (saveConfig != null) ? saveConfig.getProperty("save") : null;
+		}
+		catch (RuntimeException ex) {
+			// CONFIG is often disabled by managed Redis providers
+			save = null;
+		}
+		return new Settings(property(server, "redis_version"), "1".equals(property(persistence, "aof_enabled")), save,
+				property(memory, "maxmemory_policy"));
 	}
 
 	private static @Nullable String property(@Nullable Properties properties, String name) {
@@ -85,6 +129,24 @@ public final class RedisSafetyCheck {
 		return problems;
 	}
 
+	/**
+	 * What is unsafe on each of {@code nodes}, each a sentence saying what to change;
+	 * sentences about a node of a cluster start with the node and its role.
+	 * @param nodes the settings of every server
+	 * @param requirePersistence whether a server that keeps nothing on disk is refused
+	 * @param requireNoEviction whether an evicting {@code maxmemory-policy} is refused
+	 */
+	public static List<String> problems(List<NodeSettings> nodes, boolean requirePersistence,
+			boolean requireNoEviction) {
+		List<String> problems = new ArrayList<>();
+		for (NodeSettings node : nodes) {
+			for (String problem : problems(node.settings(), requirePersistence, requireNoEviction)) {
+				problems.add((node.node() != null) ? node.describe() + ": " + problem : problem);
+			}
+		}
+		return problems;
+	}
+
 	/** Compares dotted versions numerically ({@code 6.0.16} &lt; {@code 6.2.0}). */
 	static int compareVersions(String left, String right) {
 		String[] a = left.trim().split("[.-]");
@@ -102,6 +164,23 @@ public final class RedisSafetyCheck {
 	private static int number(String part) {
 		String digits = part.replaceAll("[^0-9].*$", "");
 		return digits.isEmpty() ? 0 : Integer.parseInt(digits);
+	}
+
+	/**
+	 * The settings of one server of a setup.
+	 *
+	 * @param node {@code host:port} of a cluster node, or {@code null} for the one server
+	 * of a standalone or sentinel setup
+	 * @param master whether the node is a master
+	 * @param settings its settings
+	 */
+	public record NodeSettings(@Nullable String node, boolean master, Settings settings) {
+
+		/** The node and its role, such as {@code 127.0.0.1:7102 (replica)}. */
+		public String describe() {
+			return ((this.node != null) ? this.node : "Redis") + (this.master ? " (master)" : " (replica)");
+		}
+
 	}
 
 	/**

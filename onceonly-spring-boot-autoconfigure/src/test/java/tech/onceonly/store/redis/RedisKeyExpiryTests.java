@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -52,6 +53,25 @@ class RedisKeyExpiryTests {
 	@Test
 	void noKeyShouldBeLeftWithoutExpiryExceptDocumentedGovernanceState() {
 		String prefix = "onceonly-expiry-" + UUID.randomUUID() + ":";
+		writeEveryKindOfKey(connectionFactory, prefix);
+		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+		List<String> keys = new ArrayList<>();
+		try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build())) {
+			cursor.forEachRemaining(keys::add);
+		}
+		try {
+			assertOnlyDocumentedKeysWithoutExpiry(redis, prefix, keys);
+		}
+		finally {
+			redis.delete(keys);
+		}
+	}
+
+	/**
+	 * Runs every lease store and governance store operation under {@code prefix}, with
+	 * the store clock moved past the lease ttl once.
+	 */
+	static void writeEveryKindOfKey(RedisConnectionFactory connectionFactory, String prefix) {
 		RedisStore store = new RedisStore(connectionFactory, prefix);
 		Duration ttl = Duration.ofMinutes(1);
 		Duration retention = Duration.ofHours(1);
@@ -92,12 +112,13 @@ class RedisKeyExpiryTests {
 		governance.setToolEnabled("scope", "tool", false);
 		governance.appendEvent("run", "{}");
 		governance.listRecentEvents(10, 0);
+	}
 
-		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		List<String> keys = new ArrayList<>();
-		try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build())) {
-			cursor.forEachRemaining(keys::add);
-		}
+	/**
+	 * Asserts that {@code keys} (found under {@code prefix}) are not empty and that only
+	 * the documented governance state among them has no expiry.
+	 */
+	static void assertOnlyDocumentedKeysWithoutExpiry(StringRedisTemplate redis, String prefix, List<String> keys) {
 		List<String> withoutExpiry = new ArrayList<>();
 		for (String key : keys) {
 			Long expiry = redis.getExpire(key);
@@ -105,15 +126,10 @@ class RedisKeyExpiryTests {
 				withoutExpiry.add(key.substring(prefix.length()));
 			}
 		}
-		try {
-			assertThat(keys).as("keys written").isNotEmpty();
-			assertThat(withoutExpiry).as("keys without expiry")
-				.allSatisfy((key) -> assertThat(key).matches(DOCUMENTED_WITHOUT_EXPIRY))
-				.anySatisfy((key) -> assertThat(key).endsWith(":agent"));
-		}
-		finally {
-			redis.delete(keys);
-		}
+		assertThat(keys).as("keys written").isNotEmpty();
+		assertThat(withoutExpiry).as("keys without expiry")
+			.allSatisfy((key) -> assertThat(key).matches(DOCUMENTED_WITHOUT_EXPIRY))
+			.anySatisfy((key) -> assertThat(key).endsWith(":agent"));
 	}
 
 }
