@@ -19,10 +19,21 @@ import tech.onceonly.client.AiResult;
  * {@code onceonly.client} observation per call (blocking or {@code Mono}), classifies the
  * answer into an outcome, feeds the counters, and never lets a failing handler or meter
  * registry reach the caller.
+ * <p>
+ * A blocking call made while a OnceOnly web observation ({@value #IDEMPOTENCY_KEY},
+ * {@value #WEBHOOK}) is the current one belongs to that request, whose observation
+ * already records its outcome: it gets no observation of its own unless web client calls
+ * are asked for (then it is nested in the request's).
  */
 final class ClientObserver {
 
 	private static final Log logger = LogFactory.getLog(ObservedOnceOnly.class);
+
+	/** The observation of an Idempotency-Key request ({@code WebObservation}). */
+	static final String IDEMPOTENCY_KEY = "onceonly.idempotency.key";
+
+	/** The observation of a webhook delivery ({@code WebObservation}). */
+	static final String WEBHOOK = "onceonly.webhook";
 
 	/** The Reactor context key under which Micrometer keeps the current observation. */
 	private static final String OBSERVATION_CONTEXT_KEY = "micrometer.observation";
@@ -35,12 +46,37 @@ final class ClientObserver {
 
 	private final String backend;
 
+	private final boolean webClientCalls;
+
 	ClientObserver(ObservationRegistry registry, @Nullable OnceOnlyClientObservationConvention convention,
-			@Nullable OnceOnlyMeters meters, String backend) {
+			@Nullable OnceOnlyMeters meters, String backend, boolean webClientCalls) {
 		this.registry = registry;
 		this.convention = convention;
 		this.meters = meters;
 		this.backend = backend;
+		this.webClientCalls = webClientCalls;
+	}
+
+	/**
+	 * Whether the current observation is a OnceOnly web request's that covers the call
+	 * about to be made.
+	 */
+	private boolean coveredByWebRequest() {
+		if (this.webClientCalls) {
+			return false;
+		}
+		try {
+			Observation current = this.registry.getCurrentObservation();
+			if (current == null) {
+				return false;
+			}
+			String name = current.getContextView().getName();
+			return IDEMPOTENCY_KEY.equals(name) || WEBHOOK.equals(name);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the current observation", ex);
+			return false;
+		}
 	}
 
 	/** The backend tag: {@code local} or {@code remote}. */
@@ -80,6 +116,11 @@ final class ClientObserver {
 
 	<T> T observe(String operation, Supplier<T> call, Function<? super T, String> outcome,
 			Function<Throwable, String> errorOutcome, @Nullable BiConsumer<OnceOnlyMeters, ? super T> count) {
+		if (coveredByWebRequest()) {
+			T result = call.get();
+			count(result, count);
+			return result;
+		}
 		Probe probe = start(operation, null, true);
 		T result;
 		try {
@@ -110,6 +151,18 @@ final class ClientObserver {
 			return (observation != null)
 					? observed.contextWrite((context) -> context.put(OBSERVATION_CONTEXT_KEY, observation)) : observed;
 		});
+	}
+
+	private <T> void count(@Nullable T result, @Nullable BiConsumer<OnceOnlyMeters, ? super T> count) {
+		OnceOnlyMeters counters = this.meters;
+		if (result != null && count != null && counters != null) {
+			try {
+				count.accept(counters, result);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not count an OnceOnly answer", ex);
+			}
+		}
 	}
 
 	/**
@@ -154,15 +207,7 @@ final class ClientObserver {
 				catch (RuntimeException ex) {
 					logger.debug("Could not classify an OnceOnly answer", ex);
 				}
-				OnceOnlyMeters counters = ClientObserver.this.meters;
-				if (count != null && counters != null) {
-					try {
-						count.accept(counters, result);
-					}
-					catch (RuntimeException ex) {
-						logger.debug("Could not count an OnceOnly answer", ex);
-					}
-				}
+				count(result, count);
 			}
 			stop(value, null);
 		}

@@ -24,6 +24,10 @@ import tech.onceonly.client.RunEvent;
  * debug level and never reaches the caller. Closing it closes the decorated client, so a
  * decorated bean is still shut down with its context.
  * <p>
+ * The blocking calls a OnceOnly web request makes while its own observation is current
+ * (the lease and completion of an Idempotency-Key request) are left to that observation,
+ * unless {@code webClientCalls} asks for them to be observed too.
+ * <p>
  * Each face has its own class ({@link ObservedAi}, {@link ObservedGov},
  * {@link ObservedReactiveOnceOnly} with {@link ObservedReactiveAi} and
  * {@link ObservedReactiveGov}); the observation plumbing is {@link ClientObserver}.
@@ -61,10 +65,28 @@ public final class ObservedOnceOnly implements DelegatingOnceOnly, AutoCloseable
 	 */
 	public ObservedOnceOnly(OnceOnly delegate, ObservationRegistry registry,
 			@Nullable OnceOnlyClientObservationConvention convention, @Nullable OnceOnlyMeters meters) {
+		this(delegate, registry, convention, meters, false);
+	}
+
+	/**
+	 * Observes {@code delegate}.
+	 * @param delegate the client to observe
+	 * @param registry the observation registry
+	 * @param convention a custom convention, or {@code null} for
+	 * {@link DefaultOnceOnlyClientObservationConvention}
+	 * @param meters the counters, or {@code null} for none
+	 * @param webClientCalls whether the calls a OnceOnly web request makes while its own
+	 * observation ({@code onceonly.idempotency.key}, {@code onceonly.webhook}) is current
+	 * are observed too, nested in it; when {@code false} they are left to the request's
+	 * observation
+	 */
+	public ObservedOnceOnly(OnceOnly delegate, ObservationRegistry registry,
+			@Nullable OnceOnlyClientObservationConvention convention, @Nullable OnceOnlyMeters meters,
+			boolean webClientCalls) {
 		this.delegate = delegate;
 		this.meters = meters;
 		String backend = OnceOnlyBackend.of(delegate).kind().tag();
-		this.observer = new ClientObserver(registry, convention, meters, backend);
+		this.observer = new ClientObserver(registry, convention, meters, backend, webClientCalls);
 		this.ai = new ObservedAi(this.observer, delegate::ai);
 		this.gov = new ObservedGov(this.observer, delegate::gov);
 		this.reactive = new ObservedReactiveOnceOnly(this.observer, delegate::reactive);

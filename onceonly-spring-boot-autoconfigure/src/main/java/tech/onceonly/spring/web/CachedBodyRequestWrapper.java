@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -57,21 +58,50 @@ public final class CachedBodyRequestWrapper extends HttpServletRequestWrapper {
 		if (declared > this.maxBytes) {
 			throw new BodyTooLargeException(this.maxBytes);
 		}
-		ByteArrayOutputStream out = new ByteArrayOutputStream((declared > 0) ? (int) declared : 256);
 		try (InputStream in = super.getInputStream()) {
-			byte[] buffer = new byte[8192];
-			long total = 0;
-			int read;
-			while ((read = in.read(buffer)) != -1) {
-				total += read;
-				if (total > this.maxBytes) {
-					throw new BodyTooLargeException(this.maxBytes);
-				}
-				out.write(buffer, 0, read);
-			}
+			this.body = read(in, declared);
 		}
-		this.body = out.toByteArray();
 		return this.body;
+	}
+
+	/**
+	 * Reads the whole body: a body of the declared length straight into an array of that
+	 * size, anything else (no length, or more bytes than declared) through a buffer.
+	 */
+	private byte[] read(InputStream in, long declared) throws IOException {
+		if (declared >= 0 && declared < Integer.MAX_VALUE - 8) {
+			byte[] exact = new byte[(int) declared];
+			int read = in.readNBytes(exact, 0, exact.length);
+			if (read < exact.length) {
+				return Arrays.copyOf(exact, read);
+			}
+			int next = in.read();
+			if (next == -1) {
+				return exact;
+			}
+			if (exact.length + 1L > this.maxBytes) {
+				throw new BodyTooLargeException(this.maxBytes);
+			}
+			ByteArrayOutputStream out = new ByteArrayOutputStream(exact.length + 256);
+			out.write(exact);
+			out.write(next);
+			return readRest(in, out);
+		}
+		return readRest(in, new ByteArrayOutputStream(256));
+	}
+
+	private byte[] readRest(InputStream in, ByteArrayOutputStream out) throws IOException {
+		byte[] buffer = new byte[8192];
+		long total = out.size();
+		int read;
+		while ((read = in.read(buffer)) != -1) {
+			total += read;
+			if (total > this.maxBytes) {
+				throw new BodyTooLargeException(this.maxBytes);
+			}
+			out.write(buffer, 0, read);
+		}
+		return out.toByteArray();
 	}
 
 	/** Whether {@link #cachedBody()} has read the body. */

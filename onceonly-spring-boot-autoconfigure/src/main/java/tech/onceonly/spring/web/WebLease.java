@@ -49,14 +49,18 @@ public final class WebLease {
 
 	private final LeaseKeeper keeper;
 
+	private final WebObservation observation;
+
 	private final AtomicBoolean settled = new AtomicBoolean();
 
-	private WebLease(OnceOnly onceOnly, String path, String key, String leaseId, LeaseKeeper keeper) {
+	private WebLease(OnceOnly onceOnly, String path, String key, String leaseId, LeaseKeeper keeper,
+			WebObservation observation) {
 		this.onceOnly = onceOnly;
 		this.path = path;
 		this.key = key;
 		this.leaseId = leaseId;
 		this.keeper = keeper;
+		this.observation = observation;
 	}
 
 	/**
@@ -74,9 +78,32 @@ public final class WebLease {
 	 */
 	public static WebLease keep(OnceOnly onceOnly, Heartbeats heartbeats, LeaseEvents events, String path, String key,
 			String leaseId, Duration ttl, long takenAtNanos) {
-		LeaseKeeper keeper = heartbeats.keep(path, key, ttl, Heartbeats.period(ttl, null), takenAtNanos,
+		return keep(onceOnly, heartbeats, events, path, key, leaseId, ttl, Heartbeats.period(ttl, null), takenAtNanos,
+				WebObservation.none());
+	}
+
+	/**
+	 * Starts heartbeating a lease just taken by a request observed as
+	 * {@code observation}: its completion or release runs inside the observation's scope.
+	 * @param onceOnly the client the lease was taken with
+	 * @param heartbeats the heartbeats to run on
+	 * @param events where lost leases and unknown outcomes are reported
+	 * @param path {@link #WEBHOOK} or {@link #IDEMPOTENCY_KEY}
+	 * @param key the leased key
+	 * @param leaseId the lease id
+	 * @param ttl the lease ttl each heartbeat renews
+	 * @param period the heartbeat period ({@link Heartbeats#period(Duration, Duration)}
+	 * of the ttl)
+	 * @param takenAtNanos {@link Heartbeats#nanoTime()} just before the lease call was
+	 * sent
+	 * @param observation the observation of the request
+	 * @return the kept lease
+	 */
+	public static WebLease keep(OnceOnly onceOnly, Heartbeats heartbeats, LeaseEvents events, String path, String key,
+			String leaseId, Duration ttl, Duration period, long takenAtNanos, WebObservation observation) {
+		LeaseKeeper keeper = heartbeats.keep(path, key, ttl, period, takenAtNanos,
 				() -> onceOnly.ai().extend(key, leaseId, ttl), events);
-		return new WebLease(onceOnly, path, key, leaseId, keeper);
+		return new WebLease(onceOnly, path, key, leaseId, keeper, observation);
 	}
 
 	/** The key. */
@@ -104,6 +131,12 @@ public final class WebLease {
 		if (!this.settled.compareAndSet(false, true)) {
 			return null;
 		}
+		try (WebObservation.Scope scope = this.observation.openScope()) {
+			return record(result, resultHash);
+		}
+	}
+
+	private @Nullable OutcomeUnknownException record(Map<String, ?> result, @Nullable String resultHash) {
 		try {
 			this.keeper.record(() -> this.onceOnly.ai().complete(this.key, this.leaseId, result, resultHash));
 			return null;
@@ -162,7 +195,7 @@ public final class WebLease {
 			return;
 		}
 		this.keeper.close();
-		try {
+		try (WebObservation.Scope scope = this.observation.openScope()) {
 			this.onceOnly.ai().cancel(this.key, this.leaseId, reason);
 		}
 		catch (StaleLeaseException ex) {

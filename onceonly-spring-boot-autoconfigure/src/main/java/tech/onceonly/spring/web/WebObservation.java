@@ -10,6 +10,12 @@ import org.jspecify.annotations.Nullable;
  * One observed web request of a OnceOnly feature, with low-cardinality key values only
  * (never keys or ids). Instrumentation never throws into the caller: any failure of a
  * handler or registry is swallowed.
+ * <p>
+ * The client calls a request makes for itself (its lease, its completion) run inside
+ * {@link #openScope()}, so this observation is the current one while they run; the
+ * observed client then records no {@code onceonly.client} observation of its own for them
+ * unless {@code onceonly.observability.web-client-calls} asks for one (nested in this
+ * one).
  */
 public final class WebObservation {
 
@@ -29,6 +35,11 @@ public final class WebObservation {
 
 	private WebObservation(@Nullable Observation observation) {
 		this.observation = observation;
+	}
+
+	/** An observation that records nothing. */
+	public static WebObservation none() {
+		return NOOP;
 	}
 
 	/**
@@ -56,6 +67,24 @@ public final class WebObservation {
 	}
 
 	/**
+	 * Makes this observation the current one until the returned scope is closed (on the
+	 * same thread), so the client calls made meanwhile are known to belong to it.
+	 * @return the scope to close; closing it never throws
+	 */
+	public Scope openScope() {
+		Observation current = this.observation;
+		if (current == null) {
+			return Scope.NONE;
+		}
+		try {
+			return new Scope(current.openScope());
+		}
+		catch (RuntimeException ex) {
+			return Scope.NONE;
+		}
+	}
+
+	/**
 	 * Stops the observation once with its outcome; later calls do nothing.
 	 * @param outcome the {@code outcome} key value
 	 * @param error the failure to record, or {@code null}
@@ -75,6 +104,32 @@ public final class WebObservation {
 		catch (RuntimeException ex) {
 			// instrumentation never breaks the request it observes
 		}
+	}
+
+	/** An open scope of a {@link WebObservation}. */
+	public static final class Scope implements AutoCloseable {
+
+		static final Scope NONE = new Scope(null);
+
+		private final Observation.@Nullable Scope scope;
+
+		private Scope(Observation.@Nullable Scope scope) {
+			this.scope = scope;
+		}
+
+		/** Closes the scope; never throws. */
+		@Override
+		public void close() {
+			if (this.scope != null) {
+				try {
+					this.scope.close();
+				}
+				catch (RuntimeException ex) {
+					// instrumentation never breaks the request it observes
+				}
+			}
+		}
+
 	}
 
 }

@@ -50,7 +50,8 @@ final class ObservedOnceOnlyBeanPostProcessor implements BeanPostProcessor {
 		OnceOnlyMeters counters = (meters != null)
 				? new OnceOnlyMeters(meters, settings.getAgentTag().isEnabled(), settings.getAgentTag().getMaxAgents())
 				: null;
-		return new ObservedOnceOnly(client, registry, this.convention.getIfUnique(), counters);
+		return new ObservedOnceOnly(client, registry, this.convention.getIfUnique(), counters,
+				settings.isWebClientCalls());
 	}
 
 }

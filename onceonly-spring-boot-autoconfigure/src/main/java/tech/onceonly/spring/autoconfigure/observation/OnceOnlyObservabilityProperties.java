@@ -16,6 +16,15 @@ public class OnceOnlyObservabilityProperties {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * Whether the client calls an Idempotency-Key request makes for itself (its lease and
+	 * completion) are also recorded as "onceonly.client" observations, nested in the
+	 * request's "onceonly.idempotency.key" observation. Off by default: the request's
+	 * observation already records its outcome, and each nested observation costs its own
+	 * timers on every request.
+	 */
+	private boolean webClientCalls = false;
+
 	/** The agent tag of the "onceonly.governance.decisions" counter. */
 	private final AgentTag agentTag = new AgentTag();
 
@@ -25,6 +34,14 @@ public class OnceOnlyObservabilityProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isWebClientCalls() {
+		return this.webClientCalls;
+	}
+
+	public void setWebClientCalls(boolean webClientCalls) {
+		this.webClientCalls = webClientCalls;
 	}
 
 	public AgentTag getAgentTag() {

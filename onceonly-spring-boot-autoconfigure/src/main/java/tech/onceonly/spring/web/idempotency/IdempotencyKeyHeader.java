@@ -40,7 +40,8 @@ public final class IdempotencyKeyHeader {
 		String value;
 		int end;
 		if (field.charAt(0) == '"') {
-			StringBuilder text = new StringBuilder();
+			// the text is copied only once an escape shows up; most keys have none
+			StringBuilder text = null;
 			int i = 1;
 			boolean closed = false;
 			while (i < field.length()) {
@@ -49,6 +50,9 @@ public final class IdempotencyKeyHeader {
 					if (i + 1 >= field.length() || (field.charAt(i + 1) != '"' && field.charAt(i + 1) != '\\')) {
 						return Parsed.invalid("The Idempotency-Key header has an invalid escape; only \\\" and \\\\ "
 								+ "are allowed in a structured-field string");
+					}
+					if (text == null) {
+						text = new StringBuilder().append(field, 1, i);
 					}
 					text.append(field.charAt(i + 1));
 					i += 2;
@@ -62,13 +66,15 @@ public final class IdempotencyKeyHeader {
 				if (c < 0x20 || c > 0x7E) {
 					return Parsed.invalid("The Idempotency-Key must be printable ASCII");
 				}
-				text.append(c);
+				if (text != null) {
+					text.append(c);
+				}
 				i++;
 			}
 			if (!closed) {
 				return Parsed.invalid("The Idempotency-Key header has an unterminated string");
 			}
-			value = text.toString();
+			value = (text != null) ? text.toString() : field.substring(1, i - 1);
 			end = i;
 		}
 		else {
@@ -86,8 +92,11 @@ public final class IdempotencyKeyHeader {
 			value = field.substring(0, i);
 			end = i;
 		}
-		String rest = field.substring(end).strip();
-		if (!rest.isEmpty() && rest.charAt(0) != ';') {
+		int rest = end;
+		while (rest < field.length() && Character.isWhitespace(field.charAt(rest))) {
+			rest++;
+		}
+		if (rest < field.length() && field.charAt(rest) != ';') {
 			return Parsed.invalid("The Idempotency-Key header must hold a single value");
 		}
 		if (value.isEmpty()) {

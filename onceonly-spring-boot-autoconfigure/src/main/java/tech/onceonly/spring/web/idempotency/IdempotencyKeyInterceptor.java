@@ -3,10 +3,10 @@ package tech.onceonly.spring.web.idempotency;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -51,7 +51,8 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 
 	private static final Log logger = LogFactory.getLog(IdempotencyKeyInterceptor.class);
 
-	private static final Optional<IdempotencyKey> NONE = Optional.empty();
+	/** The guard of a handler that is not annotated. */
+	private static final Guard UNGUARDED = new Guard(null, false, Duration.ZERO, Duration.ZERO);
 
 	private final OnceOnly onceOnly;
 
@@ -63,7 +64,10 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 
 	private final List<PathPattern> paths;
 
-	private final Map<Method, Optional<IdempotencyKey>> annotations = new ConcurrentHashMap<>();
+	private final Map<Method, Guard> guards = new ConcurrentHashMap<>();
+
+	/** The guard of a request matched by a configured path. */
+	private final Guard pathGuard;
 
 	private final Heartbeats heartbeats;
 
@@ -103,6 +107,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		this.scopeResolver = scopeResolver;
 		this.observationRegistry = observationRegistry;
 		this.paths = settings.paths().stream().map(PathPatternParser.defaultInstance::parse).toList();
+		this.pathGuard = Guard.of(null, settings);
 	}
 
 	@Override
@@ -111,16 +116,18 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		if (PendingRequest.isAttached(request)) {
 			return true;
 		}
-		IdempotencyKey annotation = (handler instanceof HandlerMethod method) ? annotation(method) : null;
-		if (annotation == null && !matchesPaths(request)) {
-			return true;
+		Guard guard = (handler instanceof HandlerMethod method) ? guard(method) : UNGUARDED;
+		if (guard.annotation() == null) {
+			if (!matchesPaths(request)) {
+				return true;
+			}
+			guard = this.pathGuard;
 		}
-		boolean required = (annotation != null) ? annotation.required() : this.rules.settings().required();
 		IdempotencyKeySettings settings = this.rules.settings();
 		IdempotencyKeyHeader.Parsed parsed = IdempotencyKeyHeader.parse(
-				Collections.list(request.getHeaders(IdempotencyKeyHeader.NAME)), settings.allowBareTokens(),
+				headerLines(request.getHeaders(IdempotencyKeyHeader.NAME)), settings.allowBareTokens(),
 				settings.maxKeyLength());
-		if (parsed.absent() && !required) {
+		if (parsed.absent() && !guard.required()) {
 			return true;
 		}
 		WebObservation observation = WebObservation.start(this.observationRegistry, WebObservation.IDEMPOTENCY_KEY,
@@ -154,11 +161,11 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		}
 		String key = this.rules.storageKey(this.scopeResolver.resolve(request), request.getMethod(),
 				ServletAnswers.route(request), clientKey);
-		Duration leaseTtl = (annotation != null && annotation.leaseTtlSeconds() > 0)
-				? Duration.ofSeconds(annotation.leaseTtlSeconds()) : settings.leaseTtl();
+		Duration leaseTtl = guard.leaseTtl();
 		long takenAt = this.heartbeats.nanoTime();
 		AiRun lease;
-		try {
+		// the request's observation is current while its client calls run: it covers them
+		try (WebObservation.Scope scope = observation.openScope()) {
 			lease = this.onceOnly.ai().lease(key, leaseTtl, null);
 		}
 		catch (RuntimeException ex) {
@@ -170,7 +177,7 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
 				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
-						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
+						key, String.valueOf(lease.leaseId()), leaseTtl, guard.heartbeat(), takenAt, observation);
 				new PendingRequest(held, fingerprint, observation).attach(request);
 				capture.startCapture();
 				return true;
@@ -251,14 +258,35 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 		ServletAnswers.write(response, 503, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.unavailableProblem());
 	}
 
-	private @Nullable IdempotencyKey annotation(HandlerMethod handlerMethod) {
-		return this.annotations.computeIfAbsent(handlerMethod.getMethod(), (method) -> {
+	private Guard guard(HandlerMethod handlerMethod) {
+		Guard guard = this.guards.get(handlerMethod.getMethod());
+		if (guard != null) {
+			return guard;
+		}
+		return this.guards.computeIfAbsent(handlerMethod.getMethod(), (method) -> {
 			IdempotencyKey found = AnnotatedElementUtils.findMergedAnnotation(method, IdempotencyKey.class);
 			if (found == null) {
 				found = AnnotatedElementUtils.findMergedAnnotation(handlerMethod.getBeanType(), IdempotencyKey.class);
 			}
-			return (found != null) ? Optional.of(found) : NONE;
-		}).orElse(null);
+			return (found != null) ? Guard.of(found, this.rules.settings()) : UNGUARDED;
+		});
+	}
+
+	/** The lines of a header, without copying the common single line into a new list. */
+	private static List<String> headerLines(@Nullable Enumeration<String> lines) {
+		if (lines == null || !lines.hasMoreElements()) {
+			return List.of();
+		}
+		String first = lines.nextElement();
+		if (!lines.hasMoreElements()) {
+			return List.of(first);
+		}
+		List<String> all = new ArrayList<>();
+		all.add(first);
+		while (lines.hasMoreElements()) {
+			all.add(lines.nextElement());
+		}
+		return all;
 	}
 
 	private boolean matchesPaths(HttpServletRequest request) {
@@ -273,6 +301,25 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * How a handler is guarded, resolved once per handler method.
+	 *
+	 * @param annotation the handler's annotation, or {@code null} when it has none
+	 * @param required whether a request without a key is refused
+	 * @param leaseTtl the lease ttl of its requests
+	 * @param heartbeat the heartbeat period of that ttl
+	 */
+	private record Guard(@Nullable IdempotencyKey annotation, boolean required, Duration leaseTtl, Duration heartbeat) {
+
+		static Guard of(@Nullable IdempotencyKey annotation, IdempotencyKeySettings settings) {
+			Duration ttl = (annotation != null && annotation.leaseTtlSeconds() > 0)
+					? Duration.ofSeconds(annotation.leaseTtlSeconds()) : settings.leaseTtl();
+			boolean required = (annotation != null) ? annotation.required() : settings.required();
+			return new Guard(annotation, required, ttl, Heartbeats.period(ttl, null));
+		}
+
 	}
 
 }

@@ -1,23 +1,15 @@
 package tech.onceonly.spring.web.idempotency;
 
-import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.Internal;
 import tech.onceonly.spring.web.Digests;
@@ -33,11 +25,6 @@ import tech.onceonly.spring.web.Digests;
  */
 @Internal
 public final class RequestFingerprint {
-
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-		.build();
 
 	private RequestFingerprint() {
 	}
@@ -66,27 +53,41 @@ public final class RequestFingerprint {
 	 */
 	public static String of(String method, String path, @Nullable String rawQuery, @Nullable String contentType,
 			byte[] body) {
+		String query = canonicalQuery(rawQuery);
+		if (body.length > 0 && isJson(contentType)) {
+			// first as the tokens come; again sorted in memory when an object is out of
+			// order
+			for (int pass = 0; pass < 2; pass++) {
+				MessageDigest digest = head(method, path, query);
+				digest.update((byte) 'j');
+				CanonicalJsonDigest.Result result = CanonicalJsonDigest.write(body, digest, pass == 1);
+				if (result == CanonicalJsonDigest.Result.WRITTEN) {
+					return Digests.hex(digest.digest());
+				}
+				if (result == CanonicalJsonDigest.Result.NOT_JSON) {
+					break;
+				}
+			}
+		}
+		MessageDigest digest = head(method, path, query);
+		digest.update((byte) 'r');
+		digest.update(body);
+		return Digests.hex(digest.digest());
+	}
+
+	/** A digest holding the method, the path and the canonical query. */
+	private static MessageDigest head(String method, String path, String query) {
 		MessageDigest digest = Digests.sha256();
 		digest.update(method.getBytes(StandardCharsets.UTF_8));
 		digest.update((byte) '\n');
 		digest.update(path.getBytes(StandardCharsets.UTF_8));
-		String query = canonicalQuery(rawQuery);
 		if (!query.isEmpty()) {
 			// a raw path never holds '?', so this cannot collide with another path
 			digest.update((byte) '?');
 			digest.update(query.getBytes(StandardCharsets.UTF_8));
 		}
 		digest.update((byte) '\n');
-		byte[] canonical = isJson(contentType) ? canonicalJson(body) : null;
-		if (canonical != null) {
-			digest.update((byte) 'j');
-			digest.update(canonical);
-		}
-		else {
-			digest.update((byte) 'r');
-			digest.update(body);
-		}
-		return HexFormat.of().formatHex(digest.digest());
+		return digest;
 	}
 
 	/**
@@ -134,6 +135,10 @@ public final class RequestFingerprint {
 		if (contentType == null) {
 			return false;
 		}
+		if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
+			// the common case, without parsing the media type
+			return true;
+		}
 		try {
 			MediaType type = MediaType.parseMediaType(contentType);
 			return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
@@ -141,36 +146,6 @@ public final class RequestFingerprint {
 		catch (RuntimeException ex) {
 			return false;
 		}
-	}
-
-	private static byte @Nullable [] canonicalJson(byte[] body) {
-		if (body.length == 0) {
-			return null;
-		}
-		try {
-			Object tree = JSON.readValue(body, Object.class);
-			return JSON.writeValueAsBytes(canonical(tree));
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
-	private static @Nullable Object canonical(@Nullable Object value) {
-		if (value instanceof Map<?, ?> map) {
-			Map<String, @Nullable Object> sorted = new TreeMap<>();
-			map.forEach((k, v) -> sorted.put(String.valueOf(k), canonical(v)));
-			return sorted;
-		}
-		if (value instanceof List<?> list) {
-			List<@Nullable Object> items = new ArrayList<>(list.size());
-			list.forEach((item) -> items.add(canonical(item)));
-			return items;
-		}
-		if (value instanceof BigDecimal decimal) {
-			return (decimal.signum() == 0) ? BigDecimal.ZERO : decimal.stripTrailingZeros();
-		}
-		return value;
 	}
 
 }

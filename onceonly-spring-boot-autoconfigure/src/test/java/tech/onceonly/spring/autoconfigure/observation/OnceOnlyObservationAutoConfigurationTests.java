@@ -90,6 +90,39 @@ class OnceOnlyObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void callsOfAnIdempotencyKeyRequestShouldBeLeftToItsObservationByDefault() {
+		this.runner.withUserConfiguration(RegistryConfiguration.class).run((context) -> {
+			OnceOnly client = context.getBean(OnceOnly.class);
+			TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+			insideIdempotencyKeyRequest(registry, () -> client.checkLock("k"));
+			assertThat(registry).hasNumberOfObservationsWithNameEqualTo("onceonly.client", 0);
+		});
+	}
+
+	@Test
+	void callsOfAnIdempotencyKeyRequestShouldBeObservedWhenWebClientCallsAreOn() {
+		this.runner.withUserConfiguration(RegistryConfiguration.class)
+			.withPropertyValues("onceonly.observability.web-client-calls=true")
+			.run((context) -> {
+				OnceOnly client = context.getBean(OnceOnly.class);
+				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+				insideIdempotencyKeyRequest(registry, () -> client.checkLock("k"));
+				assertThat(registry).hasObservationWithNameEqualTo("onceonly.client");
+			});
+	}
+
+	private static void insideIdempotencyKeyRequest(ObservationRegistry registry, Runnable calls) {
+		io.micrometer.observation.Observation request = io.micrometer.observation.Observation
+			.start("onceonly.idempotency.key", registry);
+		try (io.micrometer.observation.Observation.Scope scope = request.openScope()) {
+			calls.run();
+		}
+		finally {
+			request.stop();
+		}
+	}
+
+	@Test
 	void clientShouldNotBeDecoratedWithoutAnObservationRegistry() {
 		this.runner.run((context) -> assertThat(context.getBean(OnceOnly.class)).isInstanceOf(LocalOnceOnly.class));
 	}
