@@ -31,6 +31,7 @@ import tech.onceonly.client.AiToolResult;
 import tech.onceonly.client.BlockingOnceOnlyReactiveAdapter;
 import tech.onceonly.client.CheckLockResult;
 import tech.onceonly.client.Heartbeats;
+import tech.onceonly.client.JsonObjectText;
 import tech.onceonly.client.LeaseAnswers;
 import tech.onceonly.client.LeaseChange;
 import tech.onceonly.client.LeaseEvents;
@@ -378,7 +379,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 			// the store's answer already holds the result: a replay needs no second read
 			case COMPLETED, FAILED ->
 				LeaseAnswers.run(terminalStatus(record), key, null, record.version(), null, null, firstSeenAt, null,
-						doneAt(record), record.resultHash(), record.errorCode(), parse(record.resultJson()));
+						doneAt(record), record.resultHash(), record.errorCode(), parseLazily(record.resultJson()));
 		};
 	}
 
@@ -402,6 +403,14 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private @Nullable Map<String, Object> parse(@Nullable String text) {
 		return (text != null) ? this.json.readValue(text, MAP) : null;
+	}
+
+	/**
+	 * The stored result of a lease answer: kept as its text and parsed into a map only
+	 * when a reader asks for the map (a replayed HTTP response is read from the text).
+	 */
+	private @Nullable Map<String, Object> parseLazily(@Nullable String text) {
+		return (text != null) ? JsonObjectText.of(text, () -> this.json.readValue(text, MAP)) : null;
 	}
 
 	private static AiStatus statusOf(String key, @Nullable LeaseRecord record) {
@@ -534,7 +543,8 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				@Nullable String resultHash) {
 			validation.key(key);
 			requireLeaseId(leaseId);
-			String resultJson = (result != null) ? json.writeValueAsString(result) : null;
+			String resultJson = (result instanceof JsonObjectText text) ? text.json()
+					: (result != null) ? json.writeValueAsString(result) : null;
 			Instant doneAt = store.completeLease(stored(key), leaseId, resultJson, resultHash, settings.retention());
 			if (doneAt == null) {
 				throw new StaleLeaseException(key);

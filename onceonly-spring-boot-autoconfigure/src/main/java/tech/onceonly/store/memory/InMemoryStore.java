@@ -22,11 +22,12 @@ import tech.onceonly.store.StoreException;
  * under millions of keys. When the store holds {@code maxEntries} live entries it refuses
  * new keys with a {@link StoreException} rather than forget a live one (which would break
  * the exactly-once guarantee). The same holds for bytes: the keys, metadata and stored
- * results of live entries are counted (one byte per character, as compact strings hold
- * Latin-1 text; an estimate of the payload, not of the object headers around it), and
- * once they reach {@code maxBytes} new keys are refused too, after a sweep of what has
- * expired. A completion is never refused for size (its work has already run): the bound
- * can be passed by at most the results of the leases held when it was reached.
+ * results of live entries are counted (one byte per character of a string that is all
+ * Latin-1, two per character of any other, as compact strings hold them; an estimate of
+ * the payload, not of the object headers around it), and once they reach {@code maxBytes}
+ * new keys are refused too, after a sweep of what has expired. A completion is never
+ * refused for size (its work has already run): the bound can be passed by at most the
+ * results of the leases held when it was reached.
  * <p>
  * Unless a clock is given, time is a {@link MonotonicClock}: the wall clock read once,
  * then elapsed {@link System#nanoTime()}, so a step of the wall clock never expires a
@@ -149,14 +150,29 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	/**
 	 * The bytes counted against {@code maxBytes} now: keys, metadata and results of the
-	 * entries held (one per character).
+	 * entries held (one per character of a Latin-1 string, two per character of any
+	 * other).
 	 */
 	public long bytes() {
 		return this.bytes.get();
 	}
 
 	private static long weight(String key, @Nullable String a, @Nullable String b) {
-		return key.length() + ((a != null) ? a.length() : 0) + ((b != null) ? b.length() : 0);
+		return weight(key) + ((a != null) ? weight(a) : 0) + ((b != null) ? weight(b) : 0);
+	}
+
+	/**
+	 * The bytes a string's characters take: one each while they are all Latin-1 (a
+	 * compact string), two each once one is not (stored text bodies may be any Unicode).
+	 */
+	private static long weight(String text) {
+		int length = text.length();
+		for (int i = 0; i < length; i++) {
+			if (text.charAt(i) > 0xFF) {
+				return 2L * length;
+			}
+		}
+		return length;
 	}
 
 	@Override

@@ -107,6 +107,22 @@ class InMemoryStoreBytesTests {
 	}
 
 	@Test
+	void textThatIsNotLatin1ShouldCountTwoBytesPerCharacter() {
+		InMemoryStore store = new InMemoryStore(this.clock, 1_000, 1_000_000);
+		store.acquireLease("k", TTL, "id", null);
+		String latin1 = "{\"text\":\"caf\u00e9\"}";
+		store.completeLease("k", "id", latin1, null, RETENTION);
+		assertThat(store.bytes()).isEqualTo("k".length() + latin1.length());
+		store.acquireLease("w", TTL, "id", null);
+		String wide = "{\"text\":\"\u20ac 5\"}";
+		store.completeLease("w", "id", wide, null, RETENTION);
+		assertThat(store.bytes()).isEqualTo("k".length() + latin1.length() + "w".length() + 2L * wide.length());
+		assertThat(store.deleteLease("w")).isTrue();
+		assertThat(store.deleteLease("k")).isTrue();
+		assertThat(store.bytes()).isZero();
+	}
+
+	@Test
 	void concurrentWritesShouldAccountEveryByte() throws Exception {
 		InMemoryStore store = new InMemoryStore(this.clock, 1_000_000, Long.MAX_VALUE);
 		int threads = 8;

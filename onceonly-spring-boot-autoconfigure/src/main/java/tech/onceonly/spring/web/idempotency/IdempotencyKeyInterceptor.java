@@ -232,7 +232,18 @@ public class IdempotencyKeyInterceptor implements HandlerInterceptor {
 				return;
 			}
 		}
-		StoredResponse stored = StoredResponse.fromResult(answer);
+		StoredResponse stored;
+		try {
+			stored = StoredResponse.fromResult(answer);
+		}
+		catch (StoredResponse.NewerFormatException ex) {
+			long retryAfter = Math.max(1, this.rules.settings().retryAfter().toSeconds());
+			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+			ServletAnswers.write(response, 409, ProblemDetails.MEDIA_TYPE,
+					StoredResponse.newerFormatProblem(retryAfter));
+			observation.stop(IdempotencyKeyRules.FAILED, null);
+			return;
+		}
 		if (stored == null) {
 			ServletAnswers.write(response, 422, ProblemDetails.MEDIA_TYPE, IdempotencyKeyRules.unusableProblem());
 			observation.stop(IdempotencyKeyRules.FAILED, null);

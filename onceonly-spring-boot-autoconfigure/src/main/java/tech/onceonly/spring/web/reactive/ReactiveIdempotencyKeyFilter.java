@@ -241,20 +241,29 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 				if (lease.carriesResult()) {
 					// the lease answer carries the stored response: a replay is one store
 					// read
-					return replayOrRefuse(exchange, StoredResponse.fromResult(lease.result()), fingerprint,
-							observation);
+					return replayOrRefuse(exchange, lease.result(), fingerprint, observation);
 				}
 				return this.onceOnly.ai()
 					.result(key)
 					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
-					.flatMap((result) -> replayOrRefuse(exchange, StoredResponse.fromResult(result.result()),
-							fingerprint, observation));
+					.flatMap((result) -> replayOrRefuse(exchange, result.result(), fingerprint, observation));
 			}
 		}
 	}
 
-	private Mono<Void> replayOrRefuse(ServerWebExchange exchange, @Nullable StoredResponse stored, String fingerprint,
-			WebObservation observation) {
+	private Mono<Void> replayOrRefuse(ServerWebExchange exchange, @Nullable Map<String, Object> result,
+			String fingerprint, WebObservation observation) {
+		StoredResponse stored;
+		try {
+			stored = StoredResponse.fromResult(result);
+		}
+		catch (StoredResponse.NewerFormatException ex) {
+			observation.stop(IdempotencyKeyRules.FAILED, null);
+			long retryAfter = Math.max(1, this.rules.settings().retryAfter().toSeconds());
+			exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+			return ReactiveAnswers.write(exchange, 409, ProblemDetails.MEDIA_TYPE,
+					StoredResponse.newerFormatProblem(retryAfter));
+		}
 		if (stored == null) {
 			observation.stop(IdempotencyKeyRules.FAILED, null);
 			return ReactiveAnswers.write(exchange, 422, ProblemDetails.MEDIA_TYPE,

@@ -2,6 +2,7 @@ package tech.onceonly.spring.web.backends;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -9,6 +10,7 @@ import io.lettuce.core.ClientOptions;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import tech.onceonly.engine.LocalOnceOnly;
 import tech.onceonly.spring.web.ScriptedStore;
@@ -22,7 +24,7 @@ import tech.onceonly.store.redis.RedisStore;
 
 /**
  * One OnceOnly backend for the web tests: the local engine on the in-memory store, on
- * JDBC with PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}) or on Redis
+ * JDBC with H2 (in memory) or PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}) or on Redis
  * ({@code ONCEONLY_TEST_REDIS_URL}); a missing server fails the test on CI and skips it
  * elsewhere (see {@link TestServices}). The store is wrapped in a {@link ScriptedStore}
  * so tests can count the store calls.
@@ -55,6 +57,13 @@ final class WebBackend implements AutoCloseable {
 				MutableClock clock = MutableClock.startingAt2026();
 				yield new WebBackend(new InMemoryStore(clock), () -> {
 				}, clock::advance);
+			}
+			case "h2" -> {
+				JdbcStore store = new JdbcStore(new DriverManagerDataSource(
+						"jdbc:h2:mem:web-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""), "web_h2_", null);
+				store.initializeSchema();
+				yield new WebBackend(store, () -> {
+				}, (duration) -> StoreTimeShift.of(store).advance(duration));
 			}
 			case "postgres" -> {
 				String url = TestServices.postgresUrl();

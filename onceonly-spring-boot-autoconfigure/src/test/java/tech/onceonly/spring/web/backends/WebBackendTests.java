@@ -1,11 +1,13 @@
 package tech.onceonly.spring.web.backends;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,11 +29,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -46,6 +52,7 @@ import tech.onceonly.spring.web.idempotency.DefaultIdempotencyKeyScopeResolver;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyFilter;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeyInterceptor;
 import tech.onceonly.spring.web.idempotency.IdempotencyKeySettings;
+import tech.onceonly.spring.web.idempotency.StoredResponseEntries;
 import tech.onceonly.spring.web.reactive.ReactiveWebClients;
 import tech.onceonly.spring.web.webhook.Signing;
 import tech.onceonly.spring.web.webhook.WebhookBodyCachingFilter;
@@ -66,6 +73,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 class WebBackendTests {
 
 	private static final int COPIES = 12;
+
+	private static final int ANSWERS = 30;
 
 	private static final String SECRET = "whsec_backend_test";
 
@@ -330,6 +339,178 @@ class WebBackendTests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	void everyStoredResponseShouldReplayItsBytesAndHeadersOnSpringMvc(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		for (int i = 0; i < ANSWERS; i++) {
+			Answer answer = Answer.random(random);
+			String key = "\"" + UUID.randomUUID() + "\"";
+			MockHttpServletResponse first = mvc.perform(answer.mvc(key)).andReturn().getResponse();
+			MockHttpServletResponse replay = mvc.perform(answer.mvc(key)).andReturn().getResponse();
+			String where = "seed " + seed + ", answer " + i + " (" + answer + ")";
+			assertThat(first.getStatus()).as(where).isEqualTo(answer.status);
+			assertThat(first.getContentAsByteArray()).as(where).isEqualTo(answer.body);
+			assertThat(replay.getHeader("Idempotent-Replayed")).as(where).isEqualTo("true");
+			assertThat(replay.getStatus()).as(where).isEqualTo(first.getStatus());
+			assertThat(replay.getHeaders("Content-Type")).as(where).isEqualTo(first.getHeaders("Content-Type"));
+			assertThat(replay.getContentAsByteArray()).as(where).isEqualTo(first.getContentAsByteArray());
+		}
+		assertThat(this.gate.answers.get()).isEqualTo(ANSWERS);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	void everyStoredResponseShouldReplayItsBytesAndHeadersOnWebFlux(String name) {
+		WebTestClient client = webFlux(name);
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		for (int i = 0; i < ANSWERS; i++) {
+			Answer answer = Answer.random(random);
+			String key = "\"" + UUID.randomUUID() + "\"";
+			EntityExchangeResult<byte[]> first = answer.webFlux(client, key);
+			EntityExchangeResult<byte[]> replay = answer.webFlux(client, key);
+			String where = "seed " + seed + ", answer " + i + " (" + answer + ")";
+			assertThat(first.getStatus().value()).as(where).isEqualTo(answer.status);
+			assertThat(bytes(first)).as(where).isEqualTo(answer.body);
+			assertThat(replay.getResponseHeaders().getFirst("Idempotent-Replayed")).as(where).isEqualTo("true");
+			assertThat(replay.getStatus()).as(where).isEqualTo(first.getStatus());
+			assertThat(replay.getResponseHeaders().get("Content-Type")).as(where)
+				.isEqualTo(first.getResponseHeaders().get("Content-Type"));
+			assertThat(bytes(replay)).as(where).isEqualTo(bytes(first));
+		}
+		assertThat(this.gate.answers.get()).isEqualTo(ANSWERS);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	void aVersionOneEntryShouldReplayByteIdenticallyOnSpringMvcAndWebFlux(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String clientKey = UUID.randomUUID().toString();
+		StoredResponseEntries.plant(this.backend.onceOnly, clientKey, StoredResponseEntries.VERSION_1);
+		MockHttpServletResponse replay = mvc
+			.perform(post(StoredResponseEntries.PATH).header("Idempotency-Key", "\"" + clientKey + "\"")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(StoredResponseEntries.PAYMENT))
+			.andReturn()
+			.getResponse();
+		assertThat(replay.getStatus()).isEqualTo(201);
+		assertThat(replay.getHeader("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(replay.getHeader("Location")).isEqualTo("/orders/1");
+		assertThat(replay.getHeaders("Content-Type")).containsExactly("application/json");
+		assertThat(replay.getContentAsByteArray())
+			.isEqualTo(StoredResponseEntries.FIRST_BODY.getBytes(StandardCharsets.UTF_8));
+		ReactiveWebClients.client(this.backend.onceOnly, verification(), this.gate)
+			.post()
+			.uri(StoredResponseEntries.PATH)
+			.header("Idempotency-Key", "\"" + clientKey + "\"")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(StoredResponseEntries.PAYMENT)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueEquals("Idempotent-Replayed", "true")
+			.expectHeader()
+			.valueEquals("Location", "/orders/1")
+			.expectHeader()
+			.valueEquals("Content-Type", "application/json")
+			.expectBody(byte[].class)
+			.isEqualTo(StoredResponseEntries.FIRST_BODY.getBytes(StandardCharsets.UTF_8));
+		assertThat(this.gate.orders.get()).isZero();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	void anEntryOfANewerFormatShouldBeRefusedWithRetryAfterOnSpringMvcAndWebFlux(String name) throws Exception {
+		MockMvc mvc = mvc(name);
+		String clientKey = UUID.randomUUID().toString();
+		StoredResponseEntries.plant(this.backend.onceOnly, clientKey,
+				"{\"v\":3,\"status\":201,\"fp\":\"any\",\"text\":\"a body in a format from the future\"}");
+		for (int attempt = 0; attempt < 2; attempt++) {
+			MockHttpServletResponse refused = mvc
+				.perform(post(StoredResponseEntries.PATH).header("Idempotency-Key", "\"" + clientKey + "\"")
+					.contentType(MediaType.APPLICATION_JSON)
+					.content(StoredResponseEntries.PAYMENT))
+				.andReturn()
+				.getResponse();
+			assertThat(refused.getStatus()).isEqualTo(409);
+			assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+			assertThat(refused.getHeader("Idempotent-Replayed")).isNull();
+			assertThat(refused.getContentType()).isEqualTo("application/problem+json");
+			assertThat(refused.getContentAsString()).contains("idempotency-key-newer-format").doesNotContain("future");
+		}
+		ReactiveWebClients.client(this.backend.onceOnly, verification(), this.gate)
+			.post()
+			.uri(StoredResponseEntries.PATH)
+			.header("Idempotency-Key", "\"" + clientKey + "\"")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(StoredResponseEntries.PAYMENT)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409)
+			.expectHeader()
+			.valueEquals("Retry-After", "1")
+			.expectHeader()
+			.doesNotExist("Idempotent-Replayed")
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("idempotency-key-newer-format"));
+		assertThat(this.gate.orders.get()).isZero();
+		assertThat(this.backend.store.cancels()).isZero();
+	}
+
+	private static byte[] bytes(EntityExchangeResult<byte[]> result) {
+		byte[] body = result.getResponseBody();
+		return (body != null) ? body : new byte[0];
+	}
+
+	/** A random answer the echo handler gives: its status, content type and body. */
+	private record Answer(int status, @Nullable String contentType, byte[] body) {
+
+		private static final int[] STATUSES = { 200, 201, 202, 400, 404, 422 };
+
+		static Answer random(Random random) {
+			byte[] body = StoredResponseEntries.randomBody(random);
+			String type = (random.nextInt(6) != 0)
+					? StoredResponseEntries.CONTENT_TYPES[random.nextInt(StoredResponseEntries.CONTENT_TYPES.length)]
+					: null;
+			return new Answer(STATUSES[random.nextInt(STATUSES.length)], type, (body != null) ? body : new byte[0]);
+		}
+
+		MockHttpServletRequestBuilder mvc(String key) {
+			MockHttpServletRequestBuilder request = post("/answers").header("Idempotency-Key", key)
+				.header("X-Answer-Status", this.status)
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.content(this.body);
+			return (this.contentType != null) ? request.header("X-Answer-Type", this.contentType) : request;
+		}
+
+		EntityExchangeResult<byte[]> webFlux(WebTestClient client, String key) {
+			return client.post()
+				.uri("/answers")
+				.header("Idempotency-Key", key)
+				.header("X-Answer-Status", Integer.toString(this.status))
+				.headers((headers) -> {
+					if (this.contentType != null) {
+						headers.set("X-Answer-Type", this.contentType);
+					}
+				})
+				.contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.bodyValue(this.body)
+				.exchange()
+				.expectBody(byte[].class)
+				.returnResult();
+		}
+
+		@Override
+		public String toString() {
+			return this.status + ", " + this.contentType + ", " + this.body.length + " bytes";
+		}
+
+	}
+
 	private static MockServerHttpRequest delivery(String id) {
 		return MockServerHttpRequest.post("/hooks/detachable").header("X-GitHub-Delivery", id).build();
 	}
@@ -400,6 +581,34 @@ class WebBackendTests {
 			this.slowStarted.countDown();
 			this.slowRelease.await(30, TimeUnit.SECONDS);
 			return "ok";
+		}
+
+		final AtomicInteger answers = new AtomicInteger();
+
+		final AtomicInteger orders = new AtomicInteger();
+
+		/**
+		 * Answers with the status and content type the request asks for, and its body.
+		 */
+		@PostMapping("/answers")
+		@IdempotencyKey
+		ResponseEntity<byte[]> answer(@RequestBody(required = false) byte @Nullable [] body,
+				@RequestHeader("X-Answer-Status") int status,
+				@RequestHeader(name = "X-Answer-Type", required = false) @Nullable String type) {
+			this.answers.incrementAndGet();
+			ResponseEntity.BodyBuilder answer = ResponseEntity.status(status);
+			if (type != null) {
+				answer.header("Content-Type", type);
+			}
+			return answer.body((body != null) ? body : new byte[0]);
+		}
+
+		/** Must not run: its keys are planted with a stored response. */
+		@PostMapping("/orders")
+		@IdempotencyKey
+		ResponseEntity<String> order(@RequestBody String body) {
+			this.orders.incrementAndGet();
+			return ResponseEntity.status(201).body("{\"id\":\"from the handler\"}");
 		}
 
 		@PostMapping("/transfers")
