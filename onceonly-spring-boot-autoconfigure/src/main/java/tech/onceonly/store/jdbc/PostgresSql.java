@@ -1,7 +1,10 @@
 package tech.onceonly.store.jdbc;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -9,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.LockRecord;
 import tech.onceonly.store.LockResult;
 
 /**
@@ -120,34 +124,86 @@ final class PostgresSql extends Sql {
 				+ "OR (t.state = 'HELD' AND t.expires_at + ?::bigint <= c.now)";
 	}
 
+	// The hot statements bind their parameters with their SQL types and read their row by
+	// column position: no per-call type inference of the arguments and no column-name map
+	// built for every result set.
+
 	@Override
 	@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
-		return JdbcStore.first(jdbc.query(this.tryLock,
-				(rs, row) -> new LockResult(rs.getBoolean("acquired"), JdbcStore.lockRecord(rs, row)), offset, key, key,
-				ttl, metadata));
+		return JdbcStore.first(jdbc.query(this.tryLock, (ps) -> {
+			ps.setLong(1, offset);
+			ps.setString(2, key);
+			ps.setString(3, key);
+			ps.setLong(4, ttl);
+			text(ps, 5, metadata);
+		}, (rs, row) -> new LockResult(rs.getBoolean(1), lock(rs, 2))));
 	}
 
 	@Override
 	@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
 			long offset) {
-		return JdbcStore.first(jdbc.query(this.acquire, (rs, row) -> {
-			LeaseRecord record = JdbcStore.leaseRecord(rs, row);
-			return new LeaseResult(rs.getBoolean("acquired") ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()),
-					record);
-		}, offset, key, key, leaseId, ttl, metadata));
+		return JdbcStore.first(jdbc.query(this.acquire, (ps) -> {
+			ps.setLong(1, offset);
+			ps.setString(2, key);
+			ps.setString(3, key);
+			ps.setString(4, leaseId);
+			ps.setLong(5, ttl);
+			text(ps, 6, metadata);
+		}, (rs, row) -> {
+			LeaseRecord record = lease(rs, 2);
+			return new LeaseResult(rs.getBoolean(1) ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()), record);
+		}));
 	}
 
 	@Override
 	@Nullable LeaseRecord extend(JdbcTemplate jdbc, String key, String leaseId, long ttl, long offset) {
-		return JdbcStore.first(jdbc.query(this.extend, JdbcStore::leaseRecord, offset, ttl, key, leaseId));
+		return JdbcStore.first(jdbc.query(this.extend, (ps) -> {
+			ps.setLong(1, offset);
+			ps.setLong(2, ttl);
+			ps.setString(3, key);
+			ps.setString(4, leaseId);
+		}, (rs, row) -> lease(rs, 1)));
 	}
 
 	@Override
 	@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state, @Nullable String result,
 			@Nullable String resultHash, @Nullable String errorCode, long retention, long offset) {
-		List<Long> done = jdbc.query(this.finish, (rs, row) -> rs.getLong(1), offset, state.name(), retention, result,
-				resultHash, errorCode, key, leaseId);
-		return done.isEmpty() ? null : Instant.ofEpochMilli(done.get(0));
+		return JdbcStore.first(jdbc.query(this.finish, (ps) -> {
+			ps.setLong(1, offset);
+			ps.setString(2, state.name());
+			ps.setLong(3, retention);
+			text(ps, 4, result);
+			text(ps, 5, resultHash);
+			text(ps, 6, errorCode);
+			ps.setString(7, key);
+			ps.setString(8, leaseId);
+		}, (rs, row) -> Instant.ofEpochMilli(rs.getLong(1))));
+	}
+
+	private static void text(PreparedStatement ps, int index, @Nullable String value) throws SQLException {
+		if (value != null) {
+			ps.setString(index, value);
+		}
+		else {
+			ps.setNull(index, Types.VARCHAR);
+		}
+	}
+
+	/** A lock record from {@code lock_key, first_seen_at, expires_at, metadata, now}. */
+	private static LockRecord lock(ResultSet rs, int from) throws SQLException {
+		return new LockRecord(rs.getString(from), Instant.ofEpochMilli(rs.getLong(from + 1)),
+				Instant.ofEpochMilli(rs.getLong(from + 2)), rs.getString(from + 3),
+				Instant.ofEpochMilli(rs.getLong(from + 4)));
+	}
+
+	/** A lease record from {@link JdbcStore#LEASE_COLUMNS} followed by {@code now}. */
+	private static LeaseRecord lease(ResultSet rs, int from) throws SQLException {
+		long doneAt = rs.getLong(from + 6);
+		Instant done = rs.wasNull() ? null : Instant.ofEpochMilli(doneAt);
+		return new LeaseRecord(rs.getString(from), LeaseState.valueOf(rs.getString(from + 1)), rs.getString(from + 2),
+				rs.getLong(from + 3), Instant.ofEpochMilli(rs.getLong(from + 4)),
+				Instant.ofEpochMilli(rs.getLong(from + 5)), done, rs.getString(from + 7), rs.getString(from + 8),
+				rs.getString(from + 9), rs.getString(from + 10), Instant.ofEpochMilli(rs.getLong(from + 11)));
 	}
 
 }

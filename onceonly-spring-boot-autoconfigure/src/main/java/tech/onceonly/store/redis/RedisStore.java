@@ -1,7 +1,9 @@
 package tech.onceonly.store.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -12,6 +14,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.ClassUtils;
 
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
@@ -23,9 +26,18 @@ import tech.onceonly.store.StoreException;
 
 /**
  * A store in Redis shared by every JVM that uses the same Redis and key prefix. Every
- * operation that reads and writes is one Lua script (sent by SHA, loaded once), so the
- * decision (expiry, fencing by lease id, terminal states) is made atomically inside Redis
- * against the Redis clock ({@code TIME}); the JVM clock is never consulted.
+ * operation that writes is one Lua script (sent by SHA, loaded once), so the decision
+ * (expiry, fencing by lease id, terminal states) is made atomically inside Redis against
+ * the Redis clock ({@code TIME}); the JVM clock is never consulted.
+ * <p>
+ * Decisions that write nothing are made without a script where that is safe: on Lettuce
+ * connections to one node (standalone or a sentinel-managed master, no read-from-replica)
+ * an acquisition first reads the lease hash and the Redis time in one round trip
+ * ({@code HMGET}, then {@code TIME}), and a lease that is finished within retention or
+ * held unexpired is answered from that read (a replay costs no script); only a key that
+ * may be taken runs the acquire script, which decides again atomically. Reads of a lease,
+ * a lock or the clock are plain commands the same way. On a cluster (whose keyless
+ * {@code TIME} may come from another node) or another driver every operation is a script.
  * <p>
  * Each logical key lives in one hash per kind, {@code <prefix>{<key>}:lock} and
  * {@code <prefix>{<key>}:lease}: the hash tag keeps both in one slot, and every script
@@ -45,15 +57,22 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private static final long EXPIRED_HOLDER_GRACE_MILLIS = Duration.ofMinutes(10).toMillis();
 
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.RedisClient",
+			RedisStore.class.getClassLoader());
+
 	/**
 	 * Common start of every script: the Redis time in milliseconds plus the offset in
-	 * ARGV[1], and helpers.
+	 * ARGV[1], and a formatter.
 	 */
 	private static final String PRELUDE = """
 			if redis.replicate_commands then redis.replicate_commands() end
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
 			local function fmt(n) return string.format('%.0f', n) end
+			""";
+
+	/** The lease record of a script's answer, for the scripts that answer one. */
+	private static final String LEASE_READER = """
 			local function lease(k, outcome)
 				local f = redis.call('HMGET', k, 'state', 'lease_id', 'version', 'first_seen_at', 'expires_at',
 					'done_at', 'result', 'result_hash', 'error_code', 'metadata')
@@ -64,27 +83,39 @@ public final class RedisStore implements OnceOnlyStore {
 			end
 			""";
 
-	private static final RedisScript<String> NOW = script("return fmt(now)", String.class);
+	/** The fields of a lease hash, in the order of a script's lease answer. */
+	private static final byte[][] LEASE_FIELDS = fields("state", "lease_id", "version", "first_seen_at", "expires_at",
+			"done_at", "result", "result_hash", "error_code", "metadata");
+
+	private static final Script NOW = script("return fmt(now)", String.class);
 
 	/**
 	 * A lock is one string {@code <first_seen_at>:<expires_at>:<metadata>} set with
-	 * {@code PX}: one GET and at most one SET per check-lock.
+	 * {@code PX}. A new key is taken by one {@code SET NX}; only a key that exists is
+	 * read (its holder answered, or taken over when its time is up by the store clock).
+	 * Answers {@code 1, first_seen_at, expires_at} when taken (the store time is
+	 * first_seen_at, the metadata the caller's), else the holder's
+	 * {@code 0, first_seen_at, expires_at, metadata, now}.
 	 */
-	private static final RedisScript<List> TRY_LOCK = script("""
-			local v = redis.call('GET', KEYS[1])
-			if v then
-				local fs, ex, meta = string.match(v, '^(%d+):(%d+):(.*)$')
-				if ex and tonumber(ex) > now then
-					return { '0', fs, ex, meta, fmt(now) }
-				end
-			end
+	private static final Script TRY_LOCK = script("""
 			local ttl = tonumber(ARGV[2])
 			local fs, ex = fmt(now), fmt(now + ttl)
-			redis.call('SET', KEYS[1], fs .. ':' .. ex .. ':' .. ARGV[3], 'PX', math.max(1, ttl))
-			return { '1', fs, ex, ARGV[3], fmt(now) }
+			local value = fs .. ':' .. ex .. ':' .. ARGV[3]
+			if redis.call('SET', KEYS[1], value, 'NX', 'PX', math.max(1, ttl)) then
+				return { '1', fs, ex }
+			end
+			local v = redis.call('GET', KEYS[1])
+			if v then
+				local held, ends, meta = string.match(v, '^(%d+):(%d+):(.*)$')
+				if ends and tonumber(ends) > now then
+					return { '0', held, ends, meta, fs }
+				end
+			end
+			redis.call('SET', KEYS[1], value, 'PX', math.max(1, ttl))
+			return { '1', fs, ex }
 			""", List.class);
 
-	private static final RedisScript<List> GET_LOCK = script("""
+	private static final Script GET_LOCK = script("""
 			local v = redis.call('GET', KEYS[1])
 			if v then
 				local fs, ex, meta = string.match(v, '^(%d+):(%d+):(.*)$')
@@ -97,13 +128,15 @@ public final class RedisStore implements OnceOnlyStore {
 
 	/**
 	 * One HMGET of every field: a key that is held or finished is answered from it (a
-	 * replay reads the hash once and writes nothing); an acquisition answers with the
-	 * fields it wrote, without reading them back.
+	 * replay reads the hash once and writes nothing). An acquisition answers
+	 * {@code ACQUIRED, version, first_seen_at, now} (the rest is what the caller sent);
+	 * the hash is deleted first only when an earlier lease left fields behind.
 	 */
-	private static final RedisScript<List> ACQUIRE = script("""
+	private static final Script ACQUIRE = script("""
 			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id', 'version', 'first_seen_at', 'expires_at',
 				'done_at', 'result', 'result_hash', 'error_code', 'metadata')
-			local continues = false
+			local version = 1
+			local first = now
 			if f[1] then
 				local expires = tonumber(f[5])
 				local outcome = nil
@@ -112,7 +145,8 @@ public final class RedisStore implements OnceOnlyStore {
 				elseif f[1] == 'HELD' and expires > now then
 					outcome = 'HELD_BY_OTHER'
 				else
-					continues = true
+					version = tonumber(f[3]) + 1
+					first = tonumber(f[4])
 				end
 				if outcome then
 					local r = { outcome }
@@ -120,23 +154,16 @@ public final class RedisStore implements OnceOnlyStore {
 					r[12] = fmt(now)
 					return r
 				end
-			end
-			local version = 1
-			local first = now
-			if continues then
-				version = tonumber(f[3]) + 1
-				first = tonumber(f[4])
+				redis.call('DEL', KEYS[1])
 			end
 			local ttl = tonumber(ARGV[2])
-			redis.call('DEL', KEYS[1])
 			redis.call('HSET', KEYS[1], 'state', 'HELD', 'lease_id', ARGV[3], 'version', fmt(version),
 				'first_seen_at', fmt(first), 'expires_at', fmt(now + ttl), 'metadata', ARGV[4])
 			redis.call('PEXPIRE', KEYS[1], math.max(1, ttl + tonumber(ARGV[5])))
-			return { 'ACQUIRED', 'HELD', ARGV[3], fmt(version), fmt(first), fmt(now + ttl), '', '', '', '', ARGV[4],
-				fmt(now) }
+			return { 'ACQUIRED', fmt(version), fmt(first), fmt(now) }
 			""", List.class);
 
-	private static final RedisScript<List> EXTEND = script("""
+	private static final Script EXTEND = script(LEASE_READER, """
 			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id')
 			if f[1] ~= 'HELD' or f[2] ~= ARGV[2] then return {} end
 			local ttl = tonumber(ARGV[3])
@@ -145,7 +172,7 @@ public final class RedisStore implements OnceOnlyStore {
 			return lease(KEYS[1], 'EXTENDED')
 			""", List.class);
 
-	private static final RedisScript<String> FINISH = script("""
+	private static final Script FINISH = script("""
 			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id')
 			if f[1] ~= 'HELD' or f[2] ~= ARGV[2] then return false end
 			local retention = tonumber(ARGV[4])
@@ -155,7 +182,7 @@ public final class RedisStore implements OnceOnlyStore {
 			return fmt(now)
 			""", String.class);
 
-	private static final RedisScript<Long> CANCEL = script("""
+	private static final Script CANCEL = script("""
 			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id')
 			if f[1] ~= 'HELD' or f[2] ~= ARGV[2] then return 0 end
 			redis.call('HSET', KEYS[1], 'state', 'RELEASED', 'lease_id', '', 'expires_at', fmt(now))
@@ -163,7 +190,7 @@ public final class RedisStore implements OnceOnlyStore {
 			return 1
 			""", Long.class);
 
-	private static final RedisScript<List> GET_LEASE = script("""
+	private static final Script GET_LEASE = script(LEASE_READER, """
 			local f = redis.call('HMGET', KEYS[1], 'state', 'expires_at')
 			if not f[1] then return {} end
 			if (f[1] == 'COMPLETED' or f[1] == 'FAILED') and tonumber(f[2]) <= now then return {} end
@@ -173,6 +200,11 @@ public final class RedisStore implements OnceOnlyStore {
 	private final StringRedisTemplate redis;
 
 	private final String keyPrefix;
+
+	/**
+	 * Lettuce's commands straight, when the connections are Lettuce's; else the template.
+	 */
+	private final @Nullable LettuceCalls lettuce;
 
 	private volatile long timeOffsetMillis;
 
@@ -207,10 +239,25 @@ public final class RedisStore implements OnceOnlyStore {
 					"Invalid OnceOnly Redis key prefix '" + keyPrefix + "': braces would change the hash tag");
 		}
 		this.keyPrefix = keyPrefix;
+		this.lettuce = LETTUCE_PRESENT ? LettuceCalls.of(redis.getConnectionFactory()) : null;
 	}
 
-	private static <T> RedisScript<T> script(String body, Class<T> resultType) {
-		return new DefaultRedisScript<>(PRELUDE + body, resultType);
+	private static Script script(String body, Class<?> resultType) {
+		return script("", body, resultType);
+	}
+
+	private static Script script(String helpers, String body, Class<?> resultType) {
+		DefaultRedisScript<?> script = new DefaultRedisScript<>(PRELUDE + helpers + body, resultType);
+		return new Script(script, script.getSha1(), script.getScriptAsString().getBytes(StandardCharsets.UTF_8),
+				resultType);
+	}
+
+	private static byte[][] fields(String... names) {
+		byte[][] fields = new byte[names.length][];
+		for (int i = 0; i < names.length; i++) {
+			fields[i] = names[i].getBytes(StandardCharsets.UTF_8);
+		}
+		return fields;
 	}
 
 	/** The Redis key of the check-lock on {@code key}. */
@@ -249,22 +296,70 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public Instant now() {
-		String now = run("read the clock",
-				() -> this.redis.execute(NOW, List.of(this.keyPrefix + "{clock}"), offset()));
+		LettuceCalls reader = reader();
+		if (reader != null) {
+			long time = run("read the clock", reader::time);
+			return Instant.ofEpochMilli(time + this.timeOffsetMillis);
+		}
+		String now = (String) run("read the clock", () -> eval(NOW, this.keyPrefix + "{clock}", offset()));
 		return Instant.ofEpochMilli(Long.parseLong(Objects.requireNonNull(now)));
 	}
 
 	@Override
 	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
-		List<?> reply = run("take the lock", () -> this.redis.execute(TRY_LOCK, List.of(lockKey(key)), offset(),
-				Long.toString(ttl.toMillis()), text(metadataJson)));
+		String metadata = text(metadataJson);
+		List<?> reply = (List<?>) run("take the lock",
+				() -> eval(TRY_LOCK, lockKey(key), offset(), Long.toString(ttl.toMillis()), metadata));
+		if (reply.size() == 3) {
+			// taken: the store time is the new first_seen_at, the metadata the caller's
+			Instant now = instant(reply.get(1));
+			return new LockResult(true, new LockRecord(key, now, instant(reply.get(2)), nullable(metadata), now));
+		}
 		return new LockResult("1".equals(reply.get(0)), lockRecord(key, reply));
 	}
 
 	@Override
 	public @Nullable LockRecord getLock(String key) {
-		List<?> reply = run("read the lock", () -> this.redis.execute(GET_LOCK, List.of(lockKey(key)), offset()));
+		LettuceCalls reader = reader();
+		if (reader != null) {
+			LettuceCalls.Read read = run("read the lock", () -> reader.string(lockKey(key)));
+			return liveLock(key, read.values()[0], read.millis() + this.timeOffsetMillis);
+		}
+		List<?> reply = (List<?>) run("read the lock", () -> eval(GET_LOCK, lockKey(key), offset()));
 		return present(reply) ? lockRecord(key, reply) : null;
+	}
+
+	/**
+	 * The lock of a {@code GET} value at store time {@code now}, or {@code null} when
+	 * absent, unreadable or expired (as the lock scripts judge it).
+	 */
+	private static @Nullable LockRecord liveLock(String key, @Nullable String value, long now) {
+		if (value == null) {
+			return null;
+		}
+		int first = value.indexOf(':');
+		int second = (first > 0) ? value.indexOf(':', first + 1) : -1;
+		if (second <= first + 1 || !digits(value, 0, first) || !digits(value, first + 1, second)) {
+			return null;
+		}
+		long expiresAt = Long.parseLong(value, first + 1, second, 10);
+		if (expiresAt <= now) {
+			return null;
+		}
+		return new LockRecord(key, Instant.ofEpochMilli(Long.parseLong(value, 0, first, 10)),
+				Instant.ofEpochMilli(expiresAt), nullable(value.substring(second + 1)), Instant.ofEpochMilli(now));
+	}
+
+	private static boolean digits(String text, int from, int to) {
+		if (to - from < 1 || to - from > 18) {
+			return false;
+		}
+		for (int i = from; i < to; i++) {
+			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	@Override
@@ -274,23 +369,89 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
-		List<?> reply = run("acquire the lease",
-				() -> this.redis.execute(ACQUIRE, List.of(leaseKey(key)), offset(), Long.toString(ttl.toMillis()),
-						newLeaseId, text(metadataJson), Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
+		LettuceCalls reader = reader();
+		if (reader != null) {
+			// a held or finished key is answered from plain reads; only a key that may be
+			// taken runs the script, which decides again atomically
+			LettuceCalls.Read read = run("acquire the lease", () -> reader.hash(leaseKey(key), LEASE_FIELDS));
+			LeaseResult answered = answered(key, read);
+			if (answered != null) {
+				return answered;
+			}
+		}
+		String metadata = text(metadataJson);
+		List<?> reply = (List<?>) run("acquire the lease", () -> eval(ACQUIRE, leaseKey(key), offset(),
+				Long.toString(ttl.toMillis()), newLeaseId, metadata, Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
 		String outcome = (String) reply.get(0);
-		LeaseResult.Outcome value = switch (outcome) {
+		if (outcome.equals("ACQUIRED")) {
+			Instant now = instant(reply.get(3));
+			return new LeaseResult(LeaseResult.Outcome.ACQUIRED,
+					new LeaseRecord(key, LeaseState.HELD, newLeaseId, Long.parseLong((String) reply.get(1)),
+							instant(reply.get(2)), now.plusMillis(ttl.toMillis()), null, null, null, null,
+							nullable(metadata), now));
+		}
+		return new LeaseResult(outcome(outcome), leaseRecord(key, reply));
+	}
+
+	private static LeaseResult.Outcome outcome(String outcome) {
+		return switch (outcome) {
 			case "ACQUIRED" -> LeaseResult.Outcome.ACQUIRED;
 			case "COMPLETED" -> LeaseResult.Outcome.COMPLETED;
 			case "FAILED" -> LeaseResult.Outcome.FAILED;
 			default -> LeaseResult.Outcome.HELD_BY_OTHER;
 		};
-		return new LeaseResult(value, leaseRecord(key, reply));
+	}
+
+	/**
+	 * The answer of an acquisition that a read decides without writing, as the acquire
+	 * script would: a terminal lease within retention, or a lease held unexpired by
+	 * someone. {@code null} when the key may be taken (absent, released, expired, or
+	 * unreadable — the script then decides). The Redis time is read after the hash, so
+	 * "still live" is true at the moment of the read.
+	 */
+	private @Nullable LeaseResult answered(String key, LettuceCalls.Read read) {
+		@Nullable String[] f = read.values();
+		String state = f[0];
+		String expires = f[4];
+		if (state == null || expires == null || !digits(expires, 0, expires.length())) {
+			return null;
+		}
+		long now = read.millis() + this.timeOffsetMillis;
+		if (Long.parseLong(expires) <= now) {
+			return null;
+		}
+		String outcome = switch (state) {
+			case "COMPLETED", "FAILED" -> state;
+			case "HELD" -> "HELD_BY_OTHER";
+			default -> null;
+		};
+		if (outcome == null) {
+			return null;
+		}
+		try {
+			return new LeaseResult(outcome(outcome), leaseRecord(key, readReply(outcome, f, now)));
+		}
+		catch (IllegalArgumentException unreadable) {
+			// not a lease this store wrote: the script reports it as it always has
+			return null;
+		}
+	}
+
+	/** A read hash in the layout of a script's lease answer. */
+	private static List<String> readReply(String outcome, @Nullable String[] fields, long now) {
+		List<String> reply = new ArrayList<>(12);
+		reply.add(outcome);
+		for (String field : fields) {
+			reply.add((field != null) ? field : "");
+		}
+		reply.add(Long.toString(now));
+		return reply;
 	}
 
 	@Override
 	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
-		List<?> reply = run("extend the lease", () -> this.redis.execute(EXTEND, List.of(leaseKey(key)), offset(),
-				leaseId, Long.toString(ttl.toMillis()), Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
+		List<?> reply = (List<?>) run("extend the lease", () -> eval(EXTEND, leaseKey(key), offset(), leaseId,
+				Long.toString(ttl.toMillis()), Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
 		return present(reply) ? leaseRecord(key, reply) : null;
 	}
 
@@ -309,28 +470,70 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private @Nullable Instant finish(String what, String key, String leaseId, LeaseState state,
 			@Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode, Duration retention) {
-		String doneAt = run(what,
-				() -> this.redis.execute(FINISH, List.of(leaseKey(key)), offset(), leaseId, state.name(),
-						Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
+		String doneAt = (String) run(what, () -> eval(FINISH, leaseKey(key), offset(), leaseId, state.name(),
+				Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
 		return (doneAt != null) ? Instant.ofEpochMilli(Long.parseLong(doneAt)) : null;
 	}
 
 	@Override
 	public boolean cancelLease(String key, String leaseId) {
-		Long cancelled = run("cancel the lease", () -> this.redis.execute(CANCEL, List.of(leaseKey(key)), offset(),
-				leaseId, Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
+		Long cancelled = (Long) run("cancel the lease",
+				() -> eval(CANCEL, leaseKey(key), offset(), leaseId, Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
 		return cancelled != null && cancelled == 1L;
 	}
 
 	@Override
 	public @Nullable LeaseRecord getLease(String key) {
-		List<?> reply = run("read the lease", () -> this.redis.execute(GET_LEASE, List.of(leaseKey(key)), offset()));
+		LettuceCalls reader = reader();
+		if (reader != null) {
+			LettuceCalls.Read read = run("read the lease", () -> reader.hash(leaseKey(key), LEASE_FIELDS));
+			@Nullable String[] f = read.values();
+			String state = f[0];
+			if (state == null) {
+				return null;
+			}
+			String expires = f[4];
+			if (expires != null && digits(expires, 0, expires.length())) {
+				try {
+					long now = read.millis() + this.timeOffsetMillis;
+					if (LeaseState.valueOf(state).isTerminal() && Long.parseLong(expires) <= now) {
+						return null;
+					}
+					return leaseRecord(key, readReply("READ", f, now));
+				}
+				catch (IllegalArgumentException unreadable) {
+					// not a lease this store wrote: the script reports it as it always
+					// has
+				}
+			}
+		}
+		List<?> reply = (List<?>) run("read the lease", () -> eval(GET_LEASE, leaseKey(key), offset()));
 		return present(reply) ? leaseRecord(key, reply) : null;
 	}
 
 	@Override
 	public boolean deleteLease(String key) {
 		return Boolean.TRUE.equals(run("delete the lease", () -> this.redis.delete(leaseKey(key))));
+	}
+
+	/**
+	 * The calls that may answer with script-free reads (Lettuce on one node's master).
+	 */
+	private @Nullable LettuceCalls reader() {
+		LettuceCalls lettuce = this.lettuce;
+		return (lettuce != null && lettuce.reads()) ? lettuce : null;
+	}
+
+	/**
+	 * Runs {@code script} on {@code key}: through Lettuce's commands when the connections
+	 * are Lettuce's, else through the template.
+	 */
+	private @Nullable Object eval(Script script, String key, String... args) {
+		LettuceCalls lettuce = this.lettuce;
+		if (lettuce != null) {
+			return lettuce.eval(script, key, args);
+		}
+		return this.redis.execute(script.spring(), List.of(key), (Object[]) args);
 	}
 
 	/** Scripts answer an empty array for "nothing there". */
@@ -380,6 +583,18 @@ public final class RedisStore implements OnceOnlyStore {
 			throw new StoreException("The OnceOnly Redis store could not " + what + " (key prefix '" + this.keyPrefix
 					+ "'): " + StoreException.describe(ex.getMostSpecificCause()), ex);
 		}
+	}
+
+	/**
+	 * A script with its SHA-1 and text, computed once.
+	 *
+	 * @param spring the script for the template
+	 * @param sha1 its SHA-1 (hex)
+	 * @param body its text
+	 * @param resultType {@code List}, {@code String} or {@code Long}
+	 */
+	record Script(RedisScript<?> spring, String sha1, byte[] body, Class<?> resultType) {
+
 	}
 
 }
