@@ -1,5 +1,6 @@
 package tech.onceonly.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,17 +39,22 @@ public final class LoadDriver {
 	 * @param p99Micros the 99th percentile latency in microseconds
 	 * @param measuredMillis the length of the measured period
 	 * @param sortedNanos every recorded latency, sorted
+	 * @param workerAllocatedBytes the bytes the load threads themselves allocated during
+	 * the run, warm-up included ({@code -1} when the JVM cannot tell)
 	 */
 	public record Result(String name, int threads, long calls, double opsPerSecond, double p50Micros, double p99Micros,
-			long measuredMillis, long[] sortedNanos) {
+			long measuredMillis, long[] sortedNanos, long workerAllocatedBytes) {
 
 		/** Several runs of one phase (interleaved with other phases) as one result. */
 		public static Result merge(List<Result> runs) {
 			long millis = 0;
 			int total = 0;
+			long allocated = 0;
 			for (Result run : runs) {
 				millis += run.measuredMillis();
 				total += run.sortedNanos().length;
+				allocated = (allocated < 0 || run.workerAllocatedBytes() < 0) ? -1
+						: allocated + run.workerAllocatedBytes();
 			}
 			long[] all = new long[total];
 			int at = 0;
@@ -58,12 +64,13 @@ public final class LoadDriver {
 			}
 			Arrays.sort(all);
 			Result first = runs.get(0);
-			return of(first.name(), first.threads(), all, millis);
+			return of(first.name(), first.threads(), all, millis, allocated);
 		}
 
-		static Result of(String name, int threads, long[] sorted, long measuredMillis) {
+		static Result of(String name, int threads, long[] sorted, long measuredMillis, long workerAllocatedBytes) {
 			return new Result(name, threads, sorted.length, sorted.length / (measuredMillis / 1000.0),
-					percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.99) / 1000.0, measuredMillis, sorted);
+					percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.99) / 1000.0, measuredMillis, sorted,
+					workerAllocatedBytes);
 		}
 
 		/** One line for the report. */
@@ -86,6 +93,7 @@ public final class LoadDriver {
 			throws InterruptedException {
 		long[][] latencies = new long[threads][];
 		int[] counts = new int[threads];
+		long[] allocated = new long[threads];
 		CountDownLatch ready = new CountDownLatch(threads);
 		CountDownLatch go = new CountDownLatch(1);
 		AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -97,6 +105,7 @@ public final class LoadDriver {
 				long[] recorded = new long[1 << 16];
 				int n = 0;
 				long sequence = 0;
+				long allocatedBefore = allocatedByThisThread();
 				try {
 					ready.countDown();
 					go.await();
@@ -119,6 +128,8 @@ public final class LoadDriver {
 				catch (Throwable ex) {
 					failure.compareAndSet(null, ex);
 				}
+				long allocatedAfter = allocatedByThisThread();
+				allocated[thread] = (allocatedBefore < 0 || allocatedAfter < 0) ? -1 : allocatedAfter - allocatedBefore;
 				latencies[thread] = recorded;
 				counts[thread] = n;
 			}, "load-" + name + "-" + t);
@@ -139,6 +150,10 @@ public final class LoadDriver {
 		for (int count : counts) {
 			total += count;
 		}
+		long workerAllocated = 0;
+		for (long bytes : allocated) {
+			workerAllocated = (workerAllocated < 0 || bytes < 0) ? -1 : workerAllocated + bytes;
+		}
 		long[] all = new long[total];
 		int at = 0;
 		for (int t = 0; t < threads; t++) {
@@ -146,7 +161,19 @@ public final class LoadDriver {
 			at += counts[t];
 		}
 		Arrays.sort(all);
-		return Result.of(name, threads, all, measureMillis);
+		return Result.of(name, threads, all, measureMillis, workerAllocated);
+	}
+
+	/**
+	 * The bytes the current thread has allocated so far (its latency array included), or
+	 * {@code -1} when the JVM does not count them.
+	 */
+	private static long allocatedByThisThread() {
+		if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+				&& threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+			return threads.getCurrentThreadAllocatedBytes();
+		}
+		return -1;
 	}
 
 	private static long percentile(long[] sorted, double p) {

@@ -1,9 +1,12 @@
 package tech.onceonly.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.netty.buffer.Unpooled;
@@ -12,6 +15,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import tech.onceonly.client.CheckLockResult;
@@ -19,16 +23,31 @@ import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
 /**
- * The remote client's check-lock against a raw {@link WebClient} call of the same shape
- * (POST JSON with a bearer token, the answer decoded into a map), both against one local
+ * The remote client's check-lock against raw {@link WebClient} calls of the same shape
+ * (POST JSON with a bearer token, the answer decoded into a map), all against one local
  * stub server (a reactor-netty {@link HttpServer} on 127.0.0.1 answering every request
- * with a fixed {@code locked} body). Usage:
- * {@code java -cp benchmarks.jar tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3}.
+ * with a fixed {@code locked} body). Two raw baselines: {@code WebClient.builder()} as it
+ * is (Reactor Netty, since it is on this classpath) and a {@code WebClient} on the JDK
+ * {@link HttpClient} connector, the transport the remote client itself runs on; the
+ * second comparison is the client's own work, the first adds the transport difference.
+ * <p>
+ * The phases of one thread count run in interleaved rounds after a warm-up of each, so
+ * drift and background load hit them alike. Besides throughput and latency, each phase
+ * reports the process CPU time and the bytes allocated (all threads: callers, HTTP and
+ * event-loop threads, and the stub) per call, which a loaded machine distorts much less
+ * than throughput. Usage:
+ * {@code java -cp benchmarks.jar tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3 --rounds=2}.
  */
 public final class RemoteLoad {
 
 	private static final byte[] ANSWER = "{\"success\":true,\"status\":\"locked\",\"key\":\"k\",\"ttl\":60,\"first_seen_at\":null}"
 		.getBytes(StandardCharsets.UTF_8);
+
+	private static final String RAW_NETTY = "raw WebClient POST /check-lock";
+
+	private static final String RAW_JDK = "raw WebClient (JDK HttpClient) POST";
+
+	private static final String REMOTE = "RemoteOnceOnly.checkLock";
 
 	private RemoteLoad() {
 	}
@@ -36,6 +55,7 @@ public final class RemoteLoad {
 	public static void main(String[] args) throws Exception {
 		long seconds = LoadDriver.option(args, "seconds", 8);
 		long warmup = LoadDriver.option(args, "warmup", 3);
+		int rounds = Math.max(1, LoadDriver.option(args, "rounds", 2));
 		List<Integer> threadCounts = new ArrayList<>();
 		for (String t : LoadDriver.stringOption(args, "threads", "1,4").split(",")) {
 			threadCounts.add(Integer.parseInt(t.trim()));
@@ -52,20 +72,47 @@ public final class RemoteLoad {
 		String base = "http://127.0.0.1:" + server.port() + "/v1";
 		RemoteOnceOnly client = new RemoteOnceOnly(RemoteOnceOnlySettings.builder("bench-key").baseUrl(base).build(),
 				WebClient.builder(), tools.jackson.databind.json.JsonMapper.builder().build());
-		WebClient raw = WebClient.builder().baseUrl(base).build();
+		WebClient rawNetty = WebClient.builder().baseUrl(base).build();
+		WebClient rawJdk = WebClient.builder()
+			.baseUrl(base)
+			.clientConnector(
+					new JdkClientHttpConnector(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
+			.build();
+		List<Phase> phases = List.of(new Phase(RAW_NETTY, rawCall(rawNetty)), new Phase(RAW_JDK, rawCall(rawJdk)),
+				new Phase(REMOTE, remoteCall(client)));
 		try {
-			// both paths JIT-compiled before either is measured, so the first measured is
-			// not disadvantaged
-			LoadDriver.run("warm raw", 2, warmup * 1000, 1, rawCall(raw));
-			LoadDriver.run("warm remote", 2, warmup * 1000, 1, remoteCall(client));
+			// every path JIT-compiled before any is measured, so the first measured is
+			// not
+			// disadvantaged
+			for (Phase phase : phases) {
+				LoadDriver.run("warm " + phase.name, 2, warmup * 1000, 1, phase.operation);
+			}
+			long slice = Math.max(1, seconds * 1000 / rounds);
 			for (int threads : threadCounts) {
-				LoadDriver.Result rawResult = LoadDriver.run("raw WebClient POST /check-lock", threads, warmup * 1000,
-						seconds * 1000, rawCall(raw));
-				System.out.println("RESULT " + rawResult.line());
-				LoadDriver.Result remote = LoadDriver.run("RemoteOnceOnly.checkLock", threads, warmup * 1000,
-						seconds * 1000, remoteCall(client));
-				System.out.println("RESULT " + remote.line());
-				System.out.println(LoadDriver.ratio("remote client vs raw WebClient", remote, rawResult, 1));
+				for (Phase phase : phases) {
+					phase.runs.clear();
+					phase.cost = new Cost();
+					LoadDriver.run("warm " + phase.name, threads, warmup * 1000, 1, phase.operation);
+				}
+				for (int round = 0; round < rounds; round++) {
+					for (Phase phase : phases) {
+						Cost.Mark start = Cost.mark();
+						LoadDriver.Result result = LoadDriver.run(phase.name, threads, 0, slice, phase.operation);
+						phase.cost.add(start, result);
+						phase.runs.add(result);
+					}
+				}
+				for (Phase phase : phases) {
+					System.out.println("RESULT " + LoadDriver.Result.merge(phase.runs).line());
+				}
+				for (Phase phase : phases) {
+					System.out.println(phase.cost.line(phase.name, threads));
+				}
+				LoadDriver.Result remote = LoadDriver.Result.merge(phases.get(2).runs);
+				System.out.println(LoadDriver.ratio("remote client vs raw WebClient", remote,
+						LoadDriver.Result.merge(phases.get(0).runs), 1));
+				System.out.println(LoadDriver.ratio("remote client vs raw WebClient, same JDK transport", remote,
+						LoadDriver.Result.merge(phases.get(1).runs), 1));
 			}
 		}
 		finally {
@@ -97,6 +144,81 @@ public final class RemoteLoad {
 				throw new IllegalStateException("unexpected answer " + result);
 			}
 		};
+	}
+
+	/** One measured path: its operation and its runs of the current thread count. */
+	private static final class Phase {
+
+		private final String name;
+
+		private final LoadDriver.Operation operation;
+
+		private final List<LoadDriver.Result> runs = new ArrayList<>();
+
+		private Cost cost = new Cost();
+
+		Phase(String name, LoadDriver.Operation operation) {
+			this.name = name;
+			this.operation = operation;
+		}
+
+	}
+
+	/**
+	 * Process CPU time and bytes allocated by all live threads over measured runs, per
+	 * call. Threads that end during a run lose their allocation count (the HTTP, event
+	 * loop and scheduler threads here live for the whole run).
+	 */
+	private static final class Cost {
+
+		private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+			.getThreadMXBean();
+
+		private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+			.getOperatingSystemMXBean();
+
+		private long cpuNanos;
+
+		private long allocatedBytes;
+
+		private long calls;
+
+		record Mark(long cpuNanos, long allocatedBytes) {
+
+		}
+
+		static Mark mark() {
+			return new Mark(OS.getProcessCpuTime(), allocated());
+		}
+
+		private static long allocated() {
+			long total = 0;
+			for (long bytes : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+				total += Math.max(0, bytes);
+			}
+			return total;
+		}
+
+		/**
+		 * Adds a run that started at {@code start}: the live threads' allocation since
+		 * then plus the load threads' own (they have ended, so the live count misses
+		 * them).
+		 */
+		void add(Mark start, LoadDriver.Result run) {
+			this.cpuNanos += OS.getProcessCpuTime() - start.cpuNanos();
+			this.allocatedBytes += allocated() - start.allocatedBytes() + Math.max(0, run.workerAllocatedBytes());
+			this.calls += run.calls();
+		}
+
+		String line(String name, int threads) {
+			// the load threads' latency arrays (8 bytes per call, grown by doubling) are
+			// counted too: at most ~16 bytes per call, the same for every phase
+			double calls = Math.max(1, this.calls);
+			return String.format(Locale.ROOT,
+					"COST %-34s threads=%-2d cpu_us_per_call=%.1f alloc_bytes_per_call=%.0f " + "load=%.2f", name,
+					threads, this.cpuNanos / 1000.0 / calls, this.allocatedBytes / calls, OS.getSystemLoadAverage());
+		}
+
 	}
 
 }

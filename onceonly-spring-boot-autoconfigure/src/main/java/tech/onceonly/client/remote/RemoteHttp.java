@@ -53,8 +53,12 @@ final class RemoteHttp {
 
 	private final RetryDelays delays;
 
+	/** The {@code Authorization} value, made once rather than per call. */
+	private final String authorization;
+
 	RemoteHttp(RemoteOnceOnlySettings settings, WebClient webClient, JsonMapper jsonMapper, RetryDelays delays) {
 		this.settings = settings;
+		this.authorization = "Bearer " + settings.apiKey();
 		this.webClient = webClient;
 		this.jsonMapper = jsonMapper;
 		this.parser = new ResponseParser(jsonMapper);
@@ -140,7 +144,7 @@ final class RemoteHttp {
 		String path = call.path();
 		byte[] body = call.body();
 		WebClient.RequestBodySpec spec = this.webClient.method(method).uri(call.uri()).headers((headers) -> {
-			headers.setBearerAuth(this.settings.apiKey());
+			headers.set(HttpHeaders.AUTHORIZATION, this.authorization);
 			headers.setContentType(MediaType.APPLICATION_JSON);
 			headers.set(HttpHeaders.USER_AGENT, this.settings.userAgent());
 			headers.set("X-Request-Id", call.requestId());

@@ -132,7 +132,12 @@ final class ResponseParser {
 		if (status < 200 || status >= 300) {
 			throw error(response);
 		}
-		Map<String, Object> body = new LinkedHashMap<>(object(json(response.body())));
+		// the parsed object is this call's own: completed in place (the record copies it
+		// once)
+		Object parsed = json(response.body());
+		Map<String, Object> parsedObject = WireMaps.object(parsed);
+		Map<String, Object> body = (parsedObject instanceof LinkedHashMap) ? parsedObject
+				: new LinkedHashMap<>(object(parsed));
 		String bodyStatus = normalize(WireMaps.string(body, "status"));
 		boolean locked;
 		if (bodyStatus.equals("locked") || bodyStatus.equals("duplicate")) {
