@@ -538,8 +538,10 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 			await(started);
 			waiter = inThread(() -> this.client.ai().runFn(key("f"), work(runs, Map.of("by", "waiter")), options));
 			faults().awaitCall(Op.ACQUIRE_LEASE, key("f"), this::heldBySomeoneElse, PATIENCE);
-			for (int step = 0; step < 5; step++) {
-				advanceTime(Duration.ofSeconds(2));
+			// steps of a third of the ttl (six of them: twice the ttl in all) leave the heartbeat, sent every
+			// ttl/3 of real time, two thirds of the ttl of slack on a loaded machine
+			for (int step = 0; step < 6; step++) {
+				advanceTime(Duration.ofSeconds(1));
 				int before = faults().count(Op.EXTEND_LEASE);
 				// the next heartbeat, sent after the clock moved
 				faults().awaitCall(Op.EXTEND_LEASE, key("f"), (call) -> call.number() > before && call.returned(),
