@@ -22,7 +22,7 @@ import tech.onceonly.store.LockResult;
 
 /**
  * MariaDB 10.6+ and MySQL 8.0+ (InnoDB), with SQL both understand: no {@code RETURNING}
- * (MySQL has none), no {@code ON DUPLICATE KEY UPDATE} on the hot path, no session
+ * (MySQL has none), no {@code ON DUPLICATE KEY UPDATE} on the hot path, no user
  * variables. An acquisition reads the key's row and the database clock in one statement
  * (a consistent read: no row lock, nothing written); a key that is held or finished is
  * answered from that read, so a duplicate costs one read and no write. Only a free key is
