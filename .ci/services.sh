@@ -160,6 +160,14 @@ _onceonly_mariadb_sql() {
 
 onceonly_mariadb_start() {
 	local dir="$ONCEONLY_SERVICES_DIR/mariadb" mariadbd
+	local url="jdbc:mariadb://127.0.0.1:$ONCEONLY_MARIADB_PORT/onceonly"
+	if mariadb --no-defaults -h 127.0.0.1 -P "$ONCEONLY_MARIADB_PORT" -u onceonly -ponceonly onceonly -e "select 1" \
+		>/dev/null 2>&1; then
+		# a test server set up by this script already answers on the port (perhaps from another services dir)
+		export ONCEONLY_TEST_MARIADB_URL="$url?user=onceonly&password=onceonly"
+		echo "onceonly: MariaDB at $url (already running)"
+		return 0
+	fi
 	mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
 	mkdir -p "$ONCEONLY_SERVICES_DIR"
 	chmod 755 "$ONCEONLY_SERVICES_DIR"
@@ -182,8 +190,8 @@ onceonly_mariadb_start() {
 	_onceonly_mariadb_sql -e "CREATE DATABASE IF NOT EXISTS onceonly CHARACTER SET utf8mb4;
 		CREATE USER IF NOT EXISTS 'onceonly'@'127.0.0.1' IDENTIFIED BY 'onceonly';
 		GRANT ALL PRIVILEGES ON *.* TO 'onceonly'@'127.0.0.1';" || return 1
-	export ONCEONLY_TEST_MARIADB_URL="jdbc:mariadb://127.0.0.1:$ONCEONLY_MARIADB_PORT/onceonly?user=onceonly&password=onceonly"
-	echo "onceonly: MariaDB at jdbc:mariadb://127.0.0.1:$ONCEONLY_MARIADB_PORT/onceonly"
+	export ONCEONLY_TEST_MARIADB_URL="$url?user=onceonly&password=onceonly"
+	echo "onceonly: MariaDB at $url"
 }
 
 onceonly_mariadb_stop() {

@@ -1,13 +1,18 @@
 package tech.onceonly.store.jdbc;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
@@ -17,7 +22,7 @@ import tech.onceonly.store.LockResult;
 
 /**
  * MariaDB 10.6+ and MySQL 8.0+ (InnoDB), with SQL both understand: no {@code RETURNING}
- * (MySQL has none), no {@code ON DUPLICATE KEY UPDATE} on the hot path, no session
+ * (MySQL has none), no {@code ON DUPLICATE KEY UPDATE} on the hot path, no user
  * variables. An acquisition reads the key's row and the database clock in one statement
  * (a consistent read: no row lock, nothing written); a key that is held or finished is
  * answered from that read, so a duplicate costs one read and no write. Only a free key is
@@ -34,6 +39,11 @@ import tech.onceonly.store.LockResult;
  * reports found rows (the default of both drivers) or changed rows
  * ({@code useAffectedRows=true}); the one exception, an extension that sets the same
  * expiry twice within a millisecond, is confirmed by reading the row.
+ * <p>
+ * A completion is one fenced {@code UPDATE} that stores the database time as
+ * {@code done_at} through {@code LAST_INSERT_ID(time)}, which both servers return to the
+ * driver as the statement's generated key (a driver that does not is answered by reading
+ * the row).
  * <p>
  * Time is {@code UTC_TIMESTAMP(6)} in epoch milliseconds, which no session time zone or
  * daylight-saving change affects and which is fixed for the duration of a statement.
@@ -59,6 +69,8 @@ final class MariaDbSql extends Sql {
 
 	private final String finish;
 
+	private final String doneAt;
+
 	MariaDbSql(String prefix) {
 		super(prefix);
 		this.readLock = "SELECT c.now, t.lock_key, t.first_seen_at, t.expires_at, t.metadata FROM (SELECT " + NOW
@@ -77,8 +89,13 @@ final class MariaDbSql extends Sql {
 				+ "AND (state = 'RELEASED' OR expires_at <= ?)";
 		this.extend = "UPDATE " + this.leases + " SET expires_at = ? WHERE lease_key = ? AND state = 'HELD' "
 				+ "AND lease_id = ?";
-		this.finish = "UPDATE " + this.leases + " SET state = ?, lease_id = NULL, expires_at = ?, done_at = ?, "
-				+ "result = ?, result_hash = ?, error_code = ? WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?";
+		// LAST_INSERT_ID(expr) hands the completion time back in the statement's OK
+		// packet,
+		// as a generated key, so the caller learns it without a second round trip
+		this.finish = "UPDATE " + this.leases + " SET state = ?, lease_id = NULL, done_at = LAST_INSERT_ID(" + NOW
+				+ "), expires_at = " + NOW + " + ?, result = ?, result_hash = ?, error_code = ? "
+				+ "WHERE lease_key = ? AND state = 'HELD' AND lease_id = ?";
+		this.doneAt = "SELECT done_at FROM " + this.leases + " WHERE lease_key = ?";
 	}
 
 	private static String columns(String alias) {
@@ -230,10 +247,22 @@ final class MariaDbSql extends Sql {
 	@Override
 	@Nullable Instant finish(JdbcTemplate jdbc, String key, String leaseId, LeaseState state, @Nullable String result,
 			@Nullable String resultHash, @Nullable String errorCode, long retention, long offset) {
-		long now = Objects.requireNonNull(jdbc.queryForObject(now(), Long.class, offset), "the clock");
-		int updated = jdbc.update(this.finish, state.name(), now + retention, now, result, resultHash, errorCode, key,
-				leaseId);
-		return (updated == 1) ? Instant.ofEpochMilli(now) : null;
+		Object[] arguments = { state.name(), offset, offset, retention, result, resultHash, errorCode, key, leaseId };
+		KeyHolder keys = new GeneratedKeyHolder();
+		int updated = jdbc.update((connection) -> {
+			PreparedStatement statement = connection.prepareStatement(this.finish, Statement.RETURN_GENERATED_KEYS);
+			new ArgumentPreparedStatementSetter(arguments).setValues(statement);
+			return statement;
+		}, keys);
+		if (updated != 1) {
+			return null;
+		}
+		Number doneAt = keys.getKeyList().isEmpty() ? null : keys.getKey();
+		if (doneAt == null) {
+			// a driver that did not hand the time back: the row is terminal now, read it
+			doneAt = Objects.requireNonNull(jdbc.queryForObject(this.doneAt, Long.class, key), "done_at");
+		}
+		return Instant.ofEpochMilli(doneAt.longValue());
 	}
 
 	private Read<LeaseRecord> readLease(JdbcTemplate jdbc, String key, long offset) {

@@ -144,6 +144,59 @@ class JdbcMariaDbStoreTests extends AbstractJdbcStoreTests {
 	}
 
 	@Test
+	void completionShouldReadItsTimeBackWhenTheDriverHandsNoGeneratedKey() {
+		JdbcStore store = new JdbcStore(withoutGeneratedKeys(dataSource), PREFIX, null);
+		String key = key("no-keys");
+		String leaseId = UUID.randomUUID().toString();
+		store.acquireLease(key, TTL, leaseId, null);
+		java.time.Instant doneAt = store.completeLease(key, leaseId, "{}", null, RETENTION);
+		assertThat(doneAt).isNotNull().isEqualTo(store.getLease(key).doneAt());
+		assertThat(store.completeLease(key, leaseId, "{}", null, RETENTION)).as("fenced: no longer held").isNull();
+	}
+
+	/** A view of {@code target} whose statements return no generated keys. */
+	private static javax.sql.DataSource withoutGeneratedKeys(javax.sql.DataSource target) {
+		return proxy(javax.sql.DataSource.class, target, (method, args, result) -> {
+			if (!method.getName().equals("getConnection")) {
+				return result;
+			}
+			return proxy(Connection.class, result, (call, callArgs, statement) -> {
+				if (!call.getName().equals("prepareStatement") || !(statement instanceof PreparedStatement)) {
+					return statement;
+				}
+				return proxy(PreparedStatement.class, statement, (use, useArgs, value) -> {
+					if (!use.getName().equals("getGeneratedKeys")) {
+						return value;
+					}
+					return proxy(java.sql.ResultSet.class, value,
+							(row, rowArgs, answer) -> row.getName().equals("next") ? Boolean.FALSE : answer);
+				});
+			});
+		});
+	}
+
+	private interface Answer {
+
+		Object answer(java.lang.reflect.Method method, Object[] args, Object result);
+
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T proxy(Class<T> type, Object target, Answer answer) {
+		return (T) java.lang.reflect.Proxy.newProxyInstance(JdbcMariaDbStoreTests.class.getClassLoader(),
+				new Class<?>[] { type }, (proxy, method, args) -> {
+					Object result;
+					try {
+						result = method.invoke(target, args);
+					}
+					catch (java.lang.reflect.InvocationTargetException ex) {
+						throw ex.getTargetException();
+					}
+					return answer.answer(method, args, result);
+				});
+	}
+
+	@Test
 	void largeResultsShouldRoundTrip() {
 		String key = key("large");
 		String leaseId = UUID.randomUUID().toString();
