@@ -19,9 +19,6 @@ import re
 import statistics
 import sys
 
-NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # reading
 
@@ -346,6 +343,7 @@ def stores_table(res, out):
         for key in results:
             if key[1] not in phases:
                 phases.append(key[1])
+        phases.sort(key=lambda phase: not phase.startswith("raw"))  # the raw operations first, then as run
         out.append("Absolute (ops/s · p50 / p99 µs):\n")
         out.append("| phase | PostgreSQL 1 | PostgreSQL 8 | Redis 1 | Redis 8 |")
         out.append("|---|---|---|---|---|")
@@ -534,9 +532,6 @@ def goals(res):
 
     def endpoint_value(backend, label, key="rps"):
         return summary.get(backend, {}).get(label, {}).get(key)
-
-    def missing(part):
-        return res.part_problem(part, False) if part not in res.parts or res.parts[part][0] != "ok" else None
 
     # first requests
     m_first = div(endpoint_value("memory", "unique"), endpoint_value("memory", "plain"))
