@@ -14,6 +14,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +39,55 @@ final class CanonicalJsonDigest {
 
 	private static final boolean FAIL_ON_TRAILING_TOKENS = JSON
 		.isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+	/**
+	 * The mapper's read settings, without a deserialization context per body (the
+	 * mapper's own {@code createParser} makes one each time).
+	 */
+	private static final ObjectReadContext READ = new ObjectReadContext.Base() {
+
+		private final int streamFeatures = JSON.deserializationConfig().getStreamReadFeatures();
+
+		private final int formatFeatures = JSON.deserializationConfig().getFormatReadFeatures();
+
+		@Override
+		public StreamReadConstraints streamReadConstraints() {
+			return JSON.tokenStreamFactory().streamReadConstraints();
+		}
+
+		@Override
+		public int getStreamReadFeatures(int defaults) {
+			return this.streamFeatures;
+		}
+
+		@Override
+		public int getFormatReadFeatures(int defaults) {
+			return this.formatFeatures;
+		}
+
+	};
+
+	/**
+	 * The mapper's write settings (plain decimals included), without a serialization
+	 * context per body.
+	 */
+	private static final ObjectWriteContext WRITE = new ObjectWriteContext.Base() {
+
+		private final int streamFeatures = JSON.serializationConfig().getStreamWriteFeatures();
+
+		private final int formatFeatures = JSON.serializationConfig().getFormatWriteFeatures();
+
+		@Override
+		public int getStreamWriteFeatures(int defaults) {
+			return this.streamFeatures;
+		}
+
+		@Override
+		public int getFormatWriteFeatures(int defaults) {
+			return this.formatFeatures;
+		}
+
+	};
 
 	/** What writing a body gave. */
 	enum Result {
@@ -69,8 +121,8 @@ final class CanonicalJsonDigest {
 	 * @return what was written
 	 */
 	static Result write(byte[] body, MessageDigest digest, boolean sorted) {
-		try (JsonParser parser = JSON.createParser(body);
-				JsonGenerator generator = JSON.createGenerator(new DigestSink(digest))) {
+		try (JsonParser parser = JSON.tokenStreamFactory().createParser(READ, body);
+				JsonGenerator generator = JSON.tokenStreamFactory().createGenerator(WRITE, new DigestSink(digest))) {
 			JsonToken first = parser.nextToken();
 			if (first == null) {
 				return Result.NOT_JSON;
