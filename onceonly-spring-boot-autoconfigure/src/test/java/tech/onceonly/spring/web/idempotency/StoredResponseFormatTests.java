@@ -168,6 +168,33 @@ class StoredResponseFormatTests {
 	}
 
 	@Test
+	void aTextBodyShouldReadAsTheUtf8OfItsCharactersEvenWithLoneSurrogates() {
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		for (int i = 0; i < 2_000; i++) {
+			StringBuilder chars = new StringBuilder();
+			StringBuilder escaped = new StringBuilder();
+			for (int n = random.nextInt(12); n > 0; n--) {
+				char c = switch (random.nextInt(5)) {
+					case 0 -> (char) (0xD800 + random.nextInt(0x800));
+					case 1 -> (char) random.nextInt(0x80);
+					case 2 -> (char) (0x80 + random.nextInt(0x780));
+					case 3 -> (char) (0xE000 + random.nextInt(0x2000));
+					default -> (char) (0x800 + random.nextInt(0x1000));
+				};
+				chars.append(c);
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			String text = "{\"v\":2,\"status\":200,\"fp\":\"f\",\"text\":\"" + escaped + "\"}";
+			StoredResponse read = StoredResponse.fromResult(JsonObjectText.of(text, Map::of));
+			assertThat(read).isNotNull();
+			assertThat(read.body()).as("seed %d: %s", seed, escaped)
+				.isEqualTo(chars.toString().getBytes(StandardCharsets.UTF_8));
+			assertThat(StoredResponse.fromResult(JSON.readValue(text, MAP)).body()).isEqualTo(read.body());
+		}
+	}
+
+	@Test
 	void unknownFieldsOfAKnownVersionShouldBeSkipped() {
 		String text = "{\"extra\":{\"a\":[1,2,{\"b\":null}]},\"v\":2,\"fp\":\"f\",\"status\":202,"
 				+ "\"headers\":{\"X\":[\"1\",\"2\"],\"Y\":{\"z\":1},\"Z\":[[\"n\"],\"k\"]},\"text\":\"ok\",\"more\":[]}";
