@@ -26,9 +26,10 @@ import tools.jackson.core.json.JsonFactory;
  * <p>
  * <b>Version 2</b>: {@code {"v":2,"status":…,"headers":{…},"fp":"…","text":"…"}} for a
  * text body (a text, JSON or XML content type whose charset is UTF-8 or not given, and
- * bytes that are valid UTF-8), {@code "b64":"<base64>"} instead of {@code text} for any
- * other body, and neither when the body was not stored. A version 1 reader finds no
- * {@code fingerprint} in it and refuses it as unusable rather than replay it wrongly.
+ * bytes that are valid UTF-8 without a NUL), {@code "b64":"<base64>"} instead of
+ * {@code text} for any other body, and neither when the body was not stored. A version 1
+ * reader finds no {@code fingerprint} in it and refuses it as unusable rather than replay
+ * it wrongly.
  * <p>
  * A later version keeps a number in {@code v} greater than 2; this reader refuses such an
  * entry ({@link StoredResponse.NewerFormatException}) instead of guessing at it.
@@ -130,7 +131,7 @@ final class StoredResponseFormat {
 		map.put("fp", response.fingerprint());
 		byte[] body = response.body();
 		if (body != null) {
-			if (isText(contentType(response.headers())) && isValidUtf8(body)) {
+			if (isText(contentType(response.headers())) && isValidUtf8(body) && !containsNul(body)) {
 				map.put("text", new String(body, StandardCharsets.UTF_8));
 			}
 			else {
@@ -211,15 +212,32 @@ final class StoredResponseFormat {
 	}
 
 	/**
+	 * Whether {@code bytes} hold a NUL: such text is stored as base64, since a JSON
+	 * string with U+0000 is refused by backends that keep JSON in PostgreSQL
+	 * {@code jsonb} (the OnceOnly server answers 422 {@code string_nul}).
+	 */
+	private static boolean containsNul(byte[] bytes) {
+		for (byte b : bytes) {
+			if (b == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Appends the UTF-8 text of {@code bytes}, escaped for a JSON string, when the bytes
 	 * are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
-	 * U+10FFFF); returns false, having appended a part, when they are not.
+	 * U+10FFFF) without a NUL; returns false, having appended a part, when they are not.
 	 */
 	private static boolean appendUtf8(StringBuilder json, byte[] bytes) {
 		int i = 0;
 		int n = bytes.length;
 		while (i < n) {
 			int b = bytes[i];
+			if (b == 0) {
+				return false;
+			}
 			if (b >= 0) {
 				escaped(json, (char) b);
 				i++;

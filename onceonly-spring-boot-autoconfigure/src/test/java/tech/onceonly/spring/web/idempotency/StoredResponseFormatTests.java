@@ -67,6 +67,12 @@ class StoredResponseFormatTests {
 		byte[] invalid = { '{', (byte) 0xC3, '}' };
 		assertThat(StoredResponseFormat.write(new StoredResponse(200, json, invalid, "f")))
 			.endsWith(",\"b64\":\"" + Base64.getEncoder().encodeToString(invalid) + "\"}");
+		byte[] nul = { 'a', 0, 'b' };
+		assertThat(StoredResponseFormat.write(new StoredResponse(200, json, nul, "f")))
+			.as("a NUL is refused in JSON strings by jsonb-backed APIs: base64")
+			.endsWith(",\"b64\":\"" + Base64.getEncoder().encodeToString(nul) + "\"}");
+		assertThat(StoredResponseFormat.toMap(new StoredResponse(200, json, nul, "f"))).containsKey("b64")
+			.doesNotContainKey("text");
 		Map<String, List<String>> latin1 = Map.of("content-type", List.of("text/plain; charset=ISO-8859-1"));
 		assertThat(StoredResponseFormat.write(new StoredResponse(200, latin1, "abc".getBytes(), "f")))
 			.endsWith(",\"b64\":\"YWJj\"}");
