@@ -262,6 +262,46 @@ class RemoteWebGuardsTests {
 	}
 
 	@Test
+	void storedResponsesOfEveryKindShouldReplayTheirBytesThroughTheServerOnSpringMvc() throws Exception {
+		MockMvc mvc = mvc();
+		byte[] atTheCap = new byte[(int) IdempotencyKeySettings.defaults().maxStoredBodyBytes()];
+		for (int i = 0; i < atTheCap.length; i++) {
+			atTheCap[i] = (byte) ((i % 64 == 63) ? '"' : 'a' + (i % 26));
+		}
+		Object[][] answers = { { "application/json", "{\"name\":\"Zo\u00eb \u20ac \ud83d\ude00\",\"q\":\"\\\"\"}" },
+				{ "application/json", new byte[] { '{', (byte) 0xC3, '}' } },
+				{ "text/plain; charset=ISO-8859-1", new byte[] { 'c', 'a', 'f', (byte) 0xE9 } },
+				{ "image/png", new byte[] { (byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xFF } },
+				{ "text/plain", "line\r\n\ttab nul\u0000 end" }, { "application/json", "" },
+				{ "application/problem+json", atTheCap } };
+		for (Object[] answer : answers) {
+			byte[] body = (answer[1] instanceof String text) ? text.getBytes(StandardCharsets.UTF_8)
+					: (byte[]) answer[1];
+			String key = "\"" + UUID.randomUUID() + "\"";
+			MockHttpServletResponse first = mvc
+				.perform(post("/answers").header("Idempotency-Key", key)
+					.header("X-Answer-Type", answer[0])
+					.contentType(MediaType.APPLICATION_OCTET_STREAM)
+					.content(body))
+				.andReturn()
+				.getResponse();
+			MockHttpServletResponse replay = mvc
+				.perform(post("/answers").header("Idempotency-Key", key)
+					.header("X-Answer-Type", answer[0])
+					.contentType(MediaType.APPLICATION_OCTET_STREAM)
+					.content(body))
+				.andReturn()
+				.getResponse();
+			assertThat(first.getContentAsByteArray()).as("%s", answer[0]).isEqualTo(body);
+			assertThat(replay.getHeader("Idempotent-Replayed")).as("%s", answer[0]).isEqualTo("true");
+			assertThat(replay.getStatus()).isEqualTo(first.getStatus());
+			assertThat(replay.getHeaders("Content-Type")).isEqualTo(first.getHeaders("Content-Type"));
+			assertThat(replay.getContentAsByteArray()).as("%s", answer[0]).isEqualTo(body);
+		}
+		assertThat(this.gate.answers.get()).isEqualTo(answers.length);
+	}
+
+	@Test
 	void concurrentCopiesShouldRunOnceOnWebFlux() throws Exception {
 		// every copy asks the server: more time than the default 5 s on a loaded machine
 		WebTestClient client = ReactiveWebClients.client(this.remote, verification(), new ReactiveGate(this.gate))
@@ -732,6 +772,17 @@ class RemoteWebGuardsTests {
 			response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
 			response.flushBuffer();
 			this.committedBeforeReturn.add(response.isCommitted());
+		}
+
+		final AtomicInteger answers = new AtomicInteger();
+
+		/** Answers 201 with the content type the request names and the request's body. */
+		@PostMapping("/answers")
+		@IdempotencyKey
+		ResponseEntity<byte[]> answer(@RequestBody(required = false) byte[] body,
+				@org.springframework.web.bind.annotation.RequestHeader("X-Answer-Type") String type) {
+			this.answers.incrementAndGet();
+			return ResponseEntity.status(201).header("Content-Type", type).body((body != null) ? body : new byte[0]);
 		}
 
 		@PostMapping("/slow-transfers")

@@ -26,9 +26,10 @@ import tools.jackson.core.json.JsonFactory;
  * <p>
  * <b>Version 2</b>: {@code {"v":2,"status":…,"headers":{…},"fp":"…","text":"…"}} for a
  * text body (a text, JSON or XML content type whose charset is UTF-8 or not given, and
- * bytes that are valid UTF-8), {@code "b64":"<base64>"} instead of {@code text} for any
- * other body, and neither when the body was not stored. A version 1 reader finds no
- * {@code fingerprint} in it and refuses it as unusable rather than replay it wrongly.
+ * bytes that are valid UTF-8 without a NUL), {@code "b64":"<base64>"} instead of
+ * {@code text} for any other body, and neither when the body was not stored. A version 1
+ * reader finds no {@code fingerprint} in it and refuses it as unusable rather than replay
+ * it wrongly.
  * <p>
  * A later version keeps a number in {@code v} greater than 2; this reader refuses such an
  * entry ({@link StoredResponse.NewerFormatException}) instead of guessing at it.
@@ -55,7 +56,7 @@ final class StoredResponseFormat {
 	/** The JSON text of {@code response} in the current version. */
 	static String write(StoredResponse response) {
 		byte[] body = response.body();
-		StringBuilder json = new StringBuilder(((body != null) ? body.length + body.length / 8 : 0) + 192);
+		StringBuilder json = new StringBuilder(capacity(response));
 		json.append("{\"v\":").append(VERSION).append(",\"status\":").append(response.status());
 		json.append(",\"headers\":{");
 		boolean first = true;
@@ -90,6 +91,35 @@ final class StoredResponseFormat {
 	}
 
 	/**
+	 * An upper bound of the written length, so the text is built without growing: the
+	 * fixed parts, the headers and the fingerprint (as if every character were escaped
+	 * once), and the body as text (escapes counted) or as base64, whichever is longer.
+	 */
+	private static int capacity(StoredResponse response) {
+		long capacity = 64 + 2L * response.fingerprint().length();
+		for (Map.Entry<String, List<String>> header : response.headers().entrySet()) {
+			capacity += 8 + 2L * header.getKey().length();
+			for (String value : header.getValue()) {
+				capacity += 3 + 2L * value.length();
+			}
+		}
+		byte[] body = response.body();
+		if (body != null) {
+			long text = body.length;
+			for (byte b : body) {
+				if (b == '"' || b == '\\') {
+					text++;
+				}
+				else if (b >= 0 && b < 0x20) {
+					text += 5;
+				}
+			}
+			capacity += Math.max(text, 4L * ((body.length + 2) / 3)) + 16;
+		}
+		return (int) Math.min(capacity, Integer.MAX_VALUE - 16);
+	}
+
+	/**
 	 * The current version as a map with the same content as {@link #write}, for a backend
 	 * that needs the map (the remote client).
 	 */
@@ -101,7 +131,7 @@ final class StoredResponseFormat {
 		map.put("fp", response.fingerprint());
 		byte[] body = response.body();
 		if (body != null) {
-			if (isText(contentType(response.headers())) && isValidUtf8(body)) {
+			if (isText(contentType(response.headers())) && isValidUtf8(body) && !containsNul(body)) {
 				map.put("text", new String(body, StandardCharsets.UTF_8));
 			}
 			else {
@@ -182,15 +212,32 @@ final class StoredResponseFormat {
 	}
 
 	/**
+	 * Whether {@code bytes} hold a NUL: such text is stored as base64, since a JSON
+	 * string with U+0000 is refused by backends that keep JSON in PostgreSQL
+	 * {@code jsonb} (the OnceOnly server answers 422 {@code string_nul}).
+	 */
+	private static boolean containsNul(byte[] bytes) {
+		for (byte b : bytes) {
+			if (b == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Appends the UTF-8 text of {@code bytes}, escaped for a JSON string, when the bytes
 	 * are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
-	 * U+10FFFF); returns false, having appended a part, when they are not.
+	 * U+10FFFF) without a NUL; returns false, having appended a part, when they are not.
 	 */
 	private static boolean appendUtf8(StringBuilder json, byte[] bytes) {
 		int i = 0;
 		int n = bytes.length;
 		while (i < n) {
 			int b = bytes[i];
+			if (b == 0) {
+				return false;
+			}
 			if (b >= 0) {
 				escaped(json, (char) b);
 				i++;
@@ -292,7 +339,7 @@ final class StoredResponseFormat {
 					case "fingerprint" -> fields.fingerprint = text(parser, token);
 					case "fp" -> fields.fp = text(parser, token);
 					case "body" -> fields.body = text(parser, token);
-					case "text" -> fields.text = text(parser, token);
+					case "text" -> fields.textBytes = utf8(parser, token);
 					case "b64" -> fields.b64 = text(parser, token);
 					case "headers" -> fields.headers = headers(parser, token);
 					default -> parser.skipChildren();
@@ -314,6 +361,66 @@ final class StoredResponseFormat {
 	private static @Nullable Number skipToNull(JsonParser parser) {
 		parser.skipChildren();
 		return null;
+	}
+
+	/**
+	 * The UTF-8 bytes of a string value, encoded straight from the parser's characters
+	 * (no intermediate string); a lone surrogate becomes {@code ?}, as
+	 * {@link String#getBytes} does.
+	 */
+	private static byte @Nullable [] utf8(JsonParser parser, JsonToken token) {
+		if (token != JsonToken.VALUE_STRING) {
+			parser.skipChildren();
+			return null;
+		}
+		char[] chars = parser.getStringCharacters();
+		int offset = parser.getStringOffset();
+		int end = offset + parser.getStringLength();
+		int length = 0;
+		for (int i = offset; i < end; i++) {
+			char c = chars[i];
+			if (c < 0x80) {
+				length++;
+			}
+			else if (c < 0x800) {
+				length += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+				length += 4;
+				i++;
+			}
+			else {
+				length += Character.isSurrogate(c) ? 1 : 3;
+			}
+		}
+		byte[] bytes = new byte[length];
+		int at = 0;
+		for (int i = offset; i < end; i++) {
+			char c = chars[i];
+			if (c < 0x80) {
+				bytes[at++] = (byte) c;
+			}
+			else if (c < 0x800) {
+				bytes[at++] = (byte) (0xC0 | (c >> 6));
+				bytes[at++] = (byte) (0x80 | (c & 0x3F));
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+				int codePoint = Character.toCodePoint(c, chars[++i]);
+				bytes[at++] = (byte) (0xF0 | (codePoint >> 18));
+				bytes[at++] = (byte) (0x80 | ((codePoint >> 12) & 0x3F));
+				bytes[at++] = (byte) (0x80 | ((codePoint >> 6) & 0x3F));
+				bytes[at++] = (byte) (0x80 | (codePoint & 0x3F));
+			}
+			else if (Character.isSurrogate(c)) {
+				bytes[at++] = '?';
+			}
+			else {
+				bytes[at++] = (byte) (0xE0 | (c >> 12));
+				bytes[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+				bytes[at++] = (byte) (0x80 | (c & 0x3F));
+			}
+		}
+		return bytes;
 	}
 
 	private static @Nullable String text(JsonParser parser, JsonToken token) {
@@ -371,7 +478,8 @@ final class StoredResponseFormat {
 		fields.fingerprint = string(result.get("fingerprint"));
 		fields.fp = string(result.get("fp"));
 		fields.body = string(result.get("body"));
-		fields.text = string(result.get("text"));
+		String text = string(result.get("text"));
+		fields.textBytes = (text != null) ? text.getBytes(StandardCharsets.UTF_8) : null;
 		fields.b64 = string(result.get("b64"));
 		if (result.get("headers") instanceof Map<?, ?> stored) {
 			Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -405,7 +513,7 @@ final class StoredResponseFormat {
 
 		@Nullable String body;
 
-		@Nullable String text;
+		byte @Nullable [] textBytes;
 
 		@Nullable String b64;
 
@@ -428,11 +536,11 @@ final class StoredResponseFormat {
 				if (first) {
 					bytes = (this.body != null) ? Base64.getDecoder().decode(this.body) : null;
 				}
-				else if (this.text != null && this.b64 != null) {
+				else if (this.textBytes != null && this.b64 != null) {
 					return null;
 				}
 				else {
-					bytes = (this.text != null) ? this.text.getBytes(StandardCharsets.UTF_8)
+					bytes = (this.textBytes != null) ? this.textBytes
 							: (this.b64 != null) ? Base64.getDecoder().decode(this.b64) : null;
 				}
 			}

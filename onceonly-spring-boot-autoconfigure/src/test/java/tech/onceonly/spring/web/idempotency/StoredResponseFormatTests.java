@@ -67,6 +67,12 @@ class StoredResponseFormatTests {
 		byte[] invalid = { '{', (byte) 0xC3, '}' };
 		assertThat(StoredResponseFormat.write(new StoredResponse(200, json, invalid, "f")))
 			.endsWith(",\"b64\":\"" + Base64.getEncoder().encodeToString(invalid) + "\"}");
+		byte[] nul = { 'a', 0, 'b' };
+		assertThat(StoredResponseFormat.write(new StoredResponse(200, json, nul, "f")))
+			.as("a NUL is refused in JSON strings by jsonb-backed APIs: base64")
+			.endsWith(",\"b64\":\"" + Base64.getEncoder().encodeToString(nul) + "\"}");
+		assertThat(StoredResponseFormat.toMap(new StoredResponse(200, json, nul, "f"))).containsKey("b64")
+			.doesNotContainKey("text");
 		Map<String, List<String>> latin1 = Map.of("content-type", List.of("text/plain; charset=ISO-8859-1"));
 		assertThat(StoredResponseFormat.write(new StoredResponse(200, latin1, "abc".getBytes(), "f")))
 			.endsWith(",\"b64\":\"YWJj\"}");
@@ -165,6 +171,33 @@ class StoredResponseFormatTests {
 			}
 		}
 		assertThat(StoredResponse.fromResult(null)).isNull();
+	}
+
+	@Test
+	void aTextBodyShouldReadAsTheUtf8OfItsCharactersEvenWithLoneSurrogates() {
+		long seed = System.nanoTime();
+		Random random = new Random(seed);
+		for (int i = 0; i < 2_000; i++) {
+			StringBuilder chars = new StringBuilder();
+			StringBuilder escaped = new StringBuilder();
+			for (int n = random.nextInt(12); n > 0; n--) {
+				char c = switch (random.nextInt(5)) {
+					case 0 -> (char) (0xD800 + random.nextInt(0x800));
+					case 1 -> (char) random.nextInt(0x80);
+					case 2 -> (char) (0x80 + random.nextInt(0x780));
+					case 3 -> (char) (0xE000 + random.nextInt(0x2000));
+					default -> (char) (0x800 + random.nextInt(0x1000));
+				};
+				chars.append(c);
+				escaped.append(String.format("\\u%04x", (int) c));
+			}
+			String text = "{\"v\":2,\"status\":200,\"fp\":\"f\",\"text\":\"" + escaped + "\"}";
+			StoredResponse read = StoredResponse.fromResult(JsonObjectText.of(text, Map::of));
+			assertThat(read).isNotNull();
+			assertThat(read.body()).as("seed %d: %s", seed, escaped)
+				.isEqualTo(chars.toString().getBytes(StandardCharsets.UTF_8));
+			assertThat(StoredResponse.fromResult(JSON.readValue(text, MAP)).body()).isEqualTo(read.body());
+		}
 	}
 
 	@Test
