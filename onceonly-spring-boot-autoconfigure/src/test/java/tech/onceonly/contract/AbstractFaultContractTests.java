@@ -538,7 +538,8 @@ public abstract class AbstractFaultContractTests extends AbstractOnceOnlyContrac
 			await(started);
 			waiter = inThread(() -> this.client.ai().runFn(key("f"), work(runs, Map.of("by", "waiter")), options));
 			faults().awaitCall(Op.ACQUIRE_LEASE, key("f"), this::heldBySomeoneElse, PATIENCE);
-			// steps of a third of the ttl (six of them: twice the ttl in all) leave the heartbeat, sent every
+			// steps of a third of the ttl (six of them: twice the ttl in all) leave the
+			// heartbeat, sent every
 			// ttl/3 of real time, two thirds of the ttl of slack on a loaded machine
 			for (int step = 0; step < 6; step++) {
 				advanceTime(Duration.ofSeconds(1));
