@@ -204,7 +204,8 @@ public final class RedisStore implements OnceOnlyStore {
 	private final String keyPrefix;
 
 	/**
-	 * Lettuce's commands straight, when the connections are Lettuce's; else the template.
+	 * Lettuce's commands straight, when the connections are Lettuce's (not a cluster's);
+	 * else the template.
 	 */
 	private final @Nullable LettuceCalls lettuce;
 
