@@ -26,6 +26,8 @@ final class PostgresSql extends Sql {
 
 	private final String tryLock;
 
+	private final String insertLock;
+
 	private final String acquire;
 
 	private final String extend;
@@ -53,6 +55,15 @@ final class PostgresSql extends Sql {
 				+ "t.metadata) SELECT true AS acquired, w.*, c.now FROM w, c UNION ALL "
 				+ "SELECT false, r.lock_key, r.first_seen_at, r.expires_at, r.metadata, c.now FROM r, c "
 				+ "WHERE NOT EXISTS (SELECT 1 FROM w)";
+		// A new key (the common case of a check-lock) is taken by a plain insert that
+		// does
+		// nothing on an existing row (no row lock, no write); only then does the
+		// statement
+		// above read the holder or take over an expired one.
+		this.insertLock = "INSERT INTO " + this.locks + " AS t (lock_key, first_seen_at, expires_at, metadata) "
+				+ "SELECT ?::varchar, c.now, c.now + ?::bigint, ?::text FROM (SELECT (extract(epoch FROM "
+				+ "clock_timestamp()) * 1000)::bigint + ?::bigint AS now) c ON CONFLICT (lock_key) DO NOTHING "
+				+ "RETURNING t.lock_key, t.first_seen_at, t.expires_at, t.metadata, t.first_seen_at";
 		this.acquire = CLOCK + ", r AS (SELECT " + JdbcStore.LEASE_COLUMNS + " FROM " + this.leases
 				+ " WHERE lease_key = ?), w AS (INSERT INTO " + this.leases + " AS t (" + JdbcStore.LEASE_COLUMNS + ") "
 				+ "SELECT ?::varchar, 'HELD', ?::varchar, 1, c.now, c.now + ?::bigint, NULL, NULL, NULL, NULL, ?::text "
@@ -130,6 +141,15 @@ final class PostgresSql extends Sql {
 
 	@Override
 	@Nullable LockResult tryLock(JdbcTemplate jdbc, String key, long ttl, @Nullable String metadata, long offset) {
+		LockResult inserted = JdbcStore.first(jdbc.query(this.insertLock, (ps) -> {
+			ps.setString(1, key);
+			ps.setLong(2, ttl);
+			text(ps, 3, metadata);
+			ps.setLong(4, offset);
+		}, (rs, row) -> new LockResult(true, lock(rs, 1))));
+		if (inserted != null) {
+			return inserted;
+		}
 		return JdbcStore.first(jdbc.query(this.tryLock, (ps) -> {
 			ps.setLong(1, offset);
 			ps.setString(2, key);

@@ -58,9 +58,14 @@ final class LettuceCalls {
 		this.reads = !factory.isClusterAware() && factory.getClientConfiguration().getReadFrom().isEmpty();
 	}
 
-	/** The calls on {@code factory}, or {@code null} when it is not Lettuce's. */
+	/**
+	 * The calls on {@code factory}, or {@code null} when it is not Lettuce's or is a
+	 * cluster's (whose routing, redirects and topology refreshes the template path is
+	 * tested with).
+	 */
 	static @Nullable LettuceCalls of(@Nullable RedisConnectionFactory factory) {
-		return (factory instanceof LettuceConnectionFactory lettuce) ? new LettuceCalls(lettuce) : null;
+		return (factory instanceof LettuceConnectionFactory lettuce && !lettuce.isClusterAware())
+				? new LettuceCalls(lettuce) : null;
 	}
 
 	/**

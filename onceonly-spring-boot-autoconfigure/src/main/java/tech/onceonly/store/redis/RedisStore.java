@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -32,11 +33,12 @@ import tech.onceonly.store.StoreException;
  * <p>
  * Decisions that write nothing are made without a script where that is safe: on Lettuce
  * connections to one node (standalone or a sentinel-managed master, no read-from-replica)
- * an acquisition first reads the lease hash and the Redis time in one round trip
- * ({@code HMGET}, then {@code TIME}), and a lease that is finished within retention or
- * held unexpired is answered from that read (a replay costs no script); only a key that
- * may be taken runs the acquire script, which decides again atomically. Reads of a lease,
- * a lock or the clock are plain commands the same way. On a cluster (whose keyless
+ * an acquisition of a key this store has seen finished first reads the lease hash and the
+ * Redis time in one round trip ({@code HMGET}, then {@code TIME}), and a lease that is
+ * finished within retention or held unexpired is answered from that read (a replay costs
+ * no script); a key that may be taken, and any key not seen finished, runs the acquire
+ * script, which decides atomically (a new key stays one round trip). Reads of a lease, a
+ * lock or the clock are plain commands the same way. On a cluster (whose keyless
  * {@code TIME} may come from another node) or another driver every operation is a script.
  * <p>
  * Each logical key lives in one hash per kind, {@code <prefix>{<key>}:lock} and
@@ -202,11 +204,15 @@ public final class RedisStore implements OnceOnlyStore {
 	private final String keyPrefix;
 
 	/**
-	 * Lettuce's commands straight, when the connections are Lettuce's; else the template.
+	 * Lettuce's commands straight, when the connections are Lettuce's (not a cluster's);
+	 * else the template.
 	 */
 	private final @Nullable LettuceCalls lettuce;
 
 	private volatile long timeOffsetMillis;
+
+	/** Keys this store saw finished: where an acquisition starts, never its answer. */
+	private final SeenFinished finished = new SeenFinished();
 
 	/**
 	 * A store on {@code connectionFactory} with the default key prefix.
@@ -370,14 +376,15 @@ public final class RedisStore implements OnceOnlyStore {
 	@Override
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
 		LettuceCalls reader = reader();
-		if (reader != null) {
-			// a held or finished key is answered from plain reads; only a key that may be
-			// taken runs the script, which decides again atomically
+		if (reader != null && this.finished.seen(key)) {
+			// a key seen finished is most likely replayed: answered from plain reads when
+			// it is still finished (or held), else the script decides atomically
 			LettuceCalls.Read read = run("acquire the lease", () -> reader.hash(leaseKey(key), LEASE_FIELDS));
 			LeaseResult answered = answered(key, read);
 			if (answered != null) {
 				return answered;
 			}
+			this.finished.forget(key);
 		}
 		String metadata = text(metadataJson);
 		List<?> reply = (List<?>) run("acquire the lease", () -> eval(ACQUIRE, leaseKey(key), offset(),
@@ -390,7 +397,11 @@ public final class RedisStore implements OnceOnlyStore {
 							instant(reply.get(2)), now.plusMillis(ttl.toMillis()), null, null, null, null,
 							nullable(metadata), now));
 		}
-		return new LeaseResult(outcome(outcome), leaseRecord(key, reply));
+		LeaseResult result = new LeaseResult(outcome(outcome), leaseRecord(key, reply));
+		if (reader != null && result.record().state().isTerminal()) {
+			this.finished.saw(key);
+		}
+		return result;
 	}
 
 	private static LeaseResult.Outcome outcome(String outcome) {
@@ -472,7 +483,13 @@ public final class RedisStore implements OnceOnlyStore {
 			@Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode, Duration retention) {
 		String doneAt = (String) run(what, () -> eval(FINISH, leaseKey(key), offset(), leaseId, state.name(),
 				Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
-		return (doneAt != null) ? Instant.ofEpochMilli(Long.parseLong(doneAt)) : null;
+		if (doneAt == null) {
+			return null;
+		}
+		if (reader() != null) {
+			this.finished.saw(key);
+		}
+		return Instant.ofEpochMilli(Long.parseLong(doneAt));
 	}
 
 	@Override
@@ -513,6 +530,7 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public boolean deleteLease(String key) {
+		this.finished.forget(key);
 		return Boolean.TRUE.equals(run("delete the lease", () -> this.redis.delete(leaseKey(key))));
 	}
 
@@ -594,6 +612,39 @@ public final class RedisStore implements OnceOnlyStore {
 	 * @param resultType {@code List}, {@code String} or {@code Long}
 	 */
 	record Script(RedisScript<?> spring, String sha1, byte[] body, Class<?> resultType) {
+
+	}
+
+	/**
+	 * A bounded, lossy set of keys this store saw completed or failed (it finished them,
+	 * or an acquisition found them so): an acquisition of such a key is most likely a
+	 * replay, so it starts with the plain read, which answers it without a script; any
+	 * other key starts with the acquire script, which takes a new key in one round trip.
+	 * One slot per hash of the key; a collision only sends a replay through the script.
+	 * It decides where to start, never what to answer.
+	 */
+	private static final class SeenFinished {
+
+		private static final int SLOTS = 4096;
+
+		private final AtomicReferenceArray<String> keys = new AtomicReferenceArray<>(SLOTS);
+
+		private static int slot(String key) {
+			int hash = key.hashCode();
+			return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+		}
+
+		boolean seen(String key) {
+			return key.equals(this.keys.get(slot(key)));
+		}
+
+		void saw(String key) {
+			this.keys.set(slot(key), key);
+		}
+
+		void forget(String key) {
+			this.keys.compareAndSet(slot(key), key, null);
+		}
 
 	}
 
