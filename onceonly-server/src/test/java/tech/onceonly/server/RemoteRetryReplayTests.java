@@ -44,17 +44,32 @@ class RemoteRetryReplayTests {
 
 	@BeforeEach
 	void setUp() {
+		warmUpTheServer();
 		this.proxy = new WireMockServer(wireMockConfig().dynamicPort());
 		this.proxy.start();
 		this.client = RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-tenant-a")
 			.baseUrl("http://localhost:" + this.proxy.port() + "/v1")
-			.timeout(Duration.ofMillis(700))
+			.timeout(Duration.ofMillis(1500))
 			.failOpen(false)
 			.maxRetries(2)
 			.retryBackoff(Duration.ofMillis(1))
 			.retryMaxBackoff(Duration.ofMillis(5))
 			.jitter(0)
 			.build());
+	}
+
+	/**
+	 * One call straight to the server, so that its first request (servlet and store
+	 * initialisation) is not the one whose retry must beat the client's timeout: on a
+	 * loaded machine a cold server's first answer took longer than the timeout.
+	 */
+	private void warmUpTheServer() {
+		try (RemoteOnceOnly direct = RemoteOnceOnly.create(RemoteOnceOnlySettings.builder("test-key-tenant-a")
+			.baseUrl("http://localhost:" + this.port + "/v1")
+			.failOpen(false)
+			.build())) {
+			assertThat(direct.checkLock("warm-up:" + UUID.randomUUID(), Duration.ofSeconds(5)).locked()).isTrue();
+		}
 	}
 
 	@AfterEach
@@ -68,7 +83,7 @@ class RemoteRetryReplayTests {
 		this.proxy.stubFor(post(urlEqualTo(path)).inScenario("lost")
 			.whenScenarioStateIs(Scenario.STARTED)
 			.willSetStateTo("answered")
-			.willReturn(aResponse().proxiedFrom(target).withFixedDelay(2500)));
+			.willReturn(aResponse().proxiedFrom(target).withFixedDelay(4000)));
 		this.proxy.stubFor(post(urlEqualTo(path)).inScenario("lost")
 			.whenScenarioStateIs("answered")
 			.willReturn(aResponse().proxiedFrom(target)));
