@@ -85,13 +85,24 @@ public final class JdbcPurge {
 		boolean complete = true;
 		try {
 			long deadline = start + this.lockTtl.toNanos() / 2;
-			complete = purge("locks", this.store::purgeExpiredLocks, deleted, deadline)
-					&& purge("leases", this.store::purgeExpiredLeases, deleted, deadline);
+			complete = purge("locks", this.store.locksPurgePass(), deleted, deadline)
+					&& purge("leases", this.store.leasesPurgePass(), deleted, deadline);
 			JdbcGovernanceStore governance = this.governance;
 			if (governance != null) {
 				for (String table : GOVERNANCE_TABLES) {
-					complete = complete
-							&& purge("gov_" + table, (limit) -> governance.purgeBatch(table, limit), deleted, deadline);
+					complete = complete && purge("gov_" + table, new PurgePass() {
+
+						@Override
+						public int delete(int limit, long until) {
+							return governance.purgeBatch(table, limit);
+						}
+
+						@Override
+						public boolean finished() {
+							return true;
+						}
+
+					}, deleted, deadline);
 				}
 			}
 		}
@@ -105,18 +116,21 @@ public final class JdbcPurge {
 				complete);
 	}
 
-	/** Batches until one is short; false when the deadline came first. */
-	private boolean purge(String table, Batch batch, Map<String, Long> deleted, long deadline) {
+	/**
+	 * Batches until one is short at the end of the pass; false when the deadline came
+	 * first.
+	 */
+	private boolean purge(String table, PurgePass pass, Map<String, Long> deleted, long deadline) {
 		long total = 0;
 		try {
 			while (true) {
 				if (System.nanoTime() - deadline > 0) {
 					return false;
 				}
-				int rows = batch.delete(this.batchSize);
+				int rows = pass.delete(this.batchSize, deadline);
 				total += rows;
 				this.listener.deleted(table, rows);
-				if (rows < this.batchSize) {
+				if (rows < this.batchSize && pass.finished()) {
 					return true;
 				}
 			}
@@ -124,12 +138,6 @@ public final class JdbcPurge {
 		finally {
 			deleted.put(table, total);
 		}
-	}
-
-	private interface Batch {
-
-		int delete(int limit);
-
 	}
 
 	/** Told of every batch a run deletes (for metrics, logs and tests). */

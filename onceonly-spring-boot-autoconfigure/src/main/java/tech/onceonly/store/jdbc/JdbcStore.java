@@ -71,6 +71,12 @@ public final class JdbcStore implements OnceOnlyStore {
 
 	private static final int MAX_ATTEMPTS = 16;
 
+	/**
+	 * The pages one purge statement scans on PostgreSQL (1 MiB with the default 8 KiB
+	 * pages).
+	 */
+	static final int RANGE_PAGES = 128;
+
 	static final String LEASE_COLUMNS = "lease_key, state, lease_id, version, first_seen_at, expires_at, done_at, "
 			+ "result, result_hash, error_code, metadata";
 
@@ -85,6 +91,8 @@ public final class JdbcStore implements OnceOnlyStore {
 	private final Sql sql;
 
 	private volatile long timeOffsetMillis;
+
+	private volatile @Nullable Boolean tidRangeScans;
 
 	/**
 	 * A store on {@code dataSource} with the default table prefix, its platform detected
@@ -320,6 +328,141 @@ public final class JdbcStore implements OnceOnlyStore {
 	int purgeExpiredLocks(int limit) {
 		return run("purge expired locks",
 				() -> this.jdbc.update(this.sql.purgeLocksBatch(), this.timeOffsetMillis, limit));
+	}
+
+	/**
+	 * A purge pass over the locks for {@link JdbcPurge}: on PostgreSQL 14 or later a walk
+	 * over the table in ranges of pages (no index on {@code expires_at} is needed), else
+	 * batches of {@link #purgeExpiredLocks(int)} until one comes back short.
+	 */
+	PurgePass locksPurgePass() {
+		if (this.sql instanceof PostgresSql postgres && tidRangeScans()) {
+			return new PageRangePass("purge expired locks", locksTable(), (lo, hi, limit) -> this.jdbc
+				.update(postgres.purgeLocksRange(), this.timeOffsetMillis, lo, hi, limit));
+		}
+		return new BatchPass(this::purgeExpiredLocks);
+	}
+
+	/**
+	 * A purge pass over the leases for {@link JdbcPurge}, as {@link #locksPurgePass()}.
+	 */
+	PurgePass leasesPurgePass() {
+		if (this.sql instanceof PostgresSql postgres && tidRangeScans()) {
+			return new PageRangePass("purge expired leases", leasesTable(),
+					(lo, hi, limit) -> this.jdbc.update(postgres.purgeLeasesRange(), this.timeOffsetMillis,
+							EXPIRED_HOLDER_GRACE_MILLIS, lo, hi, limit, EXPIRED_HOLDER_GRACE_MILLIS));
+		}
+		return new BatchPass(this::purgeExpiredLeases);
+	}
+
+	/**
+	 * Whether the database runs TID range scans (PostgreSQL 14 or later), asked once;
+	 * older versions purge with unbounded scans per batch (slower, still correct).
+	 */
+	private boolean tidRangeScans() {
+		Boolean known = this.tidRangeScans;
+		if (known == null) {
+			Integer major = run("read the database version", () -> this.jdbc
+				.execute((java.sql.Connection connection) -> connection.getMetaData().getDatabaseMajorVersion()));
+			known = major != null && major >= 14;
+			this.tidRangeScans = known;
+		}
+		return known;
+	}
+
+	/** Only for tests: pretend the database has no TID range scans (PostgreSQL 13). */
+	void disableTidRangeScans() {
+		this.tidRangeScans = false;
+	}
+
+	/** The number of pages of {@code table} (PostgreSQL). */
+	private long pages(String table) {
+		Long pages = run("read the size of " + table,
+				() -> this.jdbc.queryForObject(
+						"SELECT pg_relation_size(?::regclass) / current_setting('block_size')::bigint", Long.class,
+						table));
+		return (pages != null) ? pages : 0;
+	}
+
+	/** Batches of one bounded statement each; a short batch ends the pass. */
+	private static final class BatchPass implements PurgePass {
+
+		private final java.util.function.IntUnaryOperator batch;
+
+		BatchPass(java.util.function.IntUnaryOperator batch) {
+			this.batch = batch;
+		}
+
+		@Override
+		public int delete(int limit, long deadline) {
+			return this.batch.applyAsInt(limit);
+		}
+
+		@Override
+		public boolean finished() {
+			return true;
+		}
+
+	}
+
+	/** Deletes at most {@code limit} rows of the pages in [{@code lo}, {@code hi}). */
+	@FunctionalInterface
+	private interface RangeDelete {
+
+		int delete(String lo, String hi, int limit);
+
+	}
+
+	/**
+	 * One walk over a PostgreSQL table in ranges of {@value #RANGE_PAGES} pages, each
+	 * statement a TID range scan of one range that deletes at most the rows the batch
+	 * still lacks. The table's size is read when the pass starts; rows added beyond it
+	 * are left to the next pass.
+	 */
+	private final class PageRangePass implements PurgePass {
+
+		private final String what;
+
+		private final String table;
+
+		private final RangeDelete range;
+
+		private long next;
+
+		private long end = -1;
+
+		PageRangePass(String what, String table, RangeDelete range) {
+			this.what = what;
+			this.table = table;
+			this.range = range;
+		}
+
+		@Override
+		public int delete(int limit, long deadline) {
+			if (this.end < 0) {
+				this.end = pages(this.table);
+			}
+			int deleted = 0;
+			while (deleted < limit && this.next < this.end && System.nanoTime() - deadline < 0) {
+				int wanted = limit - deleted;
+				String lo = "(" + this.next + ",0)";
+				String hi = "(" + (this.next + RANGE_PAGES) + ",0)";
+				int rows = run(this.what, () -> this.range.delete(lo, hi, wanted));
+				deleted += rows;
+				if (rows < wanted) {
+					// the range holds no more such rows; a full statement may have left
+					// some
+					this.next += RANGE_PAGES;
+				}
+			}
+			return deleted;
+		}
+
+		@Override
+		public boolean finished() {
+			return this.end >= 0 && this.next >= this.end;
+		}
+
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
@@ -27,6 +28,8 @@ final class PostgresSql extends Sql {
 	private final String tryLock;
 
 	private final String insertLock;
+
+	private final String insertLease;
 
 	private final String acquire;
 
@@ -64,6 +67,18 @@ final class PostgresSql extends Sql {
 				+ "SELECT ?::varchar, c.now, c.now + ?::bigint, ?::text FROM (SELECT (extract(epoch FROM "
 				+ "clock_timestamp()) * 1000)::bigint + ?::bigint AS now) c ON CONFLICT (lock_key) DO NOTHING "
 				+ "RETURNING t.lock_key, t.first_seen_at, t.expires_at, t.metadata, t.first_seen_at";
+		// A new key (the common case of an acquire) is taken by an insert that does
+		// nothing on an existing row; the same statement then reads the row it met (in
+		// the statement's snapshot, no lock, no write), so a held or finished key is
+		// answered by this one statement too. Only a row that may be taken over (released
+		// or expired) goes on to the statement below; so does a row inserted concurrently
+		// and not yet visible to this statement's snapshot (nothing returned).
+		this.insertLease = CLOCK + ", w AS (INSERT INTO " + this.leases + " AS t (" + JdbcStore.LEASE_COLUMNS + ") "
+				+ "SELECT ?::varchar, 'HELD', ?::varchar, 1, c.now, c.now + ?::bigint, NULL, NULL, NULL, NULL, ?::text "
+				+ "FROM c ON CONFLICT (lease_key) DO NOTHING RETURNING " + columns("t") + ") SELECT true AS acquired, "
+				+ "false AS free, " + columns("w") + ", c.now FROM w, c UNION ALL SELECT false, "
+				+ "(r.state = 'RELEASED' OR r.expires_at <= c.now), " + columns("r") + ", c.now FROM " + this.leases
+				+ " r, c WHERE r.lease_key = ? AND NOT EXISTS (SELECT 1 FROM w)";
 		this.acquire = CLOCK + ", r AS (SELECT " + JdbcStore.LEASE_COLUMNS + " FROM " + this.leases
 				+ " WHERE lease_key = ?), w AS (INSERT INTO " + this.leases + " AS t (" + JdbcStore.LEASE_COLUMNS + ") "
 				+ "SELECT ?::varchar, 'HELD', ?::varchar, 1, c.now, c.now + ?::bigint, NULL, NULL, NULL, NULL, ?::text "
@@ -129,6 +144,29 @@ final class PostgresSql extends Sql {
 				+ this.leases + " x, c WHERE " + expired + " LIMIT ?::int)) AND " + expired.replace("x.", "t.");
 	}
 
+	/**
+	 * Deletes at most a limit of expired locks in a range of pages; parameters: offset,
+	 * first tid, end tid (exclusive), limit. Without an index on {@code expires_at} the
+	 * inner query is a TID range scan of the range (PostgreSQL 14 or later).
+	 */
+	String purgeLocksRange() {
+		return CLOCK + "DELETE FROM " + this.locks + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT l.ctid FROM "
+				+ this.locks + " l, c WHERE l.ctid >= ?::tid AND l.ctid < ?::tid AND l.expires_at <= c.now "
+				+ "LIMIT ?::int)) AND t.expires_at <= c.now";
+	}
+
+	/**
+	 * Deletes at most a limit of leases that no longer matter in a range of pages;
+	 * parameters: offset, grace, first tid, end tid (exclusive), limit, grace.
+	 */
+	String purgeLeasesRange() {
+		String expired = "((x.state <> 'HELD' AND x.expires_at <= c.now) "
+				+ "OR (x.state = 'HELD' AND x.expires_at + ?::bigint <= c.now))";
+		return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE t.ctid = ANY (ARRAY(SELECT x.ctid FROM "
+				+ this.leases + " x, c WHERE " + expired + " AND x.ctid >= ?::tid AND x.ctid < ?::tid LIMIT ?::int)) "
+				+ "AND " + expired.replace("x.", "t.");
+	}
+
 	@Override
 	String purgeLeases() {
 		return CLOCK + "DELETE FROM " + this.leases + " t USING c WHERE (t.state <> 'HELD' AND t.expires_at <= c.now) "
@@ -162,6 +200,24 @@ final class PostgresSql extends Sql {
 	@Override
 	@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
 			long offset) {
+		java.util.Optional<LeaseResult> first = jdbc.query(this.insertLease, (ps) -> {
+			ps.setLong(1, offset);
+			ps.setString(2, key);
+			ps.setString(3, leaseId);
+			ps.setLong(4, ttl);
+			text(ps, 5, metadata);
+			ps.setString(6, key);
+		}, (ResultSetExtractor<java.util.Optional<LeaseResult>>) (rs) -> {
+			if (!rs.next() || rs.getBoolean(2)) {
+				return java.util.Optional.empty();
+			}
+			LeaseRecord record = lease(rs, 3);
+			return java.util.Optional.of(new LeaseResult(
+					rs.getBoolean(1) ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()), record));
+		});
+		if (first != null && first.isPresent()) {
+			return first.get();
+		}
 		return JdbcStore.first(jdbc.query(this.acquire, (ps) -> {
 			ps.setLong(1, offset);
 			ps.setString(2, key);
