@@ -16,7 +16,11 @@ import tech.onceonly.store.LockRecord;
  * leases past retention (or released, or abandoned for ten minutes), and, with a
  * governance store, counters of past windows and audit rows and events past retention.
  * Each statement deletes at most {@code batchSize} rows and is repeated until a batch
- * comes back short, so no statement holds many row locks or a long transaction.
+ * comes back short, so no statement holds many row locks or a long transaction. On
+ * PostgreSQL 14 or later the locks and leases (which have no index on their expiry) are
+ * walked once per run in ranges of {@value JdbcStore#RANGE_PAGES} pages, each statement a
+ * TID range scan of one range; a batch gathers its rows over as many ranges as it needs
+ * and the walk ends with a short batch at the end of the table.
  * <p>
  * Only one purge runs at a time across every instance sharing the tables: a run first
  * takes the check-lock {@value #LOCK_KEY} on the store (for {@code lockTtl}); a run that

@@ -38,9 +38,11 @@ import tech.onceonly.store.StoreException;
  * (expiry, fencing by lease id, terminal states) are evaluated by the database against
  * the database clock; the JVM clock is never consulted.
  * <p>
- * On PostgreSQL ({@link PostgresSql}) acquisitions are one statement that reads the row
- * and runs {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING} only when
- * the key is free, so a duplicate is a pure read (no row lock, no WAL). H2
+ * On PostgreSQL ({@link PostgresSql}) an acquisition is first one
+ * {@code INSERT … ON CONFLICT DO NOTHING RETURNING} that also reads the row it met, so a
+ * new key and a duplicate are one statement and a duplicate writes nothing (no row lock,
+ * no WAL); only a released or expired row goes on to a statement that reads it again and
+ * runs {@code INSERT … ON CONFLICT … DO UPDATE … WHERE <expired> RETURNING}. H2
  * ({@link H2Sql}) has no such upsert, so an acquisition there is a short sequence of
  * conditional statements (insert, else update where expired, else read), each atomic on
  * its own and retried when a concurrent writer slipped in between; it never decides in
@@ -161,9 +163,10 @@ public final class JdbcStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * Creates the two tables and their indexes when they do not exist, from this
-	 * platform's script ({@code tech/onceonly/store/jdbc/schema-<platform>.sql}) with the
-	 * table prefix applied.
+	 * Creates the tables (and, except on PostgreSQL, their {@code expires_at} indexes)
+	 * when they do not exist, from this platform's script
+	 * ({@code tech/onceonly/store/jdbc/schema-<platform>.sql}) with the table prefix
+	 * applied.
 	 */
 	public void initializeSchema() {
 		String script = schemaScript(this.platform, this.tablePrefix);

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS onceonly_leases (
 -- HOT updates (no new index entry), and a new key maintains one index. The purge walks the tables in ranges of pages
 -- instead. The fill factor leaves room on a lease's page for its completed version (the row grows by the result).
 -- Installs made by earlier versions of the starter: drop the indexes they created and set the fill factor (it
--- applies to pages filled from now on). Both statements are no-ops when already applied.
+-- applies to pages filled from now on). All three are harmless when already applied.
 DROP INDEX IF EXISTS onceonly_locks_expires_idx;
 
 DROP INDEX IF EXISTS onceonly_leases_expires_idx;
