@@ -208,6 +208,16 @@ public final class InMemoryStore implements OnceOnlyStore {
 	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
 		long now = this.clock.millis();
 		beforeWrite(now);
+		if (this.locks.size() + this.leases.size() < this.maxEntries && this.bytes.get() < this.maxBytes) {
+			// room for a new key: a new key (the common case) takes one putIfAbsent and
+			// no capturing lambda; a key held before goes the compute way below
+			LockEntry taken = new LockEntry(now, now + ttl.toMillis(), metadataJson);
+			if (this.locks.putIfAbsent(key, taken) == null) {
+				this.bytes.addAndGet(taken.weight(key));
+				noteExpiry(taken.expiresAt);
+				return new LockResult(true, taken.toRecord(key, now));
+			}
+		}
 		LockEntry[] previous = new LockEntry[1];
 		LockEntry entry = this.locks.compute(key, (k, current) -> {
 			if (current != null && current.expiresAt > now) {
@@ -248,6 +258,16 @@ public final class InMemoryStore implements OnceOnlyStore {
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
 		long now = this.clock.millis();
 		beforeWrite(now);
+		if (this.locks.size() + this.leases.size() < this.maxEntries && this.bytes.get() < this.maxBytes) {
+			// a new key takes one putIfAbsent; a key seen before goes the compute way
+			// below
+			LeaseEntry taken = new LeaseEntry(LeaseState.HELD, newLeaseId, 1, now, now + ttl.toMillis(), metadataJson);
+			if (this.leases.putIfAbsent(key, taken) == null) {
+				this.bytes.addAndGet(weight(key, taken));
+				noteExpiry(taken.expiresAt);
+				return new LeaseResult(LeaseResult.Outcome.ACQUIRED, taken.toRecord(key, now));
+			}
+		}
 		LeaseResult.Outcome[] outcome = new LeaseResult.Outcome[1];
 		Object entry = this.leases.compute(key, (k, current) -> {
 			if (current instanceof byte[] finished) {
@@ -446,8 +466,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 
 		LockRecord toRecord(String key, long now) {
-			return new LockRecord(key, Instant.ofEpochMilli(this.firstSeenAt), Instant.ofEpochMilli(this.expiresAt),
-					this.metadataJson, Instant.ofEpochMilli(now));
+			Instant at = Instant.ofEpochMilli(now);
+			Instant firstSeen = (this.firstSeenAt == now) ? at : Instant.ofEpochMilli(this.firstSeenAt);
+			return new LockRecord(key, firstSeen, Instant.ofEpochMilli(this.expiresAt), this.metadataJson, at);
 		}
 
 	}
@@ -496,9 +517,10 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 
 		LeaseRecord toRecord(String key, long now) {
-			return new LeaseRecord(key, this.state, this.leaseId, this.version, Instant.ofEpochMilli(this.firstSeenAt),
-					Instant.ofEpochMilli(this.expiresAt), null, null, null, null, this.metadataJson,
-					Instant.ofEpochMilli(now));
+			Instant at = Instant.ofEpochMilli(now);
+			Instant firstSeen = (this.firstSeenAt == now) ? at : Instant.ofEpochMilli(this.firstSeenAt);
+			return new LeaseRecord(key, this.state, this.leaseId, this.version, firstSeen,
+					Instant.ofEpochMilli(this.expiresAt), null, null, null, null, this.metadataJson, at);
 		}
 
 	}
