@@ -237,7 +237,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		}
 		this.usage.lock(result.acquired());
 		return LeaseAnswers.checkLock(result.acquired(), key, lockTtl.toSeconds(),
-				result.acquired() ? null : result.record().firstSeenAt().toString(), requestId, metadata);
+				result.acquired() ? null : InstantText.of(result.record().firstSeenAt()), requestId, metadata);
 	}
 
 	/**
@@ -367,7 +367,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 
 	private AiRun leaseAnswer(String key, LeaseResult result, Duration ttl) {
 		LeaseRecord record = result.record();
-		String firstSeenAt = record.firstSeenAt().toString();
+		String firstSeenAt = InstantText.of(record.firstSeenAt());
 		return switch (result.outcome()) {
 			case ACQUIRED -> LeaseAnswers.run(LeaseStatus.ACQUIRED, key, record.leaseId(), record.version(),
 					ttl.toSeconds(), ttl.toSeconds(), firstSeenAt, null, null, null, null);
@@ -392,7 +392,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 	}
 
 	private static @Nullable String doneAt(LeaseRecord record) {
-		return (record.doneAt() != null) ? record.doneAt().toString() : null;
+		return (record.doneAt() != null) ? InstantText.of(record.doneAt()) : null;
 	}
 
 	/** The state of a stored lease that is not terminal. */
@@ -417,7 +417,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 		if (record == null) {
 			return LeaseAnswers.status(LeaseStatus.NOT_FOUND, key, 0, null, null, null, null, null, null);
 		}
-		String firstSeenAt = record.firstSeenAt().toString();
+		String firstSeenAt = InstantText.of(record.firstSeenAt());
 		if (record.state().isTerminal()) {
 			return LeaseAnswers.status(terminalStatus(record), key, record.version(), 0L, firstSeenAt, doneAt(record),
 					record.resultHash(), record.errorCode(), null);
@@ -550,7 +550,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			return LeaseAnswers.completed(key, doneAt.toString(), resultHash);
+			return LeaseAnswers.completed(key, InstantText.of(doneAt), resultHash);
 		}
 
 		@Override
@@ -563,7 +563,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			return LeaseAnswers.failed(key, doneAt.toString(), errorCode);
+			return LeaseAnswers.failed(key, InstantText.of(doneAt), errorCode);
 		}
 
 		@Override
@@ -627,7 +627,7 @@ public class LocalOnceOnly implements OnceOnly, AutoCloseable {
 				throw new StaleLeaseException(key);
 			}
 			signals.fire(stored(key));
-			return LeaseAnswers.result(LeaseStatus.COMPLETED, key, result, null, null, doneAt.toString());
+			return LeaseAnswers.result(LeaseStatus.COMPLETED, key, result, null, null, InstantText.of(doneAt));
 		}
 
 		@Override

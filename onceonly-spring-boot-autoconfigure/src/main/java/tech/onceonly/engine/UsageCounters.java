@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 import tech.onceonly.client.ValidationException;
 
 /**
@@ -40,6 +42,8 @@ final class UsageCounters {
 
 	private final ConcurrentHashMap<Long, AtomicLongArray> days = new ConcurrentHashMap<>();
 
+	private volatile @Nullable Day today;
+
 	UsageCounters(Clock clock) {
 		this.clock = clock;
 	}
@@ -59,12 +63,18 @@ final class UsageCounters {
 	private void count(Kind kind, int field) {
 		kind.adders[field].increment();
 		long day = Math.floorDiv(this.clock.millis(), MILLIS_PER_DAY);
-		AtomicLongArray today = this.days.get(day);
-		if (today == null) {
-			today = this.days.computeIfAbsent(day, (d) -> new AtomicLongArray(2 * FIELDS.length));
+		// the day's counters without a boxed map lookup on every call
+		Day current = this.today;
+		if (current == null || current.day != day) {
+			current = new Day(day, this.days.computeIfAbsent(day, (d) -> new AtomicLongArray(2 * FIELDS.length)));
 			this.days.keySet().removeIf((d) -> d <= day - DAYS_KEPT);
+			this.today = current;
 		}
-		today.incrementAndGet(kind.offset + field);
+		current.counts.incrementAndGet(kind.offset + field);
+	}
+
+	/** The counters of one day (the array held in {@link #days}). */
+	private record Day(long day, AtomicLongArray counts) {
 	}
 
 	/**

@@ -74,7 +74,7 @@ final class Validation {
 			throw new ValidationException(
 					"ttl must be at most " + this.settings.maxTtl().toSeconds() + " s, was " + seconds + " s");
 		}
-		return Duration.ofSeconds(seconds);
+		return (ttl.getNano() == 0) ? ttl : Duration.ofSeconds(seconds);
 	}
 
 	@Nullable String metadata(@Nullable Map<String, ?> metadata) {

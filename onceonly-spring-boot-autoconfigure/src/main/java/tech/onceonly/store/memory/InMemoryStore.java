@@ -21,13 +21,15 @@ import tech.onceonly.store.StoreException;
  * from a {@link Clock}, and expired entries swept as writes go by, so memory stays flat
  * under millions of keys. When the store holds {@code maxEntries} live entries it refuses
  * new keys with a {@link StoreException} rather than forget a live one (which would break
- * the exactly-once guarantee). The same holds for bytes: the keys, metadata and stored
- * results of live entries are counted (one byte per character of a string that is all
- * Latin-1, two per character of any other, as compact strings hold them; an estimate of
- * the payload, not of the object headers around it), and once they reach {@code maxBytes}
- * new keys are refused too, after a sweep of what has expired. A completion is never
- * refused for size (its work has already run): the bound can be passed by at most the
- * results of the leases held when it was reached.
+ * the exactly-once guarantee). The same holds for bytes: what live entries hold is
+ * counted — the characters of keys and of the metadata of locks and held leases (one byte
+ * per character of a string that is all Latin-1, two per character of any other, as
+ * compact strings hold them), and the whole array a completed or failed lease is kept as
+ * (its times and version, result, result hash, error code and metadata; see
+ * {@link FinishedLease}); object headers and map nodes are not counted — and once they
+ * reach {@code maxBytes} new keys are refused too, after a sweep of what has expired. A
+ * completion is never refused for size (its work has already run): the bound can be
+ * passed by at most the results of the leases held when it was reached.
  * <p>
  * Unless a clock is given, time is a {@link MonotonicClock}: the wall clock read once,
  * then elapsed {@link System#nanoTime()}, so a step of the wall clock never expires a
@@ -56,7 +58,11 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 	private final ConcurrentHashMap<String, LockEntry> locks = new ConcurrentHashMap<>();
 
-	private final ConcurrentHashMap<String, LeaseEntry> leases = new ConcurrentHashMap<>();
+	/**
+	 * Leases by key: a {@link LeaseEntry} while held or released, a {@link FinishedLease}
+	 * {@code byte[]} once completed or failed.
+	 */
+	private final ConcurrentHashMap<String, Object> leases = new ConcurrentHashMap<>();
 
 	private final AtomicLong writes = new AtomicLong();
 
@@ -149,16 +155,17 @@ public final class InMemoryStore implements OnceOnlyStore {
 	}
 
 	/**
-	 * The bytes counted against {@code maxBytes} now: keys, metadata and results of the
-	 * entries held (one per character of a Latin-1 string, two per character of any
-	 * other).
+	 * The bytes counted against {@code maxBytes} now: the characters of keys and of live
+	 * entries' metadata (one per character of a Latin-1 string, two per character of any
+	 * other), and the whole array of each completed or failed lease (times, version,
+	 * result, result hash, error code, metadata).
 	 */
 	public long bytes() {
 		return this.bytes.get();
 	}
 
-	private static long weight(String key, @Nullable String a, @Nullable String b) {
-		return weight(key) + ((a != null) ? weight(a) : 0) + ((b != null) ? weight(b) : 0);
+	private static long weight(String key, @Nullable String metadataJson) {
+		return weight(key) + ((metadataJson != null) ? weight(metadataJson) : 0);
 	}
 
 	/**
@@ -166,19 +173,51 @@ public final class InMemoryStore implements OnceOnlyStore {
 	 * compact string), two each once one is not (stored text bodies may be any Unicode).
 	 */
 	private static long weight(String text) {
-		int length = text.length();
-		for (int i = 0; i < length; i++) {
-			if (text.charAt(i) > 0xFF) {
-				return 2L * length;
-			}
-		}
-		return length;
+		return FinishedLease.isLatin1(text) ? text.length() : 2L * text.length();
+	}
+
+	/**
+	 * The bytes counted for a lease entry under {@code key}: the key's characters and,
+	 * for a finished lease, its whole encoded array (times, version, result, hash, error
+	 * code, metadata); for a held or released one, its metadata's characters.
+	 */
+	private static long weight(String key, Object lease) {
+		return (lease instanceof byte[] finished) ? weight(key) + finished.length
+				: weight(key, ((LeaseEntry) lease).metadataJson);
+	}
+
+	private static boolean isGone(Object lease, long now) {
+		return (lease instanceof byte[] finished) ? FinishedLease.expiresAt(finished) <= now
+				: ((LeaseEntry) lease).isGone(now);
+	}
+
+	private static long expiresAt(Object lease) {
+		return (lease instanceof byte[] finished) ? FinishedLease.expiresAt(finished) : ((LeaseEntry) lease).expiresAt;
+	}
+
+	private static LeaseRecord toRecord(Object lease, String key, long now) {
+		return (lease instanceof byte[] finished) ? FinishedLease.toRecord(finished, key, now)
+				: ((LeaseEntry) lease).toRecord(key, now);
+	}
+
+	private static @Nullable LeaseEntry live(Object lease) {
+		return (lease instanceof LeaseEntry entry) ? entry : null;
 	}
 
 	@Override
 	public LockResult tryLock(String key, Duration ttl, @Nullable String metadataJson) {
 		long now = this.clock.millis();
 		beforeWrite(now);
+		if (this.locks.size() + this.leases.size() < this.maxEntries && this.bytes.get() < this.maxBytes) {
+			// room for a new key: a new key (the common case) takes one putIfAbsent and
+			// no capturing lambda; a key held before goes the compute way below
+			LockEntry taken = new LockEntry(now, now + ttl.toMillis(), metadataJson);
+			if (this.locks.putIfAbsent(key, taken) == null) {
+				this.bytes.addAndGet(taken.weight(key));
+				noteExpiry(taken.expiresAt);
+				return new LockResult(true, taken.toRecord(key, now));
+			}
+		}
 		LockEntry[] previous = new LockEntry[1];
 		LockEntry entry = this.locks.compute(key, (k, current) -> {
 			if (current != null && current.expiresAt > now) {
@@ -219,47 +258,57 @@ public final class InMemoryStore implements OnceOnlyStore {
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
 		long now = this.clock.millis();
 		beforeWrite(now);
+		if (this.locks.size() + this.leases.size() < this.maxEntries && this.bytes.get() < this.maxBytes) {
+			// a new key takes one putIfAbsent; a key seen before goes the compute way
+			// below
+			LeaseEntry taken = new LeaseEntry(LeaseState.HELD, newLeaseId, 1, now, now + ttl.toMillis(), metadataJson);
+			if (this.leases.putIfAbsent(key, taken) == null) {
+				this.bytes.addAndGet(weight(key, taken));
+				noteExpiry(taken.expiresAt);
+				return new LeaseResult(LeaseResult.Outcome.ACQUIRED, taken.toRecord(key, now));
+			}
+		}
 		LeaseResult.Outcome[] outcome = new LeaseResult.Outcome[1];
-		LeaseEntry entry = this.leases.compute(key, (k, current) -> {
-			if (current != null && !current.isGone(now)) {
-				if (current.state == LeaseState.COMPLETED) {
-					outcome[0] = LeaseResult.Outcome.COMPLETED;
-					return current;
-				}
-				if (current.state == LeaseState.FAILED) {
-					outcome[0] = LeaseResult.Outcome.FAILED;
-					return current;
-				}
-				if (current.state == LeaseState.HELD && current.expiresAt > now) {
-					outcome[0] = LeaseResult.Outcome.HELD_BY_OTHER;
+		Object entry = this.leases.compute(key, (k, current) -> {
+			if (current instanceof byte[] finished) {
+				if (FinishedLease.expiresAt(finished) > now) {
+					outcome[0] = (FinishedLease.state(finished) == LeaseState.COMPLETED) ? LeaseResult.Outcome.COMPLETED
+							: LeaseResult.Outcome.FAILED;
 					return current;
 				}
 			}
+			else if (current instanceof LeaseEntry held && !held.isGone(now) && held.state == LeaseState.HELD
+					&& held.expiresAt > now) {
+				outcome[0] = LeaseResult.Outcome.HELD_BY_OTHER;
+				return current;
+			}
 			outcome[0] = LeaseResult.Outcome.ACQUIRED;
-			boolean continues = current != null && !current.isTerminalGone(now);
+			// a finished entry here is past its retention: the key starts over
+			LeaseEntry continued = (current != null) ? live(current) : null;
 			if (current == null) {
 				checkCapacity();
 			}
-			long firstSeen = continues ? current.firstSeenAt : now;
-			long version = continues ? current.version + 1 : 1;
-			LeaseEntry taken = new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(), 0,
-					null, null, null, metadataJson);
-			this.bytes.addAndGet(taken.weight(k) - ((current != null) ? current.weight(k) : 0));
+			long firstSeen = (continued != null) ? continued.firstSeenAt : now;
+			long version = (continued != null) ? continued.version + 1 : 1;
+			LeaseEntry taken = new LeaseEntry(LeaseState.HELD, newLeaseId, version, firstSeen, now + ttl.toMillis(),
+					metadataJson);
+			this.bytes.addAndGet(weight(k, taken) - ((current != null) ? weight(k, current) : 0));
 			return taken;
 		});
 		if (outcome[0] == LeaseResult.Outcome.ACQUIRED) {
-			noteExpiry(entry.expiresAt);
+			noteExpiry(expiresAt(entry));
 		}
-		return new LeaseResult(outcome[0], entry.toRecord(key, now));
+		return new LeaseResult(outcome[0], toRecord(entry, key, now));
 	}
 
 	@Override
 	public @Nullable LeaseRecord extendLease(String key, String leaseId, Duration ttl) {
 		long now = this.clock.millis();
 		noteExpiry(now + ttl.toMillis());
-		LeaseEntry entry = this.leases.computeIfPresent(key, (k, current) -> current.heldBy(leaseId)
-				? current.with(LeaseState.HELD, leaseId, now + ttl.toMillis(), 0, null, null, null) : current);
-		return (entry != null && entry.heldBy(leaseId)) ? entry.toRecord(key, now) : null;
+		Object entry = this.leases.computeIfPresent(key,
+				(k, current) -> (current instanceof LeaseEntry held && held.heldBy(leaseId))
+						? held.with(LeaseState.HELD, leaseId, now + ttl.toMillis()) : current);
+		return (entry instanceof LeaseEntry held && held.heldBy(leaseId)) ? held.toRecord(key, now) : null;
 	}
 
 	@Override
@@ -280,13 +329,13 @@ public final class InMemoryStore implements OnceOnlyStore {
 		noteExpiry(now + retention.toMillis());
 		boolean[] done = new boolean[1];
 		this.leases.computeIfPresent(key, (k, current) -> {
-			if (!current.heldBy(leaseId)) {
+			if (!(current instanceof LeaseEntry held) || !held.heldBy(leaseId)) {
 				return current;
 			}
 			done[0] = true;
-			LeaseEntry finished = current.with(state, null, now + retention.toMillis(), now, resultJson, resultHash,
-					errorCode);
-			this.bytes.addAndGet(finished.weight(k) - current.weight(k));
+			byte[] finished = FinishedLease.encode(state, held.version, held.firstSeenAt, now + retention.toMillis(),
+					now, resultJson, resultHash, errorCode, held.metadataJson);
+			this.bytes.addAndGet(weight(k, finished) - weight(k, held));
 			return finished;
 		});
 		return done[0] ? Instant.ofEpochMilli(now) : null;
@@ -298,11 +347,11 @@ public final class InMemoryStore implements OnceOnlyStore {
 		noteExpiry(now);
 		boolean[] done = new boolean[1];
 		this.leases.computeIfPresent(key, (k, current) -> {
-			if (!current.heldBy(leaseId)) {
+			if (!(current instanceof LeaseEntry held) || !held.heldBy(leaseId)) {
 				return current;
 			}
 			done[0] = true;
-			return current.with(LeaseState.RELEASED, null, now, 0, null, null, null);
+			return held.with(LeaseState.RELEASED, null, now);
 		});
 		return done[0];
 	}
@@ -310,15 +359,18 @@ public final class InMemoryStore implements OnceOnlyStore {
 	@Override
 	public @Nullable LeaseRecord getLease(String key) {
 		long now = this.clock.millis();
-		LeaseEntry entry = this.leases.get(key);
-		return (entry != null && !entry.isTerminalGone(now)) ? entry.toRecord(key, now) : null;
+		Object entry = this.leases.get(key);
+		if (entry instanceof byte[] finished) {
+			return (FinishedLease.expiresAt(finished) > now) ? FinishedLease.toRecord(finished, key, now) : null;
+		}
+		return (entry != null) ? ((LeaseEntry) entry).toRecord(key, now) : null;
 	}
 
 	@Override
 	public boolean deleteLease(String key) {
-		LeaseEntry removed = this.leases.remove(key);
+		Object removed = this.leases.remove(key);
 		if (removed != null) {
-			this.bytes.addAndGet(-removed.weight(key));
+			this.bytes.addAndGet(-weight(key, removed));
 		}
 		return removed != null;
 	}
@@ -378,9 +430,9 @@ public final class InMemoryStore implements OnceOnlyStore {
 				}
 			});
 			this.leases.forEach((key, entry) -> {
-				earliest[0] = Math.min(earliest[0], entry.expiresAt);
-				if (entry.isGone(now) && this.leases.remove(key, entry)) {
-					this.bytes.addAndGet(-entry.weight(key));
+				earliest[0] = Math.min(earliest[0], expiresAt(entry));
+				if (isGone(entry, now) && this.leases.remove(key, entry)) {
+					this.bytes.addAndGet(-weight(key, entry));
 				}
 			});
 			noteExpiry(earliest[0]);
@@ -410,16 +462,18 @@ public final class InMemoryStore implements OnceOnlyStore {
 		}
 
 		long weight(String key) {
-			return InMemoryStore.weight(key, this.metadataJson, null);
+			return InMemoryStore.weight(key, this.metadataJson);
 		}
 
 		LockRecord toRecord(String key, long now) {
-			return new LockRecord(key, Instant.ofEpochMilli(this.firstSeenAt), Instant.ofEpochMilli(this.expiresAt),
-					this.metadataJson, Instant.ofEpochMilli(now));
+			Instant at = Instant.ofEpochMilli(now);
+			Instant firstSeen = (this.firstSeenAt == now) ? at : Instant.ofEpochMilli(this.firstSeenAt);
+			return new LockRecord(key, firstSeen, Instant.ofEpochMilli(this.expiresAt), this.metadataJson, at);
 		}
 
 	}
 
+	/** A lease held or released (a finished one is a {@link FinishedLease} array). */
 	private static final class LeaseEntry {
 
 		final LeaseState state;
@@ -432,64 +486,41 @@ public final class InMemoryStore implements OnceOnlyStore {
 
 		final long expiresAt;
 
-		final long doneAt;
-
-		final @Nullable String resultJson;
-
-		final @Nullable String resultHash;
-
-		final @Nullable String errorCode;
-
 		final @Nullable String metadataJson;
 
 		LeaseEntry(LeaseState state, @Nullable String leaseId, long version, long firstSeenAt, long expiresAt,
-				long doneAt, @Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode,
 				@Nullable String metadataJson) {
 			this.state = state;
 			this.leaseId = leaseId;
 			this.version = version;
 			this.firstSeenAt = firstSeenAt;
 			this.expiresAt = expiresAt;
-			this.doneAt = doneAt;
-			this.resultJson = resultJson;
-			this.resultHash = resultHash;
-			this.errorCode = errorCode;
 			this.metadataJson = metadataJson;
-		}
-
-		long weight(String key) {
-			return InMemoryStore.weight(key, this.metadataJson, this.resultJson);
 		}
 
 		boolean heldBy(String id) {
 			return this.state == LeaseState.HELD && id.equals(this.leaseId);
 		}
 
-		/** Terminal past retention: treated as absent. */
-		boolean isTerminalGone(long now) {
-			return this.state.isTerminal() && this.expiresAt <= now;
-		}
-
 		/**
-		 * Nothing worth keeping: terminal past retention, released, or expired while held
-		 * for longer than a grace period (during which the late holder may still finish
-		 * if nobody took over).
+		 * Nothing worth keeping: released, or expired while held for longer than a grace
+		 * period (during which the late holder may still finish if nobody took over).
 		 */
 		boolean isGone(long now) {
 			long end = (this.state == LeaseState.HELD) ? this.expiresAt + EXPIRED_HOLDER_GRACE_MILLIS : this.expiresAt;
 			return end <= now;
 		}
 
-		LeaseEntry with(LeaseState newState, @Nullable String newLeaseId, long newExpiresAt, long newDoneAt,
-				@Nullable String newResultJson, @Nullable String newResultHash, @Nullable String newErrorCode) {
-			return new LeaseEntry(newState, newLeaseId, this.version, this.firstSeenAt, newExpiresAt, newDoneAt,
-					newResultJson, newResultHash, newErrorCode, this.metadataJson);
+		LeaseEntry with(LeaseState newState, @Nullable String newLeaseId, long newExpiresAt) {
+			return new LeaseEntry(newState, newLeaseId, this.version, this.firstSeenAt, newExpiresAt,
+					this.metadataJson);
 		}
 
 		LeaseRecord toRecord(String key, long now) {
-			return new LeaseRecord(key, this.state, this.leaseId, this.version, Instant.ofEpochMilli(this.firstSeenAt),
-					Instant.ofEpochMilli(this.expiresAt), (this.doneAt != 0) ? Instant.ofEpochMilli(this.doneAt) : null,
-					this.resultJson, this.resultHash, this.errorCode, this.metadataJson, Instant.ofEpochMilli(now));
+			Instant at = Instant.ofEpochMilli(now);
+			Instant firstSeen = (this.firstSeenAt == now) ? at : Instant.ofEpochMilli(this.firstSeenAt);
+			return new LeaseRecord(key, this.state, this.leaseId, this.version, firstSeen,
+					Instant.ofEpochMilli(this.expiresAt), null, null, null, null, this.metadataJson, at);
 		}
 
 	}

@@ -34,6 +34,12 @@ class InMemoryStoreBytesTests {
 
 	private final MutableClock clock = MutableClock.startingAt2026();
 
+	/**
+	 * What a finished lease holds besides its strings: state, the kinds of its four
+	 * strings, version and three times (34 bytes).
+	 */
+	private static final long FINISHED_FIXED_BYTES = 34;
+
 	private static String result(int size) {
 		return "{\"b\":\"" + "x".repeat(size - 8) + "\"}";
 	}
@@ -56,7 +62,8 @@ class InMemoryStoreBytesTests {
 		}
 		assertThat(refused).isNotNull();
 		assertThat(refused.getMessage()).contains("onceonly.store.memory.max-bytes").contains("10000");
-		// each entry is about 1,005 bytes: ten fit, the eleventh key is refused
+		// each entry is about 1,041 bytes (key, times, result): ten fit, the eleventh key
+		// is refused
 		assertThat(completed).isEqualTo(10);
 		assertThat(store.bytes()).isBetween(10_000L, 11_000L);
 		// finished keys still answer with their results: nothing live was forgotten
@@ -112,11 +119,21 @@ class InMemoryStoreBytesTests {
 		store.acquireLease("k", TTL, "id", null);
 		String latin1 = "{\"text\":\"caf\u00e9\"}";
 		store.completeLease("k", "id", latin1, null, RETENTION);
-		assertThat(store.bytes()).isEqualTo("k".length() + latin1.length());
+		// one length byte for the result (shorter than 128 characters), none for the
+		// absent hash, error code and metadata
+		assertThat(store.bytes()).isEqualTo("k".length() + FINISHED_FIXED_BYTES + 1 + latin1.length());
 		store.acquireLease("w", TTL, "id", null);
 		String wide = "{\"text\":\"\u20ac 5\"}";
 		store.completeLease("w", "id", wide, null, RETENTION);
-		assertThat(store.bytes()).isEqualTo("k".length() + latin1.length() + "w".length() + 2L * wide.length());
+		assertThat(store.bytes()).isEqualTo("k".length() + FINISHED_FIXED_BYTES + 1 + latin1.length() + "w".length()
+				+ FINISHED_FIXED_BYTES + 1 + 2L * wide.length());
+		// the whole result hash is held too, and counted
+		store.acquireLease("h", TTL, "id", null);
+		long before = store.bytes();
+		String hash = "a".repeat(64);
+		store.completeLease("h", "id", latin1, hash, RETENTION);
+		assertThat(store.bytes() - before).isEqualTo(FINISHED_FIXED_BYTES + 1 + latin1.length() + 1 + hash.length());
+		assertThat(store.deleteLease("h")).isTrue();
 		assertThat(store.deleteLease("w")).isTrue();
 		assertThat(store.deleteLease("k")).isTrue();
 		assertThat(store.bytes()).isZero();
