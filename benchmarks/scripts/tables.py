@@ -572,7 +572,7 @@ def goals(res):
     for threads in sorted({t for (_, t) in remote} or {1, 4}):
         for label, baseline in (("remote client vs raw WebClient", "raw `WebClient.builder()` (Reactor Netty)"),
                                 ("remote client vs raw WebClient, same JDK transport",
-                                 "raw WebClient on the JDK HttpClient (the client's transport)")):
+                                 "raw WebClient on the JDK HttpClient (client on the JDK transport)")):
             value = remote.get((label, threads))
             if value is None and label.endswith("transport") and remote:
                 continue  # a run from before RemoteLoad measured the same-transport baseline

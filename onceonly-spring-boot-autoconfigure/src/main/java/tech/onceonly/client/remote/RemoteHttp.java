@@ -160,7 +160,9 @@ final class RemoteHttp {
 				.defaultIfEmpty(EMPTY)
 				.map((bytes) -> new RemoteResponse(response.statusCode().value(), response.headers().asHttpHeaders(),
 						bytes)))
-			.timeout(timeout)
+			// the Publisher form: timeout(Duration) names the operator chain on every
+			// subscription (a Scannable walk with streams, a visible share of each call)
+			.timeout(Mono.delay(timeout))
 			.onErrorMap((ex) -> !(ex instanceof OnceOnlyException), (ex) -> transportError(method, path, timeout, ex));
 	}
 
