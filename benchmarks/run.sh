@@ -102,7 +102,7 @@ part_remote() {
 	local rc=0
 	java -Xmx1g -cp "$JAR" tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3 --rounds=2 \
 		> "$OUT/remote.log" 2>&1 || rc=$?
-	grep -E '^(RESULT|RATIO|COST)' "$OUT/remote.log" | tee "$OUT/remote.txt" || true
+	grep -E '^(RESULT|RATIO|COST|CHECK FAILED)' "$OUT/remote.log" | tee "$OUT/remote.txt" || true
 	if ((rc != 0)); then
 		echo "RemoteLoad failed (exit status $rc); the end of $OUT/remote.log:" >&2
 		tail -n 40 "$OUT/remote.log" >&2

@@ -145,7 +145,8 @@ def status_table(res, out):
     for part, (state, detail) in res.parts.items():
         if state != "ok":
             problems.append(f"| `{part}` | {state} {detail} |")
-    checks = [line for line in (res.endpoint or []) + (res.webhook or []) if line.startswith("CHECK FAILED")]
+    checks = [line for line in (res.endpoint or []) + (res.webhook or []) + (res.remote or [])
+              if line.startswith("CHECK FAILED")]
     out.append("## Run status\n")
     if res.parts:
         out.append("Parts: " + ", ".join(f"`{p}` {s}" for p, (s, _) in res.parts.items()) + ".\n")
@@ -158,7 +159,8 @@ def status_table(res, out):
         out.extend(problems)
         out.append("")
     if checks:
-        out.append("**Handler counter checks failed** (a unique key's handler must run exactly once, a replay never):\n")
+        out.append("**Checks failed** (a unique key's handler must run exactly once, a replay never; a remote-client "
+                   "call must not fail):\n")
         for line in checks:
             out.append(f"- `{line}`")
         out.append("")

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Mono;
@@ -94,6 +96,7 @@ public final class RemoteLoad {
 			.build();
 		List<Phase> phases = List.of(new Phase(RAW_NETTY, rawCall(rawNetty)), new Phase(REMOTE, remoteCall(client)),
 				new Phase(RAW_JDK, rawCall(rawJdk)), new Phase(REMOTE_JDK, remoteCall(jdkClient)));
+		boolean failed = false;
 		try {
 			// every path JIT-compiled before any is measured, so the first measured is
 			// not
@@ -122,6 +125,9 @@ public final class RemoteLoad {
 				for (Phase phase : phases) {
 					System.out.println(phase.cost.line(phase.name, threads));
 				}
+				for (Phase phase : phases) {
+					failed |= phase.reportFailures(threads);
+				}
 				System.out.println(LoadDriver.ratio("remote client vs raw WebClient",
 						LoadDriver.Result.merge(phases.get(1).runs), LoadDriver.Result.merge(phases.get(0).runs), 1));
 				System.out.println(LoadDriver.ratio("remote client vs raw WebClient, same JDK transport",
@@ -129,9 +135,13 @@ public final class RemoteLoad {
 			}
 		}
 		finally {
+			System.out.flush();
 			client.close();
 			jdkClient.close();
 			server.disposeNow();
+		}
+		if (failed) {
+			System.exit(1);
 		}
 	}
 
@@ -171,9 +181,48 @@ public final class RemoteLoad {
 
 		private Cost cost = new Cost();
 
+		/** Calls that failed in this thread count's runs; reset with the runs. */
+		private final AtomicLong failures = new AtomicLong();
+
+		private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+
+		/**
+		 * A phase whose failed calls are counted rather than ending the whole part: one
+		 * transient socket error under a loaded machine used to discard every row (the
+		 * part's rc=1); each failure is still reported, as a {@code CHECK FAILED} line.
+		 */
 		Phase(String name, LoadDriver.Operation operation) {
 			this.name = name;
-			this.operation = operation;
+			this.operation = (thread, sequence) -> {
+				try {
+					operation.call(thread, sequence);
+				}
+				catch (Exception ex) {
+					this.failures.incrementAndGet();
+					this.firstFailure.compareAndSet(null, ex);
+				}
+			};
+		}
+
+		/**
+		 * Prints a {@code CHECK FAILED} line when calls failed in this thread count's
+		 * measured or warm-up runs, and resets the count.
+		 * @return whether more than 1% of the measured calls failed (the numbers are then
+		 * not the client's)
+		 */
+		boolean reportFailures(int threads) {
+			long failed = this.failures.getAndSet(0);
+			Throwable first = this.firstFailure.getAndSet(null);
+			if (failed == 0) {
+				return false;
+			}
+			long calls = LoadDriver.Result.merge(this.runs).calls();
+			System.out.println("CHECK FAILED remote " + this.name + " threads=" + threads + ": " + failed
+					+ " failed calls (" + calls + " measured), first: " + first);
+			if (first != null) {
+				first.printStackTrace();
+			}
+			return failed * 100 > calls;
 		}
 
 	}
