@@ -97,9 +97,17 @@ part_memory() {
 if wants memory; then run_part memory part_memory; fi
 
 part_remote() {
-	log "remote client vs raw WebClient against a local stub"
-	java -Xmx1g -cp "$JAR" tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3 --rounds=2 2>&1 \
-		| grep -E '^(RESULT|RATIO|COST)' | tee "$OUT/remote.txt"
+	log "remote client (Reactor Netty, and on the JDK HttpClient) vs raw WebClient on the same transport, local stub"
+	# the whole output is kept in remote.log, so a failed run shows its exception (it used to be filtered away)
+	local rc=0
+	java -Xmx1g -cp "$JAR" tech.onceonly.benchmarks.RemoteLoad --threads=1,4 --seconds=8 --warmup=3 --rounds=2 \
+		> "$OUT/remote.log" 2>&1 || rc=$?
+	grep -E '^(RESULT|RATIO|COST|CHECK FAILED)' "$OUT/remote.log" | tee "$OUT/remote.txt" || true
+	if ((rc != 0)); then
+		echo "RemoteLoad failed (exit status $rc); the end of $OUT/remote.log:" >&2
+		tail -n 40 "$OUT/remote.log" >&2
+		return "$rc"
+	fi
 }
 if wants remote; then run_part remote part_remote; fi
 

@@ -145,7 +145,8 @@ def status_table(res, out):
     for part, (state, detail) in res.parts.items():
         if state != "ok":
             problems.append(f"| `{part}` | {state} {detail} |")
-    checks = [line for line in (res.endpoint or []) + (res.webhook or []) if line.startswith("CHECK FAILED")]
+    checks = [line for line in (res.endpoint or []) + (res.webhook or []) + (res.remote or [])
+              if line.startswith("CHECK FAILED")]
     out.append("## Run status\n")
     if res.parts:
         out.append("Parts: " + ", ".join(f"`{p}` {s}" for p, (s, _) in res.parts.items()) + ".\n")
@@ -158,7 +159,8 @@ def status_table(res, out):
         out.extend(problems)
         out.append("")
     if checks:
-        out.append("**Handler counter checks failed** (a unique key's handler must run exactly once, a replay never):\n")
+        out.append("**Checks failed** (a unique key's handler must run exactly once, a replay never; a remote-client "
+                   "call must not fail):\n")
         for line in checks:
             out.append(f"- `{line}`")
         out.append("")
@@ -572,7 +574,7 @@ def goals(res):
     for threads in sorted({t for (_, t) in remote} or {1, 4}):
         for label, baseline in (("remote client vs raw WebClient", "raw `WebClient.builder()` (Reactor Netty)"),
                                 ("remote client vs raw WebClient, same JDK transport",
-                                 "raw WebClient on the JDK HttpClient (the client's transport)")):
+                                 "raw WebClient on the JDK HttpClient (client on the JDK transport)")):
             value = remote.get((label, threads))
             if value is None and label.endswith("transport") and remote:
                 continue  # a run from before RemoteLoad measured the same-transport baseline

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Mono;
@@ -19,6 +21,7 @@ import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import tech.onceonly.client.CheckLockResult;
+import tech.onceonly.client.remote.RemoteHttpClient;
 import tech.onceonly.client.remote.RemoteOnceOnly;
 import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
@@ -26,10 +29,12 @@ import tech.onceonly.client.remote.RemoteOnceOnlySettings;
  * The remote client's check-lock against raw {@link WebClient} calls of the same shape
  * (POST JSON with a bearer token, the answer decoded into a map), all against one local
  * stub server (a reactor-netty {@link HttpServer} on 127.0.0.1 answering every request
- * with a fixed {@code locked} body). Two raw baselines: {@code WebClient.builder()} as it
- * is (Reactor Netty, since it is on this classpath) and a {@code WebClient} on the JDK
- * {@link HttpClient} connector, the transport the remote client itself runs on; the
- * second comparison is the client's own work, the first adds the transport difference.
+ * with a fixed {@code locked} body). Two pairs: {@code WebClient.builder()} as it is
+ * (Reactor Netty, since it is on this classpath) against the remote client as an
+ * application with Reactor Netty gets it ({@code onceonly.remote.http-client=auto}, so
+ * Reactor Netty), and a {@code WebClient} on the JDK {@link HttpClient} connector against
+ * the remote client on the JDK transport (applications without Reactor Netty). Each ratio
+ * compares the client with a raw call on the same transport.
  * <p>
  * The phases of one thread count run in interleaved rounds after a warm-up of each, so
  * drift and background load hit them alike. Besides throughput and latency, each phase
@@ -48,6 +53,8 @@ public final class RemoteLoad {
 	private static final String RAW_JDK = "raw WebClient (JDK HttpClient) POST";
 
 	private static final String REMOTE = "RemoteOnceOnly.checkLock";
+
+	private static final String REMOTE_JDK = "RemoteOnceOnly.checkLock (JDK HttpClient)";
 
 	private RemoteLoad() {
 	}
@@ -70,7 +77,16 @@ public final class RemoteLoad {
 					.then()))
 			.bindNow();
 		String base = "http://127.0.0.1:" + server.port() + "/v1";
+		// the client as an application with Reactor Netty gets it (http-client auto), and
+		// the same client on the JDK HttpClient (applications without Reactor Netty)
 		RemoteOnceOnly client = new RemoteOnceOnly(RemoteOnceOnlySettings.builder("bench-key").baseUrl(base).build(),
+				WebClient.builder(), tools.jackson.databind.json.JsonMapper.builder().build());
+		if (client.httpClient() != RemoteHttpClient.REACTOR_NETTY) {
+			throw new IllegalStateException(
+					"the remote client should run on Reactor Netty here, not " + client.httpClient());
+		}
+		RemoteOnceOnly jdkClient = new RemoteOnceOnly(
+				RemoteOnceOnlySettings.builder("bench-key").baseUrl(base).httpClient(RemoteHttpClient.JDK).build(),
 				WebClient.builder(), tools.jackson.databind.json.JsonMapper.builder().build());
 		WebClient rawNetty = WebClient.builder().baseUrl(base).build();
 		WebClient rawJdk = WebClient.builder()
@@ -78,8 +94,9 @@ public final class RemoteLoad {
 			.clientConnector(
 					new JdkClientHttpConnector(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()))
 			.build();
-		List<Phase> phases = List.of(new Phase(RAW_NETTY, rawCall(rawNetty)), new Phase(RAW_JDK, rawCall(rawJdk)),
-				new Phase(REMOTE, remoteCall(client)));
+		List<Phase> phases = List.of(new Phase(RAW_NETTY, rawCall(rawNetty)), new Phase(REMOTE, remoteCall(client)),
+				new Phase(RAW_JDK, rawCall(rawJdk)), new Phase(REMOTE_JDK, remoteCall(jdkClient)));
+		boolean failed = false;
 		try {
 			// every path JIT-compiled before any is measured, so the first measured is
 			// not
@@ -108,16 +125,23 @@ public final class RemoteLoad {
 				for (Phase phase : phases) {
 					System.out.println(phase.cost.line(phase.name, threads));
 				}
-				LoadDriver.Result remote = LoadDriver.Result.merge(phases.get(2).runs);
-				System.out.println(LoadDriver.ratio("remote client vs raw WebClient", remote,
-						LoadDriver.Result.merge(phases.get(0).runs), 1));
-				System.out.println(LoadDriver.ratio("remote client vs raw WebClient, same JDK transport", remote,
-						LoadDriver.Result.merge(phases.get(1).runs), 1));
+				for (Phase phase : phases) {
+					failed |= phase.reportFailures(threads);
+				}
+				System.out.println(LoadDriver.ratio("remote client vs raw WebClient",
+						LoadDriver.Result.merge(phases.get(1).runs), LoadDriver.Result.merge(phases.get(0).runs), 1));
+				System.out.println(LoadDriver.ratio("remote client vs raw WebClient, same JDK transport",
+						LoadDriver.Result.merge(phases.get(3).runs), LoadDriver.Result.merge(phases.get(2).runs), 1));
 			}
 		}
 		finally {
+			System.out.flush();
 			client.close();
+			jdkClient.close();
 			server.disposeNow();
+		}
+		if (failed) {
+			System.exit(1);
 		}
 	}
 
@@ -157,9 +181,48 @@ public final class RemoteLoad {
 
 		private Cost cost = new Cost();
 
+		/** Calls that failed in this thread count's runs; reset with the runs. */
+		private final AtomicLong failures = new AtomicLong();
+
+		private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+
+		/**
+		 * A phase whose failed calls are counted rather than ending the whole part: one
+		 * transient socket error under a loaded machine used to discard every row (the
+		 * part's rc=1); each failure is still reported, as a {@code CHECK FAILED} line.
+		 */
 		Phase(String name, LoadDriver.Operation operation) {
 			this.name = name;
-			this.operation = operation;
+			this.operation = (thread, sequence) -> {
+				try {
+					operation.call(thread, sequence);
+				}
+				catch (Exception ex) {
+					this.failures.incrementAndGet();
+					this.firstFailure.compareAndSet(null, ex);
+				}
+			};
+		}
+
+		/**
+		 * Prints a {@code CHECK FAILED} line when calls failed in this thread count's
+		 * measured or warm-up runs, and resets the count.
+		 * @return whether more than 1% of the measured calls failed (the numbers are then
+		 * not the client's)
+		 */
+		boolean reportFailures(int threads) {
+			long failed = this.failures.getAndSet(0);
+			Throwable first = this.firstFailure.getAndSet(null);
+			if (failed == 0) {
+				return false;
+			}
+			long calls = LoadDriver.Result.merge(this.runs).calls();
+			System.out.println("CHECK FAILED remote " + this.name + " threads=" + threads + ": " + failed
+					+ " failed calls (" + calls + " measured), first: " + first);
+			if (first != null) {
+				first.printStackTrace();
+			}
+			return failed * 100 > calls;
 		}
 
 	}

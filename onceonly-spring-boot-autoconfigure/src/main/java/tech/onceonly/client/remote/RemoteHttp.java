@@ -124,9 +124,10 @@ final class RemoteHttp {
 
 	/**
 	 * Whether a transport failure may have happened after the request reached the server:
-	 * every failure but a refused or timed-out connection.
+	 * every failure but a refused or timed-out connection (Reactor Netty's connect
+	 * failures, {@code ConnectTimeoutException} included, are {@code ConnectException}s).
 	 */
-	private static boolean mayHaveBeenSent(Throwable failure) {
+	static boolean mayHaveBeenSent(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof java.net.ConnectException || cause instanceof HttpConnectTimeoutException
 					|| cause instanceof java.net.UnknownHostException) {
@@ -159,7 +160,9 @@ final class RemoteHttp {
 				.defaultIfEmpty(EMPTY)
 				.map((bytes) -> new RemoteResponse(response.statusCode().value(), response.headers().asHttpHeaders(),
 						bytes)))
-			.timeout(timeout)
+			// the Publisher form: timeout(Duration) names the operator chain on every
+			// subscription (a Scannable walk with streams, a visible share of each call)
+			.timeout(Mono.delay(timeout))
 			.onErrorMap((ex) -> !(ex instanceof OnceOnlyException), (ex) -> transportError(method, path, timeout, ex));
 	}
 
@@ -186,14 +189,30 @@ final class RemoteHttp {
 		return new OnceOnlyTransportException("OnceOnly API request " + endpoint + " failed: " + describe(ex), ex);
 	}
 
+	/**
+	 * Whether a failure is a timeout on either transport: the attempt's own bound, the
+	 * JDK's request and connect timeouts, or Reactor Netty's response and connect
+	 * timeouts (matched by class name, so Netty need not be present).
+	 */
 	private static boolean isTimeout(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
-					|| cause instanceof HttpTimeoutException) {
+					|| cause instanceof HttpTimeoutException || isNettyTimeout(cause)) {
 				return true;
 			}
 			if (cause.getCause() == cause) {
 				break;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isNettyTimeout(Throwable ex) {
+		for (Class<?> type = ex.getClass(); type != null; type = type.getSuperclass()) {
+			String name = type.getName();
+			if (name.equals("io.netty.handler.timeout.TimeoutException")
+					|| name.equals("io.netty.channel.ConnectTimeoutException")) {
+				return true;
 			}
 		}
 		return false;

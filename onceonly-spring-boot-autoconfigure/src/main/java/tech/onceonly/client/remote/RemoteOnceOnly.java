@@ -1,16 +1,10 @@
 package tech.onceonly.client.remote;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,11 +22,12 @@ import tech.onceonly.client.RunEvent;
 
 /**
  * The OnceOnly client for the hosted API or a self-hosted {@code onceonly-server}, over
- * Spring {@code WebClient} on the JDK's {@link HttpClient} (no Netty needed), which keeps
- * its connections alive and reuses them. {@link #reactive()} is the non-blocking client;
- * the methods of this class are its blocking form (do not call them on an event-loop
- * thread). Answers, errors, fail-open and retries follow the official SDKs; see
- * {@code docs/remote-client.md}. Close it to release its threads.
+ * Spring {@code WebClient} on Reactor Netty when the application has it, on the JDK's
+ * {@code HttpClient} otherwise (see {@link RemoteOnceOnlySettings#httpClient()}); either
+ * keeps its connections alive and reuses them. {@link #reactive()} is the non-blocking
+ * client; the methods of this class are its blocking form (do not call them on an
+ * event-loop thread). Answers, errors, fail-open and retries follow the official SDKs;
+ * see {@code docs/remote-client.md}. Close it to release its threads.
  */
 public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 
@@ -40,9 +35,7 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 
 	private final RemoteOnceOnlySettings settings;
 
-	private static final AtomicInteger CLIENTS = new AtomicInteger();
-
-	private final ExecutorService executor;
+	private final RemoteTransport transport;
 
 	private final ReactiveRemoteOnceOnly reactive;
 
@@ -51,9 +44,9 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	private final RemoteToolDecisions toolDecisions;
 
 	/**
-	 * Creates a client. The builder is cloned and given this client's own connector on
-	 * the JDK {@link HttpClient} (HTTP/1.1, connect and response timeouts); its other
-	 * customisations (filters, observation) are kept.
+	 * Creates a client. The builder is cloned and given this client's own connector
+	 * (HTTP/1.1, no redirects, connect and response timeouts) on the library the settings
+	 * choose; its other customisations (filters, observation) are kept.
 	 * @param settings where and how to reach the API
 	 * @param webClientBuilder the builder to start from
 	 * @param jsonMapper the mapper for request and answer bodies
@@ -83,17 +76,9 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	private RemoteOnceOnly(RemoteOnceOnlySettings settings, WebClient.Builder webClientBuilder, JsonMapper jsonMapper,
 			@Nullable DoubleSupplier jitterSource, LeaseEvents leaseEvents) {
 		this.settings = settings;
-		this.executor = Executors.newCachedThreadPool(daemonThreads("onceonly-http-" + CLIENTS.incrementAndGet()));
-		HttpClient httpClient = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.connectTimeout(settings.connectTimeout())
-			.executor(this.executor)
-			.build();
-		JdkClientHttpConnector connector = new JdkClientHttpConnector(httpClient);
-		connector.setReadTimeout(settings.timeout());
+		this.transport = RemoteTransport.create(settings);
 		WebClient webClient = webClientBuilder.clone()
-			.clientConnector(connector)
+			.clientConnector(this.transport.connector())
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_IN_MEMORY_SIZE))
 			.build();
 		RetryDelays delays = (jitterSource != null) ? new RetryDelays(settings, jitterSource)
@@ -103,15 +88,6 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 		this.toolDecisions = new RemoteToolDecisions(http);
 		this.blocking = new ReactiveOnceOnlyBlockingAdapter(this.reactive, jsonMapper, Heartbeats.shared(),
 				leaseEvents);
-	}
-
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	/**
@@ -204,12 +180,28 @@ public final class RemoteOnceOnly implements OnceOnly, AutoCloseable {
 	}
 
 	/**
-	 * Stops this client's HTTP threads (its idle connections close with them); the client
-	 * must not be used afterwards.
+	 * The HTTP client library this client sends with ({@link RemoteHttpClient#JDK} or
+	 * {@link RemoteHttpClient#REACTOR_NETTY}), as resolved from
+	 * {@link RemoteOnceOnlySettings#httpClient()}.
+	 */
+	public RemoteHttpClient httpClient() {
+		return this.transport.library();
+	}
+
+	/** Whether {@link #close()} has released the client's connections and threads. */
+	boolean isReleased() {
+		return this.transport.isReleased();
+	}
+
+	/**
+	 * Releases this client's connections: its connection pool (Reactor Netty) or its HTTP
+	 * threads (JDK; idle connections close with them). Shared resources, such as Reactor
+	 * Netty's event loops that the application's own {@code WebClient}s use, are left
+	 * alone. The client must not be used afterwards.
 	 */
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
+		this.transport.close();
 	}
 
 	@Override

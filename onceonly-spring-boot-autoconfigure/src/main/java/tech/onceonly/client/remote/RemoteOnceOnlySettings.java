@@ -28,10 +28,23 @@ import org.jspecify.annotations.Nullable;
  * @param jitter the jitter factor in [0, 1]: a computed backoff {@code d} becomes
  * {@code d × (1 − jitter × r)} with {@code r} uniform in [0, 1); 0 disables jitter
  * @param userAgent the {@code User-Agent} header
+ * @param httpClient the HTTP client library: Reactor Netty when present
+ * ({@link RemoteHttpClient#AUTO}), or the one named
+ * @param maxIdleTime how long a pooled connection may stay idle before the client closes
+ * it (Reactor Netty); kept below common server keep-alive timeouts so a connection the
+ * server has closed is not reused
+ * @param maxConnections the most connections the client opens at once (Reactor Netty;
+ * further calls wait for a free one within their timeout)
  */
 public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration timeout, Duration connectTimeout,
 		boolean failOpen, int maxRetries, Duration retryBackoff, Duration retryMaxBackoff, Duration retryAfterCap,
-		double jitter, String userAgent) {
+		double jitter, String userAgent, RemoteHttpClient httpClient, Duration maxIdleTime, int maxConnections) {
+
+	/** The default {@link #maxIdleTime()}: 20 seconds. */
+	public static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofSeconds(20);
+
+	/** The default {@link #maxConnections()}. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 500;
 
 	/** The hosted API. */
 	public static final String DEFAULT_BASE_URL = "https://api.onceonly.tech/v1";
@@ -63,6 +76,11 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 		if (userAgent == null || userAgent.isBlank()) {
 			userAgent = DEFAULT_USER_AGENT;
 		}
+		Objects.requireNonNull(httpClient, "httpClient");
+		requirePositive(maxIdleTime, "maxIdleTime");
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+		}
 	}
 
 	/** A builder with the defaults, for the given API key. */
@@ -81,7 +99,10 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 			.retryMaxBackoff(this.retryMaxBackoff)
 			.retryAfterCap(this.retryAfterCap)
 			.jitter(this.jitter)
-			.userAgent(this.userAgent);
+			.userAgent(this.userAgent)
+			.httpClient(this.httpClient)
+			.maxIdleTime(this.maxIdleTime)
+			.maxConnections(this.maxConnections);
 	}
 
 	/**
@@ -118,7 +139,8 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 				+ ", connectTimeout=" + this.connectTimeout + ", failOpen=" + this.failOpen + ", maxRetries="
 				+ this.maxRetries + ", retryBackoff=" + this.retryBackoff + ", retryMaxBackoff=" + this.retryMaxBackoff
 				+ ", retryAfterCap=" + this.retryAfterCap + ", jitter=" + this.jitter + ", userAgent=" + this.userAgent
-				+ "]";
+				+ ", httpClient=" + this.httpClient + ", maxIdleTime=" + this.maxIdleTime + ", maxConnections="
+				+ this.maxConnections + "]";
 	}
 
 	private static void requirePositive(Duration value, String name) {
@@ -164,6 +186,12 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 		private double jitter = DEFAULT_JITTER;
 
 		private @Nullable String userAgent = DEFAULT_USER_AGENT;
+
+		private RemoteHttpClient httpClient = RemoteHttpClient.AUTO;
+
+		private Duration maxIdleTime = DEFAULT_MAX_IDLE_TIME;
+
+		private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
 		private Builder(String apiKey) {
 			this.apiKey = apiKey;
@@ -244,11 +272,36 @@ public record RemoteOnceOnlySettings(String baseUrl, String apiKey, Duration tim
 			return this;
 		}
 
+		/**
+		 * The HTTP client library (default {@link RemoteHttpClient#AUTO}: Reactor Netty
+		 * when it is on the classpath, the JDK {@code HttpClient} otherwise).
+		 */
+		public Builder httpClient(RemoteHttpClient value) {
+			this.httpClient = value;
+			return this;
+		}
+
+		/**
+		 * How long a pooled connection may stay idle before it is closed (default 20 s;
+		 * Reactor Netty).
+		 */
+		public Builder maxIdleTime(Duration value) {
+			this.maxIdleTime = value;
+			return this;
+		}
+
+		/** The most connections open at once (default 500; Reactor Netty). */
+		public Builder maxConnections(int value) {
+			this.maxConnections = value;
+			return this;
+		}
+
 		/** The settings. */
 		public RemoteOnceOnlySettings build() {
 			return new RemoteOnceOnlySettings(normalizeBaseUrl(this.baseUrl), this.apiKey, this.timeout,
 					this.connectTimeout, this.failOpen, this.maxRetries, this.retryBackoff, this.retryMaxBackoff,
-					this.retryAfterCap, this.jitter, (this.userAgent != null) ? this.userAgent : DEFAULT_USER_AGENT);
+					this.retryAfterCap, this.jitter, (this.userAgent != null) ? this.userAgent : DEFAULT_USER_AGENT,
+					this.httpClient, this.maxIdleTime, this.maxConnections);
 		}
 
 	}

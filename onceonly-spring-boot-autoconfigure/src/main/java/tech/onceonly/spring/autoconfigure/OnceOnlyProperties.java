@@ -10,6 +10,9 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import tech.onceonly.client.remote.RemoteHttpClient;
+import tech.onceonly.client.remote.RemoteOnceOnlySettings;
+
 /**
  * Configuration of OnceOnly under {@code onceonly.*}: which backend to use, how to reach
  * the hosted API, and the local engine's store and defaults.
@@ -59,6 +62,9 @@ public class OnceOnlyProperties implements Validator {
 
 	/** Retries of API calls. */
 	private final Retry retry = new Retry();
+
+	/** The remote client's HTTP transport. */
+	private final Remote remote = new Remote();
 
 	/** The local engine's store. */
 	private final Store store = new Store();
@@ -137,6 +143,10 @@ public class OnceOnlyProperties implements Validator {
 		return this.retry;
 	}
 
+	public Remote getRemote() {
+		return this.remote;
+	}
+
 	public Store getStore() {
 		return this.store;
 	}
@@ -184,6 +194,55 @@ public class OnceOnlyProperties implements Validator {
 
 		/** The in-process engine on the configured store. */
 		LOCAL
+
+	}
+
+	/** The remote client's HTTP transport. */
+	public static class Remote {
+
+		/**
+		 * HTTP client library of the remote client: "auto" uses Reactor Netty when
+		 * reactor-netty-http is on the classpath (as in WebFlux applications) and the JDK
+		 * HttpClient otherwise; "reactor-netty" or "jdk" chooses one.
+		 */
+		private RemoteHttpClient httpClient = RemoteHttpClient.AUTO;
+
+		/**
+		 * How long a pooled connection may stay idle before the client closes it (Reactor
+		 * Netty). Keep it below the keep-alive timeout of the server and of any proxy in
+		 * between.
+		 */
+		private Duration maxIdleTime = RemoteOnceOnlySettings.DEFAULT_MAX_IDLE_TIME;
+
+		/**
+		 * Most connections the remote client opens at once (Reactor Netty); further calls
+		 * wait for a free one within their timeout.
+		 */
+		private int maxConnections = RemoteOnceOnlySettings.DEFAULT_MAX_CONNECTIONS;
+
+		public RemoteHttpClient getHttpClient() {
+			return this.httpClient;
+		}
+
+		public void setHttpClient(RemoteHttpClient httpClient) {
+			this.httpClient = httpClient;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
 
 	}
 

@@ -52,6 +52,11 @@ final class OnceOnlyPropertiesValidator implements Validator {
 		notNegative(errors, "retry.backoff", retry.getBackoff());
 		notNegative(errors, "retry.maxBackoff", retry.getMaxBackoff());
 		notNegative(errors, "retry.retryAfterCap", retry.getRetryAfterCap());
+		positive(errors, "remote.maxIdleTime", properties.getRemote().getMaxIdleTime());
+		if (properties.getRemote().getMaxConnections() < 1) {
+			errors.rejectValue("remote.maxConnections", CODE,
+					"must be a whole number of 1 or more, was " + properties.getRemote().getMaxConnections());
+		}
 	}
 
 	private static void validateLocal(OnceOnlyProperties.Local local, Errors errors) {

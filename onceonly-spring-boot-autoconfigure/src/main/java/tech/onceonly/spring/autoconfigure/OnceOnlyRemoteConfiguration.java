@@ -16,8 +16,9 @@ import tech.onceonly.client.remote.RemoteOnceOnlySettings;
 
 /**
  * The remote client's factory, when the resolved mode is remote and {@code WebClient} is
- * on the classpath (it runs on the JDK's {@code HttpClient}, so no Netty is needed). It
- * starts from the application's {@link WebClient.Builder} (so its customizations, such as
+ * on the classpath (it runs on Reactor Netty when the application has it and on the JDK's
+ * {@code HttpClient} otherwise, see {@code onceonly.remote.http-client}). It starts from
+ * the application's {@link WebClient.Builder} (so its customizations, such as
  * observation, apply) and the application's {@link JsonMapper}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,6 +49,9 @@ class OnceOnlyRemoteConfiguration {
 			.retryMaxBackoff(retry.getMaxBackoff())
 			.retryAfterCap(retry.getRetryAfterCap())
 			.jitter(retry.isJitter())
+			.httpClient(properties.getRemote().getHttpClient())
+			.maxIdleTime(properties.getRemote().getMaxIdleTime())
+			.maxConnections(properties.getRemote().getMaxConnections())
 			.build();
 	}
 

@@ -32,7 +32,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 /**
  * A WireMock server per test class and remote clients with tiny timeouts and backoffs,
- * closed after each test.
+ * closed after each test, on the HTTP client library of {@link #httpClient()}.
  */
 abstract class RemoteClientTestSupport {
 
@@ -110,9 +110,21 @@ abstract class RemoteClientTestSupport {
 	}
 
 	RemoteOnceOnly client(RemoteOnceOnlySettings settings, DoubleSupplier jitter) {
-		RemoteOnceOnly client = new RemoteOnceOnly(settings, WebClient.builder(), JSON, jitter);
+		RemoteOnceOnly client = new RemoteOnceOnly(settings.toBuilder().httpClient(httpClient()).build(),
+				WebClient.builder(), JSON, jitter);
+		if (client.httpClient() != httpClient()) {
+			throw new AssertionError("the client runs on " + client.httpClient() + ", not " + httpClient());
+		}
 		this.clients.add(client);
 		return client;
+	}
+
+	/**
+	 * The HTTP client library the tests of this class run on: the JDK's; each suite is
+	 * rerun on Reactor Netty by a {@code ReactorNetty*Tests} subclass.
+	 */
+	RemoteHttpClient httpClient() {
+		return RemoteHttpClient.JDK;
 	}
 
 	static void stub(MappingBuilder mapping) {
