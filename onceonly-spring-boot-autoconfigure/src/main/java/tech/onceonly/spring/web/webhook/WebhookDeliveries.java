@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.Internal;
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
 
@@ -57,12 +58,15 @@ public final class WebhookDeliveries {
 
 	private final WebhookSettings settings;
 
+	private final Duration defaultHeartbeat;
+
 	/**
 	 * Rules with the given settings.
 	 * @param settings the settings
 	 */
 	public WebhookDeliveries(WebhookSettings settings) {
 		this.settings = settings;
+		this.defaultHeartbeat = Heartbeats.period(settings.leaseTtl(), null);
 	}
 
 	/** The settings. */
@@ -136,6 +140,16 @@ public final class WebhookDeliveries {
 	/** The lease time of a delivery of {@code endpoint}. */
 	public Duration leaseTtl(WebhookEndpoint endpoint) {
 		return (endpoint.leaseTtl() != null) ? endpoint.leaseTtl() : this.settings.leaseTtl();
+	}
+
+	/**
+	 * The heartbeat period of a delivery of {@code endpoint}: a third of its lease time
+	 * ({@link Heartbeats#period(Duration, Duration)}), computed once for the configured
+	 * lease time.
+	 */
+	public Duration heartbeat(WebhookEndpoint endpoint) {
+		Duration ttl = endpoint.leaseTtl();
+		return (ttl != null) ? Heartbeats.period(ttl, null) : this.defaultHeartbeat;
 	}
 
 	/** The seconds sent in {@code Retry-After} with a 409. */

@@ -175,7 +175,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		Duration ttl = this.deliveries.leaseTtl(endpoint);
 		long takenAt = this.heartbeats.nanoTime();
 		AiRun lease;
-		try {
+		// the delivery's observation is current while its client calls run: it covers
+		// them
+		try (WebObservation.Scope scope = observation.openScope()) {
 			lease = this.onceOnly.ai().lease(key, ttl, null);
 		}
 		catch (RuntimeException ex) {
@@ -190,7 +192,8 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
 				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.WEBHOOK, key,
-						String.valueOf(lease.leaseId()), ttl, takenAt);
+						String.valueOf(lease.leaseId()), ttl, this.deliveries.heartbeat(endpoint), takenAt,
+						observation);
 				request.setAttribute(ATTRIBUTE, new Delivery(held, observation));
 				return true;
 			}
