@@ -2,21 +2,30 @@ package tech.onceonly.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps leases alive while their work runs. One ticker thread schedules the heartbeats;
- * each heartbeat's store call runs on a worker pool, so one slow store call never delays
- * the heartbeats of other leases, and a lease whose previous heartbeat is still in flight
- * skips a tick instead of queueing another.
+ * Keeps leases alive while their work runs. Kept leases are registered in a concurrent
+ * set that one periodic sweep on the ticker walks every {@link #TICK} while any lease is
+ * kept: it starts the heartbeat of each lease whose period has passed, so work that ends
+ * before its first heartbeat costs an add and a remove, not a scheduled task. Each
+ * heartbeat's store call runs on a worker pool, so one slow store call never delays the
+ * heartbeats of other leases, and a lease whose previous heartbeat is still in flight
+ * skips its turn instead of queueing another. A heartbeat is due one period after the
+ * lease was kept and every period after that, counted in ticks of the sweep: it starts at
+ * most one tick after its period has passed.
  * <p>
  * The default heartbeat period of a lease is a third of its ttl (see
  * {@link #period(Duration, Duration)}), so one heartbeat may fail before the lease
@@ -30,6 +39,11 @@ public final class Heartbeats implements AutoCloseable {
 	/** The longest default heartbeat period (the SDKs' 30 s). */
 	public static final Duration DEFAULT_MAX_PERIOD = Duration.ofSeconds(30);
 
+	/** How often the sweep looks for leases due for a heartbeat while any is kept. */
+	static final Duration TICK = MIN_PERIOD.dividedBy(2);
+
+	private static final long TICK_NANOS = TICK.toNanos();
+
 	private static final Heartbeats SHARED = new Heartbeats(null, null, System::nanoTime);
 
 	private final ScheduledExecutorService ticker;
@@ -39,6 +53,15 @@ public final class Heartbeats implements AutoCloseable {
 	private final boolean ownsTicker;
 
 	private final LongSupplier nanoTime;
+
+	private final Set<LeaseKeeper> keepers = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean sweeping = new AtomicBoolean();
+
+	private final Runnable sweep = this::sweep;
+
+	/** Sweeps run so far; written only by the sweep (one at a time). */
+	private volatile long ticks;
 
 	/**
 	 * Heartbeats on the given executors.
@@ -133,19 +156,88 @@ public final class Heartbeats implements AutoCloseable {
 	 */
 	public LeaseKeeper keep(String path, String key, Duration ttl, Duration period, long confirmedAtNanos,
 			Runnable extend, LeaseEvents events) {
-		LeaseKeeper keeper = new LeaseKeeper(this, path, key, ttl, confirmedAtNanos, extend, events);
-		long every = period.toNanos();
-		keeper.schedule(this.ticker.scheduleAtFixedRate(() -> {
-			if (keeper.beginBeat()) {
-				try {
-					this.workers.execute(keeper::beat);
-				}
-				catch (RuntimeException ex) {
-					keeper.endBeat();
+		long every = Math.max(1, period.toNanos() / TICK_NANOS);
+		// registered between two sweeps: the first heartbeat is due after one period
+		// and at most one more tick
+		LeaseKeeper keeper = new LeaseKeeper(this, path, key, ttl, confirmedAtNanos, extend, events, every,
+				this.ticks + every + 1);
+		this.keepers.add(keeper);
+		try {
+			startSweeping();
+		}
+		catch (RuntimeException ex) {
+			this.keepers.remove(keeper);
+			throw ex;
+		}
+		return keeper;
+	}
+
+	/** Stops following a keeper that was closed or lost its lease. */
+	void forget(LeaseKeeper keeper) {
+		this.keepers.remove(keeper);
+	}
+
+	/** The number of leases being kept (for tests). */
+	int kept() {
+		return this.keepers.size();
+	}
+
+	private void startSweeping() {
+		if (!this.sweeping.get() && this.sweeping.compareAndSet(false, true)) {
+			try {
+				this.ticker.schedule(this.sweep, TICK_NANOS, TimeUnit.NANOSECONDS);
+			}
+			catch (RuntimeException ex) {
+				this.sweeping.set(false);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * One tick: starts the heartbeat of every lease that is due, then schedules the next
+	 * tick, or stops while no lease is kept.
+	 */
+	private void sweep() {
+		long tick = this.ticks + 1;
+		this.ticks = tick;
+		for (LeaseKeeper keeper : this.keepers) {
+			try {
+				if (keeper.due(tick)) {
+					beat(keeper);
 				}
 			}
-		}, every, every, java.util.concurrent.TimeUnit.NANOSECONDS));
-		return keeper;
+			catch (RuntimeException ex) {
+				// one lease's failure never stops the sweep of the others
+			}
+		}
+		if (this.keepers.isEmpty()) {
+			this.sweeping.set(false);
+			// a lease kept meanwhile either saw the sweep stopped and restarted it, or
+			// is seen here
+			if (this.keepers.isEmpty() || !this.sweeping.compareAndSet(false, true)) {
+				return;
+			}
+		}
+		try {
+			this.ticker.schedule(this.sweep, TICK_NANOS, TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			// the ticker was shut down: heartbeats stop with it
+			this.sweeping.set(false);
+		}
+	}
+
+	private void beat(LeaseKeeper keeper) {
+		if (keeper.beginBeat()) {
+			try {
+				this.workers.execute(keeper::beat);
+			}
+			catch (RuntimeException ex) {
+				// no worker for it now: the lease tries again at its next turn
+				keeper.endBeat();
+			}
+		}
 	}
 
 	/** The JVM-wide pool that runs heartbeat calls, made when first needed. */
@@ -164,6 +256,7 @@ public final class Heartbeats implements AutoCloseable {
 	public void close() {
 		if (this.ownsTicker && this != SHARED) {
 			this.ticker.shutdownNow();
+			this.keepers.clear();
 		}
 	}
 

@@ -1,12 +1,9 @@
 package tech.onceonly.client;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-
-import org.jspecify.annotations.Nullable;
 
 /**
  * One lease kept alive while its work runs (see {@link Heartbeats#keep}), and the rule
@@ -43,10 +40,14 @@ public final class LeaseKeeper implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private volatile @Nullable ScheduledFuture<?> schedule;
+	/** The heartbeat period in ticks of the sweep. */
+	private final long everyTicks;
+
+	/** The tick at which the next heartbeat is due; read and written by the sweep. */
+	private long dueTick;
 
 	LeaseKeeper(Heartbeats heartbeats, String path, String key, Duration ttl, long confirmedAtNanos, Runnable extend,
-			LeaseEvents events) {
+			LeaseEvents events, long everyTicks, long firstDueTick) {
 		this.heartbeats = heartbeats;
 		this.path = path;
 		this.key = key;
@@ -54,13 +55,24 @@ public final class LeaseKeeper implements AutoCloseable {
 		this.extend = extend;
 		this.events = events;
 		this.confirmedAt = new AtomicLong(confirmedAtNanos);
+		this.everyTicks = everyTicks;
+		this.dueTick = firstDueTick;
 	}
 
-	void schedule(ScheduledFuture<?> future) {
-		this.schedule = future;
-		if (this.closed) {
-			future.cancel(false);
+	/**
+	 * Whether a heartbeat is due at {@code tick}; when it is, the next one is due a
+	 * period later (a lease whose heartbeat is still in flight skips this turn).
+	 */
+	boolean due(long tick) {
+		if (this.closed || this.lost.get()) {
+			this.heartbeats.forget(this);
+			return false;
 		}
+		if (tick - this.dueTick < 0) {
+			return false;
+		}
+		this.dueTick = tick + this.everyTicks;
+		return true;
 	}
 
 	boolean beginBeat() {
@@ -95,6 +107,7 @@ public final class LeaseKeeper implements AutoCloseable {
 
 	private void markLost() {
 		if (this.lost.compareAndSet(false, true)) {
+			this.heartbeats.forget(this);
 			this.events.leaseLost(this.path, this.key);
 		}
 	}
@@ -214,10 +227,7 @@ public final class LeaseKeeper implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		ScheduledFuture<?> future = this.schedule;
-		if (future != null) {
-			future.cancel(false);
-		}
+		this.heartbeats.forget(this);
 	}
 
 }

@@ -79,6 +79,25 @@ final class ClientObserver {
 		}
 	}
 
+	/**
+	 * Whether {@code parent}, the observation in a {@code Mono}'s context, is a OnceOnly
+	 * web request's that covers the call (the reactive webhook filter puts its delivery's
+	 * observation there for its lease).
+	 */
+	private boolean coversMono(@Nullable Object parent) {
+		if (this.webClientCalls || !(parent instanceof Observation observation)) {
+			return false;
+		}
+		try {
+			String name = observation.getContextView().getName();
+			return IDEMPOTENCY_KEY.equals(name) || WEBHOOK.equals(name);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the observation of a Mono", ex);
+			return false;
+		}
+	}
+
 	/** The backend tag: {@code local} or {@code remote}. */
 	String backend() {
 		return this.backend;
@@ -143,6 +162,9 @@ final class ClientObserver {
 		Mono<T> source = call.get();
 		return Mono.deferContextual((view) -> {
 			Object parent = view.getOrDefault(OBSERVATION_CONTEXT_KEY, null);
+			if (coversMono(parent)) {
+				return source.doOnSuccess((value) -> count(value, count));
+			}
 			Probe probe = start(operation, (parent instanceof Observation observation) ? observation : null, false);
 			Mono<T> observed = source.doOnSuccess((value) -> probe.stopWithResult(value, outcome, count))
 				.doOnError((ex) -> probe.stopWithError(errorOutcome, ex))

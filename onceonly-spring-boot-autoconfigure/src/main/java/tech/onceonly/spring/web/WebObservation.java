@@ -27,6 +27,12 @@ public final class WebObservation {
 	 */
 	public static final String IDEMPOTENCY_KEY = "onceonly.idempotency.key";
 
+	/**
+	 * The Reactor context key of the current observation (Micrometer's
+	 * {@code ObservationThreadLocalAccessor.KEY}).
+	 */
+	public static final String CONTEXT_KEY = "micrometer.observation";
+
 	private static final WebObservation NOOP = new WebObservation(null);
 
 	private final @Nullable Observation observation;
@@ -82,6 +88,16 @@ public final class WebObservation {
 		catch (RuntimeException ex) {
 			return Scope.NONE;
 		}
+	}
+
+	/**
+	 * The Micrometer observation, for a reactive pipeline that carries it in its context
+	 * (under {@value #CONTEXT_KEY}) so the client calls it makes are known to belong to
+	 * this request.
+	 * @return the observation, or {@code null} when nothing is recorded
+	 */
+	public @Nullable Observation observation() {
+		return this.observation;
 	}
 
 	/**

@@ -17,11 +17,12 @@ public class OnceOnlyObservabilityProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Whether the client calls an Idempotency-Key request makes for itself (its lease and
-	 * completion) are also recorded as "onceonly.client" observations, nested in the
-	 * request's "onceonly.idempotency.key" observation. Off by default: the request's
-	 * observation already records its outcome, and each nested observation costs its own
-	 * timers on every request.
+	 * Whether the client calls an Idempotency-Key request or a webhook delivery makes for
+	 * itself (its lease and completion) are also recorded as "onceonly.client"
+	 * observations, nested in the request's "onceonly.idempotency.key" (or
+	 * "onceonly.webhook") observation. Off by default: the request's observation already
+	 * records its outcome, and each nested observation costs its own timers on every
+	 * request.
 	 */
 	private boolean webClientCalls = false;
 

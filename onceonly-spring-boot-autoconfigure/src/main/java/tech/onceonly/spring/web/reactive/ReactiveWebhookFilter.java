@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -192,12 +193,12 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			}
 			String key = this.deliveries.key(endpoint, ReactiveAnswers.route(exchange), id);
 			Duration ttl = this.deliveries.leaseTtl(endpoint);
+			Duration heartbeat = this.deliveries.heartbeat(endpoint);
 			return Mono.defer(() -> {
 				long takenAt = this.heartbeats.nanoTime();
-				return this.onceOnly.ai()
-					.lease(key, ttl, null)
+				return covered(this.onceOnly.ai().lease(key, ttl, null), observation)
 					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
-					.flatMap((lease) -> decide(readable, chain, key, lease, ttl, takenAt, observation));
+					.flatMap((lease) -> decide(readable, chain, key, lease, ttl, heartbeat, takenAt, observation));
 			});
 		}).onErrorResume(ReactiveAnswers.BodyTooLarge.class, (ex) -> {
 			observation.stop(WebhookDeliveries.REJECTED, null);
@@ -216,11 +217,11 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, String key, AiRun lease, Duration ttl,
-			long takenAt, WebObservation observation) {
+			Duration heartbeat, long takenAt, WebObservation observation) {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
 				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.WEBHOOK, key,
-						String.valueOf(lease.leaseId()), ttl, takenAt);
+						String.valueOf(lease.leaseId()), ttl, heartbeat, takenAt, observation);
 				SettlingResponse response = new SettlingResponse(exchange.getResponse(),
 						(status) -> settle(held, ReactiveAnswers.handlerReached(exchange), status, observation));
 				Mono<Void> work = ReactiveAnswers.proceed(chain, exchange.mutate().response(response).build())
@@ -264,6 +265,17 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			held.release("handler answered " + status);
 			observation.stop(WebhookDeliveries.FAILED, null);
 		});
+	}
+
+	/**
+	 * The lease call with the delivery's observation in its context, so an observed
+	 * client records no observation of its own for it (or nests it in the delivery's when
+	 * {@code onceonly.observability.web-client-calls} asks for it).
+	 */
+	private static Mono<AiRun> covered(Mono<AiRun> lease, WebObservation observation) {
+		Observation current = observation.observation();
+		return (current != null) ? lease.contextWrite((context) -> context.put(WebObservation.CONTEXT_KEY, current))
+				: lease;
 	}
 
 	/** Runs a blocking store call (which may retry with backoff) off the event loop. */

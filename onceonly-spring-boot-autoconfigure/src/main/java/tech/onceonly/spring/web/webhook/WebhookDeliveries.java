@@ -12,11 +12,14 @@ import org.springframework.expression.spel.support.MapAccessor;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 import org.springframework.util.LinkedCaseInsensitiveMap;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import tech.onceonly.Internal;
 import tech.onceonly.client.AiRun;
+import tech.onceonly.client.Heartbeats;
 import tech.onceonly.spring.web.Digests;
 import tech.onceonly.spring.web.ProblemDetails;
 
@@ -57,12 +60,15 @@ public final class WebhookDeliveries {
 
 	private final WebhookSettings settings;
 
+	private final Duration defaultHeartbeat;
+
 	/**
 	 * Rules with the given settings.
 	 * @param settings the settings
 	 */
 	public WebhookDeliveries(WebhookSettings settings) {
 		this.settings = settings;
+		this.defaultHeartbeat = Heartbeats.period(settings.leaseTtl(), null);
 	}
 
 	/** The settings. */
@@ -77,11 +83,13 @@ public final class WebhookDeliveries {
 	 * @return the id, or why there is none, or that the request is let through unguarded
 	 */
 	public IdResolution resolveId(WebhookEndpoint endpoint, WebhookRequest request) {
-		Map<String, Object> body = endpoint.needsBody() ? parseBody(request.body()) : Map.of();
+		// a provider's id field is read from the top level without building the body
+		Map<String, Object> body = (endpoint.key() != null && endpoint.needsBody()) ? parseBody(request.body())
+				: Map.of();
 		Object value;
 		if (endpoint.key() != null) {
 			try {
-				value = endpoint.key().getValue(evaluationContext(request, body));
+				value = endpoint.key().getValue(evaluationContext(endpoint, request, body));
 			}
 			catch (EvaluationException ex) {
 				return IdResolution.missing("The webhook id expression of this endpoint found no value in the request");
@@ -94,9 +102,15 @@ public final class WebhookDeliveries {
 			}
 		}
 		else {
-			String field = endpoint.provider().bodyField();
-			value = body.get(field);
-			if (value == null && "url_verification".equals(body.get("type"))) {
+			String field = String.valueOf(endpoint.provider().bodyField());
+			TopLevel top = TopLevel.read(request.body(), field);
+			if (top.nested()) {
+				// an id that is an object or an array: read as the whole body would be
+				body = parseBody(request.body());
+				top = new TopLevel(body.get(field), body.get("type"), false);
+			}
+			value = top.value();
+			if (value == null && "url_verification".equals(top.type())) {
 				return IdResolution.PASS;
 			}
 			if (value == null) {
@@ -136,6 +150,16 @@ public final class WebhookDeliveries {
 	/** The lease time of a delivery of {@code endpoint}. */
 	public Duration leaseTtl(WebhookEndpoint endpoint) {
 		return (endpoint.leaseTtl() != null) ? endpoint.leaseTtl() : this.settings.leaseTtl();
+	}
+
+	/**
+	 * The heartbeat period of a delivery of {@code endpoint}: a third of its lease time
+	 * ({@link Heartbeats#period(Duration, Duration)}), computed once for the configured
+	 * lease time.
+	 */
+	public Duration heartbeat(WebhookEndpoint endpoint) {
+		Duration ttl = endpoint.leaseTtl();
+		return (ttl != null) ? Heartbeats.period(ttl, null) : this.defaultHeartbeat;
 	}
 
 	/** The seconds sent in {@code Retry-After} with a 409. */
@@ -204,28 +228,107 @@ public final class WebhookDeliveries {
 		}
 	}
 
-	private static SimpleEvaluationContext evaluationContext(WebhookRequest request, Map<String, Object> body) {
+	private static SimpleEvaluationContext evaluationContext(WebhookEndpoint endpoint, WebhookRequest request,
+			Map<String, Object> body) {
 		SimpleEvaluationContext context = SimpleEvaluationContext
 			.forPropertyAccessors(new MapAccessor(false), DataBindingPropertyAccessor.forReadOnlyAccess())
 			.withInstanceMethods()
 			.build();
-		Map<String, String> headers = new LinkedCaseInsensitiveMap<>();
-		request.headers().forEach((name, values) -> {
-			if (!values.isEmpty()) {
-				headers.putIfAbsent(name, values.get(0));
-			}
-		});
-		Map<String, String> params = new LinkedHashMap<>();
-		request.queryParams().forEach((name, values) -> {
-			if (!values.isEmpty()) {
-				params.put(name, values.get(0));
-			}
-		});
-		context.setVariable("headers", Collections.unmodifiableMap(headers));
+		// only the variables the expression mentions are built (the others stay empty)
+		Map<String, String> headers = Map.of();
+		if (endpoint.readsHeaders()) {
+			Map<String, String> copy = new LinkedCaseInsensitiveMap<>();
+			request.headers().forEach((name, values) -> {
+				if (!values.isEmpty()) {
+					copy.putIfAbsent(name, values.get(0));
+				}
+			});
+			headers = Collections.unmodifiableMap(copy);
+		}
+		Map<String, String> params = Map.of();
+		if (endpoint.readsParams()) {
+			Map<String, String> copy = new LinkedHashMap<>();
+			request.queryParams().forEach((name, values) -> {
+				if (!values.isEmpty()) {
+					copy.put(name, values.get(0));
+				}
+			});
+			params = Collections.unmodifiableMap(copy);
+		}
+		context.setVariable("headers", headers);
 		context.setVariable("pathVariables", Collections.unmodifiableMap(request.pathVariables()));
-		context.setVariable("params", Collections.unmodifiableMap(params));
+		context.setVariable("params", params);
 		context.setVariable("body", Collections.unmodifiableMap(body));
 		return context;
+	}
+
+	/**
+	 * The top-level {@code field} and {@code type} of a JSON object body, read with a
+	 * streaming parser that skips every nested value instead of building the body. A body
+	 * that is not a JSON object, or not well-formed JSON, has neither (as when the whole
+	 * body is parsed).
+	 *
+	 * @param value the field's value ({@code String}, {@code Number}, {@code Boolean}),
+	 * or {@code null}
+	 * @param type the top-level {@code type} when it is a string, or {@code null}
+	 * @param nested whether the field's value is an object or an array (then the body is
+	 * parsed whole)
+	 */
+	record TopLevel(@Nullable Object value, @Nullable Object type, boolean nested) {
+
+		static final TopLevel NONE = new TopLevel(null, null, false);
+
+		static TopLevel read(byte[] body, String field) {
+			int i = 0;
+			while (i < body.length && Character.isWhitespace(body[i])) {
+				i++;
+			}
+			if (i == body.length || body[i] != '{') {
+				return NONE;
+			}
+			try (JsonParser parser = JSON.createParser(body)) {
+				if (parser.nextToken() != JsonToken.START_OBJECT) {
+					return NONE;
+				}
+				Object value = null;
+				Object type = null;
+				boolean nested = false;
+				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String name = parser.currentName();
+					JsonToken token = parser.nextToken();
+					if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+						nested = nested || field.equals(name);
+						parser.skipChildren();
+					}
+					else if (field.equals(name)) {
+						value = scalar(parser, token);
+						nested = false;
+					}
+					else if ("type".equals(name)) {
+						type = (token == JsonToken.VALUE_STRING) ? parser.getString() : null;
+					}
+				}
+				// nothing may follow the object (as when the whole body is parsed)
+				if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+					return NONE;
+				}
+				return new TopLevel(value, type, nested);
+			}
+			catch (JacksonException ex) {
+				return NONE;
+			}
+		}
+
+		private static @Nullable Object scalar(JsonParser parser, JsonToken token) {
+			return switch (token) {
+				case VALUE_STRING -> parser.getString();
+				case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
+				case VALUE_TRUE -> Boolean.TRUE;
+				case VALUE_FALSE -> Boolean.FALSE;
+				default -> null;
+			};
+		}
+
 	}
 
 	/**

@@ -25,7 +25,30 @@ public record WebhookEndpoint(WebhookProvider provider, @Nullable String header,
 
 	/** Whether finding the id needs the request body. */
 	public boolean needsBody() {
-		return this.key != null || (this.header == null && this.provider.bodyField() != null);
+		return refers("#body") || (this.key == null && this.header == null && this.provider.bodyField() != null);
+	}
+
+	/** Whether finding the id reads the request headers. */
+	public boolean readsHeaders() {
+		return (this.key == null && this.header != null) || refers("#headers");
+	}
+
+	/** Whether finding the id reads the path variables. */
+	public boolean readsPathVariables() {
+		return refers("#pathVariables");
+	}
+
+	/** Whether finding the id reads the query parameters. */
+	public boolean readsParams() {
+		return refers("#params");
+	}
+
+	/**
+	 * Whether the key expression mentions {@code variable} (a textual check: a mention
+	 * inside a string literal only makes the request read a little more).
+	 */
+	private boolean refers(String variable) {
+		return this.key != null && this.keySource.contains(variable);
 	}
 
 	/** The {@code provider} tag value of this endpoint's observations. */

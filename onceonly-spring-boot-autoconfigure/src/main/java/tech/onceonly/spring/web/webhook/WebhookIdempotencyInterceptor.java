@@ -13,6 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.ModelAndView;
@@ -51,6 +54,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 	private static final String ATTRIBUTE = WebhookIdempotencyInterceptor.class.getName() + ".delivery";
 
 	private static final byte[] NO_BODY = new byte[0];
+
+	private static final MultiValueMap<String, String> EMPTY_PARAMS = CollectionUtils
+		.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
 	private final OnceOnly onceOnly;
 
@@ -147,7 +153,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 				return false;
 			}
 		}
-		HttpHeaders headers = ServletAnswers.headers(request);
+		// copy only what the signature check and the id need
+		HttpHeaders headers = (secrets != null || endpoint.readsHeaders()) ? ServletAnswers.headers(request)
+				: HttpHeaders.EMPTY;
 		if (secrets != null) {
 			String refused = this.verification.check(endpoint, secrets, headers, body);
 			if (refused != null) {
@@ -157,8 +165,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 				return false;
 			}
 		}
-		WebhookRequest view = new WebhookRequest(headers, ServletAnswers.pathVariables(request),
-				ServletAnswers.queryParams(request), body);
+		WebhookRequest view = new WebhookRequest(headers,
+				endpoint.readsPathVariables() ? ServletAnswers.pathVariables(request) : Map.of(),
+				endpoint.readsParams() ? ServletAnswers.queryParams(request) : EMPTY_PARAMS, body);
 		IdResolution resolution = this.deliveries.resolveId(endpoint, view);
 		if (resolution.pass()) {
 			observation.stop(WebhookDeliveries.EXECUTED, null);
@@ -175,7 +184,9 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		Duration ttl = this.deliveries.leaseTtl(endpoint);
 		long takenAt = this.heartbeats.nanoTime();
 		AiRun lease;
-		try {
+		// the delivery's observation is current while its client calls run: it covers
+		// them
+		try (WebObservation.Scope scope = observation.openScope()) {
 			lease = this.onceOnly.ai().lease(key, ttl, null);
 		}
 		catch (RuntimeException ex) {
@@ -190,7 +201,8 @@ public class WebhookIdempotencyInterceptor implements HandlerInterceptor {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
 				WebLease held = WebLease.keep(this.onceOnly, this.heartbeats, this.events, WebLease.WEBHOOK, key,
-						String.valueOf(lease.leaseId()), ttl, takenAt);
+						String.valueOf(lease.leaseId()), ttl, this.deliveries.heartbeat(endpoint), takenAt,
+						observation);
 				request.setAttribute(ATTRIBUTE, new Delivery(held, observation));
 				return true;
 			}
