@@ -245,6 +245,9 @@ public final class RedisStore implements OnceOnlyStore, AutoCloseable {
 	/** Its invalidation subscription (set exactly when {@link #nearCache} is). */
 	private final @Nullable RedisNearCacheInvalidations invalidations;
 
+	/** The near cache's bounds as used ({@link RedisNearCacheSettings#OFF} when off). */
+	private final RedisNearCacheSettings nearCacheSettings;
+
 	/** The pub/sub channel that deletes are published on. */
 	private final String deletedChannel;
 
@@ -319,10 +322,12 @@ public final class RedisStore implements OnceOnlyStore, AutoCloseable {
 			this.nearCache = cache;
 			this.invalidations = new RedisNearCacheInvalidations(lettuceFactory, this.deletedChannel, cache);
 			this.invalidations.ensureStarted();
+			this.nearCacheSettings = nearCache;
 		}
 		else {
 			this.nearCache = null;
 			this.invalidations = null;
+			this.nearCacheSettings = RedisNearCacheSettings.OFF;
 		}
 	}
 
@@ -728,6 +733,14 @@ public final class RedisStore implements OnceOnlyStore, AutoCloseable {
 	 */
 	@Nullable RedisNearCache nearCache() {
 		return this.nearCache;
+	}
+
+	/**
+	 * The near cache's bounds as this store uses them: {@link RedisNearCacheSettings#OFF}
+	 * when it was turned off or the connections are not Lettuce's.
+	 */
+	public RedisNearCacheSettings nearCacheSettings() {
+		return this.nearCacheSettings;
 	}
 
 	/** Replays and reads answered by the near cache so far (0 when it is off). */
