@@ -505,6 +505,72 @@ public class OnceOnlyProperties implements Validator {
 				this.keyPrefix = keyPrefix;
 			}
 
+			/** The in-process cache of finished leases that answers replays. */
+			private final NearCache nearCache = new NearCache();
+
+			public NearCache getNearCache() {
+				return this.nearCache;
+			}
+
+			/**
+			 * The near cache: completed and failed leases kept in the process (Lettuce
+			 * only), evicted on every instance when one deletes them.
+			 */
+			public static class NearCache {
+
+				/** Whether finished leases are kept in the process to answer replays. */
+				private boolean enabled = true;
+
+				/**
+				 * The longest a finished lease is served from the process after it was
+				 * read or written: how stale a replay can be when a delete is not heard
+				 * (a DEL typed by hand). Between 1ms and 1m.
+				 */
+				private Duration maxAge = Duration.ofSeconds(2);
+
+				/** The most finished leases kept. */
+				private int maxEntries = 10_000;
+
+				/**
+				 * The most bytes of keys, results and metadata kept (one per Latin-1
+				 * character, two otherwise).
+				 */
+				private DataSize maxBytes = DataSize.ofMegabytes(8);
+
+				public boolean isEnabled() {
+					return this.enabled;
+				}
+
+				public void setEnabled(boolean enabled) {
+					this.enabled = enabled;
+				}
+
+				public Duration getMaxAge() {
+					return this.maxAge;
+				}
+
+				public void setMaxAge(Duration maxAge) {
+					this.maxAge = maxAge;
+				}
+
+				public int getMaxEntries() {
+					return this.maxEntries;
+				}
+
+				public void setMaxEntries(int maxEntries) {
+					this.maxEntries = maxEntries;
+				}
+
+				public DataSize getMaxBytes() {
+					return this.maxBytes;
+				}
+
+				public void setMaxBytes(DataSize maxBytes) {
+					this.maxBytes = maxBytes;
+				}
+
+			}
+
 		}
 
 	}

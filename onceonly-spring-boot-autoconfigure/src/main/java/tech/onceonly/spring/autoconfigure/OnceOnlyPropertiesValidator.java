@@ -33,6 +33,27 @@ final class OnceOnlyPropertiesValidator implements Validator {
 		validateRemote(properties, errors);
 		validateLocal(properties.getLocal(), errors);
 		validateStore(properties.getStore(), errors);
+		validateNearCache(properties.getStore().getRedis().getNearCache(), errors);
+	}
+
+	private static void validateNearCache(OnceOnlyProperties.Store.Redis.NearCache nearCache, Errors errors) {
+		Duration maxAge = nearCache.getMaxAge();
+		if (maxAge == null || maxAge.compareTo(Duration.ofMillis(1)) < 0
+				|| maxAge.compareTo(Duration.ofMinutes(1)) > 0) {
+			errors.rejectValue("store.redis.nearCache.maxAge", CODE,
+					"must be a duration between 1ms and 1m (how long a finished lease is served from the process "
+							+ "when a delete is not heard), such as 500ms or 2s; was " + maxAge);
+		}
+		if (nearCache.getMaxEntries() < 1) {
+			errors.rejectValue("store.redis.nearCache.maxEntries", CODE,
+					"must be a whole number of 1 or more (the most finished leases the Redis near cache keeps), was "
+							+ nearCache.getMaxEntries());
+		}
+		if (nearCache.getMaxBytes() == null || nearCache.getMaxBytes().toBytes() < 1) {
+			errors.rejectValue("store.redis.nearCache.maxBytes", CODE,
+					"must be a positive size such as 8MB (the most bytes of keys, results and metadata the Redis "
+							+ "near cache keeps), was " + nearCache.getMaxBytes());
+		}
 	}
 
 	private static void validateRemote(OnceOnlyProperties properties, Errors errors) {

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -51,8 +53,15 @@ import tech.onceonly.store.StoreException;
  * Durability is Redis's: without AOF persistence ({@code appendfsync everysec} or
  * {@code always}) a restart or failover can lose leases and results, and work can then
  * run again.
+ * <p>
+ * On Lettuce connections (standalone, sentinel or cluster) finished leases are also kept
+ * in a bounded near cache ({@link RedisNearCacheSettings}, on by default) that answers a
+ * replay without a round trip: a finished lease changes in Redis only by an operator
+ * delete before its retention ends, and {@link #deleteLease} publishes the key (in the
+ * same script as the {@code DEL}) on the channel {@code <prefix>deleted-leases}, which
+ * every store on the prefix subscribes to. {@link #close()} ends that subscription.
  */
-public final class RedisStore implements OnceOnlyStore {
+public final class RedisStore implements OnceOnlyStore, AutoCloseable {
 
 	/** The default prefix of every Redis key the store writes. */
 	public static final String DEFAULT_KEY_PREFIX = "onceonly:";
@@ -174,15 +183,31 @@ public final class RedisStore implements OnceOnlyStore {
 			return lease(KEYS[1], 'EXTENDED')
 			""", List.class);
 
+	/**
+	 * Answers {@code done_at, version, first_seen_at, metadata} when {@code ARGV[2]} held
+	 * the key (the near cache keeps the finished lease without reading it back), else an
+	 * empty array.
+	 */
 	private static final Script FINISH = script("""
-			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id')
-			if f[1] ~= 'HELD' or f[2] ~= ARGV[2] then return false end
+			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id', 'version', 'first_seen_at', 'metadata')
+			if f[1] ~= 'HELD' or f[2] ~= ARGV[2] then return {} end
 			local retention = tonumber(ARGV[4])
 			redis.call('HSET', KEYS[1], 'state', ARGV[3], 'lease_id', '', 'expires_at', fmt(now + retention),
 				'done_at', fmt(now), 'result', ARGV[5], 'result_hash', ARGV[6], 'error_code', ARGV[7])
 			redis.call('PEXPIRE', KEYS[1], math.max(1, retention))
-			return fmt(now)
-			""", String.class);
+			return { fmt(now), f[3] or '1', f[4] or fmt(now), f[5] or '' }
+			""", List.class);
+
+	/**
+	 * Deletes the lease hash and publishes its key on {@code ARGV[2]} in one step, so no
+	 * near cache keeps a deleted lease once the delete is done (unless its subscription
+	 * is down, which clears it).
+	 */
+	private static final Script DELETE = script("""
+			local n = redis.call('DEL', KEYS[1])
+			redis.call('PUBLISH', ARGV[2], ARGV[3])
+			return n
+			""", Long.class);
 
 	private static final Script CANCEL = script("""
 			local f = redis.call('HMGET', KEYS[1], 'state', 'lease_id')
@@ -214,6 +239,18 @@ public final class RedisStore implements OnceOnlyStore {
 	/** Keys this store saw finished: where an acquisition starts, never its answer. */
 	private final SeenFinished finished = new SeenFinished();
 
+	/** The near cache of finished leases, or {@code null} when off. */
+	private final @Nullable RedisNearCache nearCache;
+
+	/** Its invalidation subscription (set exactly when {@link #nearCache} is). */
+	private final @Nullable RedisNearCacheInvalidations invalidations;
+
+	/** The near cache's bounds as used ({@link RedisNearCacheSettings#OFF} when off). */
+	private final RedisNearCacheSettings nearCacheSettings;
+
+	/** The pub/sub channel that deletes are published on. */
+	private final String deletedChannel;
+
 	/**
 	 * A store on {@code connectionFactory} with the default key prefix.
 	 * @param connectionFactory the Redis connections (standalone, sentinel or cluster)
@@ -239,13 +276,59 @@ public final class RedisStore implements OnceOnlyStore {
 	 * would change the hash tag)
 	 */
 	public RedisStore(StringRedisTemplate redis, String keyPrefix) {
+		this(redis, keyPrefix, RedisNearCacheSettings.DEFAULTS);
+	}
+
+	/**
+	 * A store on {@code connectionFactory} with a near cache as {@code nearCache} says.
+	 * @param connectionFactory the Redis connections (standalone, sentinel or cluster)
+	 * @param keyPrefix the prefix of every key written; must not contain braces
+	 * @param nearCache the bounds of the near cache of finished leases (used only on
+	 * Lettuce connections, whose pub/sub it needs)
+	 */
+	public RedisStore(RedisConnectionFactory connectionFactory, String keyPrefix, RedisNearCacheSettings nearCache) {
+		this(new StringRedisTemplate(Objects.requireNonNull(connectionFactory, "connectionFactory")), keyPrefix,
+				nearCache);
+	}
+
+	/**
+	 * A store on {@code redis} with a near cache as {@code nearCache} says.
+	 * @param redis a template with string serializers for keys, values and script results
+	 * @param keyPrefix the prefix of every key written; must not contain braces
+	 * @param nearCache the bounds of the near cache of finished leases (used only on
+	 * Lettuce connections, whose pub/sub it needs)
+	 */
+	public RedisStore(StringRedisTemplate redis, String keyPrefix, RedisNearCacheSettings nearCache) {
+		this(redis, keyPrefix, nearCache, System::nanoTime);
+	}
+
+	/**
+	 * A store whose near cache reads its age on {@code nanoTime} (tests move it instead
+	 * of sleeping).
+	 */
+	RedisStore(StringRedisTemplate redis, String keyPrefix, RedisNearCacheSettings nearCache, LongSupplier nanoTime) {
 		this.redis = Objects.requireNonNull(redis, "redis");
+		Objects.requireNonNull(nearCache, "nearCache");
 		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
 			throw new IllegalArgumentException(
 					"Invalid OnceOnly Redis key prefix '" + keyPrefix + "': braces would change the hash tag");
 		}
 		this.keyPrefix = keyPrefix;
+		this.deletedChannel = keyPrefix + "deleted-leases";
 		this.lettuce = LETTUCE_PRESENT ? LettuceCalls.of(redis.getConnectionFactory()) : null;
+		if (nearCache.enabled() && LETTUCE_PRESENT
+				&& redis.getConnectionFactory() instanceof LettuceConnectionFactory lettuceFactory) {
+			RedisNearCache cache = new RedisNearCache(nearCache, nanoTime);
+			this.nearCache = cache;
+			this.invalidations = new RedisNearCacheInvalidations(lettuceFactory, this.deletedChannel, cache);
+			this.invalidations.ensureStarted();
+			this.nearCacheSettings = nearCache;
+		}
+		else {
+			this.nearCache = null;
+			this.invalidations = null;
+			this.nearCacheSettings = RedisNearCacheSettings.OFF;
+		}
 	}
 
 	private static Script script(String body, Class<?> resultType) {
@@ -375,6 +458,18 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public LeaseResult acquireLease(String key, Duration ttl, String newLeaseId, @Nullable String metadataJson) {
+		RedisNearCache cache = this.nearCache;
+		long offset = this.timeOffsetMillis;
+		long generation = 0;
+		long sent = 0;
+		if (cache != null) {
+			LeaseRecord copy = cache.get(key, offset);
+			if (copy != null) {
+				return new LeaseResult(outcome(copy.state().name()), copy);
+			}
+			generation = cache.generation(key);
+			sent = cache.nanoTime();
+		}
 		LettuceCalls reader = reader();
 		if (reader != null && this.finished.seen(key)) {
 			// a key seen finished is most likely replayed: answered from plain reads when
@@ -382,6 +477,7 @@ public final class RedisStore implements OnceOnlyStore {
 			LettuceCalls.Read read = run("acquire the lease", () -> reader.hash(leaseKey(key), LEASE_FIELDS));
 			LeaseResult answered = answered(key, read);
 			if (answered != null) {
+				remember(answered.record(), sent, offset, generation);
 				return answered;
 			}
 			this.finished.forget(key);
@@ -391,6 +487,7 @@ public final class RedisStore implements OnceOnlyStore {
 				Long.toString(ttl.toMillis()), newLeaseId, metadata, Long.toString(EXPIRED_HOLDER_GRACE_MILLIS)));
 		String outcome = (String) reply.get(0);
 		if (outcome.equals("ACQUIRED")) {
+			forgetCopy(key);
 			Instant now = instant(reply.get(3));
 			return new LeaseResult(LeaseResult.Outcome.ACQUIRED,
 					new LeaseRecord(key, LeaseState.HELD, newLeaseId, Long.parseLong((String) reply.get(1)),
@@ -401,6 +498,7 @@ public final class RedisStore implements OnceOnlyStore {
 		if (reader != null && result.record().state().isTerminal()) {
 			this.finished.saw(key);
 		}
+		remember(result.record(), sent, offset, generation);
 		return result;
 	}
 
@@ -481,15 +579,52 @@ public final class RedisStore implements OnceOnlyStore {
 
 	private @Nullable Instant finish(String what, String key, String leaseId, LeaseState state,
 			@Nullable String resultJson, @Nullable String resultHash, @Nullable String errorCode, Duration retention) {
-		String doneAt = (String) run(what, () -> eval(FINISH, leaseKey(key), offset(), leaseId, state.name(),
-				Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
-		if (doneAt == null) {
+		RedisNearCache cache = this.nearCache;
+		long offset = this.timeOffsetMillis;
+		long generation = (cache != null) ? cache.generation(key) : 0;
+		long sent = (cache != null) ? cache.nanoTime() : 0;
+		List<?> reply = (List<?>) run(what,
+				() -> eval(FINISH, leaseKey(key), Long.toString(offset), leaseId, state.name(),
+						Long.toString(retention.toMillis()), text(resultJson), text(resultHash), text(errorCode)));
+		if (!present(reply)) {
 			return null;
 		}
 		if (reader() != null) {
 			this.finished.saw(key);
 		}
-		return Instant.ofEpochMilli(Long.parseLong(doneAt));
+		Instant doneAt = instant(reply.get(0));
+		if (cache != null) {
+			// what this store just wrote, as a read of the hash would answer it
+			remember(
+					new LeaseRecord(key, state, null, Long.parseLong((String) reply.get(1)), instant(reply.get(2)),
+							doneAt.plusMillis(retention.toMillis()), doneAt, nullable(text(resultJson)),
+							nullable(text(resultHash)), nullable(text(errorCode)), nullable(reply.get(3)), doneAt),
+					sent, offset, generation);
+		}
+		return doneAt;
+	}
+
+	/**
+	 * Keeps a finished lease in the near cache (when on), starting its subscription on
+	 * first use.
+	 */
+	private void remember(LeaseRecord record, long sent, long offset, long generation) {
+		RedisNearCache cache = this.nearCache;
+		RedisNearCacheInvalidations invalidations = this.invalidations;
+		if (cache == null || invalidations == null) {
+			return;
+		}
+		if (!record.state().isTerminal()) {
+			// Redis says the key is not finished (deleted and taken again): a copy, or a
+			// fill in flight read before that, is stale for this store from now on
+			cache.invalidate(record.key());
+			return;
+		}
+		if (!cache.isLive()) {
+			invalidations.ensureStarted();
+			return;
+		}
+		cache.fill(record, sent, offset, generation);
 	}
 
 	@Override
@@ -501,22 +636,38 @@ public final class RedisStore implements OnceOnlyStore {
 
 	@Override
 	public @Nullable LeaseRecord getLease(String key) {
+		RedisNearCache cache = this.nearCache;
+		long offset = this.timeOffsetMillis;
+		long generation = 0;
+		long sent = 0;
+		if (cache != null) {
+			LeaseRecord copy = cache.get(key, offset);
+			if (copy != null) {
+				return copy;
+			}
+			generation = cache.generation(key);
+			sent = cache.nanoTime();
+		}
 		LettuceCalls reader = reader();
 		if (reader != null) {
 			LettuceCalls.Read read = run("read the lease", () -> reader.hash(leaseKey(key), LEASE_FIELDS));
 			@Nullable String[] f = read.values();
 			String state = f[0];
 			if (state == null) {
+				forgetCopy(key);
 				return null;
 			}
 			String expires = f[4];
 			if (expires != null && digits(expires, 0, expires.length())) {
 				try {
-					long now = read.millis() + this.timeOffsetMillis;
+					long now = read.millis() + offset;
 					if (LeaseState.valueOf(state).isTerminal() && Long.parseLong(expires) <= now) {
+						forgetCopy(key);
 						return null;
 					}
-					return leaseRecord(key, readReply("READ", f, now));
+					LeaseRecord record = leaseRecord(key, readReply("READ", f, now));
+					remember(record, sent, offset, generation);
+					return record;
 				}
 				catch (IllegalArgumentException unreadable) {
 					// not a lease this store wrote: the script reports it as it always
@@ -524,14 +675,84 @@ public final class RedisStore implements OnceOnlyStore {
 				}
 			}
 		}
-		List<?> reply = (List<?>) run("read the lease", () -> eval(GET_LEASE, leaseKey(key), offset()));
-		return present(reply) ? leaseRecord(key, reply) : null;
+		List<?> reply = (List<?>) run("read the lease", () -> eval(GET_LEASE, leaseKey(key), Long.toString(offset)));
+		if (!present(reply)) {
+			forgetCopy(key);
+			return null;
+		}
+		LeaseRecord record = leaseRecord(key, reply);
+		remember(record, sent, offset, generation);
+		return record;
 	}
 
+	/**
+	 * Deletes the lease and, in the same script, publishes {@code key} to every near
+	 * cache on this key prefix (this store's own copy is dropped before and after).
+	 */
 	@Override
 	public boolean deleteLease(String key) {
 		this.finished.forget(key);
-		return Boolean.TRUE.equals(run("delete the lease", () -> this.redis.delete(leaseKey(key))));
+		RedisNearCache cache = this.nearCache;
+		if (cache != null) {
+			cache.invalidate(key);
+		}
+		try {
+			Long deleted = (Long) run("delete the lease",
+					() -> eval(DELETE, leaseKey(key), offset(), this.deletedChannel, key));
+			return deleted != null && deleted > 0;
+		}
+		finally {
+			if (cache != null) {
+				cache.invalidate(key);
+			}
+		}
+	}
+
+	/** Drops this store's copy of {@code key}, which Redis no longer holds finished. */
+	private void forgetCopy(String key) {
+		RedisNearCache cache = this.nearCache;
+		if (cache != null) {
+			cache.invalidate(key);
+		}
+	}
+
+	/**
+	 * Ends the near cache's invalidation subscription (the cache is then off). The store
+	 * itself needs no closing otherwise.
+	 */
+	@Override
+	public void close() {
+		RedisNearCacheInvalidations invalidations = this.invalidations;
+		if (invalidations != null) {
+			invalidations.close();
+		}
+	}
+
+	/**
+	 * The near cache (package-private for tests), or {@code null} when off.
+	 */
+	@Nullable RedisNearCache nearCache() {
+		return this.nearCache;
+	}
+
+	/**
+	 * The near cache's bounds as this store uses them: {@link RedisNearCacheSettings#OFF}
+	 * when it was turned off or the connections are not Lettuce's.
+	 */
+	public RedisNearCacheSettings nearCacheSettings() {
+		return this.nearCacheSettings;
+	}
+
+	/** Replays and reads answered by the near cache so far (0 when it is off). */
+	public long nearCacheHits() {
+		RedisNearCache cache = this.nearCache;
+		return (cache != null) ? cache.hits() : 0;
+	}
+
+	/** Look-ups the near cache could not answer so far (0 when it is off). */
+	public long nearCacheMisses() {
+		RedisNearCache cache = this.nearCache;
+		return (cache != null) ? cache.misses() : 0;
 	}
 
 	/**

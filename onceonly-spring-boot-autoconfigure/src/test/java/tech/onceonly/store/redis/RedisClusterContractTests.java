@@ -3,6 +3,7 @@ package tech.onceonly.store.redis;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -38,9 +39,24 @@ class RedisClusterContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		this.store = new RedisStore(connectionFactory, "onceonly-cluster-contract:");
+		this.store = new RedisStore(connectionFactory, "onceonly-cluster-contract:", nearCache());
+		if (this.store.nearCache() != null) {
+			RedisNearCaches.awaitLive(this.store);
+		}
 		this.faults = new FaultyStore(this.store);
 		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	/** The near cache the store runs with (on, the default; a subclass turns it off). */
+	RedisNearCacheSettings nearCache() {
+		return RedisNearCacheSettings.DEFAULTS;
+	}
+
+	@AfterEach
+	void closeStore() {
+		if (this.store != null) {
+			this.store.close();
+		}
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package tech.onceonly.store.redis;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -13,7 +14,7 @@ import tech.onceonly.store.FaultyStore;
 
 /**
  * The backend contract, with store faults, on the local engine with the Redis store
- * ({@code ONCEONLY_TEST_REDIS_URL}).
+ * ({@code ONCEONLY_TEST_REDIS_URL}), with the near cache on (live before each test).
  */
 class RedisContractTests extends AbstractFaultContractTests {
 
@@ -37,9 +38,24 @@ class RedisContractTests extends AbstractFaultContractTests {
 
 	@Override
 	protected OnceOnly createClient() {
-		this.store = new RedisStore(connectionFactory);
+		this.store = new RedisStore(connectionFactory, RedisStore.DEFAULT_KEY_PREFIX, nearCache());
+		if (this.store.nearCache() != null) {
+			RedisNearCaches.awaitLive(this.store);
+		}
 		this.faults = new FaultyStore(this.store);
 		return LocalOnceOnly.builder(this.faults).leaseEvents(this.leaseEvents).build();
+	}
+
+	/** The near cache the store runs with (on, the default; a subclass turns it off). */
+	RedisNearCacheSettings nearCache() {
+		return RedisNearCacheSettings.DEFAULTS;
+	}
+
+	@AfterEach
+	void closeStore() {
+		if (this.store != null) {
+			this.store.close();
+		}
 	}
 
 	@Override

@@ -79,7 +79,7 @@ class RedisStoreCommandTests {
 
 	@BeforeEach
 	void newStore() {
-		this.store = new RedisStore(factory, "cmd-" + UUID.randomUUID() + ":");
+		this.store = new RedisStore(factory, "cmd-" + UUID.randomUUID() + ":", RedisNearCacheSettings.OFF);
 		// Redis knows the scripts whatever test ran before (one flushes them), so the
 		// counts below never include the EVAL that loads one
 		this.store.tryLock("warm", TTL, null);
@@ -156,7 +156,8 @@ class RedisStoreCommandTests {
 	@Test
 	void aKeyFinishedElsewhereShouldBeReadWithoutAScriptFromItsSecondReplayOn() {
 		RedisStore other = new RedisStore(factory,
-				this.store.leaseKey("x").substring(0, this.store.leaseKey("x").indexOf('{')));
+				this.store.leaseKey("x").substring(0, this.store.leaseKey("x").indexOf('{')),
+				RedisNearCacheSettings.OFF);
 		other.acquireLease("k", TTL, "elsewhere", null);
 		other.completeLease("k", "elsewhere", "{\"ok\":1}", null, RETENTION);
 		resetStats();
@@ -265,7 +266,7 @@ class RedisStoreCommandTests {
 		try (PrivateRedis own = PrivateRedis.start()) {
 			LettuceConnectionFactory quick = factory(own.port(), Duration.ofMillis(300));
 			try {
-				RedisStore store = new RedisStore(quick, "cmd:");
+				RedisStore store = new RedisStore(quick, "cmd:", RedisNearCacheSettings.OFF);
 				store.acquireLease("k", TTL, "id", null);
 				// every client of this Redis waits (far longer than the command timeout)
 				new StringRedisTemplate(quick).execute((RedisConnection connection) -> connection.execute("CLIENT",

@@ -17,6 +17,7 @@ import tech.onceonly.spring.autoconfigure.OnceOnlyProperties;
 import tech.onceonly.store.GovernanceStore;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.redis.RedisGovernanceStore;
+import tech.onceonly.store.redis.RedisNearCacheSettings;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
@@ -46,7 +47,10 @@ public final class OnceOnlyRedisStoreAutoConfiguration {
 	@ConditionalOnMissingBean(OnceOnlyStore.class)
 	RedisStore onceOnlyStore(RedisConnectionFactory connectionFactory, OnceOnlyProperties properties,
 			RedisSafetyReport safety) {
-		return new RedisStore(connectionFactory, properties.getStore().getRedis().getKeyPrefix());
+		OnceOnlyProperties.Store.Redis redis = properties.getStore().getRedis();
+		OnceOnlyProperties.Store.Redis.NearCache nearCache = redis.getNearCache();
+		return new RedisStore(connectionFactory, redis.getKeyPrefix(), new RedisNearCacheSettings(nearCache.isEnabled(),
+				nearCache.getMaxAge(), nearCache.getMaxEntries(), nearCache.getMaxBytes().toBytes()));
 	}
 
 	/**

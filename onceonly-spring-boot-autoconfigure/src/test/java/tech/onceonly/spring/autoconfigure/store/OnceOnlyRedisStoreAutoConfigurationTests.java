@@ -1,5 +1,7 @@
 package tech.onceonly.spring.autoconfigure.store;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -12,6 +14,7 @@ import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.redis.RedisGovernanceStore;
+import tech.onceonly.store.redis.RedisNearCacheSettings;
 import tech.onceonly.store.redis.RedisStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +58,38 @@ class OnceOnlyRedisStoreAutoConfigurationTests {
 		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.key-prefix=shop:once:")
 			.run((context) -> assertThat(context.getBean(RedisStore.class).lockKey("k"))
 				.isEqualTo("shop:once:{k}:lock"));
+	}
+
+	@Test
+	void theNearCacheShouldBeOnByDefaultWithItsDocumentedBounds() {
+		this.runner.withPropertyValues("onceonly.store.type=redis")
+			.run((context) -> assertThat(context.getBean(RedisStore.class).nearCacheSettings())
+				.isEqualTo(RedisNearCacheSettings.DEFAULTS)
+				.isEqualTo(new RedisNearCacheSettings(true, Duration.ofSeconds(2), 10_000, 8L * 1024 * 1024)));
+	}
+
+	@Test
+	void nearCachePropertiesShouldReachTheStore() {
+		this.runner
+			.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.near-cache.max-age=500ms",
+					"onceonly.store.redis.near-cache.max-entries=50", "onceonly.store.redis.near-cache.max-bytes=1MB")
+			.run((context) -> assertThat(context.getBean(RedisStore.class).nearCacheSettings())
+				.isEqualTo(new RedisNearCacheSettings(true, Duration.ofMillis(500), 50, 1024 * 1024)));
+		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.near-cache.enabled=false")
+			.run((context) -> assertThat(context.getBean(RedisStore.class).nearCacheSettings())
+				.isEqualTo(RedisNearCacheSettings.OFF));
+	}
+
+	@Test
+	void badNearCachePropertiesShouldFailAtStartupSayingWhatIsAllowed() {
+		this.runner
+			.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.near-cache.max-age=5m",
+					"onceonly.store.redis.near-cache.max-entries=0", "onceonly.store.redis.near-cache.max-bytes=0B")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("store.redis.nearCache.maxAge")
+				.hasStackTraceContaining("must be a duration between 1ms and 1m")
+				.hasStackTraceContaining("store.redis.nearCache.maxEntries")
+				.hasStackTraceContaining("store.redis.nearCache.maxBytes"));
 	}
 
 	@Test
