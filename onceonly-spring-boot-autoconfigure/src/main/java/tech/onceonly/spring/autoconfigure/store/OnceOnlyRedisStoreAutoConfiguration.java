@@ -1,5 +1,8 @@
 package tech.onceonly.spring.autoconfigure.store;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -64,6 +67,32 @@ public final class OnceOnlyRedisStoreAutoConfiguration {
 		return new RedisGovernanceStore(new StringRedisTemplate(connectionFactory),
 				properties.getStore().getRedis().getKeyPrefix() + "gov:", RedisGovernanceStore.DEFAULT_RETENTION,
 				RedisGovernanceStore.DEFAULT_MAX_AUDIT_PER_AGENT, RedisGovernanceStore.DEFAULT_MAX_EVENTS);
+	}
+
+	/**
+	 * The near cache's hits and misses as the counter
+	 * {@code onceonly.store.redis.near-cache} (tag {@code result}: {@code hit},
+	 * {@code miss}), bound by Spring Boot to every registry when Micrometer is present.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class NearCacheMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "onceOnlyRedisNearCacheMetrics")
+		MeterBinder onceOnlyRedisNearCacheMetrics(ObjectProvider<RedisStore> stores) {
+			return (registry) -> stores.ifAvailable((store) -> {
+				FunctionCounter.builder("onceonly.store.redis.near-cache", store, RedisStore::nearCacheHits)
+					.description("Replays and reads of finished leases answered by the OnceOnly Redis near cache")
+					.tag("result", "hit")
+					.register(registry);
+				FunctionCounter.builder("onceonly.store.redis.near-cache", store, RedisStore::nearCacheMisses)
+					.description("Look-ups the OnceOnly Redis near cache could not answer (sent to Redis)")
+					.tag("result", "miss")
+					.register(registry);
+			});
+		}
+
 	}
 
 	/**

@@ -2,6 +2,11 @@ package tech.onceonly.spring.autoconfigure.store;
 
 import java.time.Duration;
 
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -10,7 +15,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import tech.onceonly.store.GovernanceStore;
+import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.OnceOnlyStore;
+import tech.onceonly.store.TestServices;
 import tech.onceonly.store.memory.InMemoryGovernanceStore;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.redis.RedisGovernanceStore;
@@ -78,6 +85,37 @@ class OnceOnlyRedisStoreAutoConfigurationTests {
 		this.runner.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.near-cache.enabled=false")
 			.run((context) -> assertThat(context.getBean(RedisStore.class).nearCacheSettings())
 				.isEqualTo(RedisNearCacheSettings.OFF));
+	}
+
+	@Test
+	void nearCacheHitsAndMissesShouldBeCounters() {
+		String prefix = "boot-near-" + UUID.randomUUID() + ":";
+		this.runner
+			.withPropertyValues("onceonly.store.type=redis", "onceonly.store.redis.safety-checks=off",
+					"onceonly.store.redis.key-prefix=" + prefix, "spring.data.redis.url=" + TestServices.redisUrl())
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean("onceOnlyRedisNearCacheMetrics", MeterBinder.class).bindTo(registry);
+				RedisStore store = context.getBean(RedisStore.class);
+				store.acquireLease("k", Duration.ofSeconds(30), "id", null);
+				store.completeLease("k", "id", "{}", null, Duration.ofMinutes(1));
+				// the subscription starts in the background: replay until the copy serves
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (store.nearCacheHits() == 0 && System.nanoTime() < deadline) {
+					assertThat(store.acquireLease("k", Duration.ofSeconds(30), "again", null).outcome())
+						.isEqualTo(LeaseResult.Outcome.COMPLETED);
+					LockSupport.parkNanos(1_000_000);
+				}
+				assertThat(store.nearCacheHits()).isPositive();
+				assertThat(
+						registry.get("onceonly.store.redis.near-cache").tag("result", "hit").functionCounter().count())
+					.isEqualTo(store.nearCacheHits());
+				assertThat(
+						registry.get("onceonly.store.redis.near-cache").tag("result", "miss").functionCounter().count())
+					.isEqualTo(store.nearCacheMisses())
+					.isPositive();
+				store.deleteLease("k");
+			});
 	}
 
 	@Test
