@@ -23,7 +23,9 @@ import tech.onceonly.client.AiResult;
  * A blocking call made while a OnceOnly web observation ({@value #IDEMPOTENCY_KEY},
  * {@value #WEBHOOK}) is the current one belongs to that request, whose observation
  * already records its outcome: it gets no observation of its own unless web client calls
- * are asked for (then it is nested in the request's).
+ * are asked for (then it is nested in the request's). The same holds for a {@code Mono}
+ * call whose Reactor context carries such an observation (the WebFlux webhook filter's
+ * lease).
  */
 final class ClientObserver {
 

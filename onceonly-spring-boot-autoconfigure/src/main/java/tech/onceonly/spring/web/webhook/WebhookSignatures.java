@@ -39,6 +39,8 @@ public final class WebhookSignatures {
 
 	private static final String HMAC = "HmacSHA256";
 
+	private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(WebhookSignatures::newMac);
+
 	private WebhookSignatures() {
 	}
 
@@ -100,8 +102,8 @@ public final class WebhookSignatures {
 		if (stale != null) {
 			return stale;
 		}
-		byte[] signed = concat(ascii(timestamp + "."), body);
-		return anyMatches(secrets, (secret) -> hmac(utf8(secret), signed), signatures) ? null
+		byte[] head = ascii(timestamp + ".");
+		return anyMatches(secrets, (secret) -> hmac(utf8(secret), head, body), signatures) ? null
 				: "no v1 signature in Stripe-Signature matches a configured secret";
 	}
 
@@ -114,7 +116,7 @@ public final class WebhookSignatures {
 		if (signature == null) {
 			return "the X-Hub-Signature-256 header is not sha256=<hex>";
 		}
-		return anyMatches(secrets, (secret) -> hmac(utf8(secret), body), List.of(signature)) ? null
+		return anyMatches(secrets, (secret) -> hmac(utf8(secret), null, body), List.of(signature)) ? null
 				: "X-Hub-Signature-256 does not match a configured secret";
 	}
 
@@ -127,7 +129,7 @@ public final class WebhookSignatures {
 		if (signature == null) {
 			return "the X-Shopify-Hmac-Sha256 header is not base64";
 		}
-		return anyMatches(secrets, (secret) -> hmac(utf8(secret), body), List.of(signature)) ? null
+		return anyMatches(secrets, (secret) -> hmac(utf8(secret), null, body), List.of(signature)) ? null
 				: "X-Shopify-Hmac-Sha256 does not match a configured secret";
 	}
 
@@ -145,8 +147,8 @@ public final class WebhookSignatures {
 		if (stale != null) {
 			return stale;
 		}
-		byte[] signed = concat(ascii("v0:" + timestamp.trim() + ":"), body);
-		return anyMatches(secrets, (secret) -> hmac(utf8(secret), signed), List.of(signature)) ? null
+		byte[] head = ascii("v0:" + timestamp.trim() + ":");
+		return anyMatches(secrets, (secret) -> hmac(utf8(secret), head, body), List.of(signature)) ? null
 				: "X-Slack-Signature does not match a configured secret";
 	}
 
@@ -174,10 +176,10 @@ public final class WebhookSignatures {
 		if (stale != null) {
 			return stale;
 		}
-		byte[] signed = concat(utf8(id + "." + timestamp.trim() + "."), body);
+		byte[] head = utf8(id + "." + timestamp.trim() + ".");
 		return anyMatches(secrets, (secret) -> {
 			byte[] key = base64(secret.startsWith("whsec_") ? secret.substring(6) : secret);
-			return (key != null) ? hmac(key, signed) : null;
+			return (key != null) ? hmac(key, head, body) : null;
 		}, signatures) ? null : "no v1 signature in webhook-signature matches a configured secret";
 	}
 
@@ -212,14 +214,32 @@ public final class WebhookSignatures {
 		return matched;
 	}
 
-	private static byte[] hmac(byte[] key, byte[] data) {
+	/**
+	 * HMAC-SHA256 of {@code head} followed by {@code body}, fed in two parts so the body
+	 * is not copied, on this thread's {@link Mac} (looked up once per thread, re-keyed
+	 * per call).
+	 */
+	private static byte[] hmac(byte[] key, byte @Nullable [] head, byte[] body) {
+		Mac mac = MACS.get();
 		try {
-			Mac mac = Mac.getInstance(HMAC);
 			mac.init(new SecretKeySpec(key, HMAC));
-			return mac.doFinal(data);
 		}
 		catch (GeneralSecurityException ex) {
-			// never carries the key; HmacSHA256 is in every JDK
+			// never carries the key
+			throw new IllegalStateException("HmacSHA256 refused the signing key", null);
+		}
+		if (head != null) {
+			mac.update(head);
+		}
+		return mac.doFinal(body);
+	}
+
+	private static Mac newMac() {
+		try {
+			return Mac.getInstance(HMAC);
+		}
+		catch (GeneralSecurityException ex) {
+			// HmacSHA256 is in every JDK
 			throw new IllegalStateException("HmacSHA256 is not available", null);
 		}
 	}
@@ -240,13 +260,6 @@ public final class WebhookSignatures {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
-	}
-
-	private static byte[] concat(byte[] head, byte[] body) {
-		byte[] all = new byte[head.length + body.length];
-		System.arraycopy(head, 0, all, 0, head.length);
-		System.arraycopy(body, 0, all, head.length, body.length);
-		return all;
 	}
 
 	private static byte[] ascii(String text) {

@@ -109,6 +109,45 @@ class WebhookSignaturesTests {
 	}
 
 	@Test
+	void concurrentChecksWithDifferentSecretsShouldEachUseTheirOwnKey() throws Exception {
+		// each thread re-keys its own Mac per check: checks of different endpoints on the
+		// same threads never see another's key
+		long t = 1_767_225_600L;
+		Instant now = Instant.ofEpochSecond(t);
+		int threads = 8;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+			for (int n = 0; n < threads; n++) {
+				int thread = n;
+				results.add(pool.submit(() -> {
+					int wrong = 0;
+					for (int i = 0; i < 300; i++) {
+						String secret = "whsec_" + thread + "_" + (i % 3);
+						String body = "{\"id\":\"evt_" + thread + "_" + i + "\"}";
+						HttpHeaders signed = headers("Stripe-Signature", Signing.stripe(secret, t, body));
+						boolean genuine = WebhookSignatures.check(WebhookProvider.STRIPE, signed, bytes(body),
+								WebhookSecrets.of(secret), now) == null;
+						boolean forged = WebhookSignatures.check(WebhookProvider.STRIPE, signed, bytes(body),
+								WebhookSecrets.of(secret + "x"), now) == null;
+						boolean github = WebhookSignatures.check(WebhookProvider.GITHUB,
+								headers("X-Hub-Signature-256", Signing.github(secret, body)), bytes(body),
+								WebhookSecrets.of(secret), now) == null;
+						wrong += (genuine && !forged && github) ? 0 : 1;
+					}
+					return wrong;
+				}));
+			}
+			for (java.util.concurrent.Future<Integer> result : results) {
+				assertThat(result.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void secretsShouldNotShowInToString() {
 		assertThat(new WebhookSecrets(List.of("whsec_topsecret", "whsec_other"), Duration.ofMinutes(5)).toString())
 			.doesNotContain("topsecret")
