@@ -14,8 +14,11 @@ import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
+import io.micrometer.observation.Observation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import tech.onceonly.spring.web.WebObservation;
 
 /**
  * Writing answers, reading bodies and route details on WebFlux, for the OnceOnly filters.
@@ -120,6 +123,17 @@ final class ReactiveAnswers {
 			this.limit = limit;
 		}
 
+	}
+
+	/**
+	 * {@code call} with the request's observation in its Reactor context, so an observed
+	 * client records no observation of its own for it (or nests it in the request's when
+	 * {@code onceonly.observability.web-client-calls} asks for it).
+	 */
+	static <T> Mono<T> inObservation(Mono<T> call, WebObservation observation) {
+		Observation current = observation.observation();
+		return (current != null) ? call.contextWrite((context) -> context.put(WebObservation.CONTEXT_KEY, current))
+				: call;
 	}
 
 }

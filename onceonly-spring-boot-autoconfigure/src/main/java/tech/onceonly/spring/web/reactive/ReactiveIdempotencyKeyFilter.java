@@ -190,8 +190,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 						ReactiveAnswers.route(exchange), clientKey))
 				.flatMap((key) -> Mono.defer(() -> {
 					long takenAt = this.heartbeats.nanoTime();
-					return this.onceOnly.ai()
-						.lease(key, leaseTtl, null)
+					return ReactiveAnswers.inObservation(this.onceOnly.ai().lease(key, leaseTtl, null), observation)
 						.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
 						.flatMap((lease) -> decide(readable, chain, key, fingerprint, lease, leaseTtl, takenAt,
 								observation));
@@ -216,7 +215,8 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 		switch (LeaseDecision.of(lease)) {
 			case RUN -> {
 				WebLease held = WebLease.keep(this.blocking, this.heartbeats, this.events, WebLease.IDEMPOTENCY_KEY,
-						key, String.valueOf(lease.leaseId()), leaseTtl, takenAt);
+						key, String.valueOf(lease.leaseId()), leaseTtl, Heartbeats.period(leaseTtl, null), takenAt,
+						observation);
 				CapturingResponse response = new CapturingResponse(exchange.getResponse(),
 						this.rules.settings().maxStoredBodyBytes(),
 						(body) -> settle(exchange, held, fingerprint, body, observation));
@@ -243,8 +243,7 @@ public class ReactiveIdempotencyKeyFilter implements WebFilter, Ordered {
 					// read
 					return replayOrRefuse(exchange, lease.result(), fingerprint, observation);
 				}
-				return this.onceOnly.ai()
-					.result(key)
+				return ReactiveAnswers.inObservation(this.onceOnly.ai().result(key), observation)
 					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
 					.flatMap((result) -> replayOrRefuse(exchange, result.result(), fingerprint, observation));
 			}

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -196,7 +195,7 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			Duration heartbeat = this.deliveries.heartbeat(endpoint);
 			return Mono.defer(() -> {
 				long takenAt = this.heartbeats.nanoTime();
-				return covered(this.onceOnly.ai().lease(key, ttl, null), observation)
+				return ReactiveAnswers.inObservation(this.onceOnly.ai().lease(key, ttl, null), observation)
 					.onErrorResume((ex) -> Mono.error(new Unavailable(ex)))
 					.flatMap((lease) -> decide(readable, chain, key, lease, ttl, heartbeat, takenAt, observation));
 			});
@@ -265,17 +264,6 @@ public class ReactiveWebhookFilter implements WebFilter, Ordered {
 			held.release("handler answered " + status);
 			observation.stop(WebhookDeliveries.FAILED, null);
 		});
-	}
-
-	/**
-	 * The lease call with the delivery's observation in its context, so an observed
-	 * client records no observation of its own for it (or nests it in the delivery's when
-	 * {@code onceonly.observability.web-client-calls} asks for it).
-	 */
-	private static Mono<AiRun> covered(Mono<AiRun> lease, WebObservation observation) {
-		Observation current = observation.observation();
-		return (current != null) ? lease.contextWrite((context) -> context.put(WebObservation.CONTEXT_KEY, current))
-				: lease;
 	}
 
 	/** Runs a blocking store call (which may retry with backoff) off the event loop. */
