@@ -65,7 +65,7 @@ class InMemoryFinishedLeaseTests {
 	 * around the one-, two- and three-byte length headers.
 	 */
 	private static @Nullable String randomText(Random random) {
-		int kind = random.nextInt(6);
+		int kind = random.nextInt(8);
 		if (kind == 0) {
 			return null;
 		}
@@ -78,6 +78,12 @@ class InMemoryFinishedLeaseTests {
 				case 2 -> (char) random.nextInt(0x100);
 				case 3 -> (char) random.nextInt(0x10000);
 				case 4 -> (i == length - 1) ? '\ud800' : (char) ('a' + random.nextInt(26));
+				// lowercase hexadecimal (held two characters per byte when of even
+				// length)
+				case 6 -> "0123456789abcdef".charAt(random.nextInt(16));
+				// almost hexadecimal: one uppercase or other letter in the middle
+				case 7 ->
+					(i == length / 2) ? "AFg".charAt(random.nextInt(3)) : "0123456789abcdef".charAt(random.nextInt(16));
 				default -> (random.nextInt(50) == 0) ? '\u20ac' : (char) random.nextInt(0x100);
 			};
 		}
