@@ -22,8 +22,9 @@ import tech.onceonly.store.LeaseState;
  * <p>
  * Layout: {@code state(1) kinds(1) version(8) firstSeenAt(8) expiresAt(8) doneAt(8)},
  * where {@code kinds} holds two bits per string (absent, Latin-1, two bytes per
- * character), then for each string present its length in characters as an unsigned LEB128
- * varint (one byte below 128) and its characters.
+ * character, or lowercase hexadecimal of even length such as a SHA-256 fingerprint, two
+ * characters per byte), then for each string present its length in characters as an
+ * unsigned LEB128 varint (one byte below 128) and its characters.
  */
 final class FinishedLease {
 
@@ -47,6 +48,10 @@ final class FinishedLease {
 	private static final int LATIN1 = 1;
 
 	private static final int WIDE = 2;
+
+	private static final int HEX = 3;
+
+	private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
 
 	private static final LeaseState[] STATES = LeaseState.values();
 
@@ -123,7 +128,25 @@ final class FinishedLease {
 	}
 
 	private static int kind(@Nullable String text) {
-		return (text == null) ? ABSENT : isLatin1(text) ? LATIN1 : WIDE;
+		return (text == null) ? ABSENT : isHex(text) ? HEX : isLatin1(text) ? LATIN1 : WIDE;
+	}
+
+	private static boolean isHex(String text) {
+		int length = text.length();
+		if (length == 0 || (length & 1) != 0) {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static int nibble(char c) {
+		return (c <= '9') ? c - '0' : c - 'a' + 10;
 	}
 
 	private static int encodedSize(@Nullable String text, int kind) {
@@ -135,7 +158,7 @@ final class FinishedLease {
 		for (int rest = length >>> 7; rest != 0; rest >>>= 7) {
 			size++;
 		}
-		return size + ((kind == WIDE) ? 2 * length : length);
+		return size + ((kind == WIDE) ? 2 * length : (kind == HEX) ? length / 2 : length);
 	}
 
 	private static int write(byte[] entry, int at, @Nullable String text, int kind) {
@@ -155,6 +178,11 @@ final class FinishedLease {
 				char c = text.charAt(i);
 				entry[next++] = (byte) (c >>> 8);
 				entry[next++] = (byte) c;
+			}
+		}
+		else if (kind == HEX) {
+			for (int i = 0; i < length; i += 2) {
+				entry[next++] = (byte) ((nibble(text.charAt(i)) << 4) | nibble(text.charAt(i + 1)));
 			}
 		}
 		else {
@@ -183,6 +211,16 @@ final class FinishedLease {
 		if (kind == LATIN1) {
 			strings[index] = new String(entry, next, length, StandardCharsets.ISO_8859_1);
 			return next + length;
+		}
+		if (kind == HEX) {
+			byte[] digits = new byte[length];
+			for (int i = 0; i < length; i += 2) {
+				int packed = entry[next++] & 0xFF;
+				digits[i] = HEX_DIGITS[packed >>> 4];
+				digits[i + 1] = HEX_DIGITS[packed & 0xF];
+			}
+			strings[index] = new String(digits, StandardCharsets.ISO_8859_1);
+			return next;
 		}
 		char[] chars = new char[length];
 		for (int i = 0; i < length; i++) {

@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 import tech.onceonly.store.LeaseRecord;
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.LeaseState;
+import tech.onceonly.store.StoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * A finished lease is kept as one array: what goes in comes back exactly (every string,
@@ -63,7 +65,7 @@ class InMemoryFinishedLeaseTests {
 	 * around the one-, two- and three-byte length headers.
 	 */
 	private static @Nullable String randomText(Random random) {
-		int kind = random.nextInt(6);
+		int kind = random.nextInt(8);
 		if (kind == 0) {
 			return null;
 		}
@@ -76,6 +78,12 @@ class InMemoryFinishedLeaseTests {
 				case 2 -> (char) random.nextInt(0x100);
 				case 3 -> (char) random.nextInt(0x10000);
 				case 4 -> (i == length - 1) ? '\ud800' : (char) ('a' + random.nextInt(26));
+				// lowercase hexadecimal (held two characters per byte when of even
+				// length)
+				case 6 -> "0123456789abcdef".charAt(random.nextInt(16));
+				// almost hexadecimal: one uppercase or other letter in the middle
+				case 7 ->
+					(i == length / 2) ? "AFg".charAt(random.nextInt(3)) : "0123456789abcdef".charAt(random.nextInt(16));
 				default -> (random.nextInt(50) == 0) ? '\u20ac' : (char) random.nextInt(0x100);
 			};
 		}
@@ -126,6 +134,29 @@ class InMemoryFinishedLeaseTests {
 		assertThat(failed.record().resultHash()).isNull();
 		assertThat(store.deleteLease("k")).isTrue();
 		assertThat(store.bytes()).isZero();
+	}
+
+	@Test
+	void atTheBoundKeysAlreadyThereShouldStillAnswerAndNewOnesBeRefused() {
+		InMemoryStore store = new InMemoryStore(this.clock, 2);
+		store.acquireLease("done", TTL, "id", null);
+		store.completeLease("done", "id", "{\"ok\":true}", null, RETENTION);
+		assertThat(store.tryLock("lock", Duration.ofSeconds(10), null).acquired()).isTrue();
+		long bytes = store.bytes();
+		// full: a new key is refused, a key already there answers as always
+		assertThatExceptionOfType(StoreException.class).isThrownBy(() -> store.acquireLease("new", TTL, "id", null))
+			.withMessageContaining("max-entries");
+		assertThatExceptionOfType(StoreException.class).isThrownBy(() -> store.tryLock("new", TTL, null));
+		assertThat(store.acquireLease("done", TTL, "again", null).outcome()).isEqualTo(LeaseResult.Outcome.COMPLETED);
+		assertThat(store.tryLock("lock", Duration.ofSeconds(10), null).acquired()).isFalse();
+		assertThat(store.bytes()).isEqualTo(bytes);
+		assertThat(store.size()).isEqualTo(2);
+		// the lock expires: its key is taken again, and the store makes room for a new
+		// one
+		this.clock.advance(Duration.ofSeconds(11));
+		assertThat(store.tryLock("new", TTL, null).acquired()).isTrue();
+		assertThat(store.getLock("lock")).isNull();
+		assertThat(store.acquireLease("done", TTL, "again", null).outcome()).isEqualTo(LeaseResult.Outcome.COMPLETED);
 	}
 
 }

@@ -127,13 +127,23 @@ class InMemoryStoreBytesTests {
 		store.completeLease("w", "id", wide, null, RETENTION);
 		assertThat(store.bytes()).isEqualTo("k".length() + FINISHED_FIXED_BYTES + 1 + latin1.length() + "w".length()
 				+ FINISHED_FIXED_BYTES + 1 + 2L * wide.length());
-		// the whole result hash is held too, and counted
+		// the result hash is held too, and counted: a lowercase hexadecimal one (a
+		// SHA-256 fingerprint) as half as many bytes, any other one character by
+		// character
 		store.acquireLease("h", TTL, "id", null);
 		long before = store.bytes();
-		String hash = "a".repeat(64);
+		String hash = "0123456789abcdef".repeat(4);
 		store.completeLease("h", "id", latin1, hash, RETENTION);
-		assertThat(store.bytes() - before).isEqualTo(FINISHED_FIXED_BYTES + 1 + latin1.length() + 1 + hash.length());
+		assertThat(store.bytes() - before).isEqualTo(FINISHED_FIXED_BYTES + 1 + latin1.length() + 1 + 32);
+		assertThat(store.acquireLease("h", TTL, "again", null).record().resultHash()).isEqualTo(hash);
 		assertThat(store.deleteLease("h")).isTrue();
+		before = store.bytes();
+		store.acquireLease("u", TTL, "id", null);
+		String upper = "0123456789ABCDEF".repeat(4);
+		store.completeLease("u", "id", latin1, upper, RETENTION);
+		assertThat(store.bytes() - before).isEqualTo(1 + FINISHED_FIXED_BYTES + 1 + latin1.length() + 1 + 64);
+		assertThat(store.acquireLease("u", TTL, "again", null).record().resultHash()).isEqualTo(upper);
+		assertThat(store.deleteLease("u")).isTrue();
 		assertThat(store.deleteLease("w")).isTrue();
 		assertThat(store.deleteLease("k")).isTrue();
 		assertThat(store.bytes()).isZero();
