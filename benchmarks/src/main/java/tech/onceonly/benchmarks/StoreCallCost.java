@@ -21,6 +21,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import tech.onceonly.store.LeaseResult;
 import tech.onceonly.store.OnceOnlyStore;
 import tech.onceonly.store.jdbc.JdbcStore;
+import tech.onceonly.store.redis.RedisNearCacheSettings;
 import tech.onceonly.store.redis.RedisStore;
 
 /**
@@ -68,8 +69,25 @@ public final class StoreCallCost {
 			RedisStore store = new RedisStore(factory, "cost-" + run + ":");
 			Server server = () -> info(redis);
 			Map<String, Step> steps = steps(store, run, calls);
+			// the store above answers replays from its near cache (the default); this
+			// one,
+			// on the same keys, reads them from Redis every time
+			RedisStore uncached = new RedisStore(factory, "cost-" + run + ":", RedisNearCacheSettings.OFF);
+			steps.put("store.acquireLease (replay of a completed key, near cache off)", (i) -> {
+				LeaseResult lease = uncached.acquireLease("c-" + run + "-" + (i % calls), TTL,
+						UUID.randomUUID().toString(), null);
+				if (lease.outcome() != LeaseResult.Outcome.COMPLETED) {
+					throw new IllegalStateException("expected COMPLETED, got " + lease.outcome());
+				}
+			});
 			steps.put("raw SET NX PX", (i) -> redis.set("cost-raw:" + run + ":" + i, "1", nxPx));
-			measure(steps, calls, server);
+			try {
+				measure(steps, calls, server);
+			}
+			finally {
+				store.close();
+				uncached.close();
+			}
 		}
 		finally {
 			client.shutdown();
