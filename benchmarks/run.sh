@@ -255,6 +255,11 @@ app_cpu_ticks() {
 	awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+app_sys_ticks() {
+	# the kernel's share of app_cpu_ticks (system time: socket I/O, wake-ups, page faults)
+	awk '{print $15}' "/proc/$1/stat"
+}
+
 endpoint_counters() {
 	curl -fs "http://127.0.0.1:$ENDPOINT_PORT/bench/orders/counters" | tr -d '{}"' | tr ',' ' '
 }
@@ -263,8 +268,8 @@ endpoint_wrk() {
 	# endpoint_wrk <backend> <label> <round> <path> <replay> [run id: the replayed key is "replay-<run id>"]
 	local backend="$1" label="$2" round="$3" path="$4" replay="$5" rid="${6:-$1-$2-$3-$RANDOM$RANDOM}"
 	local seconds="${RUN_SECONDS:-$SECONDS_PER_RUN}"
-	local report before after ticks0 ticks1 handled gc_lines
-	local requests non2xx col cpu socket_errors
+	local report before after ticks0 ticks1 sys0 sys1 handled gc_lines
+	local requests non2xx col cpu syscpu socket_errors
 	col=$([[ "$path" == *plain ]] && echo plain || echo idempotent)
 	local wal0="" wal=""
 	if [[ "$backend" == postgres ]]; then
@@ -274,10 +279,12 @@ endpoint_wrk() {
 	before="$(endpoint_counters)"
 	gc_lines="$(wc -l < "$GC_LOG")"
 	ticks0="$(app_cpu_ticks "$app")"
+	sys0="$(app_sys_ticks "$app")"
 	report="$(IDEMPOTENCY_REPLAY="$replay" BENCH_RUN_ID="$rid" wrk -t2 -c16 \
 		-d"${seconds}s" --latency -s benchmarks/scripts/idempotency-key.lua \
 		"http://127.0.0.1:$ENDPOINT_PORT$path")"
 	ticks1="$(app_cpu_ticks "$app")"
+	sys1="$(app_sys_ticks "$app")"
 	after="$(endpoint_counters)"
 	if [[ -n "$wal0" ]]; then
 		wal=" wal_records=$(( $(psql -h 127.0.0.1 -p "$PGSTOCK_PORT" -U postgres -d bench -tAc \
@@ -292,11 +299,13 @@ endpoint_wrk() {
 	socket_errors="$(echo "$report" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')"
 	cpu="$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
 		'BEGIN { printf "%.0f", (n > 0) ? t / hz * 1e6 / n : 0 }')"
+	syscpu="$(awk -v t=$((sys1 - sys0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+		'BEGIN { printf "%.0f", (n > 0) ? t / hz * 1e6 / n : 0 }')"
 	echo "RESULT endpoint backend=$backend $label round=$round" \
 		"req/s=$(echo "$report" | awk '/Requests\/sec/ {print $2}')" \
 		"p50=$(echo "$report" | awk '$1 == "50%" {print $2}') p99=$(echo "$report" | awk '$1 == "99%" {print $2}')" \
 		"max=$(echo "$report" | awk '$1 == "Latency" {print $4}') requests=$requests non2xx=$non2xx handled=$handled" \
-		"app_cpu_us_per_req=$cpu$wal gc_max_pause_ms=$(gc_max_pause "$GC_LOG" "$gc_lines")" \
+		"app_cpu_us_per_req=$cpu app_sys_us_per_req=$syscpu$wal gc_max_pause_ms=$(gc_max_pause "$GC_LOG" "$gc_lines")" \
 		"socket_errors=${socket_errors:-0} seconds=$seconds load=$(cut -d' ' -f1 /proc/loadavg)" \
 		| tee -a "$OUT/endpoint.txt"
 	# every unique key runs its handler exactly once; a replay never runs it (the key's first request did);
