@@ -34,10 +34,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /**
  * An {@code @IdempotencyKey} Spring MVC handler slower than its one-second lease, on
- * every local backend (in-memory, JDBC on PostgreSQL, Redis): while the store's clock
- * moves past the lease four times over, heartbeats keep it, a retry gets 409 with
- * {@code Retry-After} and never runs the handler, nothing is released, and once the
- * handler answers its response is stored and replayed.
+ * every local backend (in-memory, JDBC on PostgreSQL and MariaDB, Redis and the Redis
+ * Cluster): while the store's clock moves past the lease four times over, heartbeats keep
+ * it, a retry gets 409 with {@code Retry-After} and never runs the handler, nothing is
+ * released, and once the handler answers its response is stored and replayed.
  */
 class IdempotencyKeySlowHandlerTests {
 
@@ -67,7 +67,7 @@ class IdempotencyKeySlowHandlerTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void slowHandlerShouldKeepItsOneSecondLeaseAndBeReplayedAfterwards(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String key = "\"" + UUID.randomUUID() + "\"";

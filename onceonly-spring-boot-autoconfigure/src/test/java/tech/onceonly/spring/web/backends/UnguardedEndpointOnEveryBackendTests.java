@@ -40,9 +40,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * An {@code Idempotency-Key} header on an endpoint that is not guarded, on every local
- * backend (in-memory, JDBC on PostgreSQL, Redis), on Spring MVC and WebFlux: the handler
- * runs every time, its response is not held back, and the store never hears of the
- * request (every store operation is counted by a {@link FaultyStore} decorator).
+ * backend (in-memory, JDBC on PostgreSQL and MariaDB, Redis and the Redis Cluster), on
+ * Spring MVC and WebFlux: the handler runs every time, its response is not held back, and
+ * the store never hears of the request (every store operation is counted by a
+ * {@link FaultyStore} decorator).
  */
 class UnguardedEndpointOnEveryBackendTests {
 
@@ -71,7 +72,7 @@ class UnguardedEndpointOnEveryBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void theHeaderOnAnUnguardedEndpointShouldNotReachTheStoreOnSpringMvc(String name) throws Exception {
 		open(name);
 		IdempotencyKeySettings settings = IdempotencyKeySettings.defaults();
@@ -95,7 +96,7 @@ class UnguardedEndpointOnEveryBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void theHeaderOnAnUnguardedEndpointShouldNotReachTheStoreOnWebFlux(String name) {
 		open(name);
 		WebTestClient client = ReactiveWebClients.client(this.onceOnly, WebhookVerification.none(), this.echo)

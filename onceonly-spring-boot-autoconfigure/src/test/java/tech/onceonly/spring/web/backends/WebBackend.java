@@ -21,13 +21,15 @@ import tech.onceonly.store.jdbc.JdbcStore;
 import tech.onceonly.store.memory.InMemoryStore;
 import tech.onceonly.store.memory.MutableClock;
 import tech.onceonly.store.redis.RedisStore;
+import tech.onceonly.store.redis.TestRedisCluster;
 
 /**
  * One OnceOnly backend for the web tests: the local engine on the in-memory store, on
- * JDBC with H2 (in memory) or PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}) or on Redis
- * ({@code ONCEONLY_TEST_REDIS_URL}); a missing server fails the test on CI and skips it
- * elsewhere (see {@link TestServices}). The store is wrapped in a {@link ScriptedStore}
- * so tests can count the store calls.
+ * JDBC with H2 (in memory), PostgreSQL ({@code ONCEONLY_TEST_POSTGRES_URL}) or MariaDB
+ * ({@code ONCEONLY_TEST_MARIADB_URL}), or on Redis ({@code ONCEONLY_TEST_REDIS_URL}) or
+ * the Redis Cluster ({@code ONCEONLY_TEST_REDIS_CLUSTER_NODES}); a missing server fails
+ * the test on CI and skips it elsewhere (see {@link TestServices}). The store is wrapped
+ * in a {@link ScriptedStore} so tests can count the store calls.
  */
 final class WebBackend implements AutoCloseable {
 
@@ -91,7 +93,29 @@ final class WebBackend implements AutoCloseable {
 				factory.afterPropertiesSet();
 				factory.start();
 				RedisStore store = new RedisStore(factory);
-				yield new WebBackend(store, factory::destroy, (duration) -> StoreTimeShift.of(store).advance(duration));
+				yield new WebBackend(store, () -> {
+					store.close();
+					factory.destroy();
+				}, (duration) -> StoreTimeShift.of(store).advance(duration));
+			}
+			case "mariadb" -> {
+				HikariDataSource dataSource = new HikariDataSource();
+				dataSource.setJdbcUrl(TestServices.mariadbUrl());
+				dataSource.setMaximumPoolSize(24);
+				dataSource.setConnectionTimeout(2000);
+				dataSource.setInitializationFailTimeout(-1);
+				JdbcStore store = new JdbcStore(dataSource, "web_maria_", null);
+				store.initializeSchema();
+				yield new WebBackend(store, dataSource::close,
+						(duration) -> StoreTimeShift.of(store).advance(duration));
+			}
+			case "redis-cluster" -> {
+				LettuceConnectionFactory factory = TestRedisCluster.connect();
+				RedisStore store = new RedisStore(factory, "onceonly-web-cluster:");
+				yield new WebBackend(store, () -> {
+					store.close();
+					factory.destroy();
+				}, (duration) -> StoreTimeShift.of(store).advance(duration));
 			}
 			default -> throw new IllegalArgumentException("unknown backend " + name);
 		};

@@ -66,9 +66,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 /**
  * The webhook and Idempotency-Key HTTP guarantees on every local backend (in-memory, JDBC
- * on PostgreSQL, Redis), on Spring MVC and WebFlux: many concurrent copies of one
- * delivery or request run the handler once, the others get 409 while it runs and a replay
- * afterwards, and a forged delivery never reaches the store.
+ * on PostgreSQL and MariaDB, Redis and the Redis Cluster; H2 for the replay cases), on
+ * Spring MVC and WebFlux: many concurrent copies of one delivery or request run the
+ * handler once, the others get 409 while it runs and a replay afterwards, and a forged
+ * delivery never reaches the store.
  */
 class WebBackendTests {
 
@@ -150,7 +151,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void concurrentSignedWebhookCopiesShouldRunOnceOnSpringMvc(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String body = event("evt_" + UUID.randomUUID());
@@ -175,7 +176,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void forgedWebhookShouldNotReachTheStoreOnSpringMvc(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String body = event("evt_" + UUID.randomUUID());
@@ -192,7 +193,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void concurrentIdempotencyKeyCopiesShouldRunOnceAndReplayOnSpringMvc(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String key = "\"" + UUID.randomUUID() + "\"";
@@ -225,7 +226,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void concurrentCopiesShouldRunOnceOnWebFlux(String name) throws Exception {
 		WebTestClient client = webFlux(name);
 		String body = event("evt_" + UUID.randomUUID());
@@ -287,7 +288,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void slowHandlerShouldKeepItsOneSecondLeaseByHeartbeatsWhileTheStoreClockMoves(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String id = "d-" + UUID.randomUUID();
@@ -314,7 +315,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "postgres", "mariadb", "redis", "redis-cluster" })
 	void clientThatDisconnectsShouldNotCancelTheDeliveryOnWebFlux(String name) throws Exception {
 		this.backend = WebBackend.open(name);
 		Detachable detachable = new Detachable();
@@ -340,7 +341,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "h2", "postgres", "mariadb", "redis", "redis-cluster" })
 	void everyStoredResponseShouldReplayItsBytesAndHeadersOnSpringMvc(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		long seed = System.nanoTime();
@@ -362,7 +363,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "h2", "postgres", "mariadb", "redis", "redis-cluster" })
 	void everyStoredResponseShouldReplayItsBytesAndHeadersOnWebFlux(String name) {
 		WebTestClient client = webFlux(name);
 		long seed = System.nanoTime();
@@ -385,7 +386,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "h2", "postgres", "mariadb", "redis", "redis-cluster" })
 	void aVersionOneEntryShouldReplayByteIdenticallyOnSpringMvcAndWebFlux(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String clientKey = UUID.randomUUID().toString();
@@ -423,7 +424,7 @@ class WebBackendTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "memory", "h2", "postgres", "redis" })
+	@ValueSource(strings = { "memory", "h2", "postgres", "mariadb", "redis", "redis-cluster" })
 	void anEntryOfANewerFormatShouldBeRefusedWithRetryAfterOnSpringMvcAndWebFlux(String name) throws Exception {
 		MockMvc mvc = mvc(name);
 		String clientKey = UUID.randomUUID().toString();
