@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -200,19 +201,19 @@ final class PostgresSql extends Sql {
 	@Override
 	@Nullable LeaseResult acquire(JdbcTemplate jdbc, String key, long ttl, String leaseId, @Nullable String metadata,
 			long offset) {
-		java.util.Optional<LeaseResult> first = jdbc.query(this.insertLease, (ps) -> {
+		Optional<LeaseResult> first = jdbc.query(this.insertLease, (ps) -> {
 			ps.setLong(1, offset);
 			ps.setString(2, key);
 			ps.setString(3, leaseId);
 			ps.setLong(4, ttl);
 			text(ps, 5, metadata);
 			ps.setString(6, key);
-		}, (ResultSetExtractor<java.util.Optional<LeaseResult>>) (rs) -> {
+		}, (ResultSetExtractor<Optional<LeaseResult>>) (rs) -> {
 			if (!rs.next() || rs.getBoolean(2)) {
-				return java.util.Optional.empty();
+				return Optional.empty();
 			}
 			LeaseRecord record = lease(rs, 3);
-			return java.util.Optional.of(new LeaseResult(
+			return Optional.of(new LeaseResult(
 					rs.getBoolean(1) ? LeaseResult.Outcome.ACQUIRED : outcomeOf(record.state()), record));
 		});
 		if (first != null && first.isPresent()) {
